@@ -1,0 +1,224 @@
+//! crewtel's own model of a derive input, built once from `syn`'s.
+
+use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Type};
+
+use crate::attr::{self, Class, Fact, FactKind, FieldAttrs, StructAttrs, VariantAttrs};
+use crate::ctxt::Ctxt;
+
+/// A struct deriving `Telemetry`.
+pub struct Struct<'a> {
+    pub ident: &'a Ident,
+    pub generics: &'a Generics,
+    pub attrs: StructAttrs,
+    pub fields: Vec<Field<'a>>,
+}
+
+/// One named field of it.
+pub struct Field<'a> {
+    pub ident: &'a Ident,
+    pub ty: &'a Type,
+    pub attrs: FieldAttrs,
+    pub doc: String,
+}
+
+/// An enum deriving `TelemetryValue`.
+pub struct Enum<'a> {
+    pub ident: &'a Ident,
+    pub variants: Vec<Variant<'a>>,
+}
+
+pub struct Variant<'a> {
+    pub ident: &'a Ident,
+    pub attrs: VariantAttrs,
+}
+
+impl<'a> Struct<'a> {
+    /// The model of `input`, or `None` (with the error recorded) when
+    /// `Telemetry` cannot be derived for its kind of item.
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Struct<'a>> {
+        let attrs = StructAttrs::parse(cx, &input.attrs);
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => named.named.iter().collect(),
+                Fields::Unit => Vec::new(),
+                Fields::Unnamed(_) => {
+                    cx.error_spanned_by(
+                        &input.ident,
+                        "`Telemetry` is not supported (yet) for tuple structs: give the fields names, so each can be classified and keyed",
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(
+                    data.enum_token,
+                    "`Telemetry` is not supported (yet) for enums: derive it for a struct, or derive `TelemetryValue` for a unit-only enum to send its variant names",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`Telemetry` is not supported (yet) for unions: derive it for a struct",
+                );
+                return None;
+            }
+        };
+        let fields = fields
+            .into_iter()
+            .map(|field| Field {
+                ident: field.ident.as_ref().expect("named fields have names"),
+                ty: &field.ty,
+                attrs: FieldAttrs::parse(cx, &field.attrs),
+                doc: attr::doc(&field.attrs),
+            })
+            .collect();
+        Some(Struct {
+            ident: &input.ident,
+            generics: &input.generics,
+            attrs,
+            fields,
+        })
+    }
+
+    /// The event (span) name.
+    pub fn event(&self) -> String {
+        match &self.attrs.event {
+            Some(lit) => lit.value(),
+            None => self.ident.to_string(),
+        }
+    }
+
+    /// The field that carries the consent, if any.
+    pub fn consent_field(&self) -> Option<&Field<'a>> {
+        self.fields
+            .iter()
+            .find(|field| field.class() == Some(Class::Consent))
+    }
+}
+
+impl Field<'_> {
+    /// The field's class (the first written; `valid` rejects others).
+    pub fn class(&self) -> Option<Class> {
+        self.attrs.classes.first().map(|written| written.value)
+    }
+
+    /// Whether the field's value (or flattened keys) is sent.
+    pub fn emits_value(&self) -> bool {
+        matches!(self.class(), Some(Class::Always | Class::ShareCrew))
+    }
+
+    /// The key the field's value is sent under.
+    pub fn key(&self) -> String {
+        match &self.attrs.rename {
+            Some(lit) => lit.value(),
+            None => self.ident.to_string(),
+        }
+    }
+
+    /// The key a derived fact of this field is sent under.
+    pub fn fact_key(&self, fact: &Fact) -> String {
+        match &fact.rename {
+            Some(lit) => lit.value(),
+            None => format!("{}_{}", self.key(), fact.kind.word()),
+        }
+    }
+
+    /// Every key the field sends, with the token that names it: the value's
+    /// (unless flattened) and each derived fact's.
+    pub fn keys(&self) -> Vec<(String, proc_macro2::TokenStream)> {
+        use quote::ToTokens;
+        let mut keys = Vec::new();
+        if self.emits_value() && self.attrs.flatten.is_none() {
+            let at = match &self.attrs.rename {
+                Some(lit) => lit.to_token_stream(),
+                None => self.ident.to_token_stream(),
+            };
+            keys.push((self.key(), at));
+        }
+        for fact in &self.attrs.facts {
+            let at = match &fact.rename {
+                Some(lit) => lit.to_token_stream(),
+                None => fact.word.to_token_stream(),
+            };
+            keys.push((self.fact_key(fact), at));
+        }
+        keys
+    }
+}
+
+impl Fact {
+    /// The fact's class (the first written; `valid` rejects others).
+    pub fn class(&self) -> Option<Class> {
+        self.classes.first().map(|written| written.value)
+    }
+}
+
+impl FactKind {
+    pub fn purpose(self, field: &Ident) -> String {
+        match self {
+            FactKind::Len => format!("The number of entries of `{field}`."),
+            FactKind::Present => format!("Whether `{field}` is set."),
+            FactKind::ErrorType => {
+                format!("The type name of the error in `{field}` (never its message).")
+            }
+        }
+    }
+}
+
+impl<'a> Enum<'a> {
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Enum<'a>> {
+        let data = match &input.data {
+            Data::Enum(data) => data,
+            Data::Struct(data) => {
+                cx.error_spanned_by(
+                    data.struct_token,
+                    "`TelemetryValue` is not supported (yet) for structs: derive `Telemetry` for a struct with classified fields, or implement `TelemetryValue` by hand for a scalar",
+                );
+                return None;
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`TelemetryValue` is not supported (yet) for unions",
+                );
+                return None;
+            }
+        };
+        let mut variants = Vec::new();
+        for variant in &data.variants {
+            if !matches!(variant.fields, Fields::Unit) {
+                cx.error_spanned_by(
+                    variant,
+                    format!(
+                        "variant `{}` carries data: `TelemetryValue` is not supported (yet) for enums with data, only for unit-only enums whose variant names are sent",
+                        variant.ident
+                    ),
+                );
+                continue;
+            }
+            variants.push(Variant {
+                ident: &variant.ident,
+                attrs: VariantAttrs::parse(cx, &variant.attrs),
+            });
+        }
+        Some(Enum {
+            ident: &input.ident,
+            variants,
+        })
+    }
+}
+
+impl Variant<'_> {
+    /// The text the variant is sent as: its rename, or its name in snake_case.
+    pub fn name(&self) -> String {
+        match &self.attrs.rename {
+            Some(lit) => lit.value(),
+            None => crate::types::snake_case(&self.ident.to_string()),
+        }
+    }
+
+    pub fn name_lit(&self) -> LitStr {
+        LitStr::new(&self.name(), self.ident.span())
+    }
+}

@@ -1,0 +1,53 @@
+//! `#[derive(TelemetryValue)]` for unit-only enums.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::ast::Enum;
+use crate::ctxt::Ctxt;
+use crate::valid;
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let model = Enum::from_ast(&cx, input);
+    if let Some(model) = &model {
+        valid::check_enum(&cx, model);
+    }
+    let errors = cx.finish();
+    let body = match (&model, &errors) {
+        (Some(model), None) => arms(model),
+        // Keep one precise error: a fallback impl stops "not implemented"
+        // errors from cascading where the enum is used.
+        _ => quote!(::core::unreachable!()),
+    };
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let item = super::hygienic(quote! {
+        #[automatically_derived]
+        impl #impl_generics ::crewtel::__private::TelemetryValue for #ident #ty_generics #where_clause {
+            #[inline]
+            fn telemetry_value(&self) -> ::crewtel::__private::Scalar<'_> {
+                #body
+            }
+        }
+    });
+    quote!(#errors #item)
+}
+
+fn arms(model: &Enum) -> TokenStream {
+    let ident = model.ident;
+    if model.variants.is_empty() {
+        return quote!(match *self {});
+    }
+    let arms = model.variants.iter().map(|variant| {
+        let name = variant.name_lit();
+        let v = variant.ident;
+        quote!(#ident::#v => #name,)
+    });
+    quote! {
+        ::crewtel::__private::Scalar::Text(::crewtel::__private::Text::Static(match self {
+            #(#arms)*
+        }))
+    }
+}

@@ -1,0 +1,130 @@
+//! Syntactic questions about types and names, answered without type checking.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::{Generics, Ident, Type};
+
+/// Whether `ty` names `Secret` anywhere (`Secret<T>`, `Option<Secret<T>>`,
+/// `crewtel::Secret<T>` ...). Aliases and generic parameters are caught by the
+/// type system instead; this catches the common cases early, in the same
+/// compile as every other attribute error.
+pub fn mentions_secret(ty: &Type) -> bool {
+    mentions_ident(ty.to_token_stream(), &|ident| ident == "Secret")
+}
+
+fn mentions_ident(tokens: TokenStream, matches: &dyn Fn(&Ident) -> bool) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => matches(&ident),
+        TokenTree::Group(group) => mentions_ident(group.stream(), matches),
+        _ => false,
+    })
+}
+
+/// Whether `ty` mentions one of the type parameters of `generics`.
+pub fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
+    let params: Vec<&Ident> = generics.type_params().map(|param| &param.ident).collect();
+    !params.is_empty() && mentions_ident(ty.to_token_stream(), &|ident| params.contains(&ident))
+}
+
+/// `T` when `ty` is written `Option<T>`.
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// A type as a reader writes it: `Vec<Agent>`, `BTreeMap<String, String>`,
+/// `&'a str`.
+pub fn display(ty: &Type) -> String {
+    let raw = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let prev = out.chars().last();
+            let next = chars.peek().copied();
+            let glue = matches!(prev, Some('<' | '&' | ':' | '(' | '[' | '\''))
+                || matches!(next, Some('<' | '>' | ',' | ':' | ')' | ']' | ';'))
+                || (prev == Some('>') && next == Some('>'));
+            if !glue || prev == Some(';') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `HumanInput` → `human_input`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.char_indices() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> Type {
+        syn::parse_str(s).unwrap()
+    }
+
+    #[test]
+    fn display_reads_like_source() {
+        assert_eq!(display(&ty("Vec<Agent>")), "Vec<Agent>");
+        assert_eq!(
+            display(&ty("BTreeMap<String, Vec<u8>>")),
+            "BTreeMap<String, Vec<u8>>"
+        );
+        assert_eq!(display(&ty("&'a str")), "&'a str");
+        assert_eq!(display(&ty("Option<&'a [u64]>")), "Option<&'a [u64]>");
+        assert_eq!(
+            display(&ty("std::borrow::Cow<'static, str>")),
+            "std::borrow::Cow<'static, str>"
+        );
+        assert_eq!(display(&ty("[u8; 4]")), "[u8; 4]");
+    }
+
+    #[test]
+    fn secrets_are_found_wherever_they_are_written() {
+        assert!(mentions_secret(&ty("Secret<String>")));
+        assert!(mentions_secret(&ty("Option<crewtel::Secret<String>>")));
+        assert!(mentions_secret(&ty("BTreeMap<String, Vec<Secret<u8>>>")));
+        assert!(!mentions_secret(&ty("SecretName")));
+        assert!(!mentions_secret(&ty("Vec<String>")));
+    }
+
+    #[test]
+    fn snake_case_of_variants() {
+        assert_eq!(snake_case("Sequential"), "sequential");
+        assert_eq!(snake_case("HumanInput"), "human_input");
+        assert_eq!(snake_case("A"), "a");
+    }
+
+    #[test]
+    fn options_are_seen() {
+        assert!(option_inner(&ty("Option<ToolError>")).is_some());
+        assert!(option_inner(&ty("std::option::Option<E>")).is_some());
+        assert!(option_inner(&ty("Vec<E>")).is_none());
+    }
+}

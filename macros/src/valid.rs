@@ -1,0 +1,234 @@
+//! Every rule of the derives, in one place. Checks only record errors; they
+//! never write tokens.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+
+use crate::ast::{Enum, Field, Struct};
+use crate::attr::{Class, Fact, FactKind, Written};
+use crate::ctxt::Ctxt;
+use crate::symbol::{CONSENT, FLATTEN, NEVER, RENAME, WITH};
+use crate::types;
+
+pub fn check_struct(cx: &Ctxt, input: &Struct) {
+    if let Some(event) = &input.attrs.event
+        && event.value().trim().is_empty()
+    {
+        cx.error_spanned_by(event, "the event name is empty: write `event = \"Crew Created\"`, or leave `event` out to use the struct's name");
+    }
+    let mut consent: Option<&Field> = None;
+    for field in &input.fields {
+        check_classes(cx, field);
+        check_options(cx, field);
+        check_secret(cx, field);
+        for fact in &field.attrs.facts {
+            check_fact(cx, field, fact);
+        }
+        if field.class() == Some(Class::Consent) {
+            match consent {
+                Some(first) => cx.error_spanned_by(
+                    &field.attrs.classes[0].word,
+                    format!(
+                        "only one field can be the `consent` switch, and `{}` already is: classify `{}` another way",
+                        first.ident, field.ident
+                    ),
+                ),
+                None => consent = Some(field),
+            }
+        }
+    }
+    check_keys(cx, input);
+}
+
+fn class_list() -> &'static str {
+    "`#[telemetry(always)]`, `#[telemetry(share_crew)]`, `#[telemetry(never)]` or `#[telemetry(consent)]`"
+}
+
+/// Exactly one class per field.
+fn check_classes(cx: &Ctxt, field: &Field) {
+    let classes = &field.attrs.classes;
+    if classes.is_empty() {
+        cx.error_spanned_by(
+            field.ident,
+            format!(
+                "field `{}` is not classified: mark it {}",
+                field.ident,
+                class_list()
+            ),
+        );
+    }
+    check_one_class(cx, classes, &format!("field `{}`", field.ident));
+}
+
+fn check_one_class(cx: &Ctxt, classes: &[Written<Class>], what: &str) {
+    let Some(first) = classes.first() else { return };
+    for extra in &classes[1..] {
+        if extra.value == first.value {
+            cx.error_spanned_by(
+                &extra.word,
+                format!("duplicate `{}`: give it once", extra.value.word()),
+            );
+        } else {
+            cx.error_spanned_by(
+                &extra.word,
+                format!(
+                    "`{}` contradicts `{}`: {what} has exactly one class; keep the one you mean",
+                    extra.value.word(),
+                    first.value.word()
+                ),
+            );
+        }
+    }
+}
+
+/// Options that do nothing, or contradict each other, on this class of field.
+fn check_options(cx: &Ctxt, field: &Field) {
+    let attrs = &field.attrs;
+    let name = field.ident;
+    if let Some(class @ (Class::Never | Class::Consent)) = field.class() {
+        let why = if class == Class::Never {
+            format!("a `{NEVER}` field is never sent")
+        } else {
+            format!("the `{CONSENT}` field is the crew's switch, never sent")
+        };
+        if let Some(rename) = &attrs.rename {
+            cx.error_spanned_by(
+                rename,
+                format!("`{RENAME}` does nothing on `{name}`: {why}; remove it"),
+            );
+        }
+        if let Some(flatten) = &attrs.flatten {
+            cx.error_spanned_by(
+                flatten,
+                format!("`{FLATTEN}` does nothing on `{name}`: {why}; remove it"),
+            );
+        }
+        if let Some((with, _)) = &attrs.with {
+            cx.error_spanned_by(
+                with,
+                format!("`{WITH}` does nothing on `{name}`: {why}; remove it"),
+            );
+        }
+        if class == Class::Consent {
+            for fact in &attrs.facts {
+                cx.error_spanned_by(
+                    &fact.word,
+                    format!("`{}` is not allowed on the `{CONSENT}` field: the consent itself is never sent", fact.kind.word()),
+                );
+            }
+        }
+    }
+    if attrs.flatten.is_some() {
+        if let Some(rename) = &attrs.rename {
+            cx.error_spanned_by(
+                rename,
+                format!("`{RENAME}` contradicts `{FLATTEN}`: a flattened struct sends its own keys; remove one of them"),
+            );
+        }
+        if let Some((with, _)) = &attrs.with {
+            cx.error_spanned_by(
+                with,
+                format!("`{WITH}` contradicts `{FLATTEN}`: a flattened struct sends its own keys; remove one of them"),
+            );
+        }
+    }
+}
+
+/// The early, syntactic half of the `Secret` rule; the type system does the rest.
+fn check_secret(cx: &Ctxt, field: &Field) {
+    if !types::mentions_secret(field.ty) {
+        return;
+    }
+    let name = field.ident;
+    if field.emits_value() {
+        cx.error_spanned_by(
+            field.ty,
+            format!(
+                "a `Secret` can never be sent as telemetry: classify `{name}` `#[telemetry(never)]`"
+            ),
+        );
+    }
+    for fact in &field.attrs.facts {
+        cx.error_spanned_by(
+            &fact.word,
+            format!(
+                "no fact about a `Secret` is sent, not even its {}: remove `{}(...)` from `{name}`",
+                match fact.kind {
+                    FactKind::Len => "length",
+                    FactKind::Present => "presence",
+                    FactKind::ErrorType => "type",
+                },
+                fact.kind.word()
+            ),
+        );
+    }
+}
+
+/// A derived fact has exactly one class, and it is one that sends.
+fn check_fact(cx: &Ctxt, field: &Field, fact: &Fact) {
+    let word = fact.kind.word();
+    let what = format!("`{word}(...)` of `{}`", field.ident);
+    match fact.classes.first() {
+        None => cx.error_spanned_by(
+            &fact.word,
+            format!("{what} is not classified: write `{word}(always)` or `{word}(share_crew)`"),
+        ),
+        Some(written) if matches!(written.value, Class::Never | Class::Consent) => cx.error_spanned_by(
+            &written.word,
+            format!(
+                "a derived fact is sent under `always` or `share_crew`, not `{}`: to send nothing, remove `{word}(...)`",
+                written.value.word()
+            ),
+        ),
+        Some(_) => {}
+    }
+    check_one_class(cx, &fact.classes, &what);
+}
+
+/// Keys are non-empty and unique within the struct.
+fn check_keys(cx: &Ctxt, input: &Struct) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for field in &input.fields {
+        for (key, at) in field.keys() {
+            if key.is_empty() {
+                cx.error_spanned_by(&at, "the key is empty: `rename` to a non-empty key");
+                continue;
+            }
+            if let Some(first) = seen.get(&key) {
+                cx.error_spanned_by(
+                    &at,
+                    format!(
+                        "key `{key}` is already sent by `{first}`: two fields cannot send the same key; `rename` one of them"
+                    ),
+                );
+            } else {
+                seen.insert(key, field.ident.to_string());
+            }
+        }
+    }
+}
+
+pub fn check_enum(cx: &Ctxt, input: &Enum) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for variant in &input.variants {
+        let name = variant.name();
+        let at = match &variant.attrs.rename {
+            Some(lit) => lit.to_token_stream(),
+            None => variant.ident.to_token_stream(),
+        };
+        if name.is_empty() {
+            cx.error_spanned_by(
+                &at,
+                "the variant is sent as an empty string: `rename` it to a non-empty name",
+            );
+        } else if let Some(first) = seen.get(&name) {
+            cx.error_spanned_by(
+                &at,
+                format!("`{name}` is already sent for `{first}`: two variants cannot send the same name; `rename` one of them"),
+            );
+        } else {
+            seen.insert(name, variant.ident.to_string());
+        }
+    }
+}

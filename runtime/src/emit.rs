@@ -1,0 +1,319 @@
+//! How a field's value becomes attributes: the traits the derive calls into.
+//!
+//! These are hidden from the documentation (they are reached through
+//! `crewtel::__private`); their `on_unimplemented` messages are what a host
+//! reads when a field's type cannot be sent.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+
+use crate::catalogue::Catalogue;
+use crate::consent::Consent;
+use crate::json::{JsonList, JsonMap};
+use crate::secret::Secret;
+use crate::value::{Scalar, TelemetryValue};
+use crate::visit::Visitor;
+
+/// Never implemented: a `Secret` asks for it wherever it is asked to be sent,
+/// so the compiler's message names `Secret` and the fix.
+#[diagnostic::on_unimplemented(
+    message = "a `Secret` can never be sent as telemetry",
+    label = "this holds a `Secret`",
+    note = "classify the field `#[telemetry(never)]`: a `Secret` is never sent, nor any fact about it (not even its length)"
+)]
+pub trait SecretIsNeverSent {}
+
+/// A field value that can be sent: a scalar, an `Option`, a list, a map or a
+/// nested `Telemetry` struct.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as telemetry",
+    label = "`{Self}` is not a telemetry value",
+    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for it, or classify the field `#[telemetry(never)]`"
+)]
+pub trait Emit {
+    /// Visits the attribute(s) this value sends under `key`.
+    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V);
+
+    /// The catalogue of the struct nested in this value, if any.
+    fn nested_catalogue() -> Option<&'static Catalogue> {
+        None
+    }
+}
+
+/// What a list, set or map can hold: scalars (sent as an array attribute) or
+/// `Telemetry` structs (sent as a JSON-encoded list of objects).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as an entry of a telemetry list or map",
+    label = "`{Self}` is not a telemetry value",
+    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for it, or classify the field `#[telemetry(never)]`"
+)]
+pub trait Element {
+    /// Visits a whole list of entries under `key`.
+    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    where
+        Self: 'a,
+        V: Visitor,
+        I: Iterator<Item = &'a Self> + Clone;
+
+    /// Serializes one entry inside a JSON-encoded list or map.
+    fn serialize_entry<S: Serializer>(
+        &self,
+        consent: Consent,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>;
+
+    /// The catalogue of the struct an entry is, if any.
+    fn nested_catalogue() -> Option<&'static Catalogue> {
+        None
+    }
+}
+
+impl<T: TelemetryValue + ?Sized> Emit for T {
+    #[inline]
+    fn emit<V: Visitor>(&self, key: &'static str, _: Consent, visitor: &mut V) {
+        visitor.scalar(key, self.telemetry_value());
+    }
+}
+
+impl<T: TelemetryValue> Element for T {
+    #[inline]
+    fn emit_list<'a, V, I>(items: I, key: &'static str, _: Consent, visitor: &mut V)
+    where
+        Self: 'a,
+        V: Visitor,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        visitor.list(key, items.map(TelemetryValue::telemetry_value));
+    }
+
+    #[inline]
+    fn serialize_entry<S: Serializer>(&self, _: Consent, serializer: S) -> Result<S::Ok, S::Error> {
+        self.telemetry_value().serialize(serializer)
+    }
+}
+
+impl<T> TelemetryValue for Secret<T>
+where
+    T: SecretIsNeverSent,
+{
+    fn telemetry_value(&self) -> Scalar<'_> {
+        unreachable!("SecretIsNeverSent has no implementation")
+    }
+}
+
+impl<T: Emit> Emit for Option<T> {
+    #[inline]
+    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+        if let Some(value) = self {
+            value.emit(key, consent, visitor);
+        }
+    }
+
+    fn nested_catalogue() -> Option<&'static Catalogue> {
+        T::nested_catalogue()
+    }
+}
+
+macro_rules! lists {
+    ($($(#[$m:meta])* [$($g:tt)*] $t:ty;)*) => {$(
+        $(#[$m])*
+        impl<$($g)*> Emit for $t {
+            #[inline]
+            fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+                T::emit_list(self.iter(), key, consent, visitor);
+            }
+
+            fn nested_catalogue() -> Option<&'static Catalogue> {
+                T::nested_catalogue()
+            }
+        }
+    )*};
+}
+lists! {
+    [T: Element] [T];
+    [T: Element, const N: usize] [T; N];
+    [T: Element] Vec<T>;
+    [T: Element] VecDeque<T>;
+    [T: Element] BTreeSet<T>;
+    [T: Element, S] HashSet<T, S>;
+}
+
+macro_rules! maps {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> Emit for $t {
+            #[inline]
+            fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
+                visitor.json(key, &JsonMap::new(self.iter(), consent));
+            }
+
+            fn nested_catalogue() -> Option<&'static Catalogue> {
+                V::nested_catalogue()
+            }
+        }
+    )*};
+}
+maps! {
+    [K: TelemetryValue, V: Element] BTreeMap<K, V>;
+    [K: TelemetryValue, V: Element, S] HashMap<K, V, S>;
+}
+
+/// Encodes a list of `Telemetry` structs as one JSON string attribute. Called
+/// by the derive's `Element::emit_list`.
+#[inline]
+pub fn emit_struct_list<'a, T, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+where
+    T: Element + 'a,
+    V: Visitor,
+    I: Iterator<Item = &'a T> + Clone,
+{
+    visitor.json(key, &JsonList::new(items, consent));
+}
+
+/// The number of entries a collection holds: the `len(...)` derived fact.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no length to send",
+    label = "`len` needs a string or a collection",
+    note = "`len(...)` counts the entries of a `Vec`, slice, set or map, or the characters' bytes of a string"
+)]
+pub trait Len {
+    /// The length.
+    fn telemetry_len(&self) -> usize;
+}
+
+/// Whether a value is there: the `present(...)` derived fact.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no presence to send",
+    label = "`present` needs an `Option`, a string or a collection",
+    note = "`present(...)` sends whether an `Option` is `Some` or a string or collection is not empty"
+)]
+pub trait Present {
+    /// `true` when the value is there (an `Option` is `Some`, a collection is
+    /// not empty).
+    fn telemetry_present(&self) -> bool;
+}
+
+macro_rules! collections {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> Len for $t {
+            #[inline]
+            fn telemetry_len(&self) -> usize {
+                self.len()
+            }
+        }
+        impl<$($g)*> Present for $t {
+            #[inline]
+            fn telemetry_present(&self) -> bool {
+                !self.is_empty()
+            }
+        }
+    )*};
+}
+collections! {
+    [] str;
+    [] String;
+    [T] [T];
+    [T, const N: usize] [T; N];
+    [T] Vec<T>;
+    [T] VecDeque<T>;
+    [T] BTreeSet<T>;
+    [T, S] HashSet<T, S>;
+    [K, V] BTreeMap<K, V>;
+    [K, V, S] HashMap<K, V, S>;
+}
+
+impl<T> Present for Option<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        self.is_some()
+    }
+}
+
+impl<T: Len + ?Sized> Len for &T {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        (**self).telemetry_len()
+    }
+}
+
+impl<T: Present + ?Sized> Present for &T {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        (**self).telemetry_present()
+    }
+}
+
+macro_rules! pointer_facts {
+    ($($p:ident)*) => {$(
+        impl<T: Len + ?Sized> Len for $p<T> {
+            #[inline]
+            fn telemetry_len(&self) -> usize {
+                (**self).telemetry_len()
+            }
+        }
+        impl<T: Present + ?Sized> Present for $p<T> {
+            #[inline]
+            fn telemetry_present(&self) -> bool {
+                (**self).telemetry_present()
+            }
+        }
+    )*};
+}
+pointer_facts!(Box Rc Arc);
+
+impl<T: SecretIsNeverSent> Len for Secret<T> {
+    fn telemetry_len(&self) -> usize {
+        unreachable!("SecretIsNeverSent has no implementation")
+    }
+}
+
+impl<T: SecretIsNeverSent> Present for Secret<T> {
+    fn telemetry_present(&self) -> bool {
+        unreachable!("SecretIsNeverSent has no implementation")
+    }
+}
+
+/// The short name of an error type (`ToolError`, not its module path nor its
+/// message): the `error_type(...)` derived fact.
+pub fn error_type_name<E: std::error::Error + ?Sized>(_: &E) -> &'static str {
+    short_type_name(std::any::type_name::<E>())
+}
+
+/// `a::b::Name<c::D>` → `Name`.
+fn short_type_name(full: &'static str) -> &'static str {
+    let base = full.split('<').next().unwrap_or(full);
+    base.rsplit("::").next().unwrap_or(base)
+}
+
+/// The `consent` field's type.
+#[diagnostic::on_unimplemented(
+    message = "the `consent` field must be a `bool`, not `{Self}`",
+    label = "`#[telemetry(consent)]` needs a `bool`",
+    note = "`true` means the crew opted in (`share_crew`)"
+)]
+pub trait ConsentFlag {
+    /// The consent the flag stands for.
+    fn consent(&self) -> Consent;
+}
+
+impl ConsentFlag for bool {
+    #[inline]
+    fn consent(&self) -> Consent {
+        Consent::from_share_crew(*self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_type_name;
+
+    #[test]
+    fn short_type_name_drops_path_and_generics() {
+        assert_eq!(short_type_name("my_host::errors::ToolError"), "ToolError");
+        assert_eq!(short_type_name("std::io::Error"), "Error");
+        assert_eq!(short_type_name("a::Wrap<b::Inner>"), "Wrap");
+        assert_eq!(short_type_name("Plain"), "Plain");
+    }
+}

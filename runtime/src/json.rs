@@ -1,0 +1,229 @@
+//! Serialization of events and of nested structure, through the same visitor
+//! walk that builds exporter attributes.
+
+use core::fmt;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::consent::Consent;
+use crate::emit::Element;
+use crate::telemetry::Telemetry;
+use crate::value::{Scalar, TelemetryValue, Text};
+use crate::visit::Visitor;
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for Scalar<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scalar::Bool(v) => serializer.serialize_bool(*v),
+            Scalar::I64(v) => serializer.serialize_i64(*v),
+            Scalar::F64(v) => serializer.serialize_f64(*v),
+            Scalar::Text(v) => v.serialize(serializer),
+        }
+    }
+}
+
+impl fmt::Display for Scalar<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Bool(v) => v.fmt(f),
+            Scalar::I64(v) => v.fmt(f),
+            Scalar::F64(v) => v.fmt(f),
+            Scalar::Text(v) => f.write_str(v.as_str()),
+        }
+    }
+}
+
+/// How a nested list or map is written inside serialized attributes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nesting {
+    /// As the JSON-encoded string that goes on the wire (top-level attributes).
+    EncodedString,
+    /// As plain nested JSON (inside an already encoded value).
+    Inline,
+}
+
+/// Writes visited attributes as entries of a serde map.
+pub(crate) struct MapVisitor<M: SerializeMap> {
+    map: M,
+    nesting: Nesting,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> MapVisitor<M> {
+    pub(crate) fn new(map: M, nesting: Nesting) -> Self {
+        MapVisitor {
+            map,
+            nesting,
+            error: None,
+        }
+    }
+
+    fn entry<V: Serialize + ?Sized>(&mut self, key: &'static str, value: &V) {
+        if self.error.is_none()
+            && let Err(error) = self.map.serialize_entry(key, value)
+        {
+            self.error = Some(error);
+        }
+    }
+
+    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
+}
+
+impl<M: SerializeMap> Visitor for MapVisitor<M> {
+    fn scalar(&mut self, key: &'static str, value: Scalar<'_>) {
+        self.entry(key, &value);
+    }
+
+    fn list<'v, I>(&mut self, key: &'static str, items: I)
+    where
+        I: Iterator<Item = Scalar<'v>> + Clone,
+    {
+        self.entry(key, &Seq(items));
+    }
+
+    fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match self.nesting {
+            Nesting::Inline => self.entry(key, value),
+            Nesting::EncodedString => match serde_json::to_string(value) {
+                Ok(encoded) => self.entry(key, &encoded),
+                Err(error) => {
+                    if self.error.is_none() {
+                        self.error = Some(serde::ser::Error::custom(error));
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Serializes the attributes of `value` under `consent` as one map.
+pub(crate) fn serialize_attributes<T, S>(
+    value: &T,
+    consent: Consent,
+    nesting: Nesting,
+    serializer: S,
+) -> Result<S::Ok, S::Error>
+where
+    T: Telemetry + ?Sized,
+    S: Serializer,
+{
+    let mut visitor = MapVisitor::new(serializer.serialize_map(None)?, nesting);
+    value.visit_attributes(consent, &mut visitor);
+    visitor.end()
+}
+
+struct Seq<I>(I);
+
+impl<'v, I> Serialize for Seq<I>
+where
+    I: Iterator<Item = Scalar<'v>> + Clone,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}
+
+/// A `Telemetry` struct as a JSON object of the keys `consent` allows.
+pub struct Object<'a, T: ?Sized> {
+    value: &'a T,
+    consent: Consent,
+}
+
+impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
+    /// The object `value` shows under `consent`.
+    pub fn new(value: &'a T, consent: Consent) -> Self {
+        Object { value, consent }
+    }
+}
+
+impl<T: Telemetry + ?Sized> Serialize for Object<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_attributes(self.value, self.consent, Nesting::Inline, serializer)
+    }
+}
+
+/// One entry of a list or map, serialized under the consent in force.
+struct Entry<'a, T: ?Sized> {
+    value: &'a T,
+    consent: Consent,
+}
+
+impl<T: Element + ?Sized> Serialize for Entry<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize_entry(self.consent, serializer)
+    }
+}
+
+/// A list of entries, each filtered by its own classes under `consent`.
+pub(crate) struct JsonList<I> {
+    items: I,
+    consent: Consent,
+}
+
+impl<I> JsonList<I> {
+    pub(crate) fn new(items: I, consent: Consent) -> Self {
+        JsonList { items, consent }
+    }
+}
+
+impl<'a, T, I> Serialize for JsonList<I>
+where
+    T: Element + 'a,
+    I: Iterator<Item = &'a T> + Clone,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let consent = self.consent;
+        serializer.collect_seq(self.items.clone().map(|value| Entry { value, consent }))
+    }
+}
+
+/// A map whose values are filtered by their own classes under `consent`.
+pub(crate) struct JsonMap<I> {
+    entries: I,
+    consent: Consent,
+}
+
+impl<I> JsonMap<I> {
+    pub(crate) fn new(entries: I, consent: Consent) -> Self {
+        JsonMap { entries, consent }
+    }
+}
+
+struct MapKey<'a, K: ?Sized>(&'a K);
+
+impl<K: TelemetryValue + ?Sized> Serialize for MapKey<'_, K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.telemetry_value() {
+            Scalar::Text(text) => serializer.serialize_str(text.as_str()),
+            other => serializer.collect_str(&other),
+        }
+    }
+}
+
+impl<'a, K, V, I> Serialize for JsonMap<I>
+where
+    K: TelemetryValue + 'a,
+    V: Element + 'a,
+    I: Iterator<Item = (&'a K, &'a V)> + Clone,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let consent = self.consent;
+        serializer.collect_map(
+            self.entries
+                .clone()
+                .map(|(key, value)| (MapKey(key), Entry { value, consent })),
+        )
+    }
+}

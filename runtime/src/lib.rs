@@ -1,0 +1,83 @@
+//! Telemetry that is private by construction.
+//!
+//! A host framework derives [`Telemetry`] on its Crew, Agent and Task structs
+//! and classifies every field:
+//!
+//! | attribute | sent |
+//! |---|---|
+//! | `#[telemetry(always)]` | under every consent (anonymous usage data) |
+//! | `#[telemetry(share_crew)]` | only from crews that opted in ([`Consent::ShareCrew`]) |
+//! | `#[telemetry(never)]` | never; no code reads the field |
+//! | `#[telemetry(consent)]` | a `bool` field: this crew's opt-in switch |
+//!
+//! A field with no classification does not compile, and a [`Secret`] cannot be
+//! sent whatever it is marked. The README has the full attribute reference.
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
+//!
+//! #[derive(TelemetryValue)]
+//! enum Process { Sequential, Hierarchical }
+//!
+//! #[derive(Telemetry)]
+//! #[telemetry(event = "Crew Created")]
+//! struct Crew {
+//!     /// How the crew runs its tasks.
+//!     #[telemetry(always, rename = "crew_process")]
+//!     process: Process,
+//!     /// The inputs the crew was kicked off with.
+//!     #[telemetry(share_crew, rename = "crew_inputs", present(always, rename = "crew_inputs_present"))]
+//!     inputs: BTreeMap<String, String>,
+//!     #[telemetry(consent)]
+//!     share_crew: bool,
+//!     #[telemetry(never)]
+//!     api_key: Secret<String>,
+//! }
+//!
+//! let crew = Crew {
+//!     process: Process::Sequential,
+//!     inputs: BTreeMap::from([("topic".into(), "llamas".into())]),
+//!     share_crew: false,
+//!     api_key: Secret::new("sk-123".into()),
+//! };
+//! let json = serde_json::to_string(&crew.telemetry_event().attributes()).unwrap();
+//! assert_eq!(json, r#"{"crew_process":"sequential","crew_inputs_present":true}"#);
+//!
+//! let shared = serde_json::to_string(&crew.telemetry_event_with(Consent::ShareCrew).attributes()).unwrap();
+//! assert_eq!(shared, r#"{"crew_process":"sequential","crew_inputs":"{\"topic\":\"llamas\"}","crew_inputs_present":true}"#);
+//! ```
+
+mod catalogue;
+mod consent;
+mod emit;
+mod json;
+mod otel;
+mod secret;
+mod telemetry;
+mod value;
+mod visit;
+
+pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
+pub use consent::{Consent, Tier};
+pub use secret::Secret;
+pub use telemetry::{Attributes, Event, Telemetry};
+pub use value::{Scalar, TelemetryValue, Text};
+pub use visit::Visitor;
+
+/// Derives [`Telemetry`](trait@Telemetry) for a struct with classified fields.
+pub use crewtel_macros::Telemetry;
+/// Derives [`TelemetryValue`](trait@TelemetryValue) for a unit-only enum.
+pub use crewtel_macros::TelemetryValue;
+
+/// What generated code reaches; not a public API.
+#[doc(hidden)]
+pub mod __private;
+
+// Lets the derives' `::crewtel::...` paths resolve inside this crate's own tests.
+extern crate self as crewtel;
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

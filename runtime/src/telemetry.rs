@@ -1,0 +1,193 @@
+//! The `Telemetry` trait a derive implements, and the events it builds.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+
+use crate::catalogue::Catalogue;
+use crate::consent::Consent;
+use crate::json::{Nesting, serialize_attributes};
+use crate::otel::KeyValues;
+use crate::visit::Visitor;
+
+/// A struct whose classified fields make a telemetry event.
+///
+/// Derive it; every named field must be classified. See the crate
+/// documentation for the attribute reference.
+///
+/// ```
+/// use crewtel::{Consent, Telemetry};
+///
+/// #[derive(Telemetry)]
+/// #[telemetry(event = "Agent Created")]
+/// struct Agent {
+///     /// The agent's role in its crew.
+///     #[telemetry(always)]
+///     role: String,
+///     /// What the agent aims for.
+///     #[telemetry(share_crew)]
+///     goal: String,
+/// }
+///
+/// let agent = Agent { role: "researcher".into(), goal: "find the cause".into() };
+/// let json = serde_json::to_string(&agent.telemetry_event()).unwrap();
+/// assert_eq!(json, r#"{"name":"Agent Created","consent":"anonymous","attributes":{"role":"researcher"}}"#);
+/// let shared = agent.telemetry_event_with(Consent::ShareCrew);
+/// assert_eq!(shared.key_values().len(), 2);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a telemetry struct",
+    label = "`{Self}` does not derive `Telemetry`",
+    note = "add `#[derive(crewtel::Telemetry)]` to it and classify its fields"
+)]
+pub trait Telemetry {
+    /// The event (span) name: `#[telemetry(event = "...")]`, or the struct's name.
+    const EVENT: &'static str;
+
+    /// Everything this struct can send: key, tier, Rust type and purpose.
+    const CATALOGUE: &'static Catalogue;
+
+    /// The most attributes one event can carry (a capacity hint).
+    const MAX_ATTRIBUTES: usize;
+
+    /// The consent this value carries: its `#[telemetry(consent)]` field, or
+    /// [`Consent::Anonymous`] when it has none.
+    fn consent(&self) -> Consent {
+        Consent::Anonymous
+    }
+
+    /// Walks the attributes `consent` allows, in declaration order.
+    fn visit_attributes<V: Visitor>(&self, consent: Consent, visitor: &mut V);
+
+    /// The event under this value's own consent.
+    fn telemetry_event(&self) -> Event<'_, Self> {
+        Event::new(self, self.consent())
+    }
+
+    /// The event under an explicit consent (a task inherits its crew's).
+    fn telemetry_event_with(&self, consent: Consent) -> Event<'_, Self> {
+        Event::new(self, consent)
+    }
+}
+
+macro_rules! forward_pointers {
+    ($($(#[$m:meta])* [$($p:tt)*])*) => {$(
+        impl<T: Telemetry + ?Sized> Telemetry for $($p)* {
+            const EVENT: &'static str = T::EVENT;
+            const CATALOGUE: &'static Catalogue = T::CATALOGUE;
+            const MAX_ATTRIBUTES: usize = T::MAX_ATTRIBUTES;
+
+            fn consent(&self) -> Consent {
+                (**self).consent()
+            }
+
+            #[inline]
+            fn visit_attributes<V: Visitor>(&self, consent: Consent, visitor: &mut V) {
+                (**self).visit_attributes(consent, visitor)
+            }
+        }
+    )*};
+}
+forward_pointers!([&T] [Box<T>] [Rc<T>] [Arc<T>]);
+
+/// One telemetry event: a borrowed view of a `Telemetry` value under a consent.
+///
+/// Building one costs a reference and a copy of the consent; attributes are
+/// produced only when the event is serialized or turned into `KeyValue`s, and
+/// only for the keys the consent allows.
+pub struct Event<'a, T: ?Sized> {
+    source: &'a T,
+    consent: Consent,
+}
+
+impl<T: ?Sized> Clone for Event<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Event<'_, T> {}
+
+impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
+    /// The event of `source` under `consent`.
+    #[inline]
+    pub fn new(source: &'a T, consent: Consent) -> Self {
+        Event { source, consent }
+    }
+
+    /// The event (span) name.
+    pub fn name(&self) -> &'static str {
+        T::EVENT
+    }
+
+    /// The consent the event was built under.
+    pub fn consent(&self) -> Consent {
+        self.consent
+    }
+
+    /// The catalogue of everything this kind of event can carry.
+    pub fn catalogue(&self) -> &'static Catalogue {
+        T::CATALOGUE
+    }
+
+    /// Walks the attributes the consent allows.
+    #[inline]
+    pub fn visit<V: Visitor>(&self, visitor: &mut V) {
+        self.source.visit_attributes(self.consent, visitor);
+    }
+
+    /// The attributes as OpenTelemetry key-values, each with its exact type.
+    pub fn key_values(&self) -> Vec<opentelemetry::KeyValue> {
+        let mut visitor = KeyValues::with_capacity(T::MAX_ATTRIBUTES);
+        self.visit(&mut visitor);
+        visitor.into_inner()
+    }
+
+    /// The attributes alone, as a serializable map.
+    pub fn attributes(&self) -> Attributes<'a, T> {
+        Attributes {
+            source: self.source,
+            consent: self.consent,
+        }
+    }
+}
+
+impl<T: Telemetry + ?Sized> core::fmt::Debug for Event<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Event")
+            .field("name", &T::EVENT)
+            .field("consent", &self.consent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serialized as `{"name": ..., "consent": ..., "attributes": {...}}`, the
+/// attributes exactly as they are sent (nested lists as JSON-encoded strings).
+impl<T: Telemetry + ?Sized> Serialize for Event<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut event = serializer.serialize_struct("Event", 3)?;
+        event.serialize_field("name", T::EVENT)?;
+        event.serialize_field("consent", &self.consent)?;
+        event.serialize_field("attributes", &self.attributes())?;
+        event.end()
+    }
+}
+
+/// The attributes of an event as a serializable map.
+pub struct Attributes<'a, T: ?Sized> {
+    source: &'a T,
+    consent: Consent,
+}
+
+impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_attributes(
+            self.source,
+            self.consent,
+            Nesting::EncodedString,
+            serializer,
+        )
+    }
+}
