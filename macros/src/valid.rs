@@ -199,7 +199,7 @@ fn check_keys(cx: &Ctxt, input: &Struct) {
                 cx.error_spanned_by(
                     &at,
                     format!(
-                        "key `{key}` is already sent by `{first}`: two fields cannot send the same key; `rename` one of them"
+                        "key `{key}` is already sent by field `{first}`: two fields cannot send the same key; `rename` one of them"
                     ),
                 );
             } else {

@@ -1,6 +1,8 @@
 //! Paths the derives generate code against. Not a public API: it changes with
 //! the macros, in lockstep.
 
+use core::marker::PhantomData;
+
 pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{bool, str, usize};
 pub use core::stringify;
@@ -21,12 +23,69 @@ pub fn no_nested() -> Option<&'static Catalogue> {
     None
 }
 
-/// The catalogue nested in a field's value (a struct, or a list of them).
-pub fn nested_of<T: Emit + ?Sized>() -> Option<&'static Catalogue> {
-    T::nested_catalogue()
+/// Asks a field's type for its catalogue without requiring anything of it.
+///
+/// The derive's attribute walk is the one place that requires a field's type
+/// to be sendable, so that a type that is not gets one error, not one per
+/// generated item. The catalogue asks through this probe instead: by method
+/// resolution (autoref), `ViaEmit`/`ViaTelemetry` answer when the type
+/// implements the trait, and `ViaNothing` when it does not.
+pub struct Probe<T: ?Sized>(PhantomData<T>);
+
+impl<T: ?Sized> Probe<T> {
+    /// A probe of `T`.
+    pub const fn new() -> Self {
+        Probe(PhantomData)
+    }
 }
 
-/// The catalogue of a flattened struct.
-pub fn flattened<T: Telemetry + ?Sized>() -> Option<&'static Catalogue> {
-    Some(T::CATALOGUE)
+/// The probe's answer for a sendable field type.
+pub trait ViaEmit {
+    /// The catalogue nested in the field's value (a struct, or a list of them).
+    fn nested_catalogue(&self) -> Option<&'static Catalogue>;
 }
+
+impl<T: Emit + ?Sized> ViaEmit for Probe<T> {
+    #[inline]
+    fn nested_catalogue(&self) -> Option<&'static Catalogue> {
+        T::nested_catalogue()
+    }
+}
+
+/// The probe's answer for a flattened `Telemetry` struct.
+pub trait ViaTelemetry {
+    /// The flattened struct's catalogue.
+    fn flattened_catalogue(&self) -> Option<&'static Catalogue>;
+    /// How many attributes the flattened struct can add.
+    fn max_attributes(&self) -> usize;
+}
+
+impl<T: Telemetry + ?Sized> ViaTelemetry for Probe<T> {
+    #[inline]
+    fn flattened_catalogue(&self) -> Option<&'static Catalogue> {
+        Some(T::CATALOGUE)
+    }
+
+    #[inline]
+    fn max_attributes(&self) -> usize {
+        T::max_attributes()
+    }
+}
+
+/// The probe's answer for a type that is neither (an error reported elsewhere).
+pub trait ViaNothing {
+    /// No nested catalogue.
+    fn nested_catalogue(&self) -> Option<&'static Catalogue> {
+        None
+    }
+    /// No flattened catalogue.
+    fn flattened_catalogue(&self) -> Option<&'static Catalogue> {
+        None
+    }
+    /// No attributes.
+    fn max_attributes(&self) -> usize {
+        0
+    }
+}
+
+impl<T: ?Sized> ViaNothing for &Probe<T> {}

@@ -31,7 +31,7 @@ pub trait SecretIsNeverSent {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as telemetry",
     label = "`{Self}` is not a telemetry value",
-    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for it, or classify the field `#[telemetry(never)]`"
+    note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Emit {
     /// Visits the attribute(s) this value sends under `key`.
@@ -48,7 +48,7 @@ pub trait Emit {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as an entry of a telemetry list or map",
     label = "`{Self}` is not a telemetry value",
-    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for it, or classify the field `#[telemetry(never)]`"
+    note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Element {
     /// Visits a whole list of entries under `key`.
@@ -95,10 +95,11 @@ impl<T: TelemetryValue> Element for T {
     }
 }
 
-impl<T> TelemetryValue for Secret<T>
-where
-    T: SecretIsNeverSent,
-{
+// A `Secret` asks for `SecretIsNeverSent`, which nothing implements. Going
+// through `TelemetryValue` (and so the blanket `Emit` and `Element` impls) makes
+// the compiler report that innermost bound, whose message names `Secret` and
+// the fix, however deep the `Secret` hides.
+impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
     fn telemetry_value(&self) -> Scalar<'_> {
         unreachable!("SecretIsNeverSent has no implementation")
     }
@@ -134,6 +135,7 @@ macro_rules! lists {
 }
 lists! {
     [T: Element] [T];
+    [T: Element] &[T];
     [T: Element, const N: usize] [T; N];
     [T: Element] Vec<T>;
     [T: Element] VecDeque<T>;

@@ -49,8 +49,9 @@ pub trait Telemetry {
     /// Everything this struct can send: key, tier, Rust type and purpose.
     const CATALOGUE: &'static Catalogue;
 
-    /// The most attributes one event can carry (a capacity hint).
-    const MAX_ATTRIBUTES: usize;
+    /// The most attributes one event can carry: a capacity hint, constant
+    /// once inlined.
+    fn max_attributes() -> usize;
 
     /// The consent this value carries: its `#[telemetry(consent)]` field, or
     /// [`Consent::Anonymous`] when it has none.
@@ -77,7 +78,11 @@ macro_rules! forward_pointers {
         impl<T: Telemetry + ?Sized> Telemetry for $($p)* {
             const EVENT: &'static str = T::EVENT;
             const CATALOGUE: &'static Catalogue = T::CATALOGUE;
-            const MAX_ATTRIBUTES: usize = T::MAX_ATTRIBUTES;
+
+            #[inline]
+            fn max_attributes() -> usize {
+                T::max_attributes()
+            }
 
             fn consent(&self) -> Consent {
                 (**self).consent()
@@ -140,7 +145,7 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
 
     /// The attributes as OpenTelemetry key-values, each with its exact type.
     pub fn key_values(&self) -> Vec<opentelemetry::KeyValue> {
-        let mut visitor = KeyValues::with_capacity(T::MAX_ATTRIBUTES);
+        let mut visitor = KeyValues::with_capacity(T::max_attributes());
         self.visit(&mut visitor);
         visitor.into_inner()
     }

@@ -40,7 +40,9 @@ fn fallback(input: &DeriveInput) -> TokenStream {
                 type_name: #name,
                 entries: &[],
             };
-            const MAX_ATTRIBUTES: ::crewtel::__private::usize = 0;
+            fn max_attributes() -> ::crewtel::__private::usize {
+                0
+            }
             fn visit_attributes<__V: ::crewtel::__private::Visitor>(
                 &self,
                 _: ::crewtel::__private::Consent,
@@ -78,7 +80,10 @@ fn impls(model: &Struct) -> TokenStream {
                 type_name: #type_name,
                 entries: &[#(#entries),*],
             };
-            const MAX_ATTRIBUTES: ::crewtel::__private::usize = #max_attributes;
+            #[inline]
+            fn max_attributes() -> ::crewtel::__private::usize {
+                #max_attributes
+            }
 
             #consent
 
@@ -298,7 +303,7 @@ fn catalogue_entries(field: &Field) -> Vec<TokenStream> {
             (
                 String::new(),
                 quote!(Flatten),
-                quote_spanned!(ty.span()=> ::crewtel::__private::flattened::<#ty>),
+                probe(ty, quote!(flattened_catalogue)),
             )
         } else if field.attrs.with.is_some() {
             (
@@ -310,7 +315,7 @@ fn catalogue_entries(field: &Field) -> Vec<TokenStream> {
             (
                 field.key(),
                 quote!(Value),
-                quote_spanned!(ty.span()=> ::crewtel::__private::nested_of::<#ty>),
+                probe(ty, quote!(nested_catalogue)),
             )
         };
         entries.push(entry(
@@ -374,7 +379,25 @@ fn max_attributes(model: &Struct) -> TokenStream {
         .filter(|field| field.emits_value() && field.attrs.flatten.is_some())
         .map(|field| {
             let ty: &Type = field.ty;
-            quote_spanned!(ty.span()=> + <#ty as ::crewtel::__private::Telemetry>::MAX_ATTRIBUTES)
+            quote! {
+                + {
+                    #[allow(unused_imports)]
+                    use ::crewtel::__private::{ViaNothing as _, ViaTelemetry as _};
+                    (&::crewtel::__private::Probe::<#ty>::new()).max_attributes()
+                }
+            }
         });
     quote!(#own #(#flattened)*)
+}
+
+/// A closure asking the field's type for a catalogue through the probe, which
+/// requires nothing of the type (the attribute walk does).
+fn probe(ty: &Type, question: TokenStream) -> TokenStream {
+    quote! {
+        || {
+            #[allow(unused_imports)]
+            use ::crewtel::__private::{ViaEmit as _, ViaNothing as _, ViaTelemetry as _};
+            (&::crewtel::__private::Probe::<#ty>::new()).#question()
+        }
+    }
 }

@@ -1,0 +1,12 @@
+// The consent switch is a bool.
+use crewtel::Telemetry;
+
+#[derive(Telemetry)]
+struct Crew {
+    #[telemetry(always)]
+    id: String,
+    #[telemetry(consent)]
+    share_crew: String,
+}
+
+fn main() {}

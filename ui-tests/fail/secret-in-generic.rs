@@ -1,0 +1,24 @@
+// A generic field instantiated with a `Secret` where the struct is used: the
+// macro cannot see it, the type system does.
+use crewtel::{Secret, Telemetry};
+
+#[derive(Telemetry)]
+struct Labelled<T> {
+    #[telemetry(always)]
+    label: String,
+    #[telemetry(always)]
+    value: T,
+}
+
+#[derive(Telemetry)]
+struct Llm<K> {
+    #[telemetry(always)]
+    key: Labelled<K>,
+}
+
+fn main() {
+    let llm = Llm {
+        key: Labelled { label: "openai".into(), value: Secret::new(String::from("sk-123")) },
+    };
+    let _ = llm.telemetry_event();
+}

@@ -1,0 +1,9 @@
+use crewtel::{Secret, Telemetry};
+
+#[derive(Telemetry)]
+struct Llm {
+    #[telemetry(always)]
+    api_key: Option<Secret<String>>,
+}
+
+fn main() {}
