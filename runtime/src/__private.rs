@@ -34,7 +34,10 @@ pub struct Probe<T: ?Sized>(PhantomData<T>);
 
 impl<T: ?Sized> Probe<T> {
     /// A probe of `T`.
-    #[allow(clippy::new_without_default, reason = "only generated code makes probes")]
+    #[allow(
+        clippy::new_without_default,
+        reason = "only generated code makes probes"
+    )]
     pub const fn new() -> Self {
         Probe(PhantomData)
     }

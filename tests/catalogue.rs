@@ -1,0 +1,118 @@
+//! The compile-time catalogue lists every key a struct can send, with its
+//! effective tier, Rust type and purpose, nested and flattened structs included.
+
+mod support;
+
+use crewtel::{Consent, Source, Telemetry, Tier};
+use support::{Crew, Task};
+
+#[test]
+fn crew_catalogue_lists_every_key_with_tier_type_and_purpose() {
+    let keys = Crew::CATALOGUE.keys();
+    let summary: Vec<(&str, Tier, &str, Source)> = keys
+        .iter()
+        .map(|k| (k.key, k.tier, k.rust_type, k.source))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("crew_id", Tier::Always, "String", Source::Value),
+            ("crew_label", Tier::ShareCrew, "String", Source::Value),
+            ("crew_process", Tier::Always, "Process", Source::Value),
+            ("crew_memory", Tier::Always, "bool", Source::Value),
+            ("crew_agents", Tier::Always, "Vec<Agent>", Source::Value),
+            ("crew_number_of_agents", Tier::Always, "usize", Source::Len),
+            (
+                "crew_inputs",
+                Tier::ShareCrew,
+                "BTreeMap<String, String>",
+                Source::Value
+            ),
+            ("crew_inputs_present", Tier::Always, "bool", Source::Present),
+            ("manager", Tier::ShareCrew, "Option<Agent>", Source::Value),
+        ]
+    );
+    assert_eq!(keys[2].purpose, "How the crew runs.");
+    assert_eq!(
+        keys[5].purpose,
+        "The number of entries of `agents`. The agents."
+    );
+    assert_eq!(Crew::CATALOGUE.event, "Crew Created");
+    assert_eq!(Crew::CATALOGUE.type_name, "Crew");
+}
+
+#[test]
+fn nested_keys_take_the_stricter_tier() {
+    let keys = Crew::CATALOGUE.keys();
+    let agents = &keys[4].nested;
+    let tiers: Vec<(&str, Tier)> = agents.iter().map(|k| (k.key, k.tier)).collect();
+    assert_eq!(
+        tiers,
+        [
+            ("role", Tier::Always),
+            ("llm", Tier::Always),
+            ("tools_names", Tier::Always),
+            ("goal", Tier::ShareCrew),
+            ("backstory", Tier::ShareCrew),
+        ]
+    );
+    // The manager is `share_crew`: every key inside it is too.
+    assert!(keys[8].nested.iter().all(|k| k.tier == Tier::ShareCrew));
+    assert_eq!(keys[8].nested.len(), 5);
+}
+
+#[test]
+fn never_and_consent_fields_are_not_in_the_catalogue() {
+    for key in Crew::CATALOGUE
+        .keys()
+        .iter()
+        .chain(Task::CATALOGUE.keys().iter())
+    {
+        assert!(
+            !["api_key", "share_crew", "system_prompt", "prompt"].contains(&key.key),
+            "{} is never sent but is catalogued",
+            key.key
+        );
+    }
+}
+
+/// Every key an event actually sends is in the catalogue, under a tier its
+/// consent allows: the catalogue cannot drift from what is sent.
+#[test]
+fn catalogue_matches_what_events_send() {
+    for share in [false, true] {
+        let crew = support::crew(share);
+        let event = crew.telemetry_event();
+        let catalogue = Crew::CATALOGUE.keys();
+        for kv in event.key_values() {
+            let entry = catalogue
+                .iter()
+                .find(|k| k.key == kv.key.as_str())
+                .unwrap_or_else(|| panic!("{} is sent but not catalogued", kv.key));
+            assert!(
+                event.consent().allows(entry.tier),
+                "{} sent under {:?}",
+                kv.key,
+                event.consent()
+            );
+        }
+        let sent = event.key_values().len();
+        let consent = Consent::from_share_crew(share);
+        let allowed = catalogue.iter().filter(|k| consent.allows(k.tier)).count();
+        assert_eq!(
+            sent, allowed,
+            "every catalogued key allowed under this consent is sent for this full crew"
+        );
+    }
+}
+
+#[test]
+fn the_catalogue_serializes_for_tools() {
+    let json = serde_json::to_value(Task::CATALOGUE.keys()).unwrap();
+    assert_eq!(json[0]["key"], "crew_id");
+    assert_eq!(json[0]["tier"], "always");
+    assert_eq!(json[1]["tier"], "share_crew");
+    assert_eq!(json[3]["key"], "formatted_description");
+    assert_eq!(json[3]["purpose"], "What the task asks for.");
+    assert_eq!(json[4]["rust_type"], "Option<String>");
+}

@@ -1,0 +1,191 @@
+//! What each consent lets through, including through nesting and flatten.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crewtel::{Consent, Telemetry};
+use serde_json::json;
+use support::{attributes, crew, keys, task};
+
+#[test]
+fn anonymous_crew_sends_only_always_keys() {
+    let crew = crew(false);
+    let event = crew.telemetry_event();
+    assert_eq!(event.consent(), Consent::Anonymous);
+    assert_eq!(event.name(), "Crew Created");
+    assert_eq!(
+        keys(event),
+        [
+            "crew_id",
+            "crew_process",
+            "crew_memory",
+            "crew_agents",
+            "crew_number_of_agents",
+            "crew_inputs_present"
+        ]
+    );
+}
+
+#[test]
+fn sharing_crew_adds_share_crew_keys() {
+    let crew = crew(true);
+    let event = crew.telemetry_event();
+    assert_eq!(event.consent(), Consent::ShareCrew);
+    assert_eq!(
+        keys(event),
+        [
+            "crew_id",
+            "crew_label",
+            "crew_process",
+            "crew_memory",
+            "crew_agents",
+            "crew_number_of_agents",
+            "crew_inputs",
+            "crew_inputs_present",
+            "manager"
+        ]
+    );
+}
+
+#[test]
+fn explicit_consent_overrides_the_consent_field() {
+    let opted_in = crew(true);
+    let event = opted_in.telemetry_event_with(Consent::Anonymous);
+    assert!(!keys(event).contains(&"crew_inputs".to_owned()));
+    let opted_out = crew(false);
+    let event = opted_out.telemetry_event_with(Consent::ShareCrew);
+    assert!(keys(event).contains(&"crew_inputs".to_owned()));
+}
+
+#[test]
+fn nested_entries_are_filtered_by_their_own_classes_under_the_outer_consent() {
+    let anonymous = attributes(crew(false).telemetry_event());
+    let agents: serde_json::Value = serde_json::from_str(
+        anonymous["crew_agents"]
+            .as_str()
+            .expect("a JSON-encoded string"),
+    )
+    .unwrap();
+    assert_eq!(
+        agents,
+        json!([
+            {"role": "researcher", "llm": "gpt-4o-mini", "tools_names": ["search"]},
+            {"role": "researcher", "llm": "gpt-4o-mini", "tools_names": ["search"]}
+        ])
+    );
+
+    let shared = attributes(crew(true).telemetry_event());
+    let agents: serde_json::Value =
+        serde_json::from_str(shared["crew_agents"].as_str().unwrap()).unwrap();
+    assert_eq!(agents[0]["goal"], "goal a1");
+    assert_eq!(agents[1]["backstory"], "backstory a2");
+    assert!(agents[0].get("system_prompt").is_none());
+    let manager: serde_json::Value =
+        serde_json::from_str(shared["manager"].as_str().unwrap()).unwrap();
+    assert_eq!(manager["goal"], "goal m");
+}
+
+#[test]
+fn flatten_brings_the_inner_keys_under_the_outer_consent() {
+    let task = task();
+    let anonymous = attributes(task.telemetry_event_with(Consent::Anonymous));
+    assert_eq!(anonymous, json!({"crew_id": "c-1", "task_id": "t-1"}));
+    let shared = attributes(task.telemetry_event_with(Consent::ShareCrew));
+    assert_eq!(
+        shared,
+        json!({
+            "crew_id": "c-1",
+            "crew_label": "label",
+            "task_id": "t-1",
+            "formatted_description": "count llamas",
+            "task_output": "42 llamas"
+        })
+    );
+}
+
+#[test]
+fn a_share_crew_flatten_sends_nothing_anonymously() {
+    #[derive(Telemetry)]
+    struct Execution {
+        #[telemetry(share_crew, flatten)]
+        crew: support::CrewIds,
+        #[telemetry(always)]
+        attempt: u8,
+    }
+    let execution = Execution {
+        crew: task().crew,
+        attempt: 1,
+    };
+    assert_eq!(
+        attributes(execution.telemetry_event()),
+        json!({"attempt": 1})
+    );
+    assert_eq!(
+        attributes(execution.telemetry_event_with(Consent::ShareCrew)),
+        json!({"crew_id": "c-1", "crew_label": "label", "attempt": 1})
+    );
+}
+
+#[test]
+fn a_share_crew_nested_struct_is_not_read_anonymously() {
+    static CONVERSIONS: AtomicUsize = AtomicUsize::new(0);
+    fn counted(goal: &str) -> String {
+        CONVERSIONS.fetch_add(1, Ordering::SeqCst);
+        goal.to_owned()
+    }
+    #[derive(Telemetry)]
+    struct Agent {
+        #[telemetry(always)]
+        role: String,
+        #[telemetry(share_crew, with = "counted")]
+        goal: String,
+    }
+    #[derive(Telemetry)]
+    struct Crew {
+        #[telemetry(always)]
+        agents: Vec<Agent>,
+        #[telemetry(share_crew)]
+        lead: Agent,
+    }
+    let crew = Crew {
+        agents: vec![Agent {
+            role: "r".into(),
+            goal: "g".into(),
+        }],
+        lead: Agent {
+            role: "l".into(),
+            goal: "lg".into(),
+        },
+    };
+    let _ = crew.telemetry_event().key_values();
+    let _ = serde_json::to_string(&crew.telemetry_event()).unwrap();
+    assert_eq!(
+        CONVERSIONS.load(Ordering::SeqCst),
+        0,
+        "a share_crew field was read without consent"
+    );
+    let _ = crew.telemetry_event_with(Consent::ShareCrew).key_values();
+    assert_eq!(
+        CONVERSIONS.load(Ordering::SeqCst),
+        2,
+        "both the listed agent's and the lead's goal"
+    );
+}
+
+#[test]
+fn a_struct_without_a_consent_field_is_anonymous() {
+    let task = task();
+    assert_eq!(task.telemetry_event().consent(), Consent::Anonymous);
+    assert_eq!(keys(task.telemetry_event()), ["crew_id", "task_id"]);
+}
+
+#[test]
+fn the_json_event_carries_name_consent_and_attributes() {
+    let task = task();
+    let json = serde_json::to_value(task.telemetry_event()).unwrap();
+    assert_eq!(
+        json,
+        json!({"name": "Task Created", "consent": "anonymous", "attributes": {"crew_id": "c-1", "task_id": "t-1"}})
+    );
+}
