@@ -116,3 +116,19 @@ fn the_catalogue_serializes_for_tools() {
     assert_eq!(json[3]["purpose"], "What the task asks for.");
     assert_eq!(json[4]["rust_type"], "Option<String>");
 }
+
+#[test]
+fn the_whole_catalogue_serializes_too() {
+    let json = serde_json::to_value(Crew::CATALOGUE).unwrap();
+    assert_eq!(json["event"], "Crew Created");
+    assert_eq!(json["type_name"], "Crew");
+    assert_eq!(json["keys"][0]["key"], "crew_id");
+    assert_eq!(json["keys"][4]["nested"][3]["tier"], "share_crew");
+}
+
+#[test]
+fn no_key_is_sent_twice_through_flatten() {
+    // The derive asserts this at compile time; the check itself is shared.
+    assert_eq!(Crew::CATALOGUE.duplicate_key(), None);
+    assert_eq!(Task::CATALOGUE.duplicate_key(), None);
+}

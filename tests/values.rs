@@ -439,3 +439,76 @@ fn a_unit_struct_is_an_event_with_no_attributes() {
         r#"{"name":"Feature Usage","consent":"anonymous","attributes":{}}"#
     );
 }
+
+#[test]
+fn empty_lists_keep_their_element_type() {
+    #[derive(Telemetry)]
+    struct Empty {
+        #[telemetry(always)]
+        counts: Vec<u8>,
+        #[telemetry(always)]
+        flags: Vec<bool>,
+        #[telemetry(always)]
+        ratios: Vec<f32>,
+        #[telemetry(always)]
+        processes: Vec<Process>,
+    }
+    let empty = Empty {
+        counts: vec![],
+        flags: vec![],
+        ratios: vec![],
+        processes: vec![],
+    };
+    assert_eq!(
+        empty.telemetry_event().key_values(),
+        vec![
+            array("counts", Array::I64(vec![])),
+            array("flags", Array::Bool(vec![])),
+            array("ratios", Array::F64(vec![])),
+            array("processes", Array::String(vec![])),
+        ]
+    );
+}
+
+#[test]
+fn f32_values_keep_their_decimal_form() {
+    #[derive(Telemetry)]
+    struct Temperature {
+        #[telemetry(always)]
+        value: f32,
+    }
+    assert_eq!(
+        Temperature { value: 0.1 }.telemetry_event().key_values(),
+        vec![kv("value", 0.1_f64)]
+    );
+}
+
+#[test]
+fn raw_identifiers_and_acronyms_are_sent_as_readers_write_them() {
+    #[derive(TelemetryValue)]
+    enum Kind {
+        HTTPServer,
+        r#Loop,
+    }
+    #[derive(Telemetry)]
+    #[allow(non_camel_case_types)]
+    struct r#Task {
+        #[telemetry(always, len(always))]
+        r#type: &'static str,
+        #[telemetry(always)]
+        r#kind: Kind,
+        #[telemetry(always)]
+        other: Kind,
+    }
+    let task = r#Task {
+        r#type: "abc",
+        r#kind: Kind::HTTPServer,
+        other: Kind::r#Loop,
+    };
+    assert_eq!(
+        serde_json::to_value(task.telemetry_event()).unwrap(),
+        json!({"name": "Task", "consent": "anonymous", "attributes": {
+            "type": "abc", "type_len": 3, "kind": "http_server", "other": "loop"
+        }})
+    );
+}

@@ -2,7 +2,9 @@
 
 use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Type};
 
-use crate::attr::{self, Class, Fact, FactKind, FieldAttrs, StructAttrs, VariantAttrs};
+use syn::ext::IdentExt;
+
+use crate::attr::{self, Class, EnumAttrs, Fact, FactKind, FieldAttrs, StructAttrs, VariantAttrs};
 use crate::ctxt::Ctxt;
 
 /// A struct deriving `Telemetry`.
@@ -24,6 +26,7 @@ pub struct Field<'a> {
 /// An enum deriving `TelemetryValue`.
 pub struct Enum<'a> {
     pub ident: &'a Ident,
+    pub attrs: EnumAttrs,
     pub variants: Vec<Variant<'a>>,
 }
 
@@ -85,7 +88,7 @@ impl<'a> Struct<'a> {
     pub fn event(&self) -> String {
         match &self.attrs.event {
             Some(lit) => lit.value(),
-            None => self.ident.to_string(),
+            None => self.ident.unraw().to_string(),
         }
     }
 
@@ -112,8 +115,13 @@ impl Field<'_> {
     pub fn key(&self) -> String {
         match &self.attrs.rename {
             Some(lit) => lit.value(),
-            None => self.ident.to_string(),
+            None => self.name(),
         }
+    }
+
+    /// The field's name as a reader writes it (`r#type` is `type`).
+    pub fn name(&self) -> String {
+        self.ident.unraw().to_string()
     }
 
     /// The key a derived fact of this field is sent under.
@@ -155,7 +163,7 @@ impl Fact {
 }
 
 impl FactKind {
-    pub fn purpose(self, field: &Ident) -> String {
+    pub fn purpose(self, field: &str) -> String {
         match self {
             FactKind::Len => format!("The number of entries of `{field}`."),
             FactKind::Present => format!("Whether `{field}` is set."),
@@ -168,6 +176,7 @@ impl FactKind {
 
 impl<'a> Enum<'a> {
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Enum<'a>> {
+        let attrs = EnumAttrs::parse(cx, &input.attrs);
         let data = match &input.data {
             Data::Enum(data) => data,
             Data::Struct(data) => {
@@ -204,6 +213,7 @@ impl<'a> Enum<'a> {
         }
         Some(Enum {
             ident: &input.ident,
+            attrs,
             variants,
         })
     }
@@ -214,7 +224,7 @@ impl Variant<'_> {
     pub fn name(&self) -> String {
         match &self.attrs.rename {
             Some(lit) => lit.value(),
-            None => crate::types::snake_case(&self.ident.to_string()),
+            None => crate::types::snake_case(&self.ident.unraw().to_string()),
         }
     }
 

@@ -84,6 +84,13 @@ pub struct FieldAttrs {
 #[derive(Default)]
 pub struct StructAttrs {
     pub event: Option<LitStr>,
+    pub krate: Option<syn::Path>,
+}
+
+/// A `TelemetryValue` enum's `#[telemetry(...)]` attributes.
+#[derive(Default)]
+pub struct EnumAttrs {
+    pub krate: Option<syn::Path>,
 }
 
 /// A `TelemetryValue` variant's `#[telemetry(...)]` attributes.
@@ -255,6 +262,18 @@ impl Fact {
     }
 }
 
+/// `crate = "path"`: where the generated code finds crewtel, for a host that
+/// renames or re-exports it.
+fn crate_path(meta: &ParseNestedMeta) -> syn::Result<syn::Path> {
+    let lit = string(meta, CRATE)?;
+    lit.parse().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "`crate` needs a path: `crate = \"my_framework::crewtel\"`",
+        )
+    })
+}
+
 impl StructAttrs {
     pub fn parse(cx: &Ctxt, attrs: &[Attribute]) -> StructAttrs {
         let mut out = StructAttrs::default();
@@ -262,8 +281,26 @@ impl StructAttrs {
             if meta.path == EVENT {
                 let lit = string(meta, EVENT)?;
                 set_once(&mut out.event, lit, meta, EVENT)
+            } else if meta.path == CRATE {
+                let path = crate_path(meta)?;
+                set_once(&mut out.krate, path, meta, CRATE)
             } else {
                 Err(unknown(meta, "struct", STRUCT_WORDS))
+            }
+        });
+        out
+    }
+}
+
+impl EnumAttrs {
+    pub fn parse(cx: &Ctxt, attrs: &[Attribute]) -> EnumAttrs {
+        let mut out = EnumAttrs::default();
+        parse_each(cx, attrs, |meta| {
+            if meta.path == CRATE {
+                let path = crate_path(meta)?;
+                set_once(&mut out.krate, path, meta, CRATE)
+            } else {
+                Err(unknown(meta, "enum", ENUM_WORDS))
             }
         });
         out

@@ -25,8 +25,9 @@ pub const LEN: Symbol = Symbol("len");
 pub const PRESENT: Symbol = Symbol("present");
 pub const ERROR_TYPE: Symbol = Symbol("error_type");
 
-// Options of a struct.
+// Options of a struct or enum.
 pub const EVENT: Symbol = Symbol("event");
+pub const CRATE: Symbol = Symbol("crate");
 
 /// What a field can carry, in the order the error messages list them.
 pub const FIELD_WORDS: &[Symbol] = &[
@@ -35,7 +36,9 @@ pub const FIELD_WORDS: &[Symbol] = &[
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];
 /// What a `Telemetry` struct can carry.
-pub const STRUCT_WORDS: &[Symbol] = &[EVENT];
+pub const STRUCT_WORDS: &[Symbol] = &[EVENT, CRATE];
+/// What a `TelemetryValue` enum can carry.
+pub const ENUM_WORDS: &[Symbol] = &[CRATE];
 /// What a `TelemetryValue` variant can carry.
 pub const VARIANT_WORDS: &[Symbol] = &[RENAME];
 

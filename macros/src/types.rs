@@ -65,20 +65,9 @@ pub fn display(ty: &Type) -> String {
     out
 }
 
-/// `HumanInput` → `human_input`.
+/// `HumanInput` → `human_input`, `HTTPServer` → `http_server`.
 pub fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.char_indices() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(name)
 }
 
 #[cfg(test)]
@@ -119,6 +108,7 @@ mod tests {
         assert_eq!(snake_case("Sequential"), "sequential");
         assert_eq!(snake_case("HumanInput"), "human_input");
         assert_eq!(snake_case("A"), "a");
+        assert_eq!(snake_case("HTTPServer"), "http_server");
     }
 
     #[test]

@@ -9,12 +9,14 @@ pub use core::stringify;
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
+use crate::secret::Secret;
+
 pub use crate::emit::{
     ConsentFlag, Element, Emit, Len, Present, SecretIsNeverSent, emit_struct_list, error_type_name,
 };
 pub use crate::json::Object;
 pub use crate::telemetry::Telemetry;
-pub use crate::value::{Scalar, TelemetryValue, Text};
+pub use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;
 pub use serde::{Serialize, Serializer};
 
@@ -57,17 +59,17 @@ impl<T: Emit + ?Sized> ViaEmit for Probe<T> {
 }
 
 /// The probe's answer for a flattened `Telemetry` struct.
-pub trait ViaTelemetry {
-    /// The flattened struct's catalogue.
-    fn flattened_catalogue(&self) -> Option<&'static Catalogue>;
+pub trait ViaTelemetry<T: ?Sized> {
+    /// Walks the flattened struct's attributes.
+    fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V);
     /// How many attributes the flattened struct can add.
     fn max_attributes(&self) -> usize;
 }
 
-impl<T: Telemetry + ?Sized> ViaTelemetry for Probe<T> {
+impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
     #[inline]
-    fn flattened_catalogue(&self) -> Option<&'static Catalogue> {
-        Some(T::CATALOGUE)
+    fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V) {
+        value.visit_attributes(consent, visitor);
     }
 
     #[inline]
@@ -82,10 +84,8 @@ pub trait ViaNothing {
     fn nested_catalogue(&self) -> Option<&'static Catalogue> {
         None
     }
-    /// No flattened catalogue.
-    fn flattened_catalogue(&self) -> Option<&'static Catalogue> {
-        None
-    }
+    /// Nothing to walk.
+    fn visit_flattened<T: ?Sized, V: Visitor>(&self, _: &T, _: Consent, _: &mut V) {}
     /// No attributes.
     fn max_attributes(&self) -> usize {
         0
@@ -93,3 +93,69 @@ pub trait ViaNothing {
 }
 
 impl<T: ?Sized> ViaNothing for &Probe<T> {}
+
+/// What the secret check finds in a field's type: nothing to hide.
+pub struct NotASecret;
+
+/// What the secret check finds in a field's type: a `Secret`.
+pub struct HoldsASecret;
+
+/// Implemented only by [`NotASecret`]: asked of the secret check's answer
+/// for every field with a derived fact or a conversion function.
+#[diagnostic::on_unimplemented(
+    message = "a `Secret` can never be sent as telemetry, nor any fact about it",
+    label = "this holds a `Secret`",
+    note = "classify the field `#[telemetry(never)]` with no `with`, `len(...)`, `present(...)` or `error_type(...)`"
+)]
+pub trait NoSecretHere {}
+
+impl NoSecretHere for NotASecret {}
+
+/// Fails to compile when `found` is [`HoldsASecret`].
+#[inline(always)]
+pub fn assert_no_secret<T: NoSecretHere>(found: T) {
+    let _ = found;
+}
+
+/// The secret check's answer for the shapes that hold a `Secret` (resolved
+/// by autoref, so it sees through type aliases): a conversion function or a
+/// derived fact of these would read or reveal it.
+pub trait SecretShape {
+    /// A `Secret` is there.
+    fn secret_check(&self) -> HoldsASecret {
+        HoldsASecret
+    }
+}
+
+/// The secret check's answer for every other type.
+pub trait AnyShape {
+    /// No `Secret` in a shape the check knows.
+    fn secret_check(&self) -> NotASecret {
+        NotASecret
+    }
+}
+
+impl<T: ?Sized> AnyShape for &Probe<T> {}
+
+macro_rules! secret_shapes {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> SecretShape for Probe<$t> {}
+    )*};
+}
+secret_shapes! {
+    [T] Secret<T>;
+    [T] Option<Secret<T>>;
+    [T] Option<Box<Secret<T>>>;
+    [T] Box<Secret<T>>;
+    [T] std::sync::Arc<Secret<T>>;
+    [T] std::rc::Rc<Secret<T>>;
+    ['a, T] &'a Secret<T>;
+    ['a, T] Option<&'a Secret<T>>;
+    [T] Vec<Secret<T>>;
+    [T] std::collections::VecDeque<Secret<T>>;
+    [T] [Secret<T>];
+    ['a, T] &'a [Secret<T>];
+    [T, const N: usize] [Secret<T>; N];
+    [K, T] std::collections::BTreeMap<K, Secret<T>>;
+    [K, T, S] std::collections::HashMap<K, Secret<T>, S>;
+}

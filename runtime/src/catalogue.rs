@@ -49,8 +49,11 @@ pub struct Entry {
     /// How the value is derived from the field.
     pub source: Source,
     /// The catalogue of the struct nested in the value (an entry of a list of
-    /// agents, a flattened struct), if any.
+    /// agents), if any. A function, so that recursive structs are fine.
     pub nested: fn() -> Option<&'static Catalogue>,
+    /// For [`Source::Flatten`]: the flattened struct's catalogue, whose keys
+    /// are checked against this struct's at compile time.
+    pub flattened: Option<&'static Catalogue>,
 }
 
 /// How an entry's value is derived from its field.
@@ -96,31 +99,215 @@ impl Catalogue {
     /// expanded in place, nested structs listed under their key.
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
-        self.collect(Tier::Always, &mut keys);
+        self.collect(Tier::Always, &mut vec![self as *const Catalogue], &mut keys);
         keys
     }
 
-    fn collect(&self, ceiling: Tier, keys: &mut Vec<CatalogueKey>) {
+    /// `path`: the catalogues being expanded, so that a recursive struct is
+    /// listed once rather than forever.
+    fn collect(
+        &self,
+        ceiling: Tier,
+        path: &mut Vec<*const Catalogue>,
+        keys: &mut Vec<CatalogueKey>,
+    ) {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
-            match (entry.source, (entry.nested)()) {
-                (Source::Flatten, Some(inner)) => inner.collect(tier, keys),
-                (source, nested) => keys.push(CatalogueKey {
-                    key: entry.key,
-                    tier,
-                    rust_type: entry.rust_type,
-                    purpose: entry.purpose,
-                    source,
-                    nested: nested
-                        .filter(|_| source == Source::Value)
-                        .map(|inner| {
-                            let mut nested = Vec::new();
-                            inner.collect(tier, &mut nested);
-                            nested
-                        })
-                        .unwrap_or_default(),
-                }),
+            if let Some(inner) = entry.flattened {
+                inner.collect(tier, path, keys);
+                continue;
             }
+            let mut nested = Vec::new();
+            if let Some(inner) =
+                (entry.nested)().filter(|inner| !path.contains(&(*inner as *const Catalogue)))
+            {
+                path.push(inner);
+                inner.collect(tier, path, &mut nested);
+                path.pop();
+            }
+            keys.push(CatalogueKey {
+                key: entry.key,
+                tier,
+                rust_type: entry.rust_type,
+                purpose: entry.purpose,
+                source: entry.source,
+                nested,
+            });
         }
+    }
+
+    /// The first key sent twice by this struct and the structs it flattens,
+    /// found at compile time (the derive asserts there is none).
+    pub const fn duplicate_key(&self) -> Option<&'static str> {
+        self.first_key_counted_twice(self)
+    }
+
+    const fn first_key_counted_twice(&self, root: &Catalogue) -> Option<&'static str> {
+        let mut i = 0;
+        while i < self.entries.len() {
+            let entry = &self.entries[i];
+            if let Some(inner) = entry.flattened {
+                if let Some(key) = inner.first_key_counted_twice(root) {
+                    return Some(key);
+                }
+            } else if root.count(entry.key) > 1 {
+                return Some(entry.key);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    const fn count(&self, key: &str) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        while i < self.entries.len() {
+            let entry = &self.entries[i];
+            n += match entry.flattened {
+                Some(inner) => inner.count(key),
+                None => same(entry.key, key) as usize,
+            };
+            i += 1;
+        }
+        n
+    }
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Serialized as `{"event", "type_name", "keys"}`, the keys as [`Catalogue::keys`]
+/// lists them: the form tools read.
+impl Serialize for Catalogue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Catalogue", 3)?;
+        out.serialize_field("event", self.event)?;
+        out.serialize_field("type_name", self.type_name)?;
+        out.serialize_field("keys", &self.keys())?;
+        out.end()
+    }
+}
+
+/// A compile-time error message, built without allocation.
+#[doc(hidden)]
+pub struct ConstMessage {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl ConstMessage {
+    const fn new() -> Self {
+        ConstMessage {
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    const fn push(mut self, text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && self.len < self.buf.len() {
+            self.buf[self.len] = bytes[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    /// The message.
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.buf.split_at(self.len).0) {
+            Ok(text) => text,
+            Err(_) => "two fields send the same telemetry key; `rename` one of them",
+        }
+    }
+}
+
+impl Catalogue {
+    /// The compile error for a key sent twice, if one is.
+    #[doc(hidden)]
+    pub const fn duplicate_key_error(&self) -> Option<ConstMessage> {
+        match self.duplicate_key() {
+            None => None,
+            Some(key) => Some(
+                ConstMessage::new()
+                    .push("`")
+                    .push(self.type_name)
+                    .push("` sends the key `")
+                    .push(key)
+                    .push("` twice (a flattened struct sends it too): `rename` one of them"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_nested() -> Option<&'static Catalogue> {
+        None
+    }
+
+    const fn entry(key: &'static str, flattened: Option<&'static Catalogue>) -> Entry {
+        Entry {
+            key,
+            tier: Tier::Always,
+            rust_type: "String",
+            purpose: "",
+            source: if flattened.is_some() {
+                Source::Flatten
+            } else {
+                Source::Value
+            },
+            nested: no_nested,
+            flattened,
+        }
+    }
+
+    static INNER: Catalogue = Catalogue {
+        event: "Ids",
+        type_name: "Ids",
+        entries: &[entry("crew_id", None)],
+    };
+    static CLASH: Catalogue = Catalogue {
+        event: "Task",
+        type_name: "Task",
+        entries: &[
+            entry("task_id", None),
+            entry("", Some(&INNER)),
+            entry("crew_id", None),
+        ],
+    };
+    static FINE: Catalogue = Catalogue {
+        event: "Task",
+        type_name: "Task",
+        entries: &[entry("task_id", None), entry("", Some(&INNER))],
+    };
+
+    #[test]
+    fn a_key_sent_by_a_flattened_struct_and_its_host_is_found() {
+        assert_eq!(CLASH.duplicate_key(), Some("crew_id"));
+        assert_eq!(
+            CLASH.duplicate_key_error().unwrap().as_str(),
+            "`Task` sends the key `crew_id` twice (a flattened struct sends it too): `rename` one of them"
+        );
+        assert_eq!(FINE.duplicate_key(), None);
+        assert!(FINE.duplicate_key_error().is_none());
+        let keys: Vec<&str> = FINE.keys().iter().map(|k| k.key).collect();
+        assert_eq!(keys, ["task_id", "crew_id"]);
     }
 }

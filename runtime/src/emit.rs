@@ -24,7 +24,12 @@ use crate::visit::Visitor;
     label = "this holds a `Secret`",
     note = "classify the field `#[telemetry(never)]`: a `Secret` is never sent, nor any fact about it (not even its length)"
 )]
-pub trait SecretIsNeverSent {}
+pub trait SecretIsNeverSent: sealed::Sealed {}
+
+mod sealed {
+    /// Keeps hosts from implementing `SecretIsNeverSent`.
+    pub trait Sealed {}
+}
 
 /// A field value that can be sent: a scalar, an `Option`, a list, a map or a
 /// nested `Telemetry` struct.
@@ -78,7 +83,7 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
     }
 }
 
-impl<T: TelemetryValue> Element for T {
+impl<T: TelemetryValue + ?Sized> Element for T {
     #[inline]
     fn emit_list<'a, V, I>(items: I, key: &'static str, _: Consent, visitor: &mut V)
     where
@@ -86,7 +91,7 @@ impl<T: TelemetryValue> Element for T {
         V: Visitor,
         I: Iterator<Item = &'a Self> + Clone,
     {
-        visitor.list(key, items.map(TelemetryValue::telemetry_value));
+        visitor.list(key, T::KIND, items.map(TelemetryValue::telemetry_value));
     }
 
     #[inline]
@@ -142,6 +147,46 @@ lists! {
     [T: Element] BTreeSet<T>;
     [T: Element, S] HashSet<T, S>;
 }
+
+// `Arc` and `Rc` forward at this level (not through `TelemetryValue`, as `&T`
+// and `Box<T>` do), so a shared nested struct can be sent: no crate but this
+// one can implement `TelemetryValue` for them, so these impls cannot overlap
+// the blanket ones. The derive adds `&T` and `Box<T>` for each struct.
+macro_rules! shared_pointers {
+    ($($p:ident)*) => {$(
+        impl<T: Emit + ?Sized> Emit for $p<T> {
+            #[inline]
+            fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+                (**self).emit(key, consent, visitor);
+            }
+
+            fn nested_catalogue() -> Option<&'static Catalogue> {
+                T::nested_catalogue()
+            }
+        }
+
+        impl<T: Element + ?Sized> Element for $p<T> {
+            #[inline]
+            fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+            where
+                Self: 'a,
+                V: Visitor,
+                I: Iterator<Item = &'a Self> + Clone,
+            {
+                T::emit_list(items.map(|item| &**item), key, consent, visitor);
+            }
+
+            fn serialize_entry<S: Serializer>(&self, consent: Consent, serializer: S) -> Result<S::Ok, S::Error> {
+                (**self).serialize_entry(consent, serializer)
+            }
+
+            fn nested_catalogue() -> Option<&'static Catalogue> {
+                T::nested_catalogue()
+            }
+        }
+    )*};
+}
+shared_pointers!(Arc Rc);
 
 macro_rules! maps {
     ($([$($g:tt)*] $t:ty;)*) => {$(

@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::consent::Consent;
 use crate::emit::Element;
 use crate::telemetry::Telemetry;
-use crate::value::{Scalar, TelemetryValue, Text};
+use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 use crate::visit::Visitor;
 
 impl Serialize for Text<'_> {
@@ -86,7 +86,7 @@ impl<M: SerializeMap> Visitor for MapVisitor<M> {
         self.entry(key, &value);
     }
 
-    fn list<'v, I>(&mut self, key: &'static str, items: I)
+    fn list<'v, I>(&mut self, key: &'static str, _: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone,
     {

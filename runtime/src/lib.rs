@@ -62,7 +62,10 @@ pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 pub use consent::{Consent, Tier};
 pub use secret::Secret;
 pub use telemetry::{Attributes, Event, Telemetry};
-pub use value::{Scalar, TelemetryValue, Text};
+pub use value::{Scalar, ScalarKind, TelemetryValue, Text};
+
+/// The OpenTelemetry API crate crewtel builds on (its `KeyValue`s).
+pub use opentelemetry;
 pub use visit::Visitor;
 
 /// Derives [`Telemetry`](trait@Telemetry) for a struct with classified fields.

@@ -3,7 +3,7 @@
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 use serde::Serialize;
 
-use crate::value::{Scalar, Text};
+use crate::value::{Scalar, ScalarKind, Text};
 use crate::visit::Visitor;
 
 /// Collects visited attributes as `KeyValue`s, keys without allocation.
@@ -47,63 +47,61 @@ impl From<Scalar<'_>> for Value {
     }
 }
 
-/// The element type an OpenTelemetry array of these scalars must have:
-/// arrays are homogeneous, so mixed numbers widen to `f64` and anything else
-/// mixed becomes text.
-#[derive(Clone, Copy, PartialEq)]
-enum ArrayKind {
-    Bool,
-    I64,
-    F64,
-    Text,
-}
-
-fn array_kind<'v>(items: impl Iterator<Item = Scalar<'v>>) -> ArrayKind {
+/// The element type an OpenTelemetry array of these scalars must have when
+/// the value type does not say: arrays are homogeneous, so mixed numbers
+/// widen to `f64` and anything else mixed becomes text.
+fn infer_kind<'v>(items: impl Iterator<Item = Scalar<'v>>) -> ScalarKind {
     let mut kind = None;
     for item in items {
         let this = match item {
-            Scalar::Bool(_) => ArrayKind::Bool,
-            Scalar::I64(_) => ArrayKind::I64,
-            Scalar::F64(_) => ArrayKind::F64,
-            Scalar::Text(_) => return ArrayKind::Text,
+            Scalar::Bool(_) => ScalarKind::Bool,
+            Scalar::I64(_) => ScalarKind::I64,
+            Scalar::F64(_) => ScalarKind::F64,
+            Scalar::Text(_) => return ScalarKind::Text,
         };
         kind = Some(match (kind, this) {
             (None, this) => this,
             (Some(a), b) if a == b => a,
-            (Some(ArrayKind::I64 | ArrayKind::F64), ArrayKind::I64 | ArrayKind::F64) => {
-                ArrayKind::F64
+            (Some(ScalarKind::I64 | ScalarKind::F64), ScalarKind::I64 | ScalarKind::F64) => {
+                ScalarKind::F64
             }
-            _ => return ArrayKind::Text,
+            _ => return ScalarKind::Text,
         });
     }
-    kind.unwrap_or(ArrayKind::Text)
+    kind.unwrap_or(ScalarKind::Text)
 }
 
-fn to_array<'v>(items: impl Iterator<Item = Scalar<'v>> + Clone) -> Array {
-    match array_kind(items.clone()) {
-        ArrayKind::Bool => Array::Bool(
+fn to_array<'v>(
+    kind: Option<ScalarKind>,
+    items: impl Iterator<Item = Scalar<'v>> + Clone,
+) -> Array {
+    match kind.unwrap_or_else(|| infer_kind(items.clone())) {
+        ScalarKind::Bool => Array::Bool(
             items
                 .map(|item| matches!(item, Scalar::Bool(true)))
                 .collect(),
         ),
-        ArrayKind::I64 => Array::I64(
+        ScalarKind::I64 => Array::I64(
             items
                 .map(|item| match item {
                     Scalar::I64(v) => v,
-                    _ => unreachable!("array_kind saw only integers"),
+                    Scalar::Bool(v) => i64::from(v),
+                    Scalar::F64(v) => v as i64,
+                    Scalar::Text(_) => 0,
                 })
                 .collect(),
         ),
-        ArrayKind::F64 => Array::F64(
+        ScalarKind::F64 => Array::F64(
             items
                 .map(|item| match item {
                     Scalar::F64(v) => v,
                     Scalar::I64(v) => v as f64,
-                    _ => unreachable!("array_kind saw only numbers"),
+                    Scalar::Bool(v) => f64::from(u8::from(v)),
+                    Scalar::Text(_) => f64::NAN,
                 })
                 .collect(),
         ),
-        ArrayKind::Text => Array::String(
+        ScalarKind::Text => Array::String(
             items
                 .map(|item| match item {
                     Scalar::Text(text) => StringValue::from(text),
@@ -120,11 +118,11 @@ impl Visitor for KeyValues {
         self.push(key, value.into());
     }
 
-    fn list<'v, I>(&mut self, key: &'static str, items: I)
+    fn list<'v, I>(&mut self, key: &'static str, kind: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone,
     {
-        self.push(key, Value::Array(to_array(items)));
+        self.push(key, Value::Array(to_array(kind, items)));
     }
 
     fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {

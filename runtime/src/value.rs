@@ -1,8 +1,6 @@
 //! Scalar attribute values: the `TelemetryValue` trait and what it yields.
 
 use std::borrow::Cow;
-use std::rc::Rc;
-use std::sync::Arc;
 
 /// Text of an attribute value, keeping whether it needs a copy to be sent.
 ///
@@ -40,6 +38,20 @@ pub enum Scalar<'a> {
     F64(f64),
     /// A string.
     Text(Text<'a>),
+}
+
+/// The type of a scalar, known before any value is seen (an empty list of
+/// integers is still an integer array).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarKind {
+    /// [`Scalar::Bool`].
+    Bool,
+    /// [`Scalar::I64`].
+    I64,
+    /// [`Scalar::F64`].
+    F64,
+    /// [`Scalar::Text`].
+    Text,
 }
 
 /// A type whose values are sent as one scalar attribute.
@@ -81,11 +93,16 @@ pub enum Scalar<'a> {
     note = "derive `TelemetryValue` for a unit-only enum, `Telemetry` for a struct, or implement `TelemetryValue` by hand"
 )]
 pub trait TelemetryValue {
+    /// The kind every value of this type is sent as, when it is always the
+    /// same; it types the array of an empty list.
+    const KIND: Option<ScalarKind> = None;
+
     /// The value as it is sent.
     fn telemetry_value(&self) -> Scalar<'_>;
 }
 
 impl TelemetryValue for bool {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Bool);
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Bool(*self)
@@ -95,6 +112,8 @@ impl TelemetryValue for bool {
 macro_rules! lossless_ints {
     ($($t:ty)*) => {$(
         impl TelemetryValue for $t {
+            const KIND: Option<ScalarKind> = Some(ScalarKind::I64);
+
             #[inline]
             fn telemetry_value(&self) -> Scalar<'_> {
                 Scalar::I64(i64::from(*self))
@@ -107,6 +126,8 @@ lossless_ints!(i8 i16 i32 i64 u8 u16 u32);
 macro_rules! saturating_ints {
     ($($t:ty)*) => {$(
         impl TelemetryValue for $t {
+            const KIND: Option<ScalarKind> = Some(ScalarKind::I64);
+
             #[inline]
             fn telemetry_value(&self) -> Scalar<'_> {
                 Scalar::I64(i64::try_from(*self).unwrap_or(if *self > 0 { i64::MAX } else { i64::MIN }))
@@ -117,6 +138,8 @@ macro_rules! saturating_ints {
 saturating_ints!(u64 u128 i128 usize isize);
 
 impl TelemetryValue for f64 {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::F64);
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::F64(*self)
@@ -124,13 +147,18 @@ impl TelemetryValue for f64 {
 }
 
 impl TelemetryValue for f32 {
-    #[inline]
+    const KIND: Option<ScalarKind> = Some(ScalarKind::F64);
+
+    /// The `f64` with the same shortest decimal form (`0.1_f32` is sent as
+    /// `0.1`, not `0.10000000149011612`).
     fn telemetry_value(&self) -> Scalar<'_> {
-        Scalar::F64(f64::from(*self))
+        Scalar::F64(self.to_string().parse().unwrap_or(f64::from(*self)))
     }
 }
 
 impl TelemetryValue for str {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Text(Text::Borrowed(self))
@@ -138,6 +166,8 @@ impl TelemetryValue for str {
 }
 
 impl TelemetryValue for String {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Text(Text::Borrowed(self))
@@ -145,6 +175,8 @@ impl TelemetryValue for String {
 }
 
 impl TelemetryValue for Cow<'_, str> {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Text(Text::Borrowed(self))
@@ -152,6 +184,8 @@ impl TelemetryValue for Cow<'_, str> {
 }
 
 impl TelemetryValue for char {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Text(Text::Owned(self.to_string()))
@@ -161,6 +195,8 @@ impl TelemetryValue for char {
 macro_rules! forward_pointers {
     ($($p:ident)*) => {$(
         impl<T: TelemetryValue + ?Sized> TelemetryValue for $p<T> {
+            const KIND: Option<ScalarKind> = T::KIND;
+
             #[inline]
             fn telemetry_value(&self) -> Scalar<'_> {
                 (**self).telemetry_value()
@@ -168,9 +204,11 @@ macro_rules! forward_pointers {
         }
     )*};
 }
-forward_pointers!(Box Rc Arc);
+forward_pointers!(Box);
 
 impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
+    const KIND: Option<ScalarKind> = T::KIND;
+
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         (**self).telemetry_value()

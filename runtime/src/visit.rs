@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::value::Scalar;
+use crate::value::{Scalar, ScalarKind};
 
 /// Receives the attributes of an event, one key at a time.
 ///
@@ -14,8 +14,8 @@ pub trait Visitor {
     /// A scalar attribute.
     fn scalar(&mut self, key: &'static str, value: Scalar<'_>);
 
-    /// An array attribute of scalars.
-    fn list<'v, I>(&mut self, key: &'static str, items: I)
+    /// An array attribute of scalars, all of `kind` when it is known.
+    fn list<'v, I>(&mut self, key: &'static str, kind: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone;
 

@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Generics, LitStr, Type, WherePredicate};
 
@@ -17,71 +18,92 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     if let Some(model) = &model {
         valid::check_struct(&cx, model);
     }
-    match (cx.finish(), model) {
-        (None, Some(model)) => impls(&model),
+    let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
+    let private = super::private(krate);
+    match (cx.finish(), &model) {
+        (None, Some(model)) => impls(model, &private),
         (errors, _) => {
-            let fallback = fallback(input);
+            let fallback = fallback(input, &private);
             quote!(#errors #fallback)
         }
     }
 }
 
-/// A harmless impl emitted beside the errors, so that the host sees the
-/// attribute errors and not a cascade of "`Telemetry` is not implemented".
-fn fallback(input: &DeriveInput) -> TokenStream {
+/// Harmless impls emitted beside the errors, so that the host sees the
+/// attribute errors and not a cascade of "`Telemetry` is not implemented"
+/// wherever the struct is used or nested.
+fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
     let ident = &input.ident;
-    let name = LitStr::new(&ident.to_string(), ident.span());
+    let name = LitStr::new(&ident.unraw().to_string(), ident.span());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    super::hygienic(quote! {
-        impl #impl_generics ::crewtel::__private::Telemetry for #ident #ty_generics #where_clause {
-            const EVENT: &'static ::crewtel::__private::str = #name;
-            const CATALOGUE: &'static ::crewtel::__private::Catalogue = &::crewtel::__private::Catalogue {
+    let telemetry = quote! {
+        impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
+            const EVENT: &'static #private::str = #name;
+            const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #name,
                 type_name: #name,
                 entries: &[],
             };
-            fn max_attributes() -> ::crewtel::__private::usize {
+            fn max_attributes() -> #private::usize {
                 0
             }
-            fn visit_attributes<__V: ::crewtel::__private::Visitor>(
+            fn visit_attributes<__CrewtelV: #private::Visitor>(
                 &self,
-                _: ::crewtel::__private::Consent,
-                _: &mut __V,
+                _: #private::Consent,
+                _: &mut __CrewtelV,
             ) {
             }
         }
-    })
+    };
+    let nesting = nesting_impls(&input.generics, ident, private);
+    super::hygienic(quote!(#telemetry #nesting))
 }
 
-fn impls(model: &Struct) -> TokenStream {
+fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     let ident = model.ident;
-    let generics = bounded(model);
+    let generics = bounded(model, private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let event = LitStr::new(&model.event(), ident.span());
-    let type_name = LitStr::new(&ident.to_string(), ident.span());
-    let visits = model.fields.iter().map(visit_field);
-    let entries = model.fields.iter().flat_map(catalogue_entries);
-    let max_attributes = max_attributes(model);
+    let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
+    let visits = model.fields.iter().map(|field| visit_field(field, private));
+    let entries = model
+        .fields
+        .iter()
+        .flat_map(|field| catalogue_entries(field, private));
+    let max_attributes = max_attributes(model, private);
     let consent = model.consent_field().map(|field| {
         let member = field.ident;
         quote_spanned! {field.ty.span()=>
             #[inline]
-            fn consent(&self) -> ::crewtel::__private::Consent {
-                ::crewtel::__private::ConsentFlag::consent(&self.#member)
+            fn consent(&self) -> #private::Consent {
+                #private::ConsentFlag::consent(&self.#member)
             }
         }
     });
+    // Keys a flattened struct brings in are checked here, at compile time;
+    // a generic struct's flattened types are only known where it is used.
+    let unique_keys = model.generics.params.is_empty().then(|| {
+        quote_spanned! {ident.span()=>
+            const _: () = if let #private::Some(error) =
+                <#ident as #private::Telemetry>::CATALOGUE.duplicate_key_error()
+            {
+                ::core::panic!("{}", error.as_str())
+            };
+        }
+    });
+    let nesting = nesting_impls(&generics, ident, private);
     super::hygienic(quote! {
         #[automatically_derived]
-        impl #impl_generics ::crewtel::__private::Telemetry for #ident #ty_generics #where_clause {
-            const EVENT: &'static ::crewtel::__private::str = #event;
-            const CATALOGUE: &'static ::crewtel::__private::Catalogue = &::crewtel::__private::Catalogue {
+        impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
+            const EVENT: &'static #private::str = #event;
+            const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #event,
                 type_name: #type_name,
                 entries: &[#(#entries),*],
             };
+
             #[inline]
-            fn max_attributes() -> ::crewtel::__private::usize {
+            fn max_attributes() -> #private::usize {
                 #max_attributes
             }
 
@@ -89,73 +111,142 @@ fn impls(model: &Struct) -> TokenStream {
 
             #[inline]
             #[allow(unused_variables)]
-            fn visit_attributes<__V: ::crewtel::__private::Visitor>(
+            fn visit_attributes<__CrewtelV: #private::Visitor>(
                 &self,
-                __consent: ::crewtel::__private::Consent,
-                __visitor: &mut __V,
+                __consent: #private::Consent,
+                __visitor: &mut __CrewtelV,
             ) {
                 #(#visits)*
             }
         }
 
-        #[automatically_derived]
-        impl #impl_generics ::crewtel::__private::Emit for #ident #ty_generics #where_clause {
-            #[inline]
-            fn emit<__V: ::crewtel::__private::Visitor>(
-                &self,
-                __key: &'static ::crewtel::__private::str,
-                __consent: ::crewtel::__private::Consent,
-                __visitor: &mut __V,
-            ) {
-                ::crewtel::__private::Visitor::json(
-                    __visitor,
-                    __key,
-                    &::crewtel::__private::Object::new(self, __consent),
-                );
-            }
+        #unique_keys
 
-            fn nested_catalogue() -> ::crewtel::__private::Option<&'static ::crewtel::__private::Catalogue> {
-                ::crewtel::__private::Some(<Self as ::crewtel::__private::Telemetry>::CATALOGUE)
-            }
-        }
-
-        #[automatically_derived]
-        impl #impl_generics ::crewtel::__private::Element for #ident #ty_generics #where_clause {
-            #[inline]
-            fn emit_list<'__a, __V, __I>(
-                __items: __I,
-                __key: &'static ::crewtel::__private::str,
-                __consent: ::crewtel::__private::Consent,
-                __visitor: &mut __V,
-            ) where
-                Self: '__a,
-                __V: ::crewtel::__private::Visitor,
-                __I: ::core::iter::Iterator<Item = &'__a Self> + ::core::clone::Clone,
-            {
-                ::crewtel::__private::emit_struct_list(__items, __key, __consent, __visitor);
-            }
-
-            fn serialize_entry<__S: ::crewtel::__private::Serializer>(
-                &self,
-                __consent: ::crewtel::__private::Consent,
-                __serializer: __S,
-            ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                ::crewtel::__private::Serialize::serialize(
-                    &::crewtel::__private::Object::new(self, __consent),
-                    __serializer,
-                )
-            }
-
-            fn nested_catalogue() -> ::crewtel::__private::Option<&'static ::crewtel::__private::Catalogue> {
-                ::crewtel::__private::Some(<Self as ::crewtel::__private::Telemetry>::CATALOGUE)
-            }
-        }
+        #nesting
     })
+}
+
+/// `Emit` and `Element` for the struct, `&` it and `Box` it: how it is sent
+/// when nested in another struct (alone, in an `Option`, a list or a map).
+fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream) -> TokenStream {
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let mut with_lifetime = generics.clone();
+    with_lifetime
+        .params
+        .insert(0, syn::parse_quote!('__crewtel_a));
+    let (ref_impl_generics, _, _) = with_lifetime.split_for_impl();
+    let own = quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::Emit for #ident #ty_generics #where_clause {
+            #[inline]
+            fn emit<__CrewtelV: #private::Visitor>(
+                &self,
+                __key: &'static #private::str,
+                __consent: #private::Consent,
+                __visitor: &mut __CrewtelV,
+            ) {
+                #private::Visitor::json(__visitor, __key, &#private::Object::new(self, __consent));
+            }
+
+            fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
+                #private::Some(<Self as #private::Telemetry>::CATALOGUE)
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #private::Element for #ident #ty_generics #where_clause {
+            #[inline]
+            fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
+                __items: __CrewtelI,
+                __key: &'static #private::str,
+                __consent: #private::Consent,
+                __visitor: &mut __CrewtelV,
+            ) where
+                Self: '__crewtel_i,
+                __CrewtelV: #private::Visitor,
+                __CrewtelI: ::core::iter::Iterator<Item = &'__crewtel_i Self> + ::core::clone::Clone,
+            {
+                #private::emit_struct_list(__items, __key, __consent, __visitor);
+            }
+
+            fn serialize_entry<__CrewtelS: #private::Serializer>(
+                &self,
+                __consent: #private::Consent,
+                __serializer: __CrewtelS,
+            ) -> ::core::result::Result<__CrewtelS::Ok, __CrewtelS::Error> {
+                #private::Serialize::serialize(&#private::Object::new(self, __consent), __serializer)
+            }
+
+            fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
+                #private::Some(<Self as #private::Telemetry>::CATALOGUE)
+            }
+        }
+    };
+    let pointers = [
+        (quote!(#ref_impl_generics), quote!(&'__crewtel_a #ident #ty_generics)),
+        (quote!(#impl_generics), quote!(::std::boxed::Box<#ident #ty_generics>)),
+    ]
+    .into_iter()
+    .map(|(impl_generics, pointer)| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #private::Emit for #pointer #where_clause {
+                #[inline]
+                fn emit<__CrewtelV: #private::Visitor>(
+                    &self,
+                    __key: &'static #private::str,
+                    __consent: #private::Consent,
+                    __visitor: &mut __CrewtelV,
+                ) {
+                    #private::Emit::emit(&**self, __key, __consent, __visitor);
+                }
+
+                fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
+                    #private::Some(<#ident #ty_generics as #private::Telemetry>::CATALOGUE)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #private::Element for #pointer #where_clause {
+                #[inline]
+                fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
+                    __items: __CrewtelI,
+                    __key: &'static #private::str,
+                    __consent: #private::Consent,
+                    __visitor: &mut __CrewtelV,
+                ) where
+                    Self: '__crewtel_i,
+                    __CrewtelV: #private::Visitor,
+                    __CrewtelI: ::core::iter::Iterator<Item = &'__crewtel_i Self> + ::core::clone::Clone,
+                {
+                    #private::emit_struct_list(
+                        ::core::iter::Iterator::map(__items, |__item| &**__item),
+                        __key,
+                        __consent,
+                        __visitor,
+                    );
+                }
+
+                fn serialize_entry<__CrewtelS: #private::Serializer>(
+                    &self,
+                    __consent: #private::Consent,
+                    __serializer: __CrewtelS,
+                ) -> ::core::result::Result<__CrewtelS::Ok, __CrewtelS::Error> {
+                    #private::Serialize::serialize(&#private::Object::new(&**self, __consent), __serializer)
+                }
+
+                fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
+                    #private::Some(<#ident #ty_generics as #private::Telemetry>::CATALOGUE)
+                }
+            }
+        }
+    });
+    quote!(#own #(#pointers)*)
 }
 
 /// The struct's generics, with the bounds its generic fields need (as serde
 /// does): `T: Emit` for a field of type `T` that is sent, and so on.
-fn bounded(model: &Struct) -> Generics {
+fn bounded(model: &Struct, private: &TokenStream) -> Generics {
     let mut generics = model.generics.clone();
     let mut predicates: Vec<WherePredicate> = Vec::new();
     for field in &model.fields {
@@ -166,21 +257,18 @@ fn bounded(model: &Struct) -> Generics {
         let span = ty.span();
         if field.emits_value() && field.attrs.with.is_none() {
             predicates.push(if field.attrs.flatten.is_some() {
-                syn::parse_quote_spanned!(span=> #ty: ::crewtel::__private::Telemetry)
+                syn::parse_quote_spanned!(span=> #ty: #private::Telemetry)
             } else {
-                syn::parse_quote_spanned!(span=> #ty: ::crewtel::__private::Emit)
+                syn::parse_quote_spanned!(span=> #ty: #private::Emit)
             });
         }
         if field.class() == Some(Class::Consent) {
-            predicates
-                .push(syn::parse_quote_spanned!(span=> #ty: ::crewtel::__private::ConsentFlag));
+            predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::ConsentFlag));
         }
         for fact in &field.attrs.facts {
             predicates.push(match fact.kind {
-                FactKind::Len => syn::parse_quote_spanned!(span=> #ty: ::crewtel::__private::Len),
-                FactKind::Present => {
-                    syn::parse_quote_spanned!(span=> #ty: ::crewtel::__private::Present)
-                }
+                FactKind::Len => syn::parse_quote_spanned!(span=> #ty: #private::Len),
+                FactKind::Present => syn::parse_quote_spanned!(span=> #ty: #private::Present),
                 FactKind::ErrorType => {
                     let error = types::option_inner(ty).unwrap_or(ty);
                     syn::parse_quote_spanned!(span=> #error: ::std::error::Error)
@@ -192,18 +280,18 @@ fn bounded(model: &Struct) -> Generics {
     generics
 }
 
-fn tier(class: Option<Class>) -> TokenStream {
+fn tier(class: Option<Class>, private: &TokenStream) -> TokenStream {
     match class {
-        Some(Class::ShareCrew) => quote!(::crewtel::__private::Tier::ShareCrew),
-        _ => quote!(::crewtel::__private::Tier::Always),
+        Some(Class::ShareCrew) => quote!(#private::Tier::ShareCrew),
+        _ => quote!(#private::Tier::Always),
     }
 }
 
 /// Sends `code` only when the consent allows `class`.
-fn gated(class: Option<Class>, code: TokenStream) -> TokenStream {
+fn gated(class: Option<Class>, code: TokenStream, private: &TokenStream) -> TokenStream {
     match class {
         Some(Class::ShareCrew) => quote! {
-            if __consent.allows(::crewtel::__private::Tier::ShareCrew) {
+            if __consent.allows(#private::Tier::ShareCrew) {
                 #code
             }
         },
@@ -211,65 +299,86 @@ fn gated(class: Option<Class>, code: TokenStream) -> TokenStream {
     }
 }
 
+/// Fails to compile when the field's type (through aliases) holds a
+/// `Secret` in a shape a conversion function or a derived fact would reveal.
+fn assert_no_secret(ty: &Type, private: &TokenStream) -> TokenStream {
+    quote_spanned! {ty.span()=>
+        #private::assert_no_secret({
+            #[allow(unused_imports)]
+            use #private::{AnyShape as _, SecretShape as _};
+            (&#private::Probe::<#ty>::new()).secret_check()
+        });
+    }
+}
+
 /// The walk over one field: its value (unless `never`), then its facts. A
 /// `never` field generates no code that reads it.
-fn visit_field(field: &Field) -> TokenStream {
+fn visit_field(field: &Field, private: &TokenStream) -> TokenStream {
     let member = field.ident;
     let ty = field.ty;
     let mut code = TokenStream::new();
+    if field.attrs.with.is_some() || !field.attrs.facts.is_empty() {
+        code.extend(assert_no_secret(ty, private));
+    }
     if field.emits_value() {
         let key = LitStr::new(&field.key(), member.span());
         let send = if field.attrs.flatten.is_some() {
+            // Through the probe: a type that is not `Telemetry` is reported
+            // once, by the catalogue, not again here.
             quote_spanned! {ty.span()=>
-                ::crewtel::__private::Telemetry::visit_attributes(&self.#member, __consent, __visitor);
+                {
+                    #[allow(unused_imports)]
+                    use #private::{ViaNothing as _, ViaTelemetry as _};
+                    (&#private::Probe::<#ty>::new()).visit_flattened(&self.#member, __consent, __visitor);
+                }
             }
         } else if let Some((_, function)) = &field.attrs.with {
             quote_spanned! {function.span()=>
-                ::crewtel::__private::Emit::emit(&#function(&self.#member), #key, __consent, __visitor);
+                #private::Emit::emit(&#function(&self.#member), #key, __consent, __visitor);
             }
         } else {
             quote_spanned! {ty.span()=>
-                ::crewtel::__private::Emit::emit(&self.#member, #key, __consent, __visitor);
+                #private::Emit::emit(&self.#member, #key, __consent, __visitor);
             }
         };
-        code.extend(gated(field.class(), send));
+        code.extend(gated(field.class(), send, private));
     }
     for fact in &field.attrs.facts {
-        code.extend(gated(fact.class(), visit_fact(field, fact)));
+        code.extend(gated(
+            fact.class(),
+            visit_fact(field, fact, private),
+            private,
+        ));
     }
     code
 }
 
-fn visit_fact(field: &Field, fact: &Fact) -> TokenStream {
+fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream {
     let member = field.ident;
     let ty = field.ty;
     let key = LitStr::new(&field.fact_key(fact), fact.word.span());
     match fact.kind {
         FactKind::Len => quote_spanned! {ty.span()=>
-            ::crewtel::__private::Visitor::scalar(
+            #private::Visitor::scalar(
                 __visitor,
                 #key,
-                ::crewtel::__private::TelemetryValue::telemetry_value(
-                    &::crewtel::__private::Len::telemetry_len(&self.#member),
-                ),
+                #private::TelemetryValue::telemetry_value(&#private::Len::telemetry_len(&self.#member)),
             );
         },
         FactKind::Present => quote_spanned! {ty.span()=>
-            ::crewtel::__private::Visitor::scalar(
+            #private::Visitor::scalar(
                 __visitor,
                 #key,
-                ::crewtel::__private::Scalar::Bool(::crewtel::__private::Present::telemetry_present(&self.#member)),
+                #private::Scalar::Bool(#private::Present::telemetry_present(&self.#member)),
             );
         },
         FactKind::ErrorType => {
             let send = |error: TokenStream| {
                 quote! {
-                    ::crewtel::__private::Visitor::scalar(
+                    #private::Visitor::scalar(
                         __visitor,
                         #key,
-                        ::crewtel::__private::Scalar::Text(::crewtel::__private::Text::Static(
-                            ::crewtel::__private::error_type_name(#error),
-                        )),
+                        #private::Scalar::Text(#private::Text::Static(#private::error_type_name(#error))),
                     );
                 }
             };
@@ -277,15 +386,12 @@ fn visit_fact(field: &Field, fact: &Fact) -> TokenStream {
                 Some(inner) => {
                     let send = send(quote!(__error));
                     quote_spanned! {inner.span()=>
-                        if let ::crewtel::__private::Some(__error) = &self.#member {
+                        if let #private::Some(__error) = &self.#member {
                             #send
                         }
                     }
                 }
-                None => {
-                    let send = send(quote_spanned!(ty.span()=> &self.#member));
-                    quote_spanned!(ty.span()=> #send)
-                }
+                None => send(quote_spanned!(ty.span()=> &self.#member)),
             }
         }
     }
@@ -293,39 +399,53 @@ fn visit_fact(field: &Field, fact: &Fact) -> TokenStream {
 
 /// The catalogue entries of one field: its value (or flattened struct), then
 /// its facts.
-fn catalogue_entries(field: &Field) -> Vec<TokenStream> {
-    let member = field.ident;
+fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
     let ty = field.ty;
     let rust_type = types::display(ty);
+    let no_nested = quote!(#private::no_nested);
+    let none = quote!(#private::None);
     let mut entries = Vec::new();
     if field.emits_value() {
-        let (key, source, nested) = if field.attrs.flatten.is_some() {
-            (
-                String::new(),
+        let tier = tier(field.class(), private);
+        let entry = if field.attrs.flatten.is_some() {
+            // The one place a flattened type must be `Telemetry`.
+            let flattened =
+                quote_spanned!(ty.span()=> #private::Some(<#ty as #private::Telemetry>::CATALOGUE));
+            entry(
+                private,
+                "",
+                tier,
+                &rust_type,
+                &field.doc,
                 quote!(Flatten),
-                probe(ty, quote!(flattened_catalogue)),
+                no_nested,
+                flattened,
             )
         } else if field.attrs.with.is_some() {
-            (
-                field.key(),
+            entry(
+                private,
+                &field.key(),
+                tier,
+                "(converted)",
+                &field.doc,
                 quote!(Converted),
-                quote!(::crewtel::__private::no_nested),
+                no_nested,
+                none,
             )
         } else {
-            (
-                field.key(),
+            let nested = probe(ty, private);
+            entry(
+                private,
+                &field.key(),
+                tier,
+                &rust_type,
+                &field.doc,
                 quote!(Value),
-                probe(ty, quote!(nested_catalogue)),
+                nested,
+                none,
             )
         };
-        entries.push(entry(
-            &key,
-            tier(field.class()),
-            &rust_type,
-            &field.doc,
-            source,
-            nested,
-        ));
+        entries.push(entry);
     }
     for fact in &field.attrs.facts {
         let (sent_type, source) = match fact.kind {
@@ -333,71 +453,77 @@ fn catalogue_entries(field: &Field) -> Vec<TokenStream> {
             FactKind::Present => ("bool", quote!(Present)),
             FactKind::ErrorType => ("&'static str", quote!(ErrorType)),
         };
-        let mut purpose = fact.kind.purpose(member);
+        let mut purpose = fact.kind.purpose(&field.name());
         if !field.doc.is_empty() {
             purpose = format!("{purpose} {}", field.doc);
         }
         entries.push(entry(
+            private,
             &field.fact_key(fact),
-            tier(fact.class()),
+            tier(fact.class(), private),
             sent_type,
             &purpose,
             source,
-            quote!(::crewtel::__private::no_nested),
+            quote!(#private::no_nested),
+            quote!(#private::None),
         ));
     }
     entries
 }
 
+#[allow(clippy::too_many_arguments)]
 fn entry(
+    private: &TokenStream,
     key: &str,
     tier: TokenStream,
     rust_type: &str,
     purpose: &str,
     source: TokenStream,
     nested: TokenStream,
+    flattened: TokenStream,
 ) -> TokenStream {
     quote! {
-        ::crewtel::__private::Entry {
+        #private::Entry {
             key: #key,
             tier: #tier,
             rust_type: #rust_type,
             purpose: #purpose,
-            source: ::crewtel::__private::Source::#source,
+            source: #private::Source::#source,
             nested: #nested,
+            flattened: #flattened,
+        }
+    }
+}
+
+/// A closure asking the field's type for its nested catalogue through the
+/// probe, which requires nothing of the type (the attribute walk does).
+fn probe(ty: &Type, private: &TokenStream) -> TokenStream {
+    quote! {
+        || {
+            #[allow(unused_imports)]
+            use #private::{ViaEmit as _, ViaNothing as _};
+            (&#private::Probe::<#ty>::new()).nested_catalogue()
         }
     }
 }
 
 /// How many attributes one event can carry: its own keys, plus what each
 /// flattened struct can carry.
-fn max_attributes(model: &Struct) -> TokenStream {
+fn max_attributes(model: &Struct, private: &TokenStream) -> TokenStream {
     let own: usize = model.fields.iter().map(|field| field.keys().len()).sum();
     let flattened = model
         .fields
         .iter()
         .filter(|field| field.emits_value() && field.attrs.flatten.is_some())
         .map(|field| {
-            let ty: &Type = field.ty;
+            let ty = field.ty;
             quote! {
                 + {
                     #[allow(unused_imports)]
-                    use ::crewtel::__private::{ViaNothing as _, ViaTelemetry as _};
-                    (&::crewtel::__private::Probe::<#ty>::new()).max_attributes()
+                    use #private::{ViaNothing as _, ViaTelemetry as _};
+                    (&#private::Probe::<#ty>::new()).max_attributes()
                 }
             }
         });
     quote!(#own #(#flattened)*)
-}
-
-/// A closure asking the field's type for a catalogue through the probe, which
-/// requires nothing of the type (the attribute walk does).
-fn probe(ty: &Type, question: TokenStream) -> TokenStream {
-    quote! {
-        || {
-            #[allow(unused_imports)]
-            use ::crewtel::__private::{ViaEmit as _, ViaNothing as _, ViaTelemetry as _};
-            (&::crewtel::__private::Probe::<#ty>::new()).#question()
-        }
-    }
 }

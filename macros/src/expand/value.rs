@@ -15,8 +15,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         valid::check_enum(&cx, model);
     }
     let errors = cx.finish();
+    let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
+    let private = super::private(krate);
     let body = match (&model, &errors) {
-        (Some(model), None) => arms(model),
+        (Some(model), None) => arms(model, &private),
         // Keep one precise error: a fallback impl stops "not implemented"
         // errors from cascading where the enum is used.
         _ => quote!(::core::unreachable!()),
@@ -25,9 +27,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let item = super::hygienic(quote! {
         #[automatically_derived]
-        impl #impl_generics ::crewtel::__private::TelemetryValue for #ident #ty_generics #where_clause {
+        impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
+            const KIND: #private::Option<#private::ScalarKind> = #private::Some(#private::ScalarKind::Text);
+
             #[inline]
-            fn telemetry_value(&self) -> ::crewtel::__private::Scalar<'_> {
+            fn telemetry_value(&self) -> #private::Scalar<'_> {
                 #body
             }
         }
@@ -35,7 +39,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     quote!(#errors #item)
 }
 
-fn arms(model: &Enum) -> TokenStream {
+fn arms(model: &Enum, private: &TokenStream) -> TokenStream {
     let ident = model.ident;
     if model.variants.is_empty() {
         return quote!(match *self {});
@@ -46,7 +50,7 @@ fn arms(model: &Enum) -> TokenStream {
         quote!(#ident::#v => #name,)
     });
     quote! {
-        ::crewtel::__private::Scalar::Text(::crewtel::__private::Text::Static(match self {
+        #private::Scalar::Text(#private::Text::Static(match self {
             #(#arms)*
         }))
     }

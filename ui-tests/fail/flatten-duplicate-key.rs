@@ -1,0 +1,18 @@
+// A flattened struct cannot send a key its outer struct already sends.
+use crewtel::Telemetry;
+
+#[derive(Telemetry)]
+struct CrewIds {
+    #[telemetry(always)]
+    id: String,
+}
+
+#[derive(Telemetry)]
+struct Task {
+    #[telemetry(always)]
+    id: u64,
+    #[telemetry(always, flatten)]
+    crew: CrewIds,
+}
+
+fn main() {}
