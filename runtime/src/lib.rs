@@ -49,17 +49,26 @@
 //! ```
 
 mod catalogue;
+mod config;
 mod consent;
+mod debug;
 mod emit;
+mod environment;
+mod export;
 mod json;
+mod limits;
 mod otel;
+mod reporter;
 mod secret;
 mod telemetry;
 mod value;
 mod visit;
 
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
+pub use config::Mode;
 pub use consent::{Consent, Tier};
+pub use environment::{CPU_COUNT_KEY, Environment};
+pub use reporter::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder};
 pub use secret::Secret;
 pub use telemetry::{Attributes, Event, Telemetry};
 pub use value::{Scalar, ScalarKind, TelemetryValue, Text};

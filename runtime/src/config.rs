@@ -1,0 +1,580 @@
+//! Switches and exporter configuration, read once from the environment.
+//!
+//! Every variable is read through a lookup function, so tests can give their
+//! own environment; a malformed value produces one warning naming the variable
+//! (never echoing its value, which may hold a credential) and a safe default.
+
+use std::time::Duration;
+
+/// Reads one environment variable; `None` when unset.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Where a reporter's events go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Telemetry is off: no thread, no socket, no file, no environment probing.
+    Off,
+    /// Each event is printed to stderr as one JSON line; nothing is sent.
+    Debug,
+    /// Events are exported over OTLP/HTTP.
+    Export,
+    /// On, but no endpoint is configured anywhere: events are dropped and
+    /// nothing goes on the network.
+    NoEndpoint,
+}
+
+/// The OTLP/HTTP encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    HttpProtobuf,
+    HttpJson,
+}
+
+/// What the host's code sets; the environment wins over every field.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Defaults {
+    pub service_name: Option<String>,
+    pub endpoint: Option<String>,
+    pub debug: bool,
+    pub debug_without_endpoint: bool,
+}
+
+/// Attribute limits (`OTEL_ATTRIBUTE_*_LIMIT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Strings longer than this many characters are truncated.
+    pub value_length: Option<usize>,
+    /// At most this many attributes per event.
+    pub count: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            value_length: None,
+            count: DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+        }
+    }
+}
+
+const DEFAULT_ATTRIBUTE_COUNT_LIMIT: usize = 128;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The configuration in force, decided once.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub mode: Mode,
+    /// The variable or setting that decided `mode`.
+    pub decided_by: &'static str,
+    pub endpoint: Option<String>,
+    pub protocol: Protocol,
+    pub headers: Vec<(String, String)>,
+    pub timeout: Duration,
+    pub gzip: bool,
+    pub service_name: Option<String>,
+    pub limits: Limits,
+}
+
+impl Settings {
+    fn with_mode(mode: Mode, decided_by: &'static str) -> Settings {
+        Settings {
+            mode,
+            decided_by,
+            endpoint: None,
+            protocol: Protocol::HttpProtobuf,
+            headers: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            gzip: false,
+            service_name: None,
+            limits: Limits::default(),
+        }
+    }
+
+    /// Decides the configuration from the environment (`env`) and the host's
+    /// defaults, reporting each malformed variable once through `warn`.
+    pub(crate) fn decide(
+        env: Lookup<'_>,
+        defaults: &Defaults,
+        warn: &mut dyn FnMut(String),
+    ) -> Settings {
+        let mut reader = Reader { env, warn };
+        if reader.otel_bool("OTEL_SDK_DISABLED") {
+            return Settings::with_mode(Mode::Off, "OTEL_SDK_DISABLED");
+        }
+        for switch in ["DO_NOT_TRACK", "CREWTEL_DISABLED"] {
+            if reader.flag(switch) {
+                return Settings::with_mode(Mode::Off, switch);
+            }
+        }
+
+        let mut settings = Settings::with_mode(Mode::NoEndpoint, "no OTLP endpoint configured");
+        settings.limits = Limits {
+            value_length: reader.number(
+                "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+                "a number of characters",
+            ),
+            count: reader
+                .number("OTEL_ATTRIBUTE_COUNT_LIMIT", "a number of attributes")
+                .unwrap_or(DEFAULT_ATTRIBUTE_COUNT_LIMIT),
+        };
+        settings.service_name = reader
+            .get("OTEL_SERVICE_NAME")
+            .or_else(|| defaults.service_name.clone());
+
+        if reader.flag("CREWTEL_DEBUG") {
+            settings.mode = Mode::Debug;
+            settings.decided_by = "CREWTEL_DEBUG";
+            return settings;
+        }
+        if defaults.debug {
+            settings.mode = Mode::Debug;
+            settings.decided_by = "the host's debug setting";
+            return settings;
+        }
+
+        let endpoint = reader
+            .endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", false)
+            .map(|e| (e, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+            .or_else(|| reader.endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, "OTEL_EXPORTER_OTLP_ENDPOINT")))
+            .or_else(|| {
+                let default = defaults.endpoint.as_deref()?;
+                match traces_url(default, true) {
+                    Some(url) => Some((url, "the host's default endpoint")),
+                    None => {
+                        (reader.warn)(
+                            "crewtel: the host's default endpoint is not an http:// or https:// URL; nothing is sent"
+                                .to_owned(),
+                        );
+                        None
+                    }
+                }
+            });
+        let Some((endpoint, decided_by)) = endpoint else {
+            if defaults.debug_without_endpoint {
+                settings.mode = Mode::Debug;
+                settings.decided_by = "no OTLP endpoint configured (the host prints instead)";
+            }
+            return settings;
+        };
+
+        settings.mode = Mode::Export;
+        settings.decided_by = decided_by;
+        settings.endpoint = Some(endpoint);
+        settings.protocol = reader.protocol();
+        settings.headers = reader.headers();
+        settings.timeout = reader
+            .number(
+                "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+                "a number of milliseconds",
+            )
+            .or_else(|| reader.number("OTEL_EXPORTER_OTLP_TIMEOUT", "a number of milliseconds"))
+            .map(|ms| Duration::from_millis(ms as u64))
+            .unwrap_or(DEFAULT_TIMEOUT);
+        settings.gzip = reader.compression();
+        settings
+    }
+}
+
+/// The traces URL of an endpoint: a base endpoint gets `/v1/traces`
+/// appended; a signal-specific one is used as it is.
+fn traces_url(endpoint: &str, base: bool) -> Option<String> {
+    let url = url::Url::parse(endpoint).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    if !base {
+        return Some(endpoint.to_owned());
+    }
+    Some(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+}
+
+struct Reader<'a, 'w> {
+    env: Lookup<'a>,
+    warn: &'w mut dyn FnMut(String),
+}
+
+impl Reader<'_, '_> {
+    /// The variable's value, `None` when unset or empty (the spec treats
+    /// empty as unset).
+    fn get(&mut self, name: &str) -> Option<String> {
+        (self.env)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn warn(&mut self, name: &str, problem: &str, default: &str) {
+        (self.warn)(format!("crewtel: {name} {problem}; {default}"));
+    }
+
+    /// An OpenTelemetry boolean: only (case-insensitive) `true` is true.
+    fn otel_bool(&mut self, name: &str) -> bool {
+        match self.get(name) {
+            None => false,
+            Some(v) if v.eq_ignore_ascii_case("true") => true,
+            Some(v) if v.eq_ignore_ascii_case("false") => false,
+            Some(_) => {
+                self.warn(name, "is neither `true` nor `false`", "ignoring it");
+                false
+            }
+        }
+    }
+
+    /// A `DO_NOT_TRACK`-style flag: set to anything but empty, `0` or `false`.
+    fn flag(&mut self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))
+    }
+
+    fn number(&mut self, name: &str, what: &str) -> Option<usize> {
+        let value = self.get(name)?;
+        match value.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.warn(name, &format!("is not {what}"), "using the default");
+                None
+            }
+        }
+    }
+
+    fn endpoint(&mut self, name: &str, base: bool) -> Option<String> {
+        let value = self.get(name)?;
+        let url = traces_url(&value, base);
+        if url.is_none() {
+            self.warn(name, "is not an http:// or https:// URL", "ignoring it");
+        }
+        url
+    }
+
+    fn protocol(&mut self) -> Protocol {
+        let name = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+        let (name, value) = match self.get(name) {
+            Some(v) => (name, v),
+            None => match self.get("OTEL_EXPORTER_OTLP_PROTOCOL") {
+                Some(v) => ("OTEL_EXPORTER_OTLP_PROTOCOL", v),
+                None => return Protocol::HttpProtobuf,
+            },
+        };
+        match value.as_str() {
+            "http/protobuf" => Protocol::HttpProtobuf,
+            "http/json" => Protocol::HttpJson,
+            "grpc" => {
+                self.warn(
+                    name,
+                    "asks for gRPC, which crewtel does not send",
+                    "using http/protobuf",
+                );
+                Protocol::HttpProtobuf
+            }
+            _ => {
+                self.warn(
+                    name,
+                    "is not `http/protobuf` or `http/json`",
+                    "using http/protobuf",
+                );
+                Protocol::HttpProtobuf
+            }
+        }
+    }
+
+    /// `k=v,k2=v2`, percent-decoded. One malformed pair discards the whole
+    /// variable: half a set of credentials is worse than none.
+    fn headers(&mut self) -> Vec<(String, String)> {
+        let mut headers = Vec::new();
+        for name in [
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+        ] {
+            let Some(value) = self.get(name) else {
+                continue;
+            };
+            match parse_headers(&value) {
+                Some(parsed) => {
+                    for (key, value) in parsed {
+                        headers.retain(|(k, _): &(String, String)| !k.eq_ignore_ascii_case(&key));
+                        headers.push((key, value));
+                    }
+                }
+                None => self.warn(name, "is not a list of key=value pairs", "ignoring it"),
+            }
+        }
+        headers
+    }
+
+    fn compression(&mut self) -> bool {
+        let name = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION";
+        let (name, value) = match self.get(name) {
+            Some(v) => (name, v),
+            None => match self.get("OTEL_EXPORTER_OTLP_COMPRESSION") {
+                Some(v) => ("OTEL_EXPORTER_OTLP_COMPRESSION", v),
+                None => return false,
+            },
+        };
+        match value.as_str() {
+            "gzip" => true,
+            "none" => false,
+            _ => {
+                self.warn(name, "is not `gzip` or `none`", "sending uncompressed");
+                false
+            }
+        }
+    }
+}
+
+fn parse_headers(value: &str) -> Option<Vec<(String, String)>> {
+    value
+        .split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let key = percent_encoding::percent_decode_str(key.trim())
+                .decode_utf8()
+                .ok()?;
+            let value = percent_encoding::percent_decode_str(value.trim())
+                .decode_utf8()
+                .ok()?;
+            let valid_key =
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+            valid_key.then(|| (key.into_owned(), value.into_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn decide_with(vars: &[(&str, &str)], defaults: &Defaults) -> (Settings, Vec<String>) {
+        let env: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |name: &str| env.get(name).cloned();
+        let mut warnings = Vec::new();
+        let settings = Settings::decide(&lookup, defaults, &mut |w| warnings.push(w));
+        (settings, warnings)
+    }
+
+    fn decide(vars: &[(&str, &str)]) -> (Settings, Vec<String>) {
+        decide_with(vars, &Defaults::default())
+    }
+
+    #[test]
+    fn nothing_configured_sends_nothing() {
+        let (settings, warnings) = decide(&[]);
+        assert_eq!(settings.mode, Mode::NoEndpoint);
+        assert_eq!(settings.endpoint, None);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn each_off_switch_wins_over_everything() {
+        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        for (switch, value) in [
+            ("OTEL_SDK_DISABLED", "true"),
+            ("OTEL_SDK_DISABLED", "TRUE"),
+            ("DO_NOT_TRACK", "1"),
+            ("DO_NOT_TRACK", "yes"),
+            ("CREWTEL_DISABLED", "1"),
+            ("CREWTEL_DISABLED", "true"),
+        ] {
+            let (settings, warnings) = decide(&[endpoint, ("CREWTEL_DEBUG", "1"), (switch, value)]);
+            assert_eq!(settings.mode, Mode::Off, "{switch}={value}");
+            assert_eq!(settings.decided_by, switch);
+            assert!(warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn off_switches_set_to_no_keep_telemetry_on() {
+        for (switch, value) in [
+            ("OTEL_SDK_DISABLED", "false"),
+            ("DO_NOT_TRACK", "0"),
+            ("DO_NOT_TRACK", "false"),
+            ("DO_NOT_TRACK", ""),
+            ("CREWTEL_DISABLED", "0"),
+        ] {
+            let (settings, warnings) = decide(&[(switch, value)]);
+            assert_eq!(settings.mode, Mode::NoEndpoint, "{switch}={value}");
+            assert!(warnings.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_malformed_otel_sdk_disabled_warns_once_and_is_ignored() {
+        let (settings, warnings) = decide(&[("OTEL_SDK_DISABLED", "yes please")]);
+        assert_eq!(settings.mode, Mode::NoEndpoint);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("OTEL_SDK_DISABLED"));
+        assert!(
+            !warnings[0].contains("yes please"),
+            "values are never echoed"
+        );
+    }
+
+    #[test]
+    fn debug_needs_no_endpoint_and_builds_no_exporter() {
+        let (settings, _) = decide(&[
+            ("CREWTEL_DEBUG", "1"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:4318"),
+        ]);
+        assert_eq!(settings.mode, Mode::Debug);
+        assert_eq!(settings.endpoint, None);
+        let (settings, _) = decide(&[("CREWTEL_DEBUG", "0")]);
+        assert_eq!(settings.mode, Mode::NoEndpoint);
+    }
+
+    #[test]
+    fn endpoints_follow_the_specification() {
+        let (s, _) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")]);
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("http://127.0.0.1:4318/v1/traces")
+        );
+        assert_eq!(s.mode, Mode::Export);
+        let (s, _) = decide(&[(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "https://collector.example/otlp/",
+        )]);
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://collector.example/otlp/v1/traces")
+        );
+        let (s, _) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://base:4318"),
+            (
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "http://traces:9999/custom",
+            ),
+        ]);
+        assert_eq!(s.endpoint.as_deref(), Some("http://traces:9999/custom"));
+        assert_eq!(s.decided_by, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_hosts_default_endpoint() {
+        let defaults = Defaults {
+            endpoint: Some("https://telemetry.host.example".into()),
+            ..Defaults::default()
+        };
+        let (s, _) = decide_with(&[], &defaults);
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("https://telemetry.host.example/v1/traces")
+        );
+        assert_eq!(s.decided_by, "the host's default endpoint");
+        let (s, _) = decide_with(
+            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://mine:4318")],
+            &defaults,
+        );
+        assert_eq!(s.endpoint.as_deref(), Some("http://mine:4318/v1/traces"));
+    }
+
+    #[test]
+    fn a_malformed_endpoint_warns_and_sends_nothing() {
+        for bad in ["collector:4318", "ftp://x", "http://", "not a url"] {
+            let (s, warnings) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", bad)]);
+            assert_eq!(s.mode, Mode::NoEndpoint, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}");
+            assert!(warnings[0].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+    }
+
+    #[test]
+    fn exporter_options_are_read_and_malformed_ones_defaulted() {
+        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let (s, w) = decide(&[
+            endpoint,
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+            (
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "api-key=abc%3D%3D, tenant = t1",
+            ),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
+            ("OTEL_SERVICE_NAME", "my-service"),
+            ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "64"),
+            ("OTEL_ATTRIBUTE_COUNT_LIMIT", "10"),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(s.protocol, Protocol::HttpJson);
+        assert_eq!(
+            s.headers,
+            [
+                ("api-key".to_owned(), "abc==".to_owned()),
+                ("tenant".to_owned(), "t1".to_owned())
+            ]
+        );
+        assert_eq!(s.timeout, Duration::from_millis(2500));
+        assert!(s.gzip);
+        assert_eq!(s.service_name.as_deref(), Some("my-service"));
+        assert_eq!(
+            s.limits,
+            Limits {
+                value_length: Some(64),
+                count: 10
+            }
+        );
+
+        let (s, w) = decide(&[
+            endpoint,
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "carrier-pigeon"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=sk-secret,broken"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
+            ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "-1"),
+            ("OTEL_ATTRIBUTE_COUNT_LIMIT", "many"),
+        ]);
+        assert_eq!(s.protocol, Protocol::HttpProtobuf);
+        assert!(
+            s.headers.is_empty(),
+            "a malformed header list is discarded whole"
+        );
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+        assert!(!s.gzip);
+        assert_eq!(s.limits, Limits::default());
+        for name in [
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "OTEL_EXPORTER_OTLP_TIMEOUT",
+            "OTEL_EXPORTER_OTLP_COMPRESSION",
+            "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+            "OTEL_ATTRIBUTE_COUNT_LIMIT",
+        ] {
+            assert_eq!(
+                w.iter().filter(|w| w.contains(name)).count(),
+                1,
+                "one warning for {name}: {w:?}"
+            );
+        }
+        assert_eq!(w.len(), 6);
+        assert!(
+            !w.iter().any(|w| w.contains("sk-secret")),
+            "a header value was echoed: {w:?}"
+        );
+    }
+
+    #[test]
+    fn grpc_is_refused_with_a_warning() {
+        let (s, w) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"),
+        ]);
+        assert_eq!(s.protocol, Protocol::HttpProtobuf);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("gRPC"));
+    }
+
+    #[test]
+    fn empty_values_are_unset() {
+        let (s, w) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+            ("OTEL_SERVICE_NAME", ""),
+        ]);
+        assert_eq!(s.mode, Mode::NoEndpoint);
+        assert_eq!(s.service_name, None);
+        assert!(w.is_empty());
+    }
+}

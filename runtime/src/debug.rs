@@ -1,0 +1,96 @@
+//! `CREWTEL_DEBUG`: each event printed as one JSON line, nothing sent.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use opentelemetry::{Array, KeyValue, Value};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// Where debug lines go: stderr unless the host says otherwise.
+pub(crate) struct DebugSink {
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl DebugSink {
+    pub(crate) fn new(out: Box<dyn Write + Send>) -> Self {
+        DebugSink {
+            out: Mutex::new(out),
+        }
+    }
+
+    /// Writes `{"name": ..., "attributes": {...}}` and a newline. A write
+    /// error is ignored: debug output must not fail the host.
+    pub(crate) fn write(&self, name: &str, attributes: &[KeyValue]) {
+        let line = line(name, attributes);
+        if let Ok(mut out) = self.out.lock() {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// One event as a JSON line: exactly the attributes that would be sent,
+/// after limits, in the order they are sent.
+pub(crate) fn line(name: &str, attributes: &[KeyValue]) -> String {
+    serde_json::to_string(&Line { name, attributes }).unwrap_or_default()
+}
+
+struct Line<'a> {
+    name: &'a str,
+    attributes: &'a [KeyValue],
+}
+
+impl Serialize for Line<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut line = serializer.serialize_struct("Event", 2)?;
+        line.serialize_field("name", self.name)?;
+        line.serialize_field("attributes", &Attributes(self.attributes))?;
+        line.end()
+    }
+}
+
+struct Attributes<'a>(&'a [KeyValue]);
+
+impl Serialize for Attributes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|kv| (kv.key.as_str(), Json(&kv.value))))
+    }
+}
+
+struct Json<'a>(&'a Value);
+
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Bool(v) => serializer.serialize_bool(*v),
+            Value::I64(v) => serializer.serialize_i64(*v),
+            Value::F64(v) => serializer.serialize_f64(*v),
+            Value::String(v) => serializer.serialize_str(v.as_str()),
+            Value::Array(Array::Bool(v)) => v.serialize(serializer),
+            Value::Array(Array::I64(v)) => v.serialize(serializer),
+            Value::Array(Array::F64(v)) => v.serialize(serializer),
+            Value::Array(Array::String(v)) => serializer.collect_seq(v.iter().map(|s| s.as_str())),
+            other => serializer.collect_str(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_keeps_every_type() {
+        let attributes = vec![
+            KeyValue::new("no", false),
+            KeyValue::new("zero", 0_i64),
+            KeyValue::new("half", 0.5),
+            KeyValue::new("empty", ""),
+            KeyValue::new("list", Value::Array(Array::String(vec!["🦙".into()]))),
+            KeyValue::new("agents", r#"[{"role":"r"}]"#),
+        ];
+        assert_eq!(
+            line("Crew Created", &attributes),
+            r#"{"name":"Crew Created","attributes":{"no":false,"zero":0,"half":0.5,"empty":"","list":["🦙"],"agents":"[{\"role\":\"r\"}]"}}"#
+        );
+    }
+}

@@ -1,0 +1,259 @@
+//! A loopback OTLP/HTTP collector for the export tests: it decodes what it
+//! receives with the official `opentelemetry-proto` types, and can misbehave
+//! on purpose (fail, throttle, hang, reset, answer garbage).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+use opentelemetry_proto::tonic::trace::v1::Span;
+use prost::Message;
+
+/// How the collector answers.
+#[derive(Clone, Debug)]
+pub enum Behaviour {
+    /// 200 with an empty body.
+    Accept,
+    /// This status, with an optional `Retry-After` (seconds), then accepts
+    /// from the `fail_times`-th request on.
+    Fail {
+        status: u16,
+        retry_after: Option<u64>,
+        fail_times: usize,
+    },
+    /// Reads the request and never answers.
+    Hang,
+    /// Reads the request and closes the connection.
+    Reset,
+    /// Answers bytes that are not HTTP.
+    Garbage,
+}
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub at: Instant,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub request: Option<ExportTraceServiceRequest>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Collector {
+    pub addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Collector {
+    pub fn start(behaviour: Behaviour) -> Collector {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        listener.set_nonblocking(true).unwrap();
+        let (rx, st) = (Arc::clone(&received), Arc::clone(&stop));
+        thread::spawn(move || {
+            // Bounded: the collector stops with the test, or after a minute.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !st.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let (rx, st, behaviour) =
+                            (Arc::clone(&rx), Arc::clone(&st), behaviour.clone());
+                        thread::spawn(move || serve(stream, &behaviour, &rx, &st));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Collector {
+            addr,
+            received,
+            stop,
+        }
+    }
+
+    /// The base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Every span received, with its resource attributes.
+    pub fn spans(&self) -> Vec<(Vec<KeyValue>, Span)> {
+        let mut spans = Vec::new();
+        for received in self.received() {
+            let Some(request) = received.request else {
+                continue;
+            };
+            for resource_spans in request.resource_spans {
+                let resource = resource_spans
+                    .resource
+                    .map(|r| r.attributes)
+                    .unwrap_or_default();
+                for scope in resource_spans.scope_spans {
+                    for span in scope.spans {
+                        spans.push((resource.clone(), span));
+                    }
+                }
+            }
+        }
+        spans
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// An address nothing listens on.
+pub fn nothing_listening() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
+
+fn serve(
+    stream: TcpStream,
+    behaviour: &Behaviour,
+    received: &Mutex<Vec<Received>>,
+    stop: &AtomicBool,
+) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    loop {
+        let Some(request) = read_request(&mut reader) else {
+            return;
+        };
+        let count = {
+            let mut all = received.lock().unwrap();
+            all.push(request);
+            all.len()
+        };
+        let response: Vec<u8> = match behaviour {
+            Behaviour::Accept => ok(),
+            Behaviour::Fail {
+                status,
+                retry_after,
+                fail_times,
+            } => {
+                if count > *fail_times {
+                    ok()
+                } else {
+                    let retry = retry_after
+                        .map(|s| format!("Retry-After: {s}\r\n"))
+                        .unwrap_or_default();
+                    format!("HTTP/1.1 {status} Nope\r\n{retry}Content-Length: 0\r\n\r\n")
+                        .into_bytes()
+                }
+            }
+            Behaviour::Hang => {
+                let until = Instant::now() + Duration::from_secs(30);
+                while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                    thread::sleep(Duration::from_millis(20));
+                }
+                return;
+            }
+            Behaviour::Reset => return,
+            Behaviour::Garbage => b"\x00\x01\x02 this is not HTTP \xff\xfe\r\n\r\n".to_vec(),
+        };
+        if writer.write_all(&response).is_err() {
+            return;
+        }
+    }
+}
+
+fn ok() -> Vec<u8> {
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n".to_vec()
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Received> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let (k, v) = header.split_once(':')?;
+        headers.push((k.trim().to_owned(), v.trim().to_owned()));
+    }
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let length: usize = find("content-length")?.parse().ok()?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    if find("content-encoding").as_deref() == Some("gzip") {
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_end(&mut plain)
+            .ok()?;
+        body = plain;
+    }
+    let request = if find("content-type").as_deref() == Some("application/json") {
+        serde_json::from_slice(&body).ok()
+    } else {
+        ExportTraceServiceRequest::decode(&body[..]).ok()
+    };
+    Some(Received {
+        at: Instant::now(),
+        path,
+        headers,
+        request,
+    })
+}
+
+/// The attribute `key` of a list, as the proto carries it.
+pub fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a Value> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_ref())
+        .and_then(|v| v.value.as_ref())
+}
+
+pub fn string(value: &str) -> Value {
+    Value::StringValue(value.to_owned())
+}
+
+pub fn strings(values: &[&str]) -> Value {
+    Value::ArrayValue(opentelemetry_proto::tonic::common::v1::ArrayValue {
+        values: values
+            .iter()
+            .map(|v| AnyValue {
+                value: Some(string(v)),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,362 @@
+//! On the wire: what a `Reporter` sends to a loopback OTLP/HTTP collector.
+
+mod collector;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use collector::{Behaviour, Collector, attribute, string, strings};
+use crewtel::{Mode, Reporter, ReporterBuilder, Secret, Telemetry, TelemetryValue};
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+
+#[derive(TelemetryValue)]
+enum Process {
+    Sequential,
+}
+
+#[derive(Telemetry)]
+struct Agent {
+    #[telemetry(always)]
+    role: String,
+    #[telemetry(share_crew)]
+    goal: String,
+}
+
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Created")]
+struct Crew {
+    #[telemetry(always)]
+    crew_process: Process,
+    #[telemetry(always)]
+    crew_memory: bool,
+    #[telemetry(always)]
+    crew_number_of_tasks: u32,
+    #[telemetry(always)]
+    ratio: f64,
+    #[telemetry(always)]
+    empty: String,
+    #[telemetry(always)]
+    unicode: String,
+    #[telemetry(always)]
+    tools_names: Vec<String>,
+    #[telemetry(always)]
+    flags: Vec<bool>,
+    #[telemetry(always, rename = "crew_agents")]
+    agents: Vec<Agent>,
+    #[telemetry(share_crew, rename = "crew_inputs")]
+    inputs: BTreeMap<String, String>,
+    #[telemetry(consent)]
+    share_crew: bool,
+    #[telemetry(never)]
+    api_key: Secret<String>,
+}
+
+fn crew(share_crew: bool, marker: &str) -> Crew {
+    Crew {
+        crew_process: Process::Sequential,
+        crew_memory: false,
+        crew_number_of_tasks: 0,
+        ratio: 0.5,
+        empty: String::new(),
+        unicode: "llama 🦙 «ñ»".into(),
+        tools_names: vec!["search".into(), "".into()],
+        flags: vec![false, true],
+        agents: vec![Agent {
+            role: "researcher".into(),
+            goal: format!("goal-{marker}"),
+        }],
+        inputs: BTreeMap::from([("topic".into(), format!("input-{marker}"))]),
+        share_crew,
+        api_key: Secret::new(format!("secret-{marker}")),
+    }
+}
+
+/// A reporter configured by `vars` alone (the process environment is not
+/// read), with its warnings collected.
+fn configured(vars: &[(&str, String)]) -> (ReporterBuilder, Arc<Mutex<Vec<String>>>) {
+    let env: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let builder = Reporter::builder()
+        .service_name("crewtel-tests")
+        .service_version("9.9.9")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()));
+    (builder, warnings)
+}
+
+fn to(collector: &Collector) -> Vec<(&'static str, String)> {
+    vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())]
+}
+
+#[test]
+fn every_value_type_round_trips_exactly() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, warnings) = configured(&to(&collector));
+    let reporter = builder.build();
+    assert_eq!(reporter.mode(), Mode::Export);
+    reporter.emit(crew(false, "a").telemetry_event());
+    reporter.shutdown();
+
+    let received = collector.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].path, "/v1/traces");
+    assert_eq!(
+        received[0].header("content-type"),
+        Some("application/x-protobuf")
+    );
+    let spans = collector.spans();
+    assert_eq!(spans.len(), 1);
+    let span = &spans[0].1;
+    assert_eq!(span.name, "Crew Created");
+    let a = &span.attributes;
+    assert_eq!(attribute(a, "crew_process"), Some(&string("sequential")));
+    assert_eq!(attribute(a, "crew_memory"), Some(&Value::BoolValue(false)));
+    assert_eq!(
+        attribute(a, "crew_number_of_tasks"),
+        Some(&Value::IntValue(0))
+    );
+    assert_eq!(attribute(a, "ratio"), Some(&Value::DoubleValue(0.5)));
+    assert_eq!(attribute(a, "empty"), Some(&string("")));
+    assert_eq!(attribute(a, "unicode"), Some(&string("llama 🦙 «ñ»")));
+    assert_eq!(attribute(a, "tools_names"), Some(&strings(&["search", ""])));
+    let Some(Value::ArrayValue(flags)) = attribute(a, "flags") else {
+        panic!("flags is not an array")
+    };
+    let flags: Vec<_> = flags.values.iter().map(|v| v.value.clone()).collect();
+    assert_eq!(
+        flags,
+        [Some(Value::BoolValue(false)), Some(Value::BoolValue(true))]
+    );
+    assert_eq!(
+        attribute(a, "crew_agents"),
+        Some(&string(r#"[{"role":"researcher"}]"#))
+    );
+    assert_eq!(a.len(), 9, "exactly the anonymous keys: {a:?}");
+    assert!(warnings.lock().unwrap().is_empty());
+}
+
+#[test]
+fn the_resource_carries_environment_data_and_nothing_identifying() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder.build();
+    reporter.emit(crew(false, "r").telemetry_event());
+    reporter.shutdown();
+    let spans = collector.spans();
+    let resource = &spans[0].0;
+    let mut keys: Vec<&str> = resource.iter().map(|kv| kv.key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "crewtel.host.cpu.logical_count",
+            "host.arch",
+            "os.type",
+            "os.version",
+            "process.runtime.name",
+            "process.runtime.version",
+            "service.name",
+            "service.version",
+            "telemetry.distro.name",
+            "telemetry.distro.version",
+            "telemetry.sdk.language",
+            "telemetry.sdk.name",
+        ]
+    );
+    assert_eq!(
+        attribute(resource, "service.name"),
+        Some(&string("crewtel-tests"))
+    );
+    assert_eq!(
+        attribute(resource, "service.version"),
+        Some(&string("9.9.9"))
+    );
+    assert_eq!(
+        attribute(resource, "telemetry.distro.name"),
+        Some(&string("crewtel"))
+    );
+    assert_eq!(
+        attribute(resource, "process.runtime.name"),
+        Some(&string("rustc"))
+    );
+    assert_eq!(attribute(resource, "os.type"), Some(&string("linux")));
+    assert_eq!(
+        attribute(resource, "host.arch"),
+        Some(&string(if cfg!(target_arch = "x86_64") {
+            "amd64"
+        } else {
+            std::env::consts::ARCH
+        }))
+    );
+    let cpus = std::thread::available_parallelism().unwrap().get() as i64;
+    assert_eq!(
+        attribute(resource, "crewtel.host.cpu.logical_count"),
+        Some(&Value::IntValue(cpus))
+    );
+
+    // Nothing from the "never" list, under any key, in any value.
+    let mut forbidden: Vec<String> = vec![std::process::id().to_string()];
+    forbidden.extend(sysinfo::System::host_name().ok());
+    forbidden.extend(std::env::var("USER").ok());
+    forbidden.extend(
+        std::env::current_dir()
+            .ok()
+            .map(|d| d.display().to_string()),
+    );
+    forbidden.extend(
+        std::env::current_exe()
+            .ok()
+            .map(|d| d.display().to_string()),
+    );
+    forbidden.extend(std::env::args().skip(1));
+    forbidden.retain(|f| f.len() >= 3);
+    let rendered = format!("{resource:?}");
+    for never in &forbidden {
+        assert!(
+            !rendered.contains(never.as_str()),
+            "the resource contains {never:?}: {rendered}"
+        );
+    }
+    for key in [
+        "host.name",
+        "host.id",
+        "host.ip",
+        "host.mac",
+        "process.pid",
+        "process.command_args",
+        "process.executable.path",
+        "os.description",
+        "user.name",
+    ] {
+        assert!(!keys.contains(&key), "{key} must never be sent");
+    }
+}
+
+#[test]
+fn share_crew_values_arrive_only_from_consenting_crews() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder.build();
+    reporter.emit(crew(false, "private").telemetry_event());
+    reporter.emit(crew(true, "shared").telemetry_event());
+    reporter.shutdown();
+    let wire = format!("{:?}", collector.spans());
+    assert!(
+        !wire.contains("goal-private") && !wire.contains("input-private"),
+        "{wire}"
+    );
+    assert!(
+        wire.contains("goal-shared") && wire.contains("input-shared"),
+        "{wire}"
+    );
+    assert!(
+        !wire.contains("secret-"),
+        "a Secret reached the wire: {wire}"
+    );
+}
+
+#[test]
+fn json_protocol_gzip_headers_and_limits_apply_on_the_wire() {
+    let collector = Collector::start(Behaviour::Accept);
+    let mut vars = to(&collector);
+    vars.extend([
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json".to_owned()),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip".to_owned()),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            "x-tenant=t%201,x-other=2".to_owned(),
+        ),
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
+        ("OTEL_SERVICE_NAME", "from-env".to_owned()),
+    ]);
+    let (builder, warnings) = configured(&vars);
+    let reporter = builder.build();
+    reporter.emit(crew(false, "j").telemetry_event());
+    reporter.shutdown();
+    let received = collector.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("content-type"), Some("application/json"));
+    assert_eq!(received[0].header("content-encoding"), Some("gzip"));
+    assert_eq!(received[0].header("x-tenant"), Some("t 1"));
+    let spans = collector.spans();
+    let (resource, span) = &spans[0];
+    assert_eq!(
+        attribute(resource, "service.name"),
+        Some(&string("from-env"))
+    );
+    assert_eq!(
+        span.attributes.len(),
+        3,
+        "OTEL_ATTRIBUTE_COUNT_LIMIT keeps the first 3"
+    );
+    assert_eq!(
+        attribute(&span.attributes, "crew_process"),
+        Some(&string("sequ"))
+    );
+    assert!(warnings.lock().unwrap().is_empty());
+}
+
+#[test]
+fn an_endpoint_for_traces_is_used_as_it_is() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&[(
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        format!("{}/custom/path", collector.endpoint()),
+    )]);
+    let reporter = builder.build();
+    reporter.emit(crew(false, "p").telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.received()[0].path, "/custom/path");
+}
+
+#[test]
+fn the_hosts_default_endpoint_is_used_when_the_user_set_none() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&[]);
+    let reporter = builder.default_endpoint(collector.endpoint()).build();
+    assert_eq!(reporter.mode(), Mode::Export);
+    reporter.emit(crew(false, "d").telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.spans().len(), 1);
+
+    let users = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&users));
+    let reporter = builder.default_endpoint(collector.endpoint()).build();
+    reporter.emit(crew(false, "u").telemetry_event());
+    reporter.shutdown();
+    assert_eq!(users.spans().len(), 1, "the environment wins");
+    assert_eq!(
+        collector.spans().len(),
+        1,
+        "the host's default got nothing more"
+    );
+}
+
+#[test]
+fn shutdown_is_idempotent_and_drop_flushes() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    {
+        let reporter = builder.build();
+        reporter.emit(crew(false, "x").telemetry_event());
+        // Dropped without an explicit shutdown.
+    }
+    assert_eq!(collector.spans().len(), 1);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder.build();
+    reporter.shutdown();
+    reporter.shutdown();
+    reporter.emit(crew(false, "late").telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.spans().len(), 1, "nothing is sent after shutdown");
+    assert_eq!(
+        reporter.dropped_events(),
+        1,
+        "and the late event is counted as dropped"
+    );
+}
