@@ -25,11 +25,18 @@ pub struct Environment {
     pub logical_cpus: Option<usize>,
 }
 
+static DETECTED: OnceLock<Environment> = OnceLock::new();
+
 impl Environment {
     /// The environment of this process, detected on first use only.
     pub fn get() -> &'static Environment {
-        static DETECTED: OnceLock<Environment> = OnceLock::new();
         DETECTED.get_or_init(Environment::detect)
+    }
+
+    /// Whether this process has probed its environment yet (a reporter that
+    /// is off never does).
+    pub fn detected() -> bool {
+        DETECTED.get().is_some()
     }
 
     fn detect() -> Environment {

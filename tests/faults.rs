@@ -1,0 +1,259 @@
+//! A dead, slow or hostile collector costs the host nothing it can notice:
+//! `emit` returns at once, `shutdown` keeps its bound, nothing panics, and at
+//! most one warning is printed.
+
+mod collector;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use collector::{Behaviour, Collector, nothing_listening};
+use crewtel::{Mode, Reporter, Telemetry};
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct ToolUsage {
+    #[telemetry(always)]
+    tool_name: &'static str,
+    #[telemetry(always)]
+    attempts: u32,
+}
+
+const SHUTDOWN_BOUND: Duration = Duration::from_millis(500);
+/// Generous: the bounds under test are about the network (seconds), not speed.
+const SLACK: Duration = Duration::from_millis(750);
+/// Far above what one emit costs, far below what any network wait would.
+const EMIT_CEILING: Duration = Duration::from_millis(200);
+
+struct Outcome {
+    slowest_emit: Duration,
+    shutdown: Duration,
+    warnings: Vec<String>,
+    dropped: u64,
+}
+
+fn run(endpoint: String, export_timeout_ms: u64, events: u32, queue_size: usize) -> Outcome {
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", export_timeout_ms.to_string()),
+    ]);
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .shutdown_timeout(SHUTDOWN_BOUND)
+        .queue_size(queue_size)
+        .build();
+    assert_eq!(reporter.mode(), Mode::Export);
+    let mut slowest_emit = Duration::ZERO;
+    for attempts in 0..events {
+        let usage = ToolUsage {
+            tool_name: "search",
+            attempts,
+        };
+        let started = Instant::now();
+        reporter.emit(usage.telemetry_event());
+        slowest_emit = slowest_emit.max(started.elapsed());
+        if attempts % 50 == 0 {
+            // Let the batch processor try an export while events keep coming.
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let started = Instant::now();
+    reporter.shutdown();
+    let shutdown = started.elapsed();
+    let dropped = reporter.dropped_events();
+    drop(reporter);
+    let warnings = warnings.lock().unwrap().clone();
+    Outcome {
+        slowest_emit,
+        shutdown,
+        warnings,
+        dropped,
+    }
+}
+
+fn assert_unnoticeable(what: &str, outcome: &Outcome) {
+    assert!(
+        outcome.slowest_emit < EMIT_CEILING,
+        "{what}: an emit took {:?}",
+        outcome.slowest_emit
+    );
+    assert!(
+        outcome.shutdown < SHUTDOWN_BOUND + SLACK,
+        "{what}: shutdown took {:?}",
+        outcome.shutdown
+    );
+    assert!(
+        outcome.warnings.len() <= 1,
+        "{what}: more than one warning: {:?}",
+        outcome.warnings
+    );
+}
+
+#[test]
+fn a_collector_that_is_not_there() {
+    let outcome = run(nothing_listening(), 1000, 200, 2048);
+    assert_unnoticeable("nothing listening", &outcome);
+    assert_eq!(outcome.warnings.len(), 1);
+    assert!(
+        outcome.warnings[0].contains("unreachable"),
+        "{:?}",
+        outcome.warnings
+    );
+}
+
+#[test]
+fn http_500() {
+    let collector = Collector::start(Behaviour::Fail {
+        status: 500,
+        retry_after: None,
+        fail_times: usize::MAX,
+    });
+    let outcome = run(collector.endpoint(), 1000, 200, 2048);
+    assert_unnoticeable("HTTP 500", &outcome);
+    assert_eq!(outcome.warnings.len(), 1);
+    assert!(
+        outcome.warnings[0].contains("HTTP 500"),
+        "{:?}",
+        outcome.warnings
+    );
+    assert!(!collector.received().is_empty());
+}
+
+#[test]
+fn http_429_is_retried_after_the_wait_it_asks_for() {
+    let collector = Collector::start(Behaviour::Fail {
+        status: 429,
+        retry_after: Some(1),
+        fail_times: 1,
+    });
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "3000".to_owned()),
+    ]);
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .shutdown_timeout(Duration::from_secs(3))
+        .build();
+    let started = Instant::now();
+    reporter.emit(
+        ToolUsage {
+            tool_name: "search",
+            attempts: 1,
+        }
+        .telemetry_event(),
+    );
+    assert!(started.elapsed() < EMIT_CEILING);
+    reporter.shutdown();
+    let received = collector.received();
+    assert_eq!(received.len(), 2, "one throttled attempt, one retry");
+    let waited = received[1].at - received[0].at;
+    assert!(
+        waited >= Duration::from_millis(950),
+        "Retry-After: 1 was not honoured: {waited:?}"
+    );
+    assert_eq!(collector.spans().len(), 2, "the same span, sent twice");
+    assert!(
+        warnings.lock().unwrap().is_empty(),
+        "a retried success is not a failure"
+    );
+}
+
+#[test]
+fn http_429_whose_wait_exceeds_the_budget_is_not_waited_for() {
+    let collector = Collector::start(Behaviour::Fail {
+        status: 429,
+        retry_after: Some(3600),
+        fail_times: usize::MAX,
+    });
+    let outcome = run(collector.endpoint(), 1000, 10, 2048);
+    assert_unnoticeable("HTTP 429 with Retry-After: 3600", &outcome);
+    assert_eq!(collector.received().len(), 1);
+    assert_eq!(outcome.warnings.len(), 1);
+}
+
+#[test]
+fn a_collector_that_never_answers() {
+    let collector = Collector::start(Behaviour::Hang);
+    let outcome = run(collector.endpoint(), 5000, 200, 2048);
+    assert_unnoticeable("a hanging collector", &outcome);
+    assert!(
+        !collector.received().is_empty(),
+        "the collector was reached"
+    );
+}
+
+#[test]
+fn a_connection_reset() {
+    let collector = Collector::start(Behaviour::Reset);
+    let outcome = run(collector.endpoint(), 1000, 200, 2048);
+    assert_unnoticeable("a connection reset", &outcome);
+    assert_eq!(outcome.warnings.len(), 1);
+}
+
+#[test]
+fn a_garbage_answer() {
+    let collector = Collector::start(Behaviour::Garbage);
+    let outcome = run(collector.endpoint(), 1000, 200, 2048);
+    assert_unnoticeable("a garbage answer", &outcome);
+    assert_eq!(outcome.warnings.len(), 1);
+}
+
+#[test]
+fn a_full_queue_drops_and_counts_instead_of_blocking() {
+    let collector = Collector::start(Behaviour::Hang);
+    let outcome = run(collector.endpoint(), 5000, 1000, 16);
+    assert_unnoticeable("a full queue", &outcome);
+    assert!(
+        outcome.dropped >= 1000 - 16,
+        "only {} of 1000 events dropped with room for 16",
+        outcome.dropped
+    );
+    assert!(outcome.dropped <= 1000);
+}
+
+#[test]
+fn inside_a_tokio_runtime_nothing_panics_or_blocks_past_the_bound() {
+    for flavour in ["current_thread", "multi_thread"] {
+        let runtime = match flavour {
+            "current_thread" => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            _ => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap(),
+        };
+        let good = Collector::start(Behaviour::Accept);
+        let hanging = Collector::start(Behaviour::Hang);
+        runtime.block_on(async {
+            let outcome = run(good.endpoint(), 1000, 20, 2048);
+            assert_unnoticeable(flavour, &outcome);
+            assert!(
+                outcome.warnings.is_empty(),
+                "{flavour}: {:?}",
+                outcome.warnings
+            );
+            let outcome = run(hanging.endpoint(), 5000, 20, 2048);
+            assert_unnoticeable(flavour, &outcome);
+            // And from a task, as an async host would.
+            let endpoint = good.endpoint();
+            tokio::spawn(async move { run(endpoint, 1000, 5, 2048) })
+                .await
+                .unwrap();
+        });
+        assert_eq!(
+            good.spans().len(),
+            25,
+            "{flavour}: every event of the good collector arrived"
+        );
+    }
+}

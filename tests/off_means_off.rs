@@ -1,0 +1,57 @@
+//! Off means off: no thread, no socket, no file, no environment probing.
+//! Alone in its test binary, so the process's own counts can be compared.
+
+use crewtel::{Environment, Mode, Reporter, Telemetry};
+
+#[derive(Telemetry)]
+struct Ping {
+    #[telemetry(always)]
+    n: u8,
+}
+
+/// The process's thread count and open file descriptors (sockets and files).
+fn footprint() -> (usize, usize) {
+    let threads = std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(0);
+    let fds = std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0);
+    (threads, fds)
+}
+
+#[test]
+fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
+    let before = footprint();
+    let reporter = Reporter::builder()
+        .environment(|name| match name {
+            "DO_NOT_TRACK" => Some("1".into()),
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
+            _ => None,
+        })
+        .build();
+    assert_eq!(reporter.mode(), Mode::Off);
+    for n in 0..100 {
+        reporter.emit(Ping { n }.telemetry_event());
+    }
+    assert_eq!(footprint(), before, "threads or descriptors changed");
+    reporter.shutdown();
+    drop(reporter);
+    assert_eq!(footprint(), before, "threads or descriptors changed");
+    assert!(
+        !Environment::detected(),
+        "an off reporter probed the environment"
+    );
+
+    // The measure can see a difference: an exporting reporter starts its
+    // batch thread and probes the environment.
+    let on = Reporter::builder()
+        .environment(|name| {
+            (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://127.0.0.1:9".into())
+        })
+        .build();
+    assert_eq!(on.mode(), Mode::Export);
+    assert!(footprint().0 > before.0);
+    assert!(Environment::detected());
+    drop(on);
+}

@@ -1,0 +1,174 @@
+//! Each switch and each malformed variable, through a real `Reporter`.
+
+mod collector;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use collector::{Behaviour, Collector};
+use crewtel::{Mode, Reporter, Telemetry};
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct ToolUsage {
+    #[telemetry(always)]
+    tool_name: &'static str,
+    #[telemetry(always)]
+    attempts: u32,
+    #[telemetry(share_crew)]
+    note: &'static str,
+}
+
+const USAGE: ToolUsage = ToolUsage {
+    tool_name: "search",
+    attempts: 0,
+    note: "shared only",
+};
+
+/// A `Write` whose bytes the test can read back.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+struct Run {
+    mode: Mode,
+    warnings: Vec<String>,
+    debug: String,
+    spans: usize,
+}
+
+/// Builds a reporter on `vars` with a live collector as the endpoint, emits
+/// two events, shuts down, and says what came out where.
+fn run(vars: &[(&str, &str)]) -> Run {
+    let collector = Collector::start(Behaviour::Accept);
+    let mut env: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    env.entry("OTEL_EXPORTER_OTLP_ENDPOINT".into())
+        .or_insert_with(|| collector.endpoint());
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let debug = Captured::default();
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .debug_output(debug.clone())
+        .build();
+    let mode = reporter.mode();
+    reporter.emit(USAGE.telemetry_event());
+    reporter.emit(USAGE.telemetry_event());
+    reporter.shutdown();
+    let warnings = warnings.lock().unwrap().clone();
+    Run {
+        mode,
+        warnings,
+        debug: debug.text(),
+        spans: collector.spans().len(),
+    }
+}
+
+#[test]
+fn each_off_switch_turns_everything_off() {
+    for switch in [
+        ("OTEL_SDK_DISABLED", "true"),
+        ("OTEL_SDK_DISABLED", "True"),
+        ("DO_NOT_TRACK", "1"),
+        ("CREWTEL_DISABLED", "yes"),
+    ] {
+        // Even with debug on and a malformed variable beside it: off wins,
+        // and nothing else is read.
+        let run = run(&[
+            switch,
+            ("CREWTEL_DEBUG", "1"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
+        ]);
+        assert_eq!(run.mode, Mode::Off, "{switch:?}");
+        assert_eq!(run.spans, 0, "{switch:?}: something was sent");
+        assert!(run.debug.is_empty(), "{switch:?}: something was printed");
+        assert!(run.warnings.is_empty(), "{switch:?}: {:?}", run.warnings);
+    }
+}
+
+#[test]
+fn debug_prints_one_json_line_an_event_and_sends_nothing() {
+    let run = run(&[("CREWTEL_DEBUG", "1")]);
+    assert_eq!(run.mode, Mode::Debug);
+    assert_eq!(run.spans, 0, "debug builds no network exporter");
+    let lines: Vec<&str> = run.debug.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            event,
+            serde_json::json!({"name": "Tool Usage", "attributes": {"tool_name": "search", "attempts": 0}})
+        );
+    }
+}
+
+#[test]
+fn no_endpoint_anywhere_sends_nothing() {
+    let collector = Collector::start(Behaviour::Accept);
+    let reporter = Reporter::builder().environment(|_| None).build();
+    assert_eq!(reporter.mode(), Mode::NoEndpoint);
+    reporter.emit(USAGE.telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.received().len(), 0);
+}
+
+#[test]
+fn a_host_can_print_instead_when_no_endpoint_is_configured() {
+    let debug = Captured::default();
+    let reporter = Reporter::builder()
+        .environment(|_| None)
+        .debug_without_endpoint(true)
+        .debug_output(debug.clone())
+        .build();
+    assert_eq!(reporter.mode(), Mode::Debug);
+    reporter.emit(USAGE.telemetry_event());
+    assert_eq!(debug.text().lines().count(), 1);
+}
+
+#[test]
+fn each_malformed_variable_gets_one_warning_and_a_safe_default() {
+    for (name, value) in [
+        ("OTEL_SDK_DISABLED", "maybe"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "smoke-signals"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "-5"),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "rar"),
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "long"),
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "1.5"),
+    ] {
+        let run = run(&[(name, value)]);
+        assert_eq!(run.warnings.len(), 1, "{name}={value}: {:?}", run.warnings);
+        assert!(run.warnings[0].contains(name), "{:?}", run.warnings);
+        assert!(
+            !run.warnings[0].contains(value),
+            "the value is echoed: {:?}",
+            run.warnings
+        );
+        assert_eq!(run.mode, Mode::Export, "{name}={value}");
+        assert_eq!(run.spans, 2, "{name}={value}: the safe default still sends");
+    }
+    let run = run(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.local:4318")]);
+    assert_eq!(run.mode, Mode::NoEndpoint);
+    assert_eq!(run.warnings.len(), 1);
+    assert!(run.warnings[0].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+}
