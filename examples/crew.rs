@@ -1,14 +1,16 @@
 //! A small agent-framework host whose telemetry is declared with crewtel's
-//! derives only. It builds a crew and prints the events it would send, as
-//! JSON, under both consents.
+//! derives only. It builds a crew and reports its events through a
+//! `crewtel::Reporter`, under both consents.
 //!
 //! ```sh
-//! cargo run --example crew
+//! cargo run --example crew                      # no collector: prints what would be sent
+//! OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 cargo run --example crew   # sends
+//! DO_NOT_TRACK=1 cargo run --example crew       # off: nothing at all
 //! ```
 
 use std::collections::BTreeMap;
 
-use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
+use crewtel::{Consent, Mode, Reporter, Secret, Telemetry, TelemetryValue};
 
 /// How a crew runs its tasks.
 #[derive(TelemetryValue)]
@@ -117,7 +119,22 @@ fn kick_off(crew: &Crew) {
     let _other_process = Process::Hierarchical;
 }
 
-fn main() -> Result<(), serde_json::Error> {
+fn main() {
+    let reporter = Reporter::builder()
+        .service_name("crew-example")
+        .service_version(env!("CARGO_PKG_VERSION"))
+        // With no endpoint configured anywhere, show what would be sent.
+        .debug_without_endpoint(true)
+        .build();
+    match reporter.mode() {
+        Mode::Debug => println!(
+            "No OTLP endpoint configured: each event is printed to stderr, one JSON line each."
+        ),
+        Mode::Export => println!("Sending events to the configured OTLP endpoint."),
+        Mode::Off => println!("Telemetry is off: nothing is gathered, printed or sent."),
+        _ => println!("Telemetry has nowhere to go: nothing is sent."),
+    }
+
     let researcher = Agent {
         id: "4f1c9a52".into(),
         role: "Researcher".into(),
@@ -148,15 +165,15 @@ fn main() -> Result<(), serde_json::Error> {
     };
     kick_off(&crew);
 
-    println!("# share_crew = false: anonymous usage data only");
-    println!("{}", serde_json::to_string_pretty(&crew.telemetry_event())?);
+    println!("share_crew = false: anonymous usage data only");
+    reporter.emit(crew.telemetry_event());
 
     crew.share_crew = true;
-    println!("\n# share_crew = true: the crew's content too");
-    println!("{}", serde_json::to_string_pretty(&crew.telemetry_event())?);
+    println!("share_crew = true: the crew's content too; its task inherits the consent");
+    reporter.emit(crew.telemetry_event());
+    let consent: Consent = crew.consent();
+    reporter.emit(crew.tasks[0].telemetry_event_with(consent));
 
-    println!("\n# a task event inherits its crew's consent");
-    let task_event = crew.tasks[0].telemetry_event_with(Consent::from_share_crew(crew.share_crew));
-    println!("{}", serde_json::to_string_pretty(&task_event)?);
-    Ok(())
+    // Flushes within a bound (2 s by default), whatever the collector does.
+    reporter.shutdown();
 }
