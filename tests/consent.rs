@@ -189,3 +189,57 @@ fn the_json_event_carries_name_consent_and_attributes() {
         json!({"name": "Task Created", "consent": "anonymous", "attributes": {"crew_id": "c-1", "task_id": "t-1"}})
     );
 }
+
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Execution", share_crew)]
+struct CrewExecution {
+    #[telemetry(always)]
+    crew_id: &'static str,
+    #[telemetry(share_crew)]
+    crew_inputs: &'static str,
+}
+
+#[test]
+fn a_share_crew_event_is_empty_unless_shared() {
+    let execution = CrewExecution {
+        crew_id: "c",
+        crew_inputs: "i",
+    };
+    let anonymous = execution.telemetry_event_with(Consent::Anonymous);
+    assert!(!anonymous.is_allowed());
+    assert!(anonymous.key_values().is_empty());
+    assert_eq!(attributes(anonymous), json!({}));
+    let shared = execution.telemetry_event_with(Consent::ShareCrew);
+    assert!(shared.is_allowed());
+    assert_eq!(
+        attributes(shared),
+        json!({"crew_id": "c", "crew_inputs": "i"})
+    );
+    // Its catalogue says so: every key is share_crew, whatever its own class.
+    assert!(
+        CrewExecution::CATALOGUE
+            .keys()
+            .iter()
+            .all(|k| k.tier == crewtel::Tier::ShareCrew)
+    );
+
+    // Nested or flattened, it shows nothing anonymously either.
+    #[derive(Telemetry)]
+    struct Outer {
+        #[telemetry(always)]
+        nested: CrewExecution,
+        #[telemetry(always, flatten)]
+        flat: CrewExecution,
+    }
+    let outer = Outer {
+        nested: CrewExecution {
+            crew_id: "n",
+            crew_inputs: "ni",
+        },
+        flat: CrewExecution {
+            crew_id: "f",
+            crew_inputs: "fi",
+        },
+    };
+    assert_eq!(attributes(outer.telemetry_event()), json!({"nested": "{}"}));
+}

@@ -363,3 +363,85 @@ fn shutdown_is_idempotent_and_drop_flushes() {
         "and the late event is counted as dropped"
     );
 }
+
+#[derive(Telemetry)]
+#[telemetry(event = "Task Execution")]
+struct TaskExecution {
+    #[telemetry(always)]
+    task_id: &'static str,
+}
+
+#[derive(Telemetry)]
+struct TaskOutput<'a> {
+    #[telemetry(share_crew)]
+    task_output: &'a str,
+}
+
+#[derive(Debug)]
+struct ToolError;
+
+impl std::fmt::Display for ToolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the tool leaked sk-live-message-secret")
+    }
+}
+
+impl std::error::Error for ToolError {}
+
+#[test]
+fn spans_end_with_their_output_or_an_error_type_only() {
+    use crewtel::Consent;
+    use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
+
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder.build();
+    let execution = TaskExecution { task_id: "t1" };
+    let output = String::from("42 llamas");
+
+    let span = reporter.start(execution.telemetry_event());
+    span.end_with(
+        TaskOutput {
+            task_output: &output,
+        }
+        .telemetry_event_with(Consent::Anonymous),
+    );
+    let span = reporter.start(execution.telemetry_event());
+    span.end_with(
+        TaskOutput {
+            task_output: &output,
+        }
+        .telemetry_event_with(Consent::ShareCrew),
+    );
+    let span = reporter.start(execution.telemetry_event());
+    span.fail(&ToolError);
+    drop(reporter.start(execution.telemetry_event())); // dropping ends it too
+    reporter.shutdown();
+
+    let spans = collector.spans();
+    assert_eq!(spans.len(), 4);
+    let by_index = |i: usize| &spans[i].1;
+    assert!(spans.iter().all(|(_, span)| span.name == "Task Execution"));
+    assert_eq!(
+        attribute(&by_index(0).attributes, "task_output"),
+        None,
+        "output only when shared"
+    );
+    assert_eq!(
+        attribute(&by_index(1).attributes, "task_output"),
+        Some(&string("42 llamas"))
+    );
+    let failed = by_index(2);
+    assert_eq!(
+        attribute(&failed.attributes, "error_type"),
+        Some(&string("ToolError"))
+    );
+    let status = failed.status.as_ref().expect("a failed span has a status");
+    assert_eq!(status.code, StatusCode::Error as i32);
+    let wire = format!("{spans:?}");
+    assert!(
+        !wire.contains("sk-live-message-secret"),
+        "an error message reached the wire"
+    );
+    assert!(by_index(3).end_time_unix_nano >= by_index(3).start_time_unix_nano);
+}

@@ -92,6 +92,15 @@ impl<'a> Struct<'a> {
         }
     }
 
+    /// When the whole event is sent (the first class written; `valid`
+    /// rejects the rest).
+    pub fn class(&self) -> Class {
+        self.attrs
+            .classes
+            .first()
+            .map_or(Class::Always, |written| written.value)
+    }
+
     /// The field that carries the consent, if any.
     pub fn consent_field(&self) -> Option<&Field<'a>> {
         self.fields

@@ -85,6 +85,8 @@ pub struct FieldAttrs {
 pub struct StructAttrs {
     pub event: Option<LitStr>,
     pub krate: Option<syn::Path>,
+    /// `always` (the default) or `share_crew`: when the event is sent at all.
+    pub classes: Vec<Written<Class>>,
 }
 
 /// A `TelemetryValue` enum's `#[telemetry(...)]` attributes.
@@ -284,6 +286,13 @@ impl StructAttrs {
             } else if meta.path == CRATE {
                 let path = crate_path(meta)?;
                 set_once(&mut out.krate, path, meta, CRATE)
+            } else if let Some(class) = Class::from_word(&meta.path) {
+                bare(meta, class.word())?;
+                out.classes.push(Written {
+                    value: class,
+                    word: word_of(meta),
+                });
+                Ok(())
             } else {
                 Err(unknown(meta, "struct", STRUCT_WORDS))
             }

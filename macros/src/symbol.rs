@@ -36,7 +36,7 @@ pub const FIELD_WORDS: &[Symbol] = &[
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];
 /// What a `Telemetry` struct can carry.
-pub const STRUCT_WORDS: &[Symbol] = &[EVENT, CRATE];
+pub const STRUCT_WORDS: &[Symbol] = &[EVENT, ALWAYS, SHARE_CREW, CRATE];
 /// What a `TelemetryValue` enum can carry.
 pub const ENUM_WORDS: &[Symbol] = &[CRATE];
 /// What a `TelemetryValue` variant can carry.

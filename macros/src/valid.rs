@@ -17,6 +17,22 @@ pub fn check_struct(cx: &Ctxt, input: &Struct) {
     {
         cx.error_spanned_by(event, "the event name is empty: write `event = \"Crew Created\"`, or leave `event` out to use the struct's name");
     }
+    check_one_class(
+        cx,
+        &input.attrs.classes,
+        &format!("struct `{}`", input.ident),
+    );
+    for written in &input.attrs.classes {
+        if matches!(written.value, Class::Never | Class::Consent) {
+            cx.error_spanned_by(
+                &written.word,
+                format!(
+                    "a struct is sent `always` (the default) or only under `share_crew`, not `{}`: to send nothing, do not emit it",
+                    written.value.word()
+                ),
+            );
+        }
+    }
     let mut consent: Option<&Field> = None;
     for field in &input.fields {
         check_classes(cx, field);

@@ -69,7 +69,9 @@ pub trait ViaTelemetry<T: ?Sized> {
 impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
     #[inline]
     fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V) {
-        value.visit_attributes(consent, visitor);
+        if consent.allows(T::TIER) {
+            value.visit_attributes(consent, visitor);
+        }
     }
 
     #[inline]

@@ -31,6 +31,8 @@ pub struct Catalogue {
     pub event: &'static str,
     /// The Rust type the catalogue was generated from.
     pub type_name: &'static str,
+    /// When the event is sent at all.
+    pub tier: Tier,
     /// The struct's emitting fields and derived facts, in declaration order.
     pub entries: &'static [Entry],
 }
@@ -99,7 +101,7 @@ impl Catalogue {
     /// expanded in place, nested structs listed under their key.
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
-        self.collect(Tier::Always, &mut vec![self as *const Catalogue], &mut keys);
+        self.collect(self.tier, &mut vec![self as *const Catalogue], &mut keys);
         keys
     }
 
@@ -114,7 +116,7 @@ impl Catalogue {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
             if let Some(inner) = entry.flattened {
-                inner.collect(tier, path, keys);
+                inner.collect(tier.stricter(inner.tier), path, keys);
                 continue;
             }
             let mut nested = Vec::new();
@@ -122,7 +124,7 @@ impl Catalogue {
                 (entry.nested)().filter(|inner| !path.contains(&(*inner as *const Catalogue)))
             {
                 path.push(inner);
-                inner.collect(tier, path, &mut nested);
+                inner.collect(tier.stricter(inner.tier), path, &mut nested);
                 path.pop();
             }
             keys.push(CatalogueKey {
@@ -188,14 +190,15 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// Serialized as `{"event", "type_name", "keys"}`, the keys as [`Catalogue::keys`]
+/// Serialized as `{"event", "type_name", "tier", "keys"}`, the keys as [`Catalogue::keys`]
 /// lists them: the form tools read.
 impl Serialize for Catalogue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Catalogue", 3)?;
+        let mut out = serializer.serialize_struct("Catalogue", 4)?;
         out.serialize_field("event", self.event)?;
         out.serialize_field("type_name", self.type_name)?;
+        out.serialize_field("tier", &self.tier)?;
         out.serialize_field("keys", &self.keys())?;
         out.end()
     }
@@ -281,11 +284,13 @@ mod tests {
     static INNER: Catalogue = Catalogue {
         event: "Ids",
         type_name: "Ids",
+        tier: Tier::Always,
         entries: &[entry("crew_id", None)],
     };
     static CLASH: Catalogue = Catalogue {
         event: "Task",
         type_name: "Task",
+        tier: Tier::Always,
         entries: &[
             entry("task_id", None),
             entry("", Some(&INNER)),
@@ -295,6 +300,7 @@ mod tests {
     static FINE: Catalogue = Catalogue {
         event: "Task",
         type_name: "Task",
+        tier: Tier::Always,
         entries: &[entry("task_id", None), entry("", Some(&INNER))],
     };
 

@@ -18,10 +18,11 @@ impl DebugSink {
         }
     }
 
-    /// Writes `{"name": ..., "attributes": {...}}` and a newline. A write
-    /// error is ignored: debug output must not fail the host.
-    pub(crate) fn write(&self, name: &str, attributes: &[KeyValue]) {
-        let line = line(name, attributes);
+    /// Writes `{"name": ..., "attributes": {...}}` (and `"status": "error"`
+    /// for a failed span) and a newline. A write error is ignored: debug
+    /// output must not fail the host.
+    pub(crate) fn write(&self, name: &str, attributes: &[KeyValue], failed: bool) {
+        let line = line(name, attributes, failed);
         if let Ok(mut out) = self.out.lock() {
             let _ = writeln!(out, "{line}");
         }
@@ -30,20 +31,29 @@ impl DebugSink {
 
 /// One event as a JSON line: exactly the attributes that would be sent,
 /// after limits, in the order they are sent.
-pub(crate) fn line(name: &str, attributes: &[KeyValue]) -> String {
-    serde_json::to_string(&Line { name, attributes }).unwrap_or_default()
+pub(crate) fn line(name: &str, attributes: &[KeyValue], failed: bool) -> String {
+    serde_json::to_string(&Line {
+        name,
+        attributes,
+        failed,
+    })
+    .unwrap_or_default()
 }
 
 struct Line<'a> {
     name: &'a str,
     attributes: &'a [KeyValue],
+    failed: bool,
 }
 
 impl Serialize for Line<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut line = serializer.serialize_struct("Event", 2)?;
+        let mut line = serializer.serialize_struct("Event", 3)?;
         line.serialize_field("name", self.name)?;
         line.serialize_field("attributes", &Attributes(self.attributes))?;
+        if self.failed {
+            line.serialize_field("status", "error")?;
+        }
         line.end()
     }
 }
@@ -89,7 +99,7 @@ mod tests {
             KeyValue::new("agents", r#"[{"role":"r"}]"#),
         ];
         assert_eq!(
-            line("Crew Created", &attributes),
+            line("Crew Created", &attributes, false),
             r#"{"name":"Crew Created","attributes":{"no":false,"zero":0,"half":0.5,"empty":"","list":["🦙"],"agents":"[{\"role\":\"r\"}]"}}"#
         );
     }

@@ -328,10 +328,16 @@ pub fn error_type_name<E: std::error::Error + ?Sized>(_: &E) -> &'static str {
     short_type_name(std::any::type_name::<E>())
 }
 
-/// `a::b::Name<c::D>` → `Name`.
+/// `a::b::Name<c::D>` → `Name`; a bare `Error` keeps its module
+/// (`std::io::Error` → `io::Error`), or every std error would read the same.
 fn short_type_name(full: &'static str) -> &'static str {
     let base = full.split('<').next().unwrap_or(full);
-    base.rsplit("::").next().unwrap_or(base)
+    let mut segments = base.rsplitn(3, "::");
+    let last = segments.next().unwrap_or(base);
+    match (last, segments.next()) {
+        ("Error", Some(module)) => &base[base.len() - module.len() - 2 - last.len()..],
+        _ => last,
+    }
 }
 
 /// The `consent` field's type.
@@ -359,7 +365,9 @@ mod tests {
     #[test]
     fn short_type_name_drops_path_and_generics() {
         assert_eq!(short_type_name("my_host::errors::ToolError"), "ToolError");
-        assert_eq!(short_type_name("std::io::Error"), "Error");
+        assert_eq!(short_type_name("std::io::Error"), "io::Error");
+        assert_eq!(short_type_name("core::fmt::Error"), "fmt::Error");
+        assert_eq!(short_type_name("Error"), "Error");
         assert_eq!(short_type_name("a::Wrap<b::Inner>"), "Wrap");
         assert_eq!(short_type_name("Plain"), "Plain");
     }

@@ -150,6 +150,10 @@ impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
 
 impl<T: Telemetry + ?Sized> Serialize for Object<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.consent.allows(T::TIER) {
+            // A struct sent only under `share_crew` shows nothing otherwise.
+            return serializer.collect_map(core::iter::empty::<((), ())>());
+        }
         serialize_attributes(self.value, self.consent, Nesting::Inline, serializer)
     }
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use opentelemetry::KeyValue;
 
-use crate::config::{Defaults, Mode, Settings};
+use crate::config::{Defaults, Limits, Mode, Settings};
 use crate::debug::DebugSink;
 use crate::environment::Environment;
-use crate::export::{self, Failures, Pipeline};
+use crate::export::{self, Failures, OpenSpan, Pipeline};
 use crate::limits;
 use crate::telemetry::{Event, Telemetry};
 
@@ -78,9 +78,50 @@ impl Reporter {
     /// Sends one event. Returns at once; never blocks, fails or panics.
     #[inline]
     pub fn emit<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) {
-        if let Some(sink) = &self.sink {
+        if let Some(sink) = &self.sink
+            && event.is_allowed()
+        {
             sink.emit(event.name(), event.key_values());
         }
+    }
+
+    /// Opens a span for something that takes time (a task's execution): it
+    /// is sent when it ends, with what [`ActiveSpan::end_with`] adds, or with
+    /// an error status and the error's type from [`ActiveSpan::fail`].
+    /// Returns at once; never blocks, fails or panics.
+    ///
+    /// ```
+    /// use crewtel::{Reporter, Telemetry};
+    ///
+    /// #[derive(Telemetry)]
+    /// #[telemetry(event = "Task Execution")]
+    /// struct TaskExecution {
+    ///     #[telemetry(always)]
+    ///     task_id: &'static str,
+    /// }
+    ///
+    /// #[derive(Telemetry)]
+    /// struct TaskOutput<'a> {
+    ///     #[telemetry(share_crew)]
+    ///     task_output: &'a str,
+    /// }
+    ///
+    /// let reporter = Reporter::builder().environment(|_| None).build();
+    /// let execution = TaskExecution { task_id: "t1" };
+    /// let span = reporter.start(execution.telemetry_event());
+    /// let output = String::from("42 llamas");
+    /// span.end_with(TaskOutput { task_output: &output }.telemetry_event());
+    ///
+    /// let span = reporter.start(execution.telemetry_event());
+    /// let error = std::io::Error::other("disk full: /home/alice/crew.db");
+    /// span.fail(&error); // sends `error_type: "io::Error"`, never the message
+    /// ```
+    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
+        let open = match &self.sink {
+            Some(sink) if event.is_allowed() => sink.start(event.name(), event.key_values()),
+            _ => None,
+        };
+        ActiveSpan { open }
     }
 
     /// Events dropped so far because the export queue was full (or the
@@ -108,12 +149,100 @@ impl Drop for Reporter {
     }
 }
 
+/// A span opened by [`Reporter::start`]; it is sent when it ends (dropping
+/// it ends it too).
+#[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
+pub struct ActiveSpan<'r> {
+    open: Option<Open<'r>>,
+}
+
+enum Open<'r> {
+    Debug {
+        out: &'r DebugSink,
+        limits: Limits,
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+    },
+    Export {
+        pipeline: &'r Pipeline,
+        span: OpenSpan,
+    },
+}
+
+/// The key [`ActiveSpan::fail`] sends the error's type under.
+pub const ERROR_TYPE_KEY: &str = "error_type";
+
+impl ActiveSpan<'_> {
+    /// Ends the span.
+    pub fn end(mut self) {
+        self.finish(Vec::new(), None);
+    }
+
+    /// Ends the span, adding the attributes `event` allows (a task's output
+    /// when its crew shares).
+    pub fn end_with<T: Telemetry + ?Sized>(mut self, event: Event<'_, T>) {
+        if self.open.is_some() {
+            self.finish(event.key_values(), None);
+        }
+    }
+
+    /// Ends the span with an error status and `error_type`: the error's short
+    /// type name (`ToolError`, `io::Error`), never its message, which may
+    /// hold prompts, output or credentials.
+    pub fn fail<E: std::error::Error + ?Sized>(mut self, error: &E) {
+        if self.open.is_some() {
+            let error_type = crate::emit::error_type_name(error);
+            self.finish(
+                vec![KeyValue::new(ERROR_TYPE_KEY, error_type)],
+                Some(error_type),
+            );
+        }
+    }
+
+    fn finish(&mut self, mut attributes: Vec<KeyValue>, error_type: Option<&'static str>) {
+        match self.open.take() {
+            None => {}
+            Some(Open::Debug {
+                out,
+                limits,
+                name,
+                attributes: mut all,
+            }) => {
+                all.append(&mut attributes);
+                limits::apply(limits, &mut all);
+                out.write(name, &all, error_type.is_some());
+            }
+            Some(Open::Export { pipeline, span }) => pipeline.finish(span, attributes, error_type),
+        }
+    }
+}
+
+impl Drop for ActiveSpan<'_> {
+    fn drop(&mut self) {
+        self.finish(Vec::new(), None);
+    }
+}
+
 impl Sink {
+    fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> Option<Open<'_>> {
+        match self {
+            Sink::Debug { out, settings } => Some(Open::Debug {
+                out,
+                limits: settings.limits,
+                name,
+                attributes,
+            }),
+            Sink::Export(pipeline) => pipeline
+                .start(name, attributes)
+                .map(|span| Open::Export { pipeline, span }),
+        }
+    }
+
     fn emit(&self, name: &'static str, mut attributes: Vec<KeyValue>) {
         match self {
             Sink::Debug { out, settings } => {
                 limits::apply(settings.limits, &mut attributes);
-                out.write(name, &attributes);
+                out.write(name, &attributes, false);
             }
             Sink::Export(pipeline) => pipeline.emit(name, attributes),
         }

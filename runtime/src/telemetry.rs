@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
 use crate::catalogue::Catalogue;
-use crate::consent::Consent;
+use crate::consent::{Consent, Tier};
 use crate::json::{Nesting, serialize_attributes};
 use crate::otel::KeyValues;
 use crate::visit::Visitor;
@@ -46,6 +46,10 @@ pub trait Telemetry {
     /// The event (span) name: `#[telemetry(event = "...")]`, or the struct's name.
     const EVENT: &'static str;
 
+    /// When the event is sent at all: `#[telemetry(share_crew)]` on the struct
+    /// makes a whole event opt-in (CrewAI's "Crew Execution").
+    const TIER: Tier = Tier::Always;
+
     /// Everything this struct can send: key, tier, Rust type and purpose.
     const CATALOGUE: &'static Catalogue;
 
@@ -77,6 +81,7 @@ macro_rules! forward_pointers {
     ($($(#[$m:meta])* [$($p:tt)*])*) => {$(
         impl<T: Telemetry + ?Sized> Telemetry for $($p)* {
             const EVENT: &'static str = T::EVENT;
+            const TIER: Tier = T::TIER;
             const CATALOGUE: &'static Catalogue = T::CATALOGUE;
 
             #[inline]
@@ -137,10 +142,19 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
         T::CATALOGUE
     }
 
+    /// Whether the consent allows this event at all (an event declared
+    /// `share_crew` is not sent anonymously; it then has no attributes).
+    #[inline]
+    pub fn is_allowed(&self) -> bool {
+        self.consent.allows(T::TIER)
+    }
+
     /// Walks the attributes the consent allows.
     #[inline]
     pub fn visit<V: Visitor>(&self, visitor: &mut V) {
-        self.source.visit_attributes(self.consent, visitor);
+        if self.is_allowed() {
+            self.source.visit_attributes(self.consent, visitor);
+        }
     }
 
     /// The attributes as OpenTelemetry key-values, each with its exact type.
@@ -188,6 +202,9 @@ pub struct Attributes<'a, T: ?Sized> {
 
 impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.consent.allows(T::TIER) {
+            return serializer.collect_map(core::iter::empty::<((), ())>());
+        }
         serialize_attributes(
             self.source,
             self.consent,

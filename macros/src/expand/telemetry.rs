@@ -42,6 +42,7 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
             const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #name,
                 type_name: #name,
+                tier: #private::Tier::Always,
                 entries: &[],
             };
             fn max_attributes() -> #private::usize {
@@ -71,6 +72,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         .iter()
         .flat_map(|field| catalogue_entries(field, private));
     let max_attributes = max_attributes(model, private);
+    let event_tier = tier(Some(model.class()), private);
     let consent = model.consent_field().map(|field| {
         let member = field.ident;
         quote_spanned! {field.ty.span()=>
@@ -96,9 +98,11 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
             const EVENT: &'static #private::str = #event;
+            const TIER: #private::Tier = #event_tier;
             const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #event,
                 type_name: #type_name,
+                tier: #event_tier,
                 entries: &[#(#entries),*],
             };
 

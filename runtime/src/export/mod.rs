@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use opentelemetry::trace::{Span, SpanKind, Tracer, TracerProvider};
+use opentelemetry::trace::{Span, SpanKind, Status, Tracer, TracerProvider};
 use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
@@ -23,7 +23,7 @@ use opentelemetry_sdk::trace::{
 
 pub(crate) use failures::Failures;
 
-use crate::config::{Protocol, Settings};
+use crate::config::{Limits, Protocol, Settings};
 use crate::limits;
 
 /// What the host chose about the pipeline.
@@ -47,6 +47,13 @@ pub(crate) struct Pipeline {
 struct Running {
     provider: SdkTracerProvider,
     tracer: SdkTracer,
+}
+
+/// A span that holds its place in the queue until it ends.
+pub(crate) struct OpenSpan {
+    span: opentelemetry_sdk::trace::Span,
+    /// Attributes it started with (for the count limit).
+    count: usize,
 }
 
 impl Pipeline {
@@ -111,29 +118,66 @@ impl Pipeline {
         })
     }
 
-    /// Queues one span; never blocks. When the queue is full the event is
-    /// dropped and counted.
-    pub(crate) fn emit(&self, name: &'static str, mut attributes: Vec<KeyValue>) {
+    /// Opens a span, reserving its place in the queue; never blocks. When
+    /// the queue is full (or the pipeline shut down) the event is dropped,
+    /// counted, and `None` returned.
+    pub(crate) fn start(
+        &self,
+        name: &'static str,
+        mut attributes: Vec<KeyValue>,
+    ) -> Option<OpenSpan> {
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= self.capacity {
-            self.in_flight.fetch_sub(1, Ordering::AcqRel);
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-            return;
+            self.release_dropped();
+            return None;
         }
         // `try_read`: a shutdown in progress drops the event rather than wait.
         let running = self.running.try_read();
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
-            self.in_flight.fetch_sub(1, Ordering::AcqRel);
-            self.dropped.fetch_add(1, Ordering::Relaxed);
-            return;
+            self.release_dropped();
+            return None;
         };
         limits::apply(self.settings.limits, &mut attributes);
-        let mut span = running
+        let count = attributes.len();
+        let span = running
             .tracer
             .span_builder(name)
             .with_kind(SpanKind::Internal)
             .with_attributes(attributes)
             .start(&running.tracer);
+        Some(OpenSpan { span, count })
+    }
+
+    /// Ends a span with more attributes and, for a failure, an error status
+    /// whose description is the error's type name alone.
+    pub(crate) fn finish(
+        &self,
+        open: OpenSpan,
+        mut attributes: Vec<KeyValue>,
+        error_type: Option<&'static str>,
+    ) {
+        let OpenSpan { mut span, count } = open;
+        let limits = Limits {
+            count: self.settings.limits.count.saturating_sub(count),
+            ..self.settings.limits
+        };
+        limits::apply(limits, &mut attributes);
+        span.set_attributes(attributes);
+        if let Some(error_type) = error_type {
+            span.set_status(Status::error(error_type));
+        }
         span.end();
+    }
+
+    /// Sends one event at once: a span that starts and ends.
+    pub(crate) fn emit(&self, name: &'static str, attributes: Vec<KeyValue>) {
+        if let Some(open) = self.start(name, attributes) {
+            self.finish(open, Vec::new(), None);
+        }
+    }
+
+    fn release_dropped(&self) {
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+        self.dropped.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Events dropped because the queue was full or the pipeline shut down.
