@@ -156,6 +156,10 @@ pub struct ActiveSpan<'r> {
     open: Option<Open<'r>>,
 }
 
+#[allow(
+    clippy::large_enum_variant,
+    reason = "lives on the stack for one span; boxing would cost an allocation per span"
+)]
 enum Open<'r> {
     Debug {
         out: &'r DebugSink,
