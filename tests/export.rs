@@ -445,3 +445,49 @@ fn spans_end_with_their_output_or_an_error_type_only() {
     );
     assert!(by_index(3).end_time_unix_nano >= by_index(3).start_time_unix_nano);
 }
+
+#[test]
+fn every_event_attributes_are_computed_once_and_sent_on_every_span() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DETECTIONS: AtomicUsize = AtomicUsize::new(0);
+    let detect = || {
+        DETECTIONS.fetch_add(1, Ordering::SeqCst);
+        crewtel::ProcessContext::detect("proj-7")
+    };
+
+    let off = Reporter::builder()
+        .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
+        .every_event(detect)
+        .build();
+    off.emit(crew(false, "o").telemetry_event());
+    assert_eq!(
+        DETECTIONS.load(Ordering::SeqCst),
+        0,
+        "detection ran while off"
+    );
+
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder.every_event(detect).build();
+    reporter.emit(crew(false, "a").telemetry_event());
+    reporter
+        .start(TaskExecution { task_id: "t" }.telemetry_event())
+        .end();
+    reporter.shutdown();
+    assert_eq!(DETECTIONS.load(Ordering::SeqCst), 1);
+    let spans = collector.spans();
+    assert_eq!(spans.len(), 2);
+    for (_, span) in &spans {
+        assert_eq!(
+            attribute(&span.attributes, "project_id"),
+            Some(&string("proj-7"))
+        );
+        for key in ["coding_agent", "runtime_context", "cpu_band"] {
+            assert!(
+                attribute(&span.attributes, key).is_some(),
+                "{key} missing on {}",
+                span.name
+            );
+        }
+    }
+}

@@ -51,6 +51,7 @@
 mod catalogue;
 mod config;
 mod consent;
+mod context;
 mod debug;
 mod emit;
 mod environment;
@@ -67,6 +68,7 @@ mod visit;
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 pub use config::Mode;
 pub use consent::{Consent, Tier};
+pub use context::{ProcessContext, cpu_band};
 pub use environment::{CPU_COUNT_KEY, Environment};
 pub use reporter::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder};
 pub use secret::Secret;

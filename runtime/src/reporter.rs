@@ -57,6 +57,8 @@ const EXPORT_INTERVAL: Duration = Duration::from_secs(1);
 pub struct Reporter {
     mode: Mode,
     sink: Option<Sink>,
+    /// Sent on every event (`every_event`), computed once.
+    common: Vec<KeyValue>,
 }
 
 enum Sink {
@@ -81,7 +83,7 @@ impl Reporter {
         if let Some(sink) = &self.sink
             && event.is_allowed()
         {
-            sink.emit(event.name(), event.key_values());
+            sink.emit(event.name(), event.key_values_and(&self.common));
         }
     }
 
@@ -118,7 +120,9 @@ impl Reporter {
     /// ```
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
         let open = match &self.sink {
-            Some(sink) if event.is_allowed() => sink.start(event.name(), event.key_values()),
+            Some(sink) if event.is_allowed() => {
+                sink.start(event.name(), event.key_values_and(&self.common))
+            }
             _ => None,
         };
         ActiveSpan { open }
@@ -141,6 +145,23 @@ impl Reporter {
             sink.shutdown();
         }
     }
+}
+
+/// Makes every string value reference-counted, so that appending the common
+/// attributes to each event copies no text.
+fn shared_strings(attributes: Vec<KeyValue>) -> Vec<KeyValue> {
+    attributes
+        .into_iter()
+        .map(|KeyValue { key, value, .. }| {
+            let value = match value {
+                opentelemetry::Value::String(s) => {
+                    opentelemetry::Value::String(std::sync::Arc::<str>::from(s.as_str()).into())
+                }
+                other => other,
+            };
+            KeyValue::new(key, value)
+        })
+        .collect()
 }
 
 impl Drop for Reporter {
@@ -269,6 +290,7 @@ pub struct ReporterBuilder {
     warnings: Option<WarningSink>,
     debug_out: Option<Box<dyn Write + Send>>,
     environment: Option<Box<EnvironmentLookup>>,
+    every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
 }
 
 impl Default for ReporterBuilder {
@@ -281,6 +303,7 @@ impl Default for ReporterBuilder {
             warnings: None,
             debug_out: None,
             environment: None,
+            every_event: None,
         }
     }
 }
@@ -328,6 +351,29 @@ impl ReporterBuilder {
     /// `emit` drops and counts them ([`Reporter::dropped_events`]).
     pub fn queue_size(mut self, events: usize) -> Self {
         self.queue_size = events;
+        self
+    }
+
+    /// Attributes sent on every event, such as a [`ProcessContext`](crate::ProcessContext).
+    /// `detect` runs once, at build time, and only when telemetry is on; its
+    /// value's `always` keys are sent.
+    ///
+    /// ```
+    /// use crewtel::{ProcessContext, Reporter};
+    ///
+    /// let reporter = Reporter::builder()
+    ///     .every_event(|| ProcessContext::detect("my-project"))
+    ///     .build();
+    /// ```
+    pub fn every_event<T: Telemetry + 'static>(
+        mut self,
+        detect: impl FnOnce() -> T + 'static,
+    ) -> Self {
+        self.every_event = Some(Box::new(move || {
+            detect()
+                .telemetry_event_with(crate::Consent::Anonymous)
+                .key_values()
+        }));
         self
     }
 
@@ -402,6 +448,10 @@ impl ReporterBuilder {
                 }
             }
         };
-        Reporter { mode, sink }
+        let common = match (&sink, self.every_event) {
+            (Some(_), Some(detect)) => shared_strings(detect()),
+            _ => Vec::new(),
+        };
+        Reporter { mode, sink, common }
     }
 }

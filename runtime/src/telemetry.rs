@@ -159,9 +159,19 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
 
     /// The attributes as OpenTelemetry key-values, each with its exact type.
     pub fn key_values(&self) -> Vec<opentelemetry::KeyValue> {
-        let mut visitor = KeyValues::with_capacity(T::max_attributes());
+        self.key_values_and(&[])
+    }
+
+    /// The attributes followed by `extra`, in one allocation.
+    pub(crate) fn key_values_and(
+        &self,
+        extra: &[opentelemetry::KeyValue],
+    ) -> Vec<opentelemetry::KeyValue> {
+        let mut visitor = KeyValues::with_capacity(T::max_attributes() + extra.len());
         self.visit(&mut visitor);
-        visitor.into_inner()
+        let mut attributes = visitor.into_inner();
+        attributes.extend_from_slice(extra);
+        attributes
     }
 
     /// The attributes alone, as a serializable map.
