@@ -74,10 +74,12 @@ fn crew(share_crew: bool, marker: &str) -> Crew {
 /// A reporter configured by `vars` alone (the process environment is not
 /// read), with its warnings collected.
 fn configured(vars: &[(&str, String)]) -> (ReporterBuilder, Arc<Mutex<Vec<String>>>) {
-    let env: HashMap<String, String> = vars
+    let mut env: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
+    env.entry("CREWTEL_DATA_DIR".into())
+        .or_insert_with(|| collector::scratch_dir("export").display().to_string());
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
     let builder = Reporter::builder()
@@ -321,7 +323,10 @@ fn an_endpoint_for_traces_is_used_as_it_is() {
 fn the_hosts_default_endpoint_is_used_when_the_user_set_none() {
     let collector = Collector::start(Behaviour::Accept);
     let (builder, _) = configured(&[]);
-    let reporter = builder.default_endpoint(collector.endpoint()).build();
+    let reporter = builder
+        .default_endpoint(collector.endpoint())
+        .notice_output(std::io::sink(), true)
+        .build();
     assert_eq!(reporter.mode(), Mode::Export);
     reporter.emit(crew(false, "d").telemetry_event());
     reporter.shutdown();

@@ -37,6 +37,7 @@ fn run(endpoint: String, export_timeout_ms: u64, events: u32, queue_size: usize)
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", export_timeout_ms.to_string()),
+        ("CREWTEL_RECORD", "off".to_owned()),
     ]);
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
@@ -133,6 +134,7 @@ fn http_429_is_retried_after_the_wait_it_asks_for() {
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "3000".to_owned()),
+        ("CREWTEL_RECORD", "off".to_owned()),
     ]);
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);

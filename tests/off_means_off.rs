@@ -46,8 +46,10 @@ fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
     // The measure can see a difference: an exporting reporter starts its
     // batch thread and probes the environment.
     let on = Reporter::builder()
-        .environment(|name| {
-            (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://127.0.0.1:9".into())
+        .environment(|name| match name {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
+            "CREWTEL_RECORD" => Some("off".into()),
+            _ => None,
         })
         .build();
     assert_eq!(on.mode(), Mode::Export);

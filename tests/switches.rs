@@ -61,6 +61,8 @@ fn run(vars: &[(&str, &str)]) -> Run {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    env.entry("CREWTEL_DATA_DIR".into())
+        .or_insert_with(|| collector::scratch_dir("switches").display().to_string());
     env.entry("OTEL_EXPORTER_OTLP_ENDPOINT".into())
         .or_insert_with(|| collector.endpoint());
     let warnings = Arc::new(Mutex::new(Vec::new()));

@@ -4,13 +4,15 @@
 //! own environment; a malformed value produces one warning naming the variable
 //! (never echoing its value, which may hold a credential) and a safe default.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Reads one environment variable; `None` when unset.
 pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Where a reporter's events go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Mode {
     /// Telemetry is off: no thread, no socket, no file, no environment probing.
@@ -59,7 +61,19 @@ impl Default for Limits {
 }
 
 const DEFAULT_ATTRIBUTE_COUNT_LIMIT: usize = 128;
+const HOST_DEFAULT_ENDPOINT: &str = "the host's default endpoint";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the record of sent events goes (`CREWTEL_RECORD`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RecordChoice {
+    /// `sent.jsonl` in the host's folder of the user's data directory.
+    Default,
+    /// Not kept (`CREWTEL_RECORD=off`, `0` or `false`).
+    Off,
+    /// This file.
+    Path(PathBuf),
+}
 
 /// The configuration in force, decided once.
 #[derive(Clone, Debug)]
@@ -74,6 +88,15 @@ pub(crate) struct Settings {
     pub gzip: bool,
     pub service_name: Option<String>,
     pub limits: Limits,
+    /// `CREWTEL_DATA_DIR`: where crewtel keeps the record and the notice's
+    /// marker instead of the user's data directory.
+    pub data_dir: Option<PathBuf>,
+    pub record: RecordChoice,
+    /// Whether `CI` (or another CI variable) is set: nobody sees a notice there.
+    pub in_ci: bool,
+    /// Whether the endpoint is the host's built-in default (the user set
+    /// none): such an endpoint needs the first-run notice.
+    pub host_default_endpoint: bool,
 }
 
 impl Settings {
@@ -88,6 +111,10 @@ impl Settings {
             gzip: false,
             service_name: None,
             limits: Limits::default(),
+            data_dir: None,
+            record: RecordChoice::Default,
+            in_ci: false,
+            host_default_endpoint: false,
         }
     }
 
@@ -121,6 +148,26 @@ impl Settings {
         settings.service_name = reader
             .get("OTEL_SERVICE_NAME")
             .or_else(|| defaults.service_name.clone());
+        settings.data_dir = reader.get("CREWTEL_DATA_DIR").map(PathBuf::from);
+        settings.record = match reader.get("CREWTEL_RECORD") {
+            None => RecordChoice::Default,
+            Some(v)
+                if v == "0" || v.eq_ignore_ascii_case("off") || v.eq_ignore_ascii_case("false") =>
+            {
+                RecordChoice::Off
+            }
+            Some(path) => RecordChoice::Path(PathBuf::from(path)),
+        };
+        settings.in_ci = [
+            "CI",
+            "GITHUB_ACTIONS",
+            "GITLAB_CI",
+            "BUILDKITE",
+            "JENKINS_URL",
+            "TF_BUILD",
+        ]
+        .iter()
+        .any(|name| (reader.env)(name).is_some());
 
         if reader.flag("CREWTEL_DEBUG") {
             settings.mode = Mode::Debug;
@@ -140,7 +187,7 @@ impl Settings {
             .or_else(|| {
                 let default = defaults.endpoint.as_deref()?;
                 match traces_url(default, true) {
-                    Some(url) => Some((url, "the host's default endpoint")),
+                    Some(url) => Some((url, HOST_DEFAULT_ENDPOINT)),
                     None => {
                         (reader.warn)(
                             "crewtel: the host's default endpoint is not an http:// or https:// URL; nothing is sent"
@@ -160,6 +207,7 @@ impl Settings {
 
         settings.mode = Mode::Export;
         settings.decided_by = decided_by;
+        settings.host_default_endpoint = decided_by == HOST_DEFAULT_ENDPOINT;
         settings.endpoint = Some(endpoint);
         settings.protocol = reader.protocol();
         settings.headers = reader.headers();

@@ -53,11 +53,13 @@ mod config;
 mod consent;
 mod context;
 mod debug;
+pub mod document;
 mod emit;
 mod environment;
 mod export;
 mod json;
 mod limits;
+mod local;
 mod otel;
 mod reporter;
 mod secret;
@@ -70,7 +72,10 @@ pub use config::Mode;
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{CPU_COUNT_KEY, Environment};
-pub use reporter::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder};
+pub use reporter::{
+    ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
+    ReporterBuilder, Status,
+};
 pub use secret::Secret;
 pub use telemetry::{Attributes, Event, Telemetry};
 pub use value::{Scalar, ScalarKind, TelemetryValue, Text};

@@ -257,3 +257,14 @@ pub fn strings(values: &[&str]) -> Value {
             .collect(),
     })
 }
+
+/// A fresh folder for one test's local files (record, notice marker), so no
+/// test writes into the user's own data directory.
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("crewtel-test-{}-{name}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}

@@ -24,13 +24,17 @@ use opentelemetry_sdk::trace::{
 pub(crate) use failures::Failures;
 
 use crate::config::{Limits, Protocol, Settings};
+use crate::debug;
 use crate::limits;
+use crate::local::Record;
 
 /// What the host chose about the pipeline.
 pub(crate) struct Options {
     pub queue_size: usize,
     pub shutdown_timeout: Duration,
     pub scheduled_delay: Duration,
+    /// The local record every exported span is appended to.
+    pub record: Option<Arc<Record>>,
 }
 
 /// The running export pipeline.
@@ -89,6 +93,7 @@ impl Pipeline {
         let counted = Counted {
             inner: exporter,
             in_flight: Arc::clone(&in_flight),
+            record: options.record,
         };
         let batch = BatchConfigBuilder::default()
             .with_max_queue_size(capacity)
@@ -213,16 +218,38 @@ impl Pipeline {
     }
 }
 
-/// Counts spans out of the queue, so the gate in `emit` knows how full it is.
-#[derive(Debug)]
+/// Counts spans out of the queue, so the gate in `emit` knows how full it is,
+/// and appends each to the local record as it leaves.
 struct Counted<E> {
     inner: E,
     in_flight: Arc<AtomicUsize>,
+    record: Option<Arc<Record>>,
+}
+
+impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Counted")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<E: SpanExporter> SpanExporter for Counted<E> {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let spans = batch.len();
+        if let Some(record) = &self.record {
+            let lines: Vec<String> = batch
+                .iter()
+                .map(|span| {
+                    debug::line(
+                        &span.name,
+                        &span.attributes,
+                        matches!(span.status, Status::Error { .. }),
+                    )
+                })
+                .collect();
+            record.append(&lines);
+        }
         let result = self.inner.export(batch).await;
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
         result

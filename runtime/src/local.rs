@@ -1,0 +1,192 @@
+//! What stays on the user's machine: the record of every event sent (a
+//! bounded, rotating JSON-lines file) and the first-run notice's marker.
+//!
+//! Both live in the user's data directory (`CREWTEL_DATA_DIR` overrides it),
+//! under the host's service name. Nothing here runs when telemetry is off.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The default most bytes of one record file; with its one rotated
+/// predecessor the record holds at most twice this.
+pub(crate) const DEFAULT_RECORD_MAX_BYTES: u64 = 1 << 20;
+
+/// The folder crewtel keeps a host's files in, if one can be found.
+pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathBuf> {
+    let base = data_dir.or_else(|| dirs::data_dir().map(|dir| dir.join("crewtel")))?;
+    let service: String = service
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(base.join(if service.is_empty() {
+        "unknown_service".to_owned()
+    } else {
+        service
+    }))
+}
+
+/// An append-only record of sent events, one JSON object a line, rotated to
+/// `<path>.1` when it would grow past its bound.
+pub(crate) struct Record {
+    path: PathBuf,
+    max_bytes: u64,
+    /// The open file and its size; opened on first use.
+    file: Mutex<Option<(File, u64)>>,
+}
+
+impl Record {
+    pub(crate) fn new(path: PathBuf, max_bytes: u64) -> Record {
+        Record {
+            path,
+            max_bytes: max_bytes.max(1),
+            file: Mutex::new(None),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends lines. I/O errors are ignored: the record is for the user's
+    /// information and must never fail the export, let alone the host.
+    pub(crate) fn append(&self, lines: &[String]) {
+        let Ok(mut guard) = self.file.lock() else {
+            return;
+        };
+        for line in lines {
+            let bytes = line.len() as u64 + 1;
+            if guard
+                .as_ref()
+                .is_some_and(|(_, size)| size + bytes > self.max_bytes)
+            {
+                *guard = None;
+                let _ = fs::rename(&self.path, rotated(&self.path));
+            }
+            if guard.is_none() {
+                *guard = self.open();
+            }
+            if let Some((file, size)) = guard.as_mut()
+                && writeln!(file, "{line}").is_ok()
+            {
+                *size += bytes;
+            }
+        }
+    }
+
+    fn open(&self) -> Option<(File, u64)> {
+        if let Some(parent) = self.path.parent() {
+            fs::create_dir_all(parent).ok()?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .ok()?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Some((file, size))
+    }
+}
+
+fn rotated(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".1");
+    PathBuf::from(name)
+}
+
+/// The last `n` lines of a record, oldest first, across its rotation.
+pub(crate) fn tail(path: &Path, n: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for file in [rotated(path), path.to_owned()] {
+        if let Ok(file) = File::open(file) {
+            lines.extend(BufReader::new(file).lines().map_while(Result::ok));
+        }
+    }
+    let skip = lines.len().saturating_sub(n);
+    lines.split_off(skip)
+}
+
+/// Whether the first-run notice of this catalogue version was shown to this
+/// user; `mark` records that it now has been.
+pub(crate) struct NoticeMarker {
+    path: PathBuf,
+}
+
+impl NoticeMarker {
+    pub(crate) fn new(dir: &Path, version: &str) -> NoticeMarker {
+        let version: String = version
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        NoticeMarker {
+            path: dir.join(format!("notice-shown-{version}")),
+        }
+    }
+
+    pub(crate) fn shown(&self) -> bool {
+        self.path.exists()
+    }
+
+    pub(crate) fn mark(&self) {
+        if let Some(parent) = self.path.parent()
+            && fs::create_dir_all(parent).is_ok()
+        {
+            let _ = File::create(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("crewtel-local-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn the_record_rotates_and_keeps_its_bound() {
+        let dir = scratch("rotate");
+        let record = Record::new(dir.join("sent.jsonl"), 100);
+        let lines: Vec<String> = (0..50).map(|i| format!("{{\"n\":\"{i:03}\"}}")).collect();
+        record.append(&lines);
+        let current = fs::metadata(record.path()).unwrap().len();
+        let old = fs::metadata(rotated(record.path())).unwrap().len();
+        assert!(current <= 100 && old <= 100, "{current} and {old} bytes");
+        let last = tail(record.path(), 3);
+        assert_eq!(last, [r#"{"n":"047"}"#, r#"{"n":"048"}"#, r#"{"n":"049"}"#]);
+        // Lines are whole: every one still parses.
+        for line in tail(record.path(), 100) {
+            serde_json::from_str::<serde_json::Value>(&line).unwrap();
+        }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn host_dirs_are_named_safely() {
+        let dir = host_dir(Some(PathBuf::from("/data")), "my framework/../x").unwrap();
+        assert_eq!(dir, PathBuf::from("/data/my_framework_.._x"));
+        assert_eq!(dir.components().count(), 3);
+    }
+
+    #[test]
+    fn the_notice_marker_is_per_version() {
+        let dir = scratch("notice");
+        let v1 = NoticeMarker::new(&dir, "v1");
+        assert!(!v1.shown());
+        v1.mark();
+        assert!(v1.shown());
+        assert!(!NoticeMarker::new(&dir, "v2").shown());
+        let _ = fs::remove_dir_all(dir);
+    }
+}

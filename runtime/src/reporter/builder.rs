@@ -1,0 +1,299 @@
+//! `ReporterBuilder`: what the host sets; the environment wins over it.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+
+use super::notice::{self, Gate, Notice, NoticeOutput};
+use super::status::without_credentials;
+use super::{
+    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, Sink, WarningSink, shared_strings,
+};
+use crate::config::{Defaults, Mode, RecordChoice, Settings};
+use crate::consent::Consent;
+use crate::debug::DebugSink;
+use crate::environment::Environment;
+use crate::export::{self, Failures, Pipeline};
+use crate::local::{self, DEFAULT_RECORD_MAX_BYTES, Record};
+use crate::telemetry::Telemetry;
+
+/// Reads one configuration variable (`None` when unset).
+type EnvironmentLookup = dyn Fn(&str) -> Option<String>;
+
+/// How often queued events are sent.
+const EXPORT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Configures a [`Reporter`]. The environment wins over everything set here.
+pub struct ReporterBuilder {
+    defaults: Defaults,
+    service_version: Option<String>,
+    shutdown_timeout: Duration,
+    queue_size: usize,
+    record_max_bytes: u64,
+    consent: Option<Consent>,
+    notice: Notice,
+    notice_output: Option<NoticeOutput>,
+    warnings: Option<WarningSink>,
+    debug_out: Option<Box<dyn Write + Send>>,
+    environment: Option<Box<EnvironmentLookup>>,
+    every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
+}
+
+impl Default for ReporterBuilder {
+    fn default() -> Self {
+        ReporterBuilder {
+            defaults: Defaults::default(),
+            service_version: None,
+            shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            queue_size: DEFAULT_QUEUE_SIZE,
+            record_max_bytes: DEFAULT_RECORD_MAX_BYTES,
+            consent: None,
+            notice: Notice {
+                text: None,
+                version: "default".to_owned(),
+            },
+            notice_output: None,
+            warnings: None,
+            debug_out: None,
+            environment: None,
+            every_event: None,
+        }
+    }
+}
+
+impl ReporterBuilder {
+    /// `service.name` (the host framework's name); `OTEL_SERVICE_NAME` wins.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.defaults.service_name = Some(name.into());
+        self
+    }
+
+    /// `service.version` (the host framework's version).
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.service_version = Some(version.into());
+        self
+    }
+
+    /// The host's own collector: a base URL (`/v1/traces` is appended), used
+    /// only when the user set no `OTEL_EXPORTER_OTLP_*ENDPOINT`, and only
+    /// after the first-run notice was shown to this user.
+    pub fn default_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.defaults.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The notice shown once per user and `catalogue_version` (see
+    /// [`document::version`](crate::document::version)) before anything is
+    /// sent to the host's default endpoint. Without it a plain notice naming
+    /// the service and endpoint is shown.
+    pub fn first_run_notice(
+        mut self,
+        text: impl Into<String>,
+        catalogue_version: impl Into<String>,
+    ) -> Self {
+        self.notice = Notice {
+            text: Some(text.into()),
+            version: catalogue_version.into(),
+        };
+        self
+    }
+
+    /// Where the first-run notice goes (default: stderr) and whether a person
+    /// can see it there (default: whether stderr is a terminal).
+    pub fn notice_output(mut self, out: impl Write + Send + 'static, visible: bool) -> Self {
+        self.notice_output = Some(NoticeOutput {
+            out: Box::new(out),
+            visible,
+        });
+        self
+    }
+
+    /// The consent the host runs under, shown by [`Reporter::status`].
+    pub fn consent(mut self, consent: Consent) -> Self {
+        self.consent = Some(consent);
+        self
+    }
+
+    /// Prints events instead of sending them, as `CREWTEL_DEBUG=1` does.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.defaults.debug = on;
+        self
+    }
+
+    /// When no endpoint is configured anywhere, print events instead of
+    /// dropping them (a host's "show me what would be sent" mode).
+    pub fn debug_without_endpoint(mut self, on: bool) -> Self {
+        self.defaults.debug_without_endpoint = on;
+        self
+    }
+
+    /// The most [`Reporter::shutdown`] waits (default 2 s).
+    pub fn shutdown_timeout(mut self, bound: Duration) -> Self {
+        self.shutdown_timeout = bound;
+        self
+    }
+
+    /// How many events may wait for export (default 2048); past that,
+    /// `emit` drops and counts them ([`Reporter::dropped_events`]).
+    pub fn queue_size(mut self, events: usize) -> Self {
+        self.queue_size = events;
+        self
+    }
+
+    /// The most bytes one file of the local record holds before it rotates
+    /// (default 1 MiB; the record keeps one rotated file beside it).
+    pub fn record_max_bytes(mut self, bytes: u64) -> Self {
+        self.record_max_bytes = bytes;
+        self
+    }
+
+    /// Attributes sent on every event, such as a [`ProcessContext`](crate::ProcessContext).
+    /// `detect` runs once, at build time, and only when telemetry is on; its
+    /// value's `always` keys are sent.
+    ///
+    /// ```
+    /// use crewtel::{ProcessContext, Reporter};
+    ///
+    /// let reporter = Reporter::builder()
+    ///     .every_event(|| ProcessContext::detect("my-project"))
+    ///     .build();
+    /// ```
+    pub fn every_event<T: Telemetry + 'static>(
+        mut self,
+        detect: impl FnOnce() -> T + 'static,
+    ) -> Self {
+        self.every_event = Some(Box::new(move || {
+            detect()
+                .telemetry_event_with(Consent::Anonymous)
+                .key_values()
+        }));
+        self
+    }
+
+    /// Receives crewtel's own warnings (a malformed variable, the first export
+    /// failure of a kind) instead of stderr.
+    pub fn on_warning(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.warnings = Some(Arc::new(sink));
+        self
+    }
+
+    /// Where debug output goes, instead of stderr.
+    pub fn debug_output(mut self, out: impl Write + Send + 'static) -> Self {
+        self.debug_out = Some(Box::new(out));
+        self
+    }
+
+    /// Reads configuration through `lookup` instead of the process
+    /// environment (for tests, or a host with its own configuration).
+    pub fn environment(mut self, lookup: impl Fn(&str) -> Option<String> + 'static) -> Self {
+        self.environment = Some(Box::new(lookup));
+        self
+    }
+
+    /// Reads the environment and builds the reporter. Never fails or panics:
+    /// what cannot be used is warned about once and replaced by a safe default.
+    pub fn build(self) -> Reporter {
+        let warnings: WarningSink = self
+            .warnings
+            .unwrap_or_else(|| Arc::new(|line: &str| eprintln!("{line}")));
+        let process_env = |name: &str| std::env::var(name).ok();
+        let lookup: &dyn Fn(&str) -> Option<String> = match &self.environment {
+            Some(lookup) => lookup.as_ref(),
+            None => &process_env,
+        };
+        let settings = Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line));
+        let mut mode = settings.mode;
+        let mut decided_by = settings.decided_by.to_owned();
+        let service = settings
+            .service_name
+            .clone()
+            .unwrap_or_else(|| "unknown_service".to_owned());
+        // Off reads and writes nothing: no folder is even looked up.
+        let dir = (mode != Mode::Off)
+            .then(|| local::host_dir(settings.data_dir.clone(), &service))
+            .flatten();
+
+        if mode == Mode::Export && settings.host_default_endpoint {
+            let output = self.notice_output.unwrap_or_else(|| NoticeOutput {
+                out: Box::new(std::io::stderr()),
+                visible: std::io::stderr().is_terminal(),
+            });
+            let endpoint = settings
+                .endpoint
+                .as_deref()
+                .map(without_credentials)
+                .unwrap_or_default();
+            if let Gate::Closed(why) = notice::gate(
+                &self.notice,
+                &service,
+                &endpoint,
+                dir.as_deref(),
+                settings.in_ci,
+                output,
+            ) {
+                mode = Mode::NoEndpoint;
+                decided_by = why.to_owned();
+            }
+        }
+
+        let endpoint = (mode == Mode::Export)
+            .then(|| settings.endpoint.as_deref().map(without_credentials))
+            .flatten();
+        let record = match (&settings.record, mode) {
+            (_, mode) if mode != Mode::Export => None,
+            (RecordChoice::Off, _) => None,
+            (RecordChoice::Path(path), _) => Some(path.clone()),
+            (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join("sent.jsonl")),
+        };
+        let sink = match mode {
+            Mode::Off | Mode::NoEndpoint => None,
+            Mode::Debug => Some(Sink::Debug {
+                out: DebugSink::new(
+                    self.debug_out
+                        .unwrap_or_else(|| Box::new(std::io::stderr())),
+                ),
+                settings,
+            }),
+            Mode::Export => {
+                let resource =
+                    Environment::get().resource(&service, self.service_version.as_deref());
+                let options = export::Options {
+                    queue_size: self.queue_size,
+                    shutdown_timeout: self.shutdown_timeout,
+                    scheduled_delay: EXPORT_INTERVAL,
+                    record: record
+                        .clone()
+                        .map(|path| Arc::new(Record::new(path, self.record_max_bytes))),
+                };
+                let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
+                match Pipeline::build(settings, resource, options, failures) {
+                    Ok(pipeline) => Some(Sink::Export(pipeline)),
+                    Err(error) => {
+                        warnings(&format!(
+                            "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
+                        ));
+                        mode = Mode::NoEndpoint;
+                        decided_by = "the OTLP exporter could not be built".to_owned();
+                        None
+                    }
+                }
+            }
+        };
+        let common = match (&sink, self.every_event) {
+            (Some(_), Some(detect)) => shared_strings(detect()),
+            _ => Vec::new(),
+        };
+        let record = record.filter(|_| mode == Mode::Export);
+        Reporter {
+            mode,
+            sink,
+            common,
+            decided_by,
+            consent: self.consent,
+            endpoint,
+            record,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! `Reporter`: the one object a host keeps to send events.
+
+mod builder;
+mod notice;
+mod span;
+mod status;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+
+pub use builder::ReporterBuilder;
+pub use span::{ActiveSpan, ERROR_TYPE_KEY};
+pub use status::Status;
+
+use crate::config::{Mode, Settings};
+use crate::consent::Consent;
+use crate::debug::DebugSink;
+use crate::export::Pipeline;
+use crate::limits;
+use crate::local;
+use crate::telemetry::{Event, Telemetry};
+use span::Open;
+
+/// A function that receives crewtel's own warnings (one line each).
+pub(crate) type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The default bound on [`Reporter::shutdown`].
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The default number of events the export queue holds before it drops.
+pub const DEFAULT_QUEUE_SIZE: usize = 2048;
+
+/// How many events [`Reporter::status`] shows.
+const STATUS_EVENTS: usize = 5;
+
+/// Sends events; built once per process from the environment.
+///
+/// `emit` returns at once whatever the network does, and costs a branch when
+/// telemetry is off. `shutdown` (or dropping the reporter) flushes within a
+/// bound. Nothing here panics or returns an error to the host.
+///
+/// ```
+/// use crewtel::{Mode, Reporter, Telemetry};
+///
+/// #[derive(Telemetry)]
+/// #[telemetry(event = "Tool Usage")]
+/// struct ToolUsage {
+///     /// The tool's name.
+///     #[telemetry(always, rename = "tool_name")]
+///     name: &'static str,
+/// }
+///
+/// let reporter = Reporter::builder()
+///     .service_name("my-framework")
+///     .service_version("1.2.3")
+///     .environment(|_| None) // no variables: as on a machine with none set
+///     .build();
+/// assert_eq!(reporter.mode(), Mode::NoEndpoint);
+/// reporter.emit(ToolUsage { name: "search" }.telemetry_event());
+/// reporter.shutdown();
+/// ```
+pub struct Reporter {
+    mode: Mode,
+    sink: Option<Sink>,
+    /// Sent on every event (`every_event`), computed once.
+    common: Vec<KeyValue>,
+    /// What `status` reports besides the mode.
+    decided_by: String,
+    consent: Option<Consent>,
+    endpoint: Option<String>,
+    record: Option<PathBuf>,
+}
+
+enum Sink {
+    Debug { out: DebugSink, settings: Settings },
+    Export(Pipeline),
+}
+
+impl Reporter {
+    /// A builder; nothing is read until [`ReporterBuilder::build`].
+    pub fn builder() -> ReporterBuilder {
+        ReporterBuilder::default()
+    }
+
+    /// Where events go, as decided at build time.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Sends one event. Returns at once; never blocks, fails or panics.
+    #[inline]
+    pub fn emit<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) {
+        if let Some(sink) = &self.sink
+            && event.is_allowed()
+        {
+            sink.emit(event.name(), event.key_values_and(&self.common));
+        }
+    }
+
+    /// Opens a span for something that takes time (a task's execution): it
+    /// is sent when it ends, with what [`ActiveSpan::end_with`] adds, or with
+    /// an error status and the error's type from [`ActiveSpan::fail`].
+    /// Returns at once; never blocks, fails or panics.
+    ///
+    /// ```
+    /// use crewtel::{Reporter, Telemetry};
+    ///
+    /// #[derive(Telemetry)]
+    /// #[telemetry(event = "Task Execution")]
+    /// struct TaskExecution {
+    ///     #[telemetry(always)]
+    ///     task_id: &'static str,
+    /// }
+    ///
+    /// #[derive(Telemetry)]
+    /// struct TaskOutput<'a> {
+    ///     #[telemetry(share_crew)]
+    ///     task_output: &'a str,
+    /// }
+    ///
+    /// let reporter = Reporter::builder().environment(|_| None).build();
+    /// let execution = TaskExecution { task_id: "t1" };
+    /// let span = reporter.start(execution.telemetry_event());
+    /// let output = String::from("42 llamas");
+    /// span.end_with(TaskOutput { task_output: &output }.telemetry_event());
+    ///
+    /// let span = reporter.start(execution.telemetry_event());
+    /// let error = std::io::Error::other("disk full: /home/alice/crew.db");
+    /// span.fail(&error); // sends `error_type: "io::Error"`, never the message
+    /// ```
+    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
+        let open = match &self.sink {
+            Some(sink) if event.is_allowed() => {
+                sink.start(event.name(), event.key_values_and(&self.common))
+            }
+            _ => None,
+        };
+        ActiveSpan { open }
+    }
+
+    /// Events dropped so far because the export queue was full (or the
+    /// reporter was shut down).
+    pub fn dropped_events(&self) -> u64 {
+        match &self.sink {
+            Some(Sink::Export(pipeline)) => pipeline.dropped(),
+            _ => 0,
+        }
+    }
+
+    /// Whether telemetry is on and why, the consent, the endpoint, the local
+    /// record and the last events in it: what a host's `telemetry status`
+    /// command shows. Reads the record; not for a hot path.
+    pub fn status(&self) -> Status {
+        Status {
+            enabled: matches!(self.mode, Mode::Export | Mode::Debug),
+            mode: self.mode,
+            decided_by: self.decided_by.clone(),
+            consent: self.consent,
+            endpoint: self.endpoint.clone(),
+            record: self.record.clone(),
+            last_events: self
+                .record
+                .as_deref()
+                .map(|path| local::tail(path, STATUS_EVENTS))
+                .unwrap_or_default(),
+            dropped_events: self.dropped_events(),
+        }
+    }
+
+    /// Flushes what is queued, waiting at most the shutdown bound; later
+    /// calls (and the drop) do nothing. Do not call it from inside an async
+    /// task if you can help it: it blocks its thread for up to the bound.
+    pub fn shutdown(&self) {
+        if let Some(Sink::Export(pipeline)) = &self.sink {
+            pipeline.shutdown();
+        }
+    }
+}
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Sink {
+    fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> Option<Open<'_>> {
+        match self {
+            Sink::Debug { out, settings } => Some(Open::Debug {
+                out,
+                limits: settings.limits,
+                name,
+                attributes,
+            }),
+            Sink::Export(pipeline) => pipeline
+                .start(name, attributes)
+                .map(|span| Open::Export { pipeline, span }),
+        }
+    }
+
+    fn emit(&self, name: &'static str, mut attributes: Vec<KeyValue>) {
+        match self {
+            Sink::Debug { out, settings } => {
+                limits::apply(settings.limits, &mut attributes);
+                out.write(name, &attributes, false);
+            }
+            Sink::Export(pipeline) => pipeline.emit(name, attributes),
+        }
+    }
+}
+
+/// Makes every string value reference-counted, so that appending the common
+/// attributes to each event copies no text.
+fn shared_strings(attributes: Vec<KeyValue>) -> Vec<KeyValue> {
+    attributes
+        .into_iter()
+        .map(|KeyValue { key, value, .. }| {
+            let value = match value {
+                opentelemetry::Value::String(s) => {
+                    opentelemetry::Value::String(Arc::<str>::from(s.as_str()).into())
+                }
+                other => other,
+            };
+            KeyValue::new(key, value)
+        })
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! Spans that take time: opened by `Reporter::start`, sent when they end.
+
+use opentelemetry::KeyValue;
+
+use crate::config::Limits;
+use crate::debug::DebugSink;
+use crate::export::{OpenSpan, Pipeline};
+use crate::limits;
+use crate::telemetry::{Event, Telemetry};
+
+/// The key [`ActiveSpan::fail`] sends the error's type under.
+pub const ERROR_TYPE_KEY: &str = "error_type";
+
+/// A span opened by [`Reporter::start`](super::Reporter::start); it is sent
+/// when it ends (dropping it ends it too).
+#[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
+pub struct ActiveSpan<'r> {
+    pub(super) open: Option<Open<'r>>,
+}
+
+#[allow(
+    clippy::large_enum_variant,
+    reason = "lives on the stack for one span; boxing would cost an allocation per span"
+)]
+pub(super) enum Open<'r> {
+    Debug {
+        out: &'r DebugSink,
+        limits: Limits,
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+    },
+    Export {
+        pipeline: &'r Pipeline,
+        span: OpenSpan,
+    },
+}
+
+impl ActiveSpan<'_> {
+    /// Ends the span.
+    pub fn end(mut self) {
+        self.finish(Vec::new(), None);
+    }
+
+    /// Ends the span, adding the attributes `event` allows (a task's output
+    /// when its crew shares).
+    pub fn end_with<T: Telemetry + ?Sized>(mut self, event: Event<'_, T>) {
+        if self.open.is_some() {
+            self.finish(event.key_values(), None);
+        }
+    }
+
+    /// Ends the span with an error status and `error_type`: the error's short
+    /// type name (`ToolError`, `io::Error`), never its message, which may
+    /// hold prompts, output or credentials.
+    pub fn fail<E: std::error::Error + ?Sized>(mut self, error: &E) {
+        if self.open.is_some() {
+            let error_type = crate::emit::error_type_name(error);
+            self.finish(
+                vec![KeyValue::new(ERROR_TYPE_KEY, error_type)],
+                Some(error_type),
+            );
+        }
+    }
+
+    fn finish(&mut self, mut attributes: Vec<KeyValue>, error_type: Option<&'static str>) {
+        match self.open.take() {
+            None => {}
+            Some(Open::Debug {
+                out,
+                limits,
+                name,
+                attributes: mut all,
+            }) => {
+                all.append(&mut attributes);
+                limits::apply(limits, &mut all);
+                out.write(name, &all, error_type.is_some());
+            }
+            Some(Open::Export { pipeline, span }) => pipeline.finish(span, attributes, error_type),
+        }
+    }
+}
+
+impl Drop for ActiveSpan<'_> {
+    fn drop(&mut self) {
+        self.finish(Vec::new(), None);
+    }
+}

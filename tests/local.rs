@@ -1,0 +1,321 @@
+//! What a user can see and decide: the local record of what was sent, the
+//! status a host shows, and the first-run notice before a host's default
+//! endpoint is used.
+
+mod collector;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use collector::{Behaviour, Collector, scratch_dir};
+use crewtel::{Consent, Mode, Reporter, ReporterBuilder, Telemetry};
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct ToolUsage {
+    #[telemetry(always)]
+    tool_name: String,
+    #[telemetry(always)]
+    attempts: u32,
+}
+
+fn usage(n: u32) -> ToolUsage {
+    ToolUsage {
+        tool_name: format!("tool-{n}"),
+        attempts: n,
+    }
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+fn builder(vars: &[(&str, String)]) -> ReporterBuilder {
+    let env: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    Reporter::builder()
+        .service_name("local-tests")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(|line| panic!("unexpected warning: {line}"))
+}
+
+fn lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_record_matches_what_the_collector_received() {
+    let collector = Collector::start(Behaviour::Accept);
+    let dir = scratch_dir("record");
+    let reporter = builder(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ])
+    .build();
+    for n in 0..3 {
+        reporter.emit(usage(n).telemetry_event());
+    }
+    reporter.shutdown();
+    let record = dir.join("local-tests").join("sent.jsonl");
+    assert_eq!(reporter.status().record.as_deref(), Some(record.as_path()));
+    let recorded = lines(&record);
+    let received = collector.spans();
+    assert_eq!(recorded.len(), received.len());
+    for (line, (_, span)) in recorded.iter().zip(&received) {
+        assert_eq!(line["name"], span.name.as_str());
+        let attributes = line["attributes"].as_object().unwrap();
+        assert_eq!(attributes.len(), span.attributes.len());
+        for kv in &span.attributes {
+            let wire = format!("{:?}", kv.value.as_ref().unwrap().value.as_ref().unwrap());
+            let local = &attributes[&kv.key];
+            assert!(
+                wire.contains(&local.to_string().trim_matches('"').to_string()),
+                "{} differs: {wire} vs {local}",
+                kv.key
+            );
+        }
+    }
+    assert_eq!(recorded[2]["attributes"]["tool_name"], "tool-2");
+}
+
+#[test]
+fn rotation_keeps_the_record_within_its_bound() {
+    let collector = Collector::start(Behaviour::Accept);
+    let dir = scratch_dir("rotation");
+    let record = dir.join("sent.jsonl");
+    let reporter = builder(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", record.display().to_string()),
+    ])
+    .record_max_bytes(2_000)
+    .build();
+    for n in 0..300 {
+        reporter.emit(usage(n).telemetry_event());
+    }
+    reporter.shutdown();
+    let current = std::fs::metadata(&record).unwrap().len();
+    let rotated = std::fs::metadata(dir.join("sent.jsonl.1")).unwrap().len();
+    assert!(
+        current <= 2_000 && rotated <= 2_000,
+        "{current} + {rotated} bytes"
+    );
+    let status = reporter.status();
+    assert_eq!(status.last_events.len(), 5);
+    assert!(
+        status.last_events[4].contains("tool-299"),
+        "{:?}",
+        status.last_events
+    );
+    assert_eq!(
+        collector.spans().len(),
+        300,
+        "rotation loses nothing on the wire"
+    );
+}
+
+#[test]
+fn no_record_when_turned_off_or_when_nothing_leaves() {
+    let collector = Collector::start(Behaviour::Accept);
+    let dir = scratch_dir("no-record");
+    for vars in [
+        vec![
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+            ("CREWTEL_RECORD", "off".to_owned()),
+        ],
+        vec![
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+            ("DO_NOT_TRACK", "1".to_owned()),
+        ],
+        vec![("CREWTEL_DEBUG", "1".to_owned())],
+        vec![],
+    ] {
+        let mut vars = vars;
+        vars.push(("CREWTEL_DATA_DIR", dir.display().to_string()));
+        let reporter = builder(&vars).debug_output(std::io::sink()).build();
+        reporter.emit(usage(1).telemetry_event());
+        reporter.shutdown();
+        assert_eq!(reporter.status().record, None);
+        assert!(!dir.exists(), "something was written with {vars:?}");
+    }
+}
+
+#[test]
+fn status_names_the_switch_that_decided() {
+    let collector = Collector::start(Behaviour::Accept);
+    let dir = scratch_dir("status").display().to_string();
+    type Case<'a> = (Vec<(&'a str, String)>, bool, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec![("OTEL_SDK_DISABLED", "true".into())],
+            false,
+            "OTEL_SDK_DISABLED",
+        ),
+        (vec![("DO_NOT_TRACK", "1".into())], false, "DO_NOT_TRACK"),
+        (
+            vec![("CREWTEL_DISABLED", "1".into())],
+            false,
+            "CREWTEL_DISABLED",
+        ),
+        (vec![("CREWTEL_DEBUG", "1".into())], true, "CREWTEL_DEBUG"),
+        (vec![], false, "no OTLP endpoint configured"),
+        (
+            vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())],
+            true,
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ),
+        (
+            vec![(
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                format!("{}/v1/traces", collector.endpoint()),
+            )],
+            true,
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        ),
+    ];
+    for (mut vars, enabled, decided_by) in cases {
+        vars.push(("CREWTEL_DATA_DIR", dir.clone()));
+        let reporter = builder(&vars)
+            .consent(Consent::ShareCrew)
+            .debug_output(std::io::sink())
+            .build();
+        let status = reporter.status();
+        assert_eq!(status.enabled, enabled, "{vars:?}");
+        assert_eq!(status.decided_by, decided_by, "{vars:?}");
+        assert_eq!(status.consent, Some(Consent::ShareCrew));
+        let shown = status.to_string();
+        assert!(shown.contains(decided_by), "{shown}");
+    }
+}
+
+#[test]
+fn status_never_shows_credentials_in_the_endpoint() {
+    let collector = Collector::start(Behaviour::Accept);
+    let endpoint = collector
+        .endpoint()
+        .replace("http://", "http://bob:hunter2@");
+    let reporter = builder(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        (
+            "CREWTEL_DATA_DIR",
+            scratch_dir("credentials").display().to_string(),
+        ),
+    ])
+    .build();
+    let status = reporter.status();
+    assert_eq!(
+        status.endpoint,
+        Some(format!("{}/v1/traces", collector.endpoint()))
+    );
+    assert!(!status.to_string().contains("hunter2"));
+}
+
+/// A reporter using only the host's default endpoint, with its notice sent
+/// to `notice` and `visible` saying whether a person would see it.
+fn with_default_endpoint(
+    collector: &Collector,
+    dir: &Path,
+    extra: &[(&str, String)],
+    notice: Captured,
+    visible: bool,
+) -> Reporter {
+    let mut vars = vec![("CREWTEL_DATA_DIR", dir.display().to_string())];
+    vars.extend_from_slice(extra);
+    builder(&vars)
+        .default_endpoint(collector.endpoint())
+        .first_run_notice(
+            "local-tests collects anonymous usage data; DO_NOT_TRACK=1 turns it off.",
+            "catalogue-v1",
+        )
+        .notice_output(notice, visible)
+        .build()
+}
+
+#[test]
+fn nothing_reaches_the_default_endpoint_before_the_notice_is_seen() {
+    let collector = Collector::start(Behaviour::Accept);
+    let dir = scratch_dir("notice");
+
+    // Nobody can see stderr: no notice, and nothing sent.
+    let notice = Captured::default();
+    let reporter = with_default_endpoint(&collector, &dir, &[], notice.clone(), false);
+    assert_eq!(reporter.mode(), Mode::NoEndpoint);
+    assert!(reporter.status().decided_by.contains("notice"));
+    reporter.emit(usage(0).telemetry_event());
+    reporter.shutdown();
+    assert!(notice.text().is_empty());
+
+    // In CI, even with a terminal: the same.
+    let reporter = with_default_endpoint(
+        &collector,
+        &dir,
+        &[("CI", "true".into())],
+        notice.clone(),
+        true,
+    );
+    assert_eq!(reporter.mode(), Mode::NoEndpoint);
+    drop(reporter);
+    assert_eq!(
+        collector.received().len(),
+        0,
+        "something was sent before the notice"
+    );
+
+    // A person sees it: shown once, then events flow.
+    let reporter = with_default_endpoint(&collector, &dir, &[], notice.clone(), true);
+    assert_eq!(reporter.mode(), Mode::Export);
+    assert!(notice.text().contains("collects anonymous usage data"));
+    reporter.emit(usage(1).telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.spans().len(), 1);
+
+    // Not again for this catalogue version, even where nobody would see it.
+    let again = Captured::default();
+    let reporter = with_default_endpoint(&collector, &dir, &[], again.clone(), false);
+    assert_eq!(reporter.mode(), Mode::Export);
+    assert!(again.text().is_empty());
+    drop(reporter);
+}
+
+#[test]
+fn an_endpoint_the_user_chose_needs_no_notice() {
+    let collector = Collector::start(Behaviour::Accept);
+    let notice = Captured::default();
+    let reporter = builder(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        (
+            "CREWTEL_DATA_DIR",
+            scratch_dir("chosen").display().to_string(),
+        ),
+    ])
+    .default_endpoint("https://telemetry.host.invalid")
+    .notice_output(notice.clone(), false)
+    .build();
+    assert_eq!(reporter.mode(), Mode::Export);
+    reporter.emit(usage(1).telemetry_event());
+    reporter.shutdown();
+    assert_eq!(collector.spans().len(), 1);
+    assert!(notice.text().is_empty());
+}
