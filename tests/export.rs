@@ -200,10 +200,25 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
         Some(&Value::IntValue(cpus))
     );
 
-    // Nothing from the "never" list, under any key, in any value.
-    let mut forbidden: Vec<String> = vec![std::process::id().to_string()];
+    // Nothing from the "never" list, under any key, in any value: no value
+    // is the process id, and none contains the host name, the user's name, a
+    // path, or an argument of the command line.
+    let values: Vec<String> = resource
+        .iter()
+        .map(
+            |kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+                Some(Value::StringValue(s)) => s.clone(),
+                Some(Value::IntValue(i)) => i.to_string(),
+                other => format!("{other:?}"),
+            },
+        )
+        .collect();
+    let pid = std::process::id().to_string();
+    assert!(!values.contains(&pid), "the process id is sent: {values:?}");
+    let mut forbidden: Vec<String> = Vec::new();
     forbidden.extend(sysinfo::System::host_name().ok());
     forbidden.extend(std::env::var("USER").ok());
+    forbidden.extend(std::env::var("HOME").ok());
     forbidden.extend(
         std::env::current_dir()
             .ok()
@@ -216,12 +231,13 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
     );
     forbidden.extend(std::env::args().skip(1));
     forbidden.retain(|f| f.len() >= 3);
-    let rendered = format!("{resource:?}");
-    for never in &forbidden {
-        assert!(
-            !rendered.contains(never.as_str()),
-            "the resource contains {never:?}: {rendered}"
-        );
+    for value in &values {
+        for never in &forbidden {
+            assert!(
+                !value.contains(never.as_str()),
+                "a resource value contains {never:?}: {value}"
+            );
+        }
     }
     for key in [
         "host.name",

@@ -23,25 +23,50 @@ fn footprint() -> (usize, usize) {
 #[test]
 fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
     let before = footprint();
-    let reporter = Reporter::builder()
-        .environment(|name| match name {
-            "DO_NOT_TRACK" => Some("1".into()),
-            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
-            _ => None,
-        })
-        .build();
-    assert_eq!(reporter.mode(), Mode::Off);
-    for n in 0..100 {
-        reporter.emit(Ping { n }.telemetry_event());
+    // Each off switch, and "no endpoint anywhere": nothing may start.
+    for (switch, value) in [
+        ("OTEL_SDK_DISABLED", "true"),
+        ("DO_NOT_TRACK", "1"),
+        ("CREWTEL_DISABLED", "1"),
+        ("", ""),
+    ] {
+        let reporter = Reporter::builder()
+            .environment(move |name| match name {
+                _ if name == switch => Some(value.into()),
+                "OTEL_EXPORTER_OTLP_ENDPOINT" if !switch.is_empty() => {
+                    Some("http://127.0.0.1:9".into())
+                }
+                _ => None,
+            })
+            .build();
+        let expected = if switch.is_empty() {
+            Mode::NoEndpoint
+        } else {
+            Mode::Off
+        };
+        assert_eq!(reporter.mode(), expected, "{switch}");
+        for n in 0..100 {
+            reporter.emit(Ping { n }.telemetry_event());
+            reporter.start(Ping { n }.telemetry_event()).end();
+        }
+        assert_eq!(
+            footprint(),
+            before,
+            "{switch}: threads or descriptors changed"
+        );
+        let _ = reporter.status();
+        reporter.shutdown();
+        drop(reporter);
+        assert_eq!(
+            footprint(),
+            before,
+            "{switch}: threads or descriptors changed"
+        );
+        assert!(
+            !Environment::detected(),
+            "{switch}: the environment was probed"
+        );
     }
-    assert_eq!(footprint(), before, "threads or descriptors changed");
-    reporter.shutdown();
-    drop(reporter);
-    assert_eq!(footprint(), before, "threads or descriptors changed");
-    assert!(
-        !Environment::detected(),
-        "an off reporter probed the environment"
-    );
 
     // The measure can see a difference: an exporting reporter starts its
     // batch thread and probes the environment.

@@ -125,16 +125,6 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
 }
 
 #[test]
-fn no_endpoint_anywhere_sends_nothing() {
-    let collector = Collector::start(Behaviour::Accept);
-    let reporter = Reporter::builder().environment(|_| None).build();
-    assert_eq!(reporter.mode(), Mode::NoEndpoint);
-    reporter.emit(USAGE.telemetry_event());
-    reporter.shutdown();
-    assert_eq!(collector.received().len(), 0);
-}
-
-#[test]
 fn a_host_can_print_instead_when_no_endpoint_is_configured() {
     let debug = Captured::default();
     let reporter = Reporter::builder()

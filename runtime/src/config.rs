@@ -212,12 +212,8 @@ impl Settings {
         settings.protocol = reader.protocol();
         settings.headers = reader.headers();
         settings.timeout = reader
-            .number(
-                "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
-                "a number of milliseconds",
-            )
-            .or_else(|| reader.number("OTEL_EXPORTER_OTLP_TIMEOUT", "a number of milliseconds"))
-            .map(|ms| Duration::from_millis(ms as u64))
+            .timeout("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
+            .or_else(|| reader.timeout("OTEL_EXPORTER_OTLP_TIMEOUT"))
             .unwrap_or(DEFAULT_TIMEOUT);
         settings.gzip = reader.compression();
         settings
@@ -225,16 +221,20 @@ impl Settings {
 }
 
 /// The traces URL of an endpoint: a base endpoint gets `/v1/traces`
-/// appended; a signal-specific one is used as it is.
+/// appended to its path (before any query); a signal-specific one is used as
+/// it is. `None` unless it is an http(s) URL the HTTP stack accepts too.
 fn traces_url(endpoint: &str, base: bool) -> Option<String> {
-    let url = url::Url::parse(endpoint).ok()?;
+    let mut url = url::Url::parse(endpoint).ok()?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return None;
     }
-    if !base {
-        return Some(endpoint.to_owned());
+    if base {
+        let path = format!("{}/v1/traces", url.path().trim_end_matches('/'));
+        url.set_path(&path);
     }
-    Some(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+    let url = url.to_string();
+    url.parse::<http::Uri>().ok()?;
+    Some(url)
 }
 
 struct Reader<'a, 'w> {
@@ -282,6 +282,21 @@ impl Reader<'_, '_> {
                 self.warn(name, &format!("is not {what}"), "using the default");
                 None
             }
+        }
+    }
+
+    /// Milliseconds, more than zero (a zero timeout would fail every export).
+    fn timeout(&mut self, name: &str) -> Option<Duration> {
+        match self.number(name, "a number of milliseconds")? {
+            0 => {
+                self.warn(
+                    name,
+                    "is zero, which would fail every export",
+                    "using the default",
+                );
+                None
+            }
+            ms => Some(Duration::from_millis(ms as u64)),
         }
     }
 
@@ -358,7 +373,7 @@ impl Reader<'_, '_> {
                 None => return false,
             },
         };
-        match value.as_str() {
+        match value.to_ascii_lowercase().as_str() {
             "gzip" => true,
             "none" => false,
             _ => {
@@ -381,9 +396,11 @@ fn parse_headers(value: &str) -> Option<Vec<(String, String)>> {
             let value = percent_encoding::percent_decode_str(value.trim())
                 .decode_utf8()
                 .ok()?;
-            let valid_key =
-                !key.is_empty() && key.bytes().all(|b| b.is_ascii_graphic() && b != b':');
-            valid_key.then(|| (key.into_owned(), value.into_owned()))
+            // Names and values the HTTP stack accepts, or the whole list is
+            // refused (rather than a credential silently dropped).
+            http::HeaderName::from_bytes(key.as_bytes()).ok()?;
+            http::HeaderValue::from_str(&value).ok()?;
+            Some((key.into_owned(), value.into_owned()))
         })
         .collect()
 }
@@ -602,6 +619,58 @@ mod tests {
             !w.iter().any(|w| w.contains("sk-secret")),
             "a header value was echoed: {w:?}"
         );
+    }
+
+    #[test]
+    fn a_base_endpoint_keeps_its_query_after_the_path() {
+        let (s, _) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://h:4318/otlp?tenant=1")]);
+        assert_eq!(
+            s.endpoint.as_deref(),
+            Some("http://h:4318/otlp/v1/traces?tenant=1")
+        );
+    }
+
+    #[test]
+    fn endpoints_the_http_stack_refuses_are_refused_here() {
+        let (s, w) = decide(&[(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://user:s3cret@127.0.0.1:9/a b",
+        )]);
+        // `url` percent-encodes the space; what is left must parse as a URI.
+        if let Some(endpoint) = &s.endpoint {
+            assert!(endpoint.parse::<http::Uri>().is_ok());
+        }
+        assert!(w.iter().all(|w| !w.contains("s3cret")), "{w:?}");
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_discard_the_list() {
+        let (s, w) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "x-a=1%0D%0AX-Injected:yes"),
+        ]);
+        assert!(s.headers.is_empty());
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused() {
+        let (s, w) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
+        ]);
+        assert_eq!(s.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn compression_is_case_insensitive_as_the_exporter_reads_it() {
+        let (s, w) = decide(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("OTEL_EXPORTER_OTLP_COMPRESSION", "GZIP"),
+        ]);
+        assert!(s.gzip);
+        assert!(w.is_empty());
     }
 
     #[test]

@@ -30,10 +30,12 @@ pub enum Behaviour {
     },
     /// Reads the request and never answers.
     Hang,
-    /// Reads the request and closes the connection.
+    /// Reads the request and resets the connection (TCP RST).
     Reset,
     /// Answers bytes that are not HTTP.
     Garbage,
+    /// Answers 200 with a body that is not an OTLP response.
+    GarbageBody,
 }
 
 /// One request as received.
@@ -96,6 +98,19 @@ impl Collector {
 
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (up to ten seconds) until `done` holds of what was received: a
+    /// busy CI machine may take its time, and no test should depend on that.
+    pub fn wait_until(&self, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let received = self.received();
+            if done(&received) || Instant::now() > deadline {
+                return received;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Every span received, with its resource attributes.
@@ -177,8 +192,20 @@ fn serve(
                 }
                 return;
             }
-            Behaviour::Reset => return,
+            Behaviour::Reset => {
+                // Linger 0: closing sends RST, not FIN.
+                let _ = socket2::SockRef::from(&writer).set_linger(Some(Duration::ZERO));
+                return;
+            }
             Behaviour::Garbage => b"\x00\x01\x02 this is not HTTP \xff\xfe\r\n\r\n".to_vec(),
+            Behaviour::GarbageBody => {
+                let body = b"\xde\xad\xbe\xef not protobuf {";
+                let mut response =
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\n\r\n", body.len())
+                        .into_bytes();
+                response.extend_from_slice(body);
+                response
+            }
         };
         if writer.write_all(&response).is_err() {
             return;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use http::header::{self, HeaderMap};
 use opentelemetry_http::{HttpClient, HttpError, Request, Response};
 
 use super::failures::Failures;
@@ -23,14 +24,26 @@ pub(crate) struct BlockingHttp {
     client: reqwest::blocking::Client,
     /// Retries stop when the next attempt could not finish within this.
     budget: Duration,
+    /// The only custom headers sent: crewtel's reading of
+    /// `OTEL_EXPORTER_OTLP_*HEADERS` (the exporter also reads the process
+    /// environment on its own; what it adds is dropped here).
+    headers: HeaderMap,
     failures: Arc<Failures>,
 }
+
+/// Headers the exporter sets that describe the request itself.
+const PROTOCOL_HEADERS: [header::HeaderName; 3] = [
+    header::CONTENT_TYPE,
+    header::CONTENT_ENCODING,
+    header::USER_AGENT,
+];
 
 impl BlockingHttp {
     /// Builds the client on a thread of its own: building (or dropping) a
     /// blocking client inside a tokio runtime panics, and the host may be in one.
     pub(crate) fn build(
         timeout: Duration,
+        headers: HeaderMap,
         failures: Arc<Failures>,
     ) -> Result<BlockingHttp, String> {
         let client = std::thread::Builder::new()
@@ -40,6 +53,9 @@ impl BlockingHttp {
                 reqwest::blocking::Client::builder()
                     .timeout(timeout)
                     .connect_timeout(timeout)
+                    // A redirect would carry the headers (credentials) and the
+                    // events to an endpoint nobody chose.
+                    .redirect(reqwest::redirect::Policy::none())
                     .tls_backend_preconfigured(tls)
                     .build()
                     .map_err(|error| error.to_string())
@@ -50,6 +66,7 @@ impl BlockingHttp {
         Ok(BlockingHttp {
             client,
             budget: timeout,
+            headers,
             failures,
         })
     }
@@ -58,9 +75,15 @@ impl BlockingHttp {
         &self,
         request: &Request<Bytes>,
     ) -> Result<reqwest::blocking::Response, reqwest::Error> {
+        let mut headers = self.headers.clone();
+        for name in PROTOCOL_HEADERS {
+            if let Some(value) = request.headers().get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
         self.client
             .request(request.method().clone(), request.uri().to_string())
-            .headers(request.headers().clone())
+            .headers(headers)
             .body(request.body().clone())
             .send()
     }
@@ -82,15 +105,17 @@ fn tls_config() -> Result<rustls::ClientConfig, String> {
 }
 
 /// The wait a `Retry-After: <seconds>` header asks for.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let seconds: u64 = headers
-        .get(reqwest::header::RETRY_AFTER)?
+        .get(header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim()
         .parse()
         .ok()?;
-    Some(Duration::from_secs(seconds))
+    // Capped at an hour: any longer is never waited for anyway, and the sum
+    // with the time already spent must not overflow.
+    Some(Duration::from_secs(seconds.min(3600)))
 }
 
 fn failure_kind(error: &reqwest::Error) -> &'static str {
@@ -123,7 +148,11 @@ impl HttpClient for BlockingHttp {
                 let wait = retry_after(response.headers())
                     .unwrap_or(Duration::from_millis(100 << retries));
                 // Only wait when the next attempt can still end within the budget.
-                if started.elapsed() + wait + Duration::from_millis(100) < self.budget {
+                let next_ends = started
+                    .elapsed()
+                    .saturating_add(wait)
+                    .saturating_add(Duration::from_millis(100));
+                if next_ends < self.budget {
                     std::thread::sleep(wait);
                     retries += 1;
                     continue;
@@ -143,5 +172,24 @@ impl HttpClient for BlockingHttp {
             *out.status_mut() = status;
             return Ok(out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_capped() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, "18446744073709551615".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3600)));
+        headers.insert(header::RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+        headers.insert(
+            header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
     }
 }

@@ -5,20 +5,20 @@
 mod failures;
 mod http;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use ::http::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::trace::{Span, SpanKind, Status, Tracer, TracerProvider};
-use opentelemetry::{InstrumentationScope, KeyValue};
+use opentelemetry::{InstrumentationScope, KeyValue, Value};
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
     BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider, SpanData,
-    SpanExporter,
+    SpanExporter, SpanLimits,
 };
 
 pub(crate) use failures::Failures;
@@ -27,6 +27,14 @@ use crate::config::{Limits, Protocol, Settings};
 use crate::debug;
 use crate::limits;
 use crate::local::Record;
+
+/// The most events the queue may hold, whatever the host asks: the batch
+/// processor allocates its queue up front.
+const MAX_QUEUE_SIZE: usize = 1 << 16;
+
+/// The largest event sent, in bytes of text: a larger one is dropped and
+/// counted (the OTLP exporter would otherwise drop its whole batch).
+const MAX_EVENT_BYTES: usize = 1 << 20;
 
 /// What the host chose about the pipeline.
 pub(crate) struct Options {
@@ -44,7 +52,7 @@ pub(crate) struct Pipeline {
     in_flight: Arc<AtomicUsize>,
     capacity: usize,
     dropped: AtomicU64,
-    settings: Settings,
+    limits: Limits,
     shutdown_timeout: Duration,
 }
 
@@ -53,11 +61,12 @@ struct Running {
     tracer: SdkTracer,
 }
 
-/// A span that holds its place in the queue until it ends.
+/// A span that has started: only its name, start time and attributes. It
+/// takes no place in the queue (and costs nothing if forgotten) until it ends.
 pub(crate) struct OpenSpan {
-    span: opentelemetry_sdk::trace::Span,
-    /// Attributes it started with (for the count limit).
-    count: usize,
+    name: &'static str,
+    started: SystemTime,
+    attributes: Vec<KeyValue>,
 }
 
 impl Pipeline {
@@ -70,7 +79,17 @@ impl Pipeline {
         failures: Arc<Failures>,
     ) -> Result<Pipeline, String> {
         let endpoint = settings.endpoint.clone().ok_or("no endpoint")?;
-        let client = http::BlockingHttp::build(settings.timeout, failures)?;
+        let headers: HeaderMap = settings
+            .headers
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    HeaderName::from_bytes(k.as_bytes()).ok()?,
+                    HeaderValue::from_str(v).ok()?,
+                ))
+            })
+            .collect();
+        let client = http::BlockingHttp::build(settings.timeout, headers, failures)?;
         let mut exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
             .with_endpoint(endpoint)
@@ -79,16 +98,19 @@ impl Pipeline {
                 Protocol::HttpProtobuf => opentelemetry_otlp::Protocol::HttpBinary,
                 Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
             })
-            .with_headers(settings.headers.iter().cloned().collect::<HashMap<_, _>>())
             .with_http_client(client)
             // Retries happen in the client, where `Retry-After` can be seen.
             .with_retry_policy(opentelemetry_otlp::RetryPolicy::disabled());
         if settings.gzip {
             exporter = exporter.with_compression(opentelemetry_otlp::Compression::Gzip);
         }
-        let exporter = exporter.build().map_err(|error| error.to_string())?;
+        // The build error names the endpoint, which may hold credentials:
+        // it is never shown.
+        let exporter = exporter
+            .build()
+            .map_err(|_| "the endpoint was refused".to_owned())?;
 
-        let capacity = options.queue_size.max(1);
+        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
         let in_flight = Arc::new(AtomicUsize::new(0));
         let counted = Counted {
             inner: exporter,
@@ -100,6 +122,9 @@ impl Pipeline {
             .with_max_export_batch_size(capacity.min(512))
             .with_scheduled_delay(options.scheduled_delay)
             .build();
+        // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
+        // `OTEL_TRACES_SAMPLER` from the process, behind crewtel's back.
+        let attribute_limit = u32::try_from(settings.limits.count).unwrap_or(u32::MAX);
         let provider = SdkTracerProvider::builder()
             .with_span_processor(
                 BatchSpanProcessor::builder(counted)
@@ -108,6 +133,10 @@ impl Pipeline {
             )
             .with_resource(Resource::builder_empty().with_attributes(resource).build())
             .with_sampler(Sampler::AlwaysOn)
+            .with_span_limits(SpanLimits {
+                max_attributes_per_span: attribute_limit,
+                ..SpanLimits::default()
+            })
             .build();
         let scope = InstrumentationScope::builder("crewtel")
             .with_version(env!("CARGO_PKG_VERSION"))
@@ -118,55 +147,58 @@ impl Pipeline {
             in_flight,
             capacity,
             dropped: AtomicU64::new(0),
-            settings,
+            limits: settings.limits,
             shutdown_timeout: options.shutdown_timeout,
         })
     }
 
-    /// Opens a span, reserving its place in the queue; never blocks. When
-    /// the queue is full (or the pipeline shut down) the event is dropped,
-    /// counted, and `None` returned.
-    pub(crate) fn start(
+    /// Starts a span: notes the time; nothing is queued yet.
+    pub(crate) fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> OpenSpan {
+        OpenSpan {
+            name,
+            started: SystemTime::now(),
+            attributes,
+        }
+    }
+
+    /// Ends a span and queues it; never blocks. A failure gets an error
+    /// status whose description is the error's type name alone. When the
+    /// queue is full (or the pipeline shut down, or the event is too large)
+    /// the span is dropped and counted.
+    pub(crate) fn finish(
         &self,
-        name: &'static str,
-        mut attributes: Vec<KeyValue>,
-    ) -> Option<OpenSpan> {
+        open: OpenSpan,
+        mut more: Vec<KeyValue>,
+        error_type: Option<&'static str>,
+    ) {
+        let OpenSpan {
+            name,
+            started,
+            mut attributes,
+        } = open;
+        attributes.append(&mut more);
+        limits::apply(self.limits, &mut attributes);
+        if text_bytes(&attributes) > MAX_EVENT_BYTES {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= self.capacity {
             self.release_dropped();
-            return None;
+            return;
         }
         // `try_read`: a shutdown in progress drops the event rather than wait.
         let running = self.running.try_read();
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
             self.release_dropped();
-            return None;
+            return;
         };
-        limits::apply(self.settings.limits, &mut attributes);
-        let count = attributes.len();
-        let span = running
+        let mut span = running
             .tracer
             .span_builder(name)
             .with_kind(SpanKind::Internal)
+            .with_start_time(started)
             .with_attributes(attributes)
             .start(&running.tracer);
-        Some(OpenSpan { span, count })
-    }
-
-    /// Ends a span with more attributes and, for a failure, an error status
-    /// whose description is the error's type name alone.
-    pub(crate) fn finish(
-        &self,
-        open: OpenSpan,
-        mut attributes: Vec<KeyValue>,
-        error_type: Option<&'static str>,
-    ) {
-        let OpenSpan { mut span, count } = open;
-        let limits = Limits {
-            count: self.settings.limits.count.saturating_sub(count),
-            ..self.settings.limits
-        };
-        limits::apply(limits, &mut attributes);
-        span.set_attributes(attributes);
         if let Some(error_type) = error_type {
             span.set_status(Status::error(error_type));
         }
@@ -175,9 +207,7 @@ impl Pipeline {
 
     /// Sends one event at once: a span that starts and ends.
     pub(crate) fn emit(&self, name: &'static str, attributes: Vec<KeyValue>) {
-        if let Some(open) = self.start(name, attributes) {
-            self.finish(open, Vec::new(), None);
-        }
+        self.finish(self.start(name, attributes), Vec::new(), None);
     }
 
     fn release_dropped(&self) {
@@ -185,7 +215,8 @@ impl Pipeline {
         self.dropped.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Events dropped because the queue was full or the pipeline shut down.
+    /// Events dropped because the queue was full, they were too large, or
+    /// the pipeline had shut down.
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
@@ -218,8 +249,22 @@ impl Pipeline {
     }
 }
 
-/// Counts spans out of the queue, so the gate in `emit` knows how full it is,
-/// and appends each to the local record as it leaves.
+/// The bytes of text an event carries (what makes an event large).
+fn text_bytes(attributes: &[KeyValue]) -> usize {
+    attributes
+        .iter()
+        .map(|kv| match &kv.value {
+            Value::String(s) => s.as_str().len(),
+            Value::Array(opentelemetry::Array::String(items)) => {
+                items.iter().map(|s| s.as_str().len()).sum()
+            }
+            _ => 8,
+        })
+        .sum()
+}
+
+/// Counts spans out of the queue, so the gate in `finish` knows how full it
+/// is, and appends each to the local record as it leaves.
 struct Counted<E> {
     inner: E,
     in_flight: Arc<AtomicUsize>,

@@ -195,9 +195,12 @@ impl ReporterBuilder {
     /// Reads the environment and builds the reporter. Never fails or panics:
     /// what cannot be used is warned about once and replaced by a safe default.
     pub fn build(self) -> Reporter {
-        let warnings: WarningSink = self
-            .warnings
-            .unwrap_or_else(|| Arc::new(|line: &str| eprintln!("{line}")));
+        // `writeln!`, not `eprintln!`: a closed stderr must not panic the host.
+        let warnings: WarningSink = self.warnings.unwrap_or_else(|| {
+            Arc::new(|line: &str| {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            })
+        });
         let process_env = |name: &str| std::env::var(name).ok();
         let lookup: &dyn Fn(&str) -> Option<String> = match &self.environment {
             Some(lookup) => lookup.as_ref(),

@@ -195,9 +195,10 @@ impl Sink {
                 name,
                 attributes,
             }),
-            Sink::Export(pipeline) => pipeline
-                .start(name, attributes)
-                .map(|span| Open::Export { pipeline, span }),
+            Sink::Export(pipeline) => Some(Open::Export {
+                pipeline,
+                span: pipeline.start(name, attributes),
+            }),
         }
     }
 
