@@ -200,7 +200,7 @@ impl Settings {
         let Some((endpoint, decided_by)) = endpoint else {
             if defaults.debug_without_endpoint {
                 settings.mode = Mode::Debug;
-                settings.decided_by = "no OTLP endpoint configured (the host prints instead)";
+                settings.decided_by = "no OTLP endpoint configured, so the host prints instead";
             }
             return settings;
         };

@@ -143,6 +143,7 @@ lists! {
     [T: Element] &[T];
     [T: Element, const N: usize] [T; N];
     [T: Element] Vec<T>;
+    ['a, T: Element] &'a Vec<T>;
     [T: Element] VecDeque<T>;
     [T: Element] BTreeSet<T>;
     [T: Element, S] HashSet<T, S>;
@@ -204,7 +205,9 @@ macro_rules! maps {
 }
 maps! {
     [K: TelemetryValue, V: Element] BTreeMap<K, V>;
+    ['a, K: TelemetryValue, V: Element] &'a BTreeMap<K, V>;
     [K: TelemetryValue, V: Element, S] HashMap<K, V, S>;
+    ['a, K: TelemetryValue, V: Element, S] &'a HashMap<K, V, S>;
 }
 
 /// Encodes a list of `Telemetry` structs as one JSON string attribute. Called

@@ -19,6 +19,9 @@ pub struct Environment {
     pub os_version: Option<String>,
     /// `host.arch`: `amd64`, `arm64` ...
     pub host_arch: &'static str,
+    /// The kernel's release (`6.1.0-18-amd64`): not on the resource; a host
+    /// may send it under `share_crew`, as the reference's `platform_release`.
+    pub kernel_version: Option<String>,
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
     /// The number of logical CPUs.
@@ -44,11 +47,15 @@ impl Environment {
             .or_else(|_| sysinfo::System::kernel_version())
             .ok()
             .filter(|v| !v.trim().is_empty());
+        let kernel_version = sysinfo::System::kernel_version()
+            .ok()
+            .filter(|v| !v.trim().is_empty());
         let logical_cpus = std::thread::available_parallelism().ok().map(usize::from);
         Environment {
             os_type: os_type(std::env::consts::OS),
             os_version,
             host_arch: host_arch(std::env::consts::ARCH),
+            kernel_version,
             rustc_version: env!("CREWTEL_RUSTC_VERSION"),
             logical_cpus,
         }

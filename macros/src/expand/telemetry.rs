@@ -425,12 +425,16 @@ fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
                 no_nested,
                 flattened,
             )
-        } else if field.attrs.with.is_some() {
+        } else if let Some((_, function)) = &field.attrs.with {
+            let sent = format!(
+                "{rust_type} via {}",
+                types::display(&syn::parse_quote!(#function))
+            );
             entry(
                 private,
                 &field.key(),
                 tier,
-                "(converted)",
+                &sent,
                 &field.doc,
                 quote!(Converted),
                 no_nested,

@@ -1,0 +1,452 @@
+//! minicrew's telemetry: every event it sends, declared with crewtel's
+//! derives (CrewAI's span set, with `rust_version` for `python_version` and
+//! `minicrew_version` for `crewai_version`). Views borrow the framework's
+//! structs; nothing is copied until an event is sent.
+
+use std::collections::BTreeMap;
+
+use crewtel::{Catalogue, Environment, Telemetry};
+
+use crate::framework::{Agent, Crew, Process, Task};
+
+/// The framework's own version, sent with every event.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Telemetry)]
+pub struct HostVersion {
+    /// The version of minicrew sending the event.
+    #[telemetry(always)]
+    pub minicrew_version: &'static str,
+}
+
+const HOST: HostVersion = HostVersion {
+    minicrew_version: VERSION,
+};
+
+/// A crew as events name it.
+#[derive(Telemetry)]
+pub struct CrewIds<'a> {
+    /// The crew's random key.
+    #[telemetry(always)]
+    pub crew_key: &'a str,
+    /// The crew's random id.
+    #[telemetry(always)]
+    pub crew_id: &'a str,
+}
+
+impl<'a> CrewIds<'a> {
+    fn of(crew: &'a Crew) -> Self {
+        CrewIds {
+            crew_key: &crew.key,
+            crew_id: &crew.id,
+        }
+    }
+}
+
+/// A task as events name it.
+#[derive(Telemetry)]
+pub struct TaskIds<'a> {
+    /// The task's random key.
+    #[telemetry(always)]
+    pub task_key: &'a str,
+    /// The task's random id.
+    #[telemetry(always)]
+    pub task_id: &'a str,
+    /// The task's random fingerprint.
+    #[telemetry(always)]
+    pub task_fingerprint: &'a str,
+}
+
+/// The agent of an event.
+#[derive(Telemetry)]
+pub struct AgentIds<'a> {
+    /// The agent's random fingerprint.
+    #[telemetry(always)]
+    pub agent_fingerprint: &'a str,
+    /// The agent's role.
+    #[telemetry(always)]
+    pub agent_role: &'a str,
+}
+
+impl<'a> AgentIds<'a> {
+    fn of(agent: &'a Agent) -> Self {
+        AgentIds {
+            agent_fingerprint: &agent.fingerprint.uuid,
+            agent_role: &agent.role,
+        }
+    }
+}
+
+/// What a task asks for: content, so only from crews that share.
+#[derive(Telemetry)]
+pub struct TaskContent<'a> {
+    /// The task's description, with the crew's inputs filled in.
+    #[telemetry(share_crew)]
+    pub formatted_description: &'a str,
+    /// What a good result looks like, with the inputs filled in.
+    #[telemetry(share_crew)]
+    pub formatted_expected_output: &'a str,
+}
+
+/// The exact platform, shared only by crews that opted in.
+#[derive(Telemetry)]
+pub struct Platform {
+    /// OS, kernel and architecture in one string.
+    #[telemetry(always)]
+    pub platform: String,
+    /// The kernel release.
+    #[telemetry(always)]
+    pub platform_release: String,
+    /// The OS family (`linux`, `darwin`, `windows`).
+    #[telemetry(always)]
+    pub platform_system: &'static str,
+    /// The OS release.
+    #[telemetry(always)]
+    pub platform_version: String,
+    /// The exact logical CPU count (everyone else gets `cpu_band`).
+    #[telemetry(always)]
+    pub cpus: usize,
+}
+
+impl Platform {
+    fn detect() -> Platform {
+        let env = Environment::get();
+        let release = env.kernel_version.clone().unwrap_or_default();
+        Platform {
+            platform: format!("{}-{}-{}", env.os_type, release, env.host_arch),
+            platform_release: release,
+            platform_system: env.os_type,
+            platform_version: env.os_version.clone().unwrap_or_default(),
+            cpus: env.logical_cpus.unwrap_or(0),
+        }
+    }
+}
+
+/// A crew was built.
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Created")]
+pub struct CrewCreated<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    /// The Rust compiler minicrew was built with.
+    #[telemetry(always)]
+    pub rust_version: &'static str,
+    #[telemetry(always, flatten)]
+    pub crew: CrewIds<'a>,
+    /// The crew's random fingerprint.
+    #[telemetry(always)]
+    pub crew_fingerprint: &'a str,
+    /// When the crew's fingerprint was minted.
+    #[telemetry(always)]
+    pub crew_fingerprint_created_at: &'a str,
+    /// How the crew runs its tasks.
+    #[telemetry(always)]
+    pub crew_process: Process,
+    /// Whether the crew keeps memory between tasks.
+    #[telemetry(always)]
+    pub crew_memory: bool,
+    /// The inputs the crew was kicked off with.
+    #[telemetry(
+        share_crew,
+        rename = "crew_inputs",
+        present(always, rename = "crew_inputs_present")
+    )]
+    pub inputs: &'a BTreeMap<String, String>,
+    /// The crew's agents, each as its own classes allow.
+    #[telemetry(
+        always,
+        rename = "crew_agents",
+        len(always, rename = "crew_number_of_agents")
+    )]
+    pub agents: &'a [Agent],
+    /// The crew's tasks, each as its own classes allow.
+    #[telemetry(
+        always,
+        rename = "crew_tasks",
+        len(always, rename = "crew_number_of_tasks")
+    )]
+    pub tasks: &'a [Task],
+    #[telemetry(share_crew, flatten)]
+    pub platform: Platform,
+}
+
+impl<'a> CrewCreated<'a> {
+    pub fn of(crew: &'a Crew) -> Self {
+        CrewCreated {
+            host: HOST,
+            rust_version: Environment::get().rustc_version,
+            crew: CrewIds::of(crew),
+            crew_fingerprint: &crew.fingerprint.uuid,
+            crew_fingerprint_created_at: &crew.fingerprint.created_at,
+            crew_process: crew.process,
+            crew_memory: crew.memory,
+            inputs: &crew.inputs,
+            agents: &crew.agents,
+            tasks: &crew.tasks,
+            platform: Platform::detect(),
+        }
+    }
+}
+
+/// A task was created.
+#[derive(Telemetry)]
+#[telemetry(event = "Task Created")]
+pub struct TaskCreated<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    #[telemetry(always, flatten)]
+    pub crew: CrewIds<'a>,
+    /// The crew's random fingerprint.
+    #[telemetry(always)]
+    pub crew_fingerprint: &'a str,
+    #[telemetry(always, flatten)]
+    pub task: TaskIds<'a>,
+    /// When the task's fingerprint was minted.
+    #[telemetry(always)]
+    pub task_fingerprint_created_at: &'a str,
+    #[telemetry(always, flatten)]
+    pub agent: AgentIds<'a>,
+    #[telemetry(always, flatten)]
+    pub content: TaskContent<'a>,
+}
+
+impl<'a> TaskCreated<'a> {
+    pub fn of(crew: &'a Crew, task: &'a Task) -> Self {
+        TaskCreated {
+            host: HOST,
+            crew: CrewIds::of(crew),
+            crew_fingerprint: &crew.fingerprint.uuid,
+            task: TaskIds {
+                task_key: &task.key,
+                task_id: &task.id,
+                task_fingerprint: &task.fingerprint.uuid,
+            },
+            task_fingerprint_created_at: &task.fingerprint.created_at,
+            agent: AgentIds::of(crew.agent(task)),
+            content: TaskContent {
+                formatted_description: &task.description,
+                formatted_expected_output: &task.expected_output,
+            },
+        }
+    }
+}
+
+/// A task ran: a span from its start to its end.
+#[derive(Telemetry)]
+#[telemetry(event = "Task Execution")]
+pub struct TaskExecution<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    #[telemetry(always, flatten)]
+    pub crew: CrewIds<'a>,
+    /// The crew's random fingerprint.
+    #[telemetry(always)]
+    pub crew_fingerprint: &'a str,
+    #[telemetry(always, flatten)]
+    pub task: TaskIds<'a>,
+    #[telemetry(always, flatten)]
+    pub agent: AgentIds<'a>,
+    #[telemetry(always, flatten)]
+    pub content: TaskContent<'a>,
+}
+
+impl<'a> TaskExecution<'a> {
+    pub fn of(crew: &'a Crew, task: &'a Task) -> Self {
+        TaskExecution {
+            host: HOST,
+            crew: CrewIds::of(crew),
+            crew_fingerprint: &crew.fingerprint.uuid,
+            task: TaskIds {
+                task_key: &task.key,
+                task_id: &task.id,
+                task_fingerprint: &task.fingerprint.uuid,
+            },
+            agent: AgentIds::of(crew.agent(task)),
+            content: TaskContent {
+                formatted_description: &task.description,
+                formatted_expected_output: &task.expected_output,
+            },
+        }
+    }
+}
+
+/// What a finished task adds to its span.
+#[derive(Telemetry)]
+#[telemetry(event = "Task Execution (end)")]
+pub struct TaskEnded<'a> {
+    /// The task's output.
+    #[telemetry(share_crew)]
+    pub task_output: &'a str,
+}
+
+/// An agent used a tool.
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+pub struct ToolUsage<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    /// The tool's name.
+    #[telemetry(always)]
+    pub tool_name: &'a str,
+    /// How many times the agent tried it.
+    #[telemetry(always)]
+    pub attempts: u32,
+    /// The model that chose the tool.
+    #[telemetry(always)]
+    pub llm: &'a str,
+    #[telemetry(always, flatten)]
+    pub agent: AgentIds<'a>,
+}
+
+impl<'a> ToolUsage<'a> {
+    pub fn of(agent: &'a Agent, tool: &'a str, attempts: u32) -> Self {
+        ToolUsage {
+            host: HOST,
+            tool_name: tool,
+            attempts,
+            llm: agent.llm.model(),
+            agent: AgentIds::of(agent),
+        }
+    }
+}
+
+/// An agent called the same tool with the same input again.
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Repeated Usage")]
+pub struct ToolRepeatedUsage<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    /// The tool's name.
+    #[telemetry(always)]
+    pub tool_name: &'a str,
+    /// How many times the agent tried it.
+    #[telemetry(always)]
+    pub attempts: u32,
+    /// The model that chose the tool.
+    #[telemetry(always)]
+    pub llm: &'a str,
+}
+
+impl<'a> ToolRepeatedUsage<'a> {
+    pub fn of(agent: &'a Agent, tool: &'a str, attempts: u32) -> Self {
+        ToolRepeatedUsage {
+            host: HOST,
+            tool_name: tool,
+            attempts,
+            llm: agent.llm.model(),
+        }
+    }
+}
+
+/// A tool call failed (its error's message is never sent).
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage Error")]
+pub struct ToolUsageError<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    /// The model that chose the tool.
+    #[telemetry(always)]
+    pub llm: &'a str,
+    /// The tool's name.
+    #[telemetry(always)]
+    pub tool_name: &'a str,
+    #[telemetry(always, flatten)]
+    pub agent: AgentIds<'a>,
+}
+
+impl<'a> ToolUsageError<'a> {
+    pub fn of(agent: &'a Agent, tool: &'a str) -> Self {
+        ToolUsageError {
+            host: HOST,
+            llm: agent.llm.model(),
+            tool_name: tool,
+            agent: AgentIds::of(agent),
+        }
+    }
+}
+
+/// A crew ran, from kickoff to its last task: only from crews that share.
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Execution", share_crew)]
+pub struct CrewExecution<'a> {
+    #[telemetry(always, flatten)]
+    pub host: HostVersion,
+    #[telemetry(always, flatten)]
+    pub crew: CrewIds<'a>,
+    /// The inputs the crew was kicked off with.
+    #[telemetry(share_crew)]
+    pub crew_inputs: &'a BTreeMap<String, String>,
+    /// The crew's agents.
+    #[telemetry(share_crew)]
+    pub crew_agents: &'a [Agent],
+    /// The crew's tasks.
+    #[telemetry(share_crew)]
+    pub crew_tasks: &'a [Task],
+}
+
+impl<'a> CrewExecution<'a> {
+    pub fn of(crew: &'a Crew) -> Self {
+        CrewExecution {
+            host: HOST,
+            crew: CrewIds::of(crew),
+            crew_inputs: &crew.inputs,
+            crew_agents: &crew.agents,
+            crew_tasks: &crew.tasks,
+        }
+    }
+}
+
+/// One task's result, in `crew_tasks_output`.
+#[derive(Telemetry)]
+pub struct TaskResult {
+    /// The task's random id.
+    #[telemetry(share_crew)]
+    pub id: String,
+    /// The task's description.
+    #[telemetry(share_crew)]
+    pub description: String,
+    /// What the task produced (empty when it failed).
+    #[telemetry(share_crew)]
+    pub output: String,
+}
+
+/// What a finished crew adds to its span.
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Execution (end)", share_crew)]
+pub struct CrewEnded<'a> {
+    /// The crew's final output.
+    #[telemetry(share_crew)]
+    pub crew_output: &'a str,
+    /// Each task's id, description and output.
+    #[telemetry(share_crew)]
+    pub crew_tasks_output: &'a [TaskResult],
+}
+
+/// The command that regenerates `docs/TELEMETRY.md`.
+pub const REGENERATE: &str =
+    "cargo run -q --example crew -- telemetry catalogue > docs/TELEMETRY.md";
+
+/// minicrew's telemetry document, from its events' catalogues.
+pub fn document() -> String {
+    crewtel::document::markdown(
+        "minicrew",
+        &catalogues(),
+        Some(crewtel::ProcessContext::CATALOGUE),
+        REGENERATE,
+    )
+}
+
+/// Every event minicrew can send, for its telemetry document.
+pub fn catalogues() -> Vec<&'static Catalogue> {
+    vec![
+        CrewCreated::CATALOGUE,
+        TaskCreated::CATALOGUE,
+        TaskExecution::CATALOGUE,
+        TaskEnded::CATALOGUE,
+        ToolUsage::CATALOGUE,
+        ToolRepeatedUsage::CATALOGUE,
+        ToolUsageError::CATALOGUE,
+        CrewExecution::CATALOGUE,
+        CrewEnded::CATALOGUE,
+    ]
+}

@@ -1,0 +1,295 @@
+//! minicrew: a small agent framework, the host crewtel reports for. Its
+//! structs carry their own telemetry classes: an `Agent` and a `Task` are the
+//! entries of a crew's `crew_agents` and `crew_tasks`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
+
+/// A random id and when it was minted: it never outlives the process.
+#[derive(Clone, Debug, Telemetry)]
+pub struct Fingerprint {
+    /// A random id of the object.
+    #[telemetry(always, rename = "fingerprint")]
+    pub uuid: String,
+    /// When the id was minted (UTC, to the second).
+    #[telemetry(always, rename = "fingerprint_created_at")]
+    pub created_at: String,
+}
+
+impl Fingerprint {
+    pub fn new() -> Fingerprint {
+        Fingerprint {
+            uuid: uuid::Uuid::new_v4().to_string(),
+            created_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        }
+    }
+}
+
+/// A short random key (CrewAI hashes goals and backstories into its keys,
+/// which leaks them by dictionary; a random key does not).
+pub fn random_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
+}
+
+/// A language model and the credentials to reach it.
+#[derive(Clone, Debug)]
+pub struct Llm {
+    pub model: String,
+    pub api_key: Secret<String>,
+}
+
+impl Llm {
+    pub fn new(model: &str) -> Llm {
+        Llm {
+            model: model.to_owned(),
+            api_key: Secret::new(format!("sk-{}", random_key())),
+        }
+    }
+
+    /// The model's name: all telemetry says of a model.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+}
+
+/// The model's name of an optional model.
+pub fn model_of(llm: &Option<Llm>) -> Option<&str> {
+    llm.as_ref().map(Llm::model)
+}
+
+/// A tool an agent can call.
+#[derive(Clone, Debug)]
+pub struct Tool {
+    pub name: String,
+    /// Whether calling it fails (for the demonstration of `Tool Usage Error`).
+    pub broken: bool,
+}
+
+/// The names of tools: all telemetry says of them.
+pub fn tool_names(tools: &[Tool]) -> Vec<&str> {
+    tools.iter().map(|tool| tool.name.as_str()).collect()
+}
+
+/// How a crew runs its tasks.
+#[derive(Clone, Copy, Debug, TelemetryValue)]
+pub enum Process {
+    Sequential,
+    Hierarchical,
+}
+
+/// An agent: one entry of `crew_agents`.
+#[derive(Clone, Debug, Telemetry)]
+pub struct Agent {
+    /// A random key of the agent.
+    #[telemetry(always)]
+    pub key: String,
+    /// A random id of the agent.
+    #[telemetry(always)]
+    pub id: String,
+    /// The agent's role in its crew.
+    #[telemetry(always)]
+    pub role: String,
+    /// Whether the agent logs verbosely.
+    #[telemetry(always, rename = "verbose?")]
+    pub verbose: bool,
+    /// The most reasoning steps for one task.
+    #[telemetry(always)]
+    pub max_iter: u32,
+    /// The most model requests per minute.
+    #[telemetry(always)]
+    pub max_rpm: Option<u32>,
+    /// The model used for tool calls, if not the main one.
+    #[telemetry(always, with = "model_of")]
+    pub function_calling_llm: Option<Llm>,
+    /// The agent's model.
+    #[telemetry(always, with = "Llm::model")]
+    pub llm: Llm,
+    /// Whether the agent may hand work to another.
+    #[telemetry(always, rename = "delegation_enabled?")]
+    pub allow_delegation: bool,
+    /// Whether the agent may run code.
+    #[telemetry(always, rename = "allow_code_execution?")]
+    pub allow_code_execution: bool,
+    /// How often a failed step is retried.
+    #[telemetry(always)]
+    pub max_retry_limit: u32,
+    /// The tools the agent can use.
+    #[telemetry(always, rename = "tools_names", with = "tool_names")]
+    pub tools: Vec<Tool>,
+    /// What the agent aims for.
+    #[telemetry(share_crew)]
+    pub goal: String,
+    /// The agent's background.
+    #[telemetry(share_crew)]
+    pub backstory: String,
+    /// The language of the agent's prompts.
+    #[telemetry(share_crew)]
+    pub i18n: String,
+    #[telemetry(share_crew, flatten)]
+    pub fingerprint: Fingerprint,
+    /// The system prompt: content the user never agreed to send.
+    #[telemetry(never)]
+    pub system_prompt: String,
+}
+
+impl Agent {
+    pub fn new(role: &str, goal: &str, backstory: &str, tools: Vec<Tool>) -> Agent {
+        Agent {
+            key: random_key(),
+            id: uuid::Uuid::new_v4().to_string(),
+            role: role.to_owned(),
+            verbose: false,
+            max_iter: 20,
+            max_rpm: Some(60),
+            function_calling_llm: Some(Llm::new("gpt-4o-mini")),
+            llm: Llm::new("gpt-4o"),
+            allow_delegation: false,
+            allow_code_execution: false,
+            max_retry_limit: 2,
+            tools,
+            goal: goal.to_owned(),
+            backstory: backstory.to_owned(),
+            i18n: "en".to_owned(),
+            fingerprint: Fingerprint::new(),
+            system_prompt: format!("You are the {role}. {backstory} Your goal: {goal}"),
+        }
+    }
+
+    /// What a task knows of the agent assigned to it.
+    pub fn reference(&self) -> AgentRef {
+        AgentRef {
+            role: self.role.clone(),
+            key: self.key.clone(),
+            fingerprint: self.fingerprint.uuid.clone(),
+        }
+    }
+}
+
+/// The agent a task is assigned to, as the task's entry names it.
+#[derive(Clone, Debug, Telemetry)]
+pub struct AgentRef {
+    /// The assigned agent's role.
+    #[telemetry(always, rename = "agent_role")]
+    pub role: String,
+    /// The assigned agent's random key.
+    #[telemetry(always, rename = "agent_key")]
+    pub key: String,
+    /// Sent by the task events, not in the task's entry.
+    #[telemetry(never)]
+    pub fingerprint: String,
+}
+
+/// A task: one entry of `crew_tasks`.
+#[derive(Clone, Debug, Telemetry)]
+pub struct Task {
+    /// A random key of the task.
+    #[telemetry(always)]
+    pub key: String,
+    /// A random id of the task.
+    #[telemetry(always)]
+    pub id: String,
+    /// Whether the task runs asynchronously.
+    #[telemetry(always, rename = "async_execution?")]
+    pub async_execution: bool,
+    /// Whether a person reviews the output.
+    #[telemetry(always, rename = "human_input?")]
+    pub human_input: bool,
+    #[telemetry(always, flatten)]
+    pub agent: AgentRef,
+    /// The tools the task may use.
+    #[telemetry(always, rename = "tools_names", with = "tool_names")]
+    pub tools: Vec<Tool>,
+    /// What the task asks for.
+    #[telemetry(share_crew)]
+    pub description: String,
+    /// What a good result looks like.
+    #[telemetry(share_crew)]
+    pub expected_output: String,
+    /// The descriptions of the tasks whose output this one uses.
+    #[telemetry(share_crew)]
+    pub context: Vec<String>,
+    #[telemetry(share_crew, flatten)]
+    pub fingerprint: Fingerprint,
+}
+
+impl Task {
+    pub fn new(
+        description: &str,
+        expected_output: &str,
+        agent: &Agent,
+        context: Vec<String>,
+    ) -> Task {
+        Task {
+            key: random_key(),
+            id: uuid::Uuid::new_v4().to_string(),
+            async_execution: false,
+            human_input: false,
+            agent: agent.reference(),
+            tools: agent.tools.clone(),
+            description: description.to_owned(),
+            expected_output: expected_output.to_owned(),
+            context,
+            fingerprint: Fingerprint::new(),
+        }
+    }
+}
+
+/// A crew: agents working through tasks.
+#[derive(Clone, Debug)]
+pub struct Crew {
+    pub key: String,
+    pub id: String,
+    pub fingerprint: Fingerprint,
+    pub process: Process,
+    pub memory: bool,
+    pub agents: Vec<Agent>,
+    pub tasks: Vec<Task>,
+    pub inputs: BTreeMap<String, String>,
+    /// The crew's opt-in: share its content too.
+    pub share_crew: bool,
+}
+
+impl Crew {
+    pub fn consent(&self) -> Consent {
+        Consent::from_share_crew(self.share_crew)
+    }
+
+    pub fn agent(&self, task: &Task) -> &Agent {
+        self.agents
+            .iter()
+            .find(|agent| agent.key == task.agent.key)
+            .unwrap_or(&self.agents[0])
+    }
+}
+
+/// A tool call that failed. Its message may quote the prompt; only its type
+/// is ever sent.
+#[derive(Debug)]
+pub struct ToolError {
+    pub message: String,
+}
+
+impl fmt::Display for ToolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ToolError {}
+
+/// A task that could not finish.
+#[derive(Debug)]
+pub struct TaskFailed {
+    pub cause: ToolError,
+}
+
+impl fmt::Display for TaskFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the task failed: {}", self.cause)
+    }
+}
+
+impl std::error::Error for TaskFailed {}
