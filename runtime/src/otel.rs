@@ -18,14 +18,14 @@ impl KeyValues {
         self.0
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, key: &'static str, value: Value) {
         self.0.push(KeyValue::new(Key::from_static_str(key), value));
     }
 }
 
 impl From<Text<'_>> for StringValue {
-    #[inline]
+    #[inline(always)]
     fn from(text: Text<'_>) -> Self {
         match text {
             Text::Static(s) => StringValue::from(s),
@@ -36,7 +36,7 @@ impl From<Text<'_>> for StringValue {
 }
 
 impl From<Scalar<'_>> for Value {
-    #[inline]
+    #[inline(always)]
     fn from(scalar: Scalar<'_>) -> Self {
         match scalar {
             Scalar::Bool(v) => Value::Bool(v),
@@ -113,7 +113,9 @@ fn to_array<'v>(
 }
 
 impl Visitor for KeyValues {
-    #[inline]
+    // Always: a scalar's variant is known where it is made; inlined, the
+    // conversion is what hand-written code does.
+    #[inline(always)]
     fn scalar(&mut self, key: &'static str, value: Scalar<'_>) {
         self.push(key, value.into());
     }

@@ -18,6 +18,7 @@ pub enum Text<'a> {
 
 impl Text<'_> {
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Text::Static(s) => s,

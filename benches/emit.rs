@@ -1,0 +1,168 @@
+//! What `emit` costs the host: off, with nowhere to send, with a collector
+//! that is not there and with one that never answers (criterion); then the
+//! latency distribution per call, end-to-end throughput to a loopback
+//! collector, and memory after a million emits (printed tables).
+//!
+//! `cargo bench --bench emit`; the figures are in BENCHMARKS.md.
+
+#[path = "../tests/collector/mod.rs"]
+mod collector;
+mod model;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use collector::{Behaviour, Collector, nothing_listening};
+use crewtel::{Reporter, Telemetry};
+use criterion::Criterion;
+
+fn reporter(vars: Vec<(&'static str, String)>) -> Reporter {
+    let mut vars = vars;
+    vars.push(("CREWTEL_RECORD", "off".into()));
+    Reporter::builder()
+        .environment(move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .on_warning(|_| {})
+        .shutdown_timeout(Duration::from_millis(200))
+        .build()
+}
+
+fn off() -> Reporter {
+    reporter(vec![("DO_NOT_TRACK", "1".into())])
+}
+
+fn endpoint(endpoint: String) -> Reporter {
+    reporter(vec![
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000".into()),
+    ])
+}
+
+fn criterion_emit(c: &mut Criterion, hanging: &Collector) {
+    let crew = model::crew(10, false);
+    let mut group = c.benchmark_group("emit");
+    let cases: [(&str, Reporter); 4] = [
+        ("off", off()),
+        ("no endpoint", reporter(vec![])),
+        ("collector not there", endpoint(nothing_listening())),
+        ("collector hangs", endpoint(hanging.endpoint())),
+    ];
+    for (name, reporter) in &cases {
+        group.bench_function(*name, |b| {
+            b.iter(|| reporter.emit(black_box(&crew).telemetry_event()))
+        });
+    }
+    group.finish();
+}
+
+/// Per-call latency of `emit` (10-agent crew), as percentiles.
+fn latency_table(hanging: &Collector) {
+    let crew = model::crew(10, false);
+    println!("\nemit latency per call, 100000 calls (10-agent crew)");
+    println!("| reporter | p50 | p99 | p99.9 | max |");
+    println!("|---|---|---|---|---|");
+    for (name, reporter) in [
+        ("off", off()),
+        ("collector not there", endpoint(nothing_listening())),
+        ("collector hangs", endpoint(hanging.endpoint())),
+    ] {
+        let mut samples: Vec<Duration> = (0..100_000)
+            .map(|_| {
+                let started = Instant::now();
+                reporter.emit(black_box(&crew).telemetry_event());
+                started.elapsed()
+            })
+            .collect();
+        samples.sort_unstable();
+        let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
+        println!(
+            "| {name} | {:?} | {:?} | {:?} | {:?} |",
+            at(0.5),
+            at(0.99),
+            at(0.999),
+            samples[samples.len() - 1]
+        );
+    }
+}
+
+/// Events per second from `emit` to spans decoded by a loopback collector,
+/// and how many the bounded queue dropped, for bursts of rising size.
+fn throughput_table() {
+    println!("\nend-to-end to a loopback collector (1-agent crew, queue 2048)");
+    println!("| burst | emit time | delivered | dropped | delivered/s |");
+    println!("|---|---|---|---|---|");
+    let crew = model::crew(1, false);
+    for burst in [1_000, 10_000, 100_000] {
+        let collector = Collector::start(Behaviour::Accept);
+        let reporter = Reporter::builder()
+            .environment({
+                let endpoint = collector.endpoint();
+                move |name| match name {
+                    "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                    "CREWTEL_RECORD" => Some("off".into()),
+                    _ => None,
+                }
+            })
+            .shutdown_timeout(Duration::from_secs(30))
+            .build();
+        let started = Instant::now();
+        for _ in 0..burst {
+            reporter.emit(crew.telemetry_event());
+        }
+        let emitted = started.elapsed();
+        reporter.shutdown();
+        let total = started.elapsed();
+        let delivered = collector.spans().len();
+        println!(
+            "| {burst} | {emitted:?} | {delivered} | {} | {:.0} |",
+            reporter.dropped_events(),
+            delivered as f64 / total.as_secs_f64()
+        );
+    }
+}
+
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(str::to_owned)
+        })
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Resident memory while a million events go to a collector that is not
+/// there: the queue is bounded, so it must stay flat.
+fn memory_table() {
+    println!("\nresident memory, 1000000 emits to a collector that is not there (10-agent crew)");
+    println!("| after emits | RSS (KiB) |");
+    println!("|---|---|");
+    let crew = model::crew(10, false);
+    let reporter = endpoint(nothing_listening());
+    println!("| 0 | {} |", resident_kib());
+    for step in 1..=5 {
+        for _ in 0..200_000 {
+            reporter.emit(crew.telemetry_event());
+        }
+        println!("| {} | {} |", step * 200_000, resident_kib());
+    }
+    println!("dropped: {}", reporter.dropped_events());
+}
+
+fn main() {
+    let hanging = Collector::start(Behaviour::Hang);
+    let mut c = Criterion::default().configure_from_args();
+    criterion_emit(&mut c, &hanging);
+    c.final_summary();
+    // The tables only when benchmarks run (not for `cargo test --benches`).
+    if std::env::args().any(|a| a == "--bench") {
+        latency_table(&hanging);
+        throughput_table();
+        memory_table();
+    }
+}

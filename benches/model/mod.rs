@@ -1,0 +1,423 @@
+//! One crew, three ways to turn it into exporter attributes, producing the
+//! same keys and values: crewtel's derive, the best code a person would write
+//! by hand against `opentelemetry::KeyValue`, and reflection (serialize the
+//! whole struct with serde, then filter by an allow-list).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use crewtel::opentelemetry::{Key, KeyValue, StringValue, Value};
+use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+#[derive(Clone, Copy, TelemetryValue, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Process {
+    Sequential,
+    Hierarchical,
+}
+
+#[derive(Clone, Telemetry, Serialize)]
+pub struct Agent {
+    #[telemetry(always)]
+    pub role: String,
+    #[telemetry(always)]
+    pub llm: String,
+    #[telemetry(always)]
+    pub max_iter: u32,
+    #[telemetry(always, rename = "delegation_enabled?")]
+    #[serde(rename = "delegation_enabled?")]
+    pub allow_delegation: bool,
+    #[telemetry(always, rename = "tools_names")]
+    #[serde(rename = "tools_names")]
+    pub tools: Vec<String>,
+    #[telemetry(share_crew)]
+    pub goal: String,
+    #[telemetry(share_crew)]
+    pub backstory: String,
+    #[telemetry(never)]
+    #[serde(skip)]
+    pub system_prompt: String,
+}
+
+#[derive(Clone, Telemetry, Serialize)]
+pub struct Task {
+    #[telemetry(always)]
+    pub id: String,
+    #[telemetry(always)]
+    pub agent_role: String,
+    #[telemetry(always, rename = "async_execution?")]
+    #[serde(rename = "async_execution?")]
+    pub async_execution: bool,
+    #[telemetry(share_crew)]
+    pub description: String,
+    #[telemetry(share_crew)]
+    pub expected_output: String,
+    #[telemetry(never)]
+    #[serde(skip)]
+    pub prompt: String,
+}
+
+#[derive(Clone, Telemetry, Serialize)]
+#[telemetry(event = "Crew Created")]
+pub struct Crew {
+    #[telemetry(always, rename = "crew_id")]
+    #[serde(rename = "crew_id")]
+    pub id: String,
+    #[telemetry(always, rename = "crew_process")]
+    #[serde(rename = "crew_process")]
+    pub process: Process,
+    #[telemetry(always, rename = "crew_memory")]
+    #[serde(rename = "crew_memory")]
+    pub memory: bool,
+    #[telemetry(
+        always,
+        rename = "crew_agents",
+        len(always, rename = "crew_number_of_agents")
+    )]
+    #[serde(rename = "crew_agents")]
+    pub agents: Vec<Agent>,
+    #[telemetry(
+        always,
+        rename = "crew_tasks",
+        len(always, rename = "crew_number_of_tasks")
+    )]
+    #[serde(rename = "crew_tasks")]
+    pub tasks: Vec<Task>,
+    #[telemetry(
+        share_crew,
+        rename = "crew_inputs",
+        present(always, rename = "crew_inputs_present")
+    )]
+    #[serde(rename = "crew_inputs")]
+    pub inputs: BTreeMap<String, String>,
+    #[telemetry(consent)]
+    #[serde(skip)]
+    pub share_crew: bool,
+    #[telemetry(never)]
+    #[serde(skip)]
+    pub api_key: Secret<String>,
+}
+
+/// A crew of `n` agents and `n` tasks.
+pub fn crew(n: usize, share_crew: bool) -> Crew {
+    Crew {
+        id: "6f1c2e0a-5d1b-4c5e-9a63-1f0e2b7c9d41".into(),
+        process: Process::Sequential,
+        memory: false,
+        agents: (0..n)
+            .map(|i| Agent {
+                role: format!("Researcher {i}"),
+                llm: "gpt-4o-mini".into(),
+                max_iter: 20,
+                allow_delegation: i % 2 == 0,
+                tools: vec!["search".into(), "scrape".into()],
+                goal: format!("Find what changed in population {i}"),
+                backstory: "A field biologist turned analyst, careful with numbers.".into(),
+                system_prompt: "You are a careful researcher. Never guess.".into(),
+            })
+            .collect(),
+        tasks: (0..n)
+            .map(|i| Task {
+                id: format!("task-{i:04}"),
+                agent_role: format!("Researcher {i}"),
+                async_execution: false,
+                description: format!("Summarise this year's census for region {i}"),
+                expected_output: "Three bullet points".into(),
+                prompt: "Summarise the following data...".into(),
+            })
+            .collect(),
+        inputs: BTreeMap::from([
+            ("topic".into(), "llamas".into()),
+            ("year".into(), "2026".into()),
+        ]),
+        share_crew,
+        api_key: Secret::new("sk-live-0123456789".into()),
+    }
+}
+
+/// crewtel's derive.
+pub fn derive(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
+    crew.telemetry_event_with(consent).key_values()
+}
+
+// --- By hand: what a careful person writes against `KeyValue` directly. ---
+
+struct AgentsJson<'a> {
+    agents: &'a [Agent],
+    shared: bool,
+}
+
+impl Serialize for AgentsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.agents.iter().map(|agent| AgentJson {
+            agent,
+            shared: self.shared,
+        }))
+    }
+}
+
+struct AgentJson<'a> {
+    agent: &'a Agent,
+    shared: bool,
+}
+
+impl Serialize for AgentJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = self.agent;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("role", &a.role)?;
+        map.serialize_entry("llm", &a.llm)?;
+        map.serialize_entry("max_iter", &a.max_iter)?;
+        map.serialize_entry("delegation_enabled?", &a.allow_delegation)?;
+        map.serialize_entry("tools_names", &a.tools)?;
+        if self.shared {
+            map.serialize_entry("goal", &a.goal)?;
+            map.serialize_entry("backstory", &a.backstory)?;
+        }
+        map.end()
+    }
+}
+
+struct TasksJson<'a> {
+    tasks: &'a [Task],
+    shared: bool,
+}
+
+impl Serialize for TasksJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.tasks.iter().map(|task| TaskJson {
+            task,
+            shared: self.shared,
+        }))
+    }
+}
+
+struct TaskJson<'a> {
+    task: &'a Task,
+    shared: bool,
+}
+
+impl Serialize for TaskJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = self.task;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &t.id)?;
+        map.serialize_entry("agent_role", &t.agent_role)?;
+        map.serialize_entry("async_execution?", &t.async_execution)?;
+        if self.shared {
+            map.serialize_entry("description", &t.description)?;
+            map.serialize_entry("expected_output", &t.expected_output)?;
+        }
+        map.end()
+    }
+}
+
+/// By hand.
+pub fn hand_written(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
+    let shared = consent == Consent::ShareCrew;
+    let mut attributes = Vec::with_capacity(9);
+    attributes.push(KeyValue::new("crew_id", crew.id.clone()));
+    attributes.push(KeyValue::new(
+        "crew_process",
+        match crew.process {
+            Process::Sequential => "sequential",
+            Process::Hierarchical => "hierarchical",
+        },
+    ));
+    attributes.push(KeyValue::new("crew_memory", crew.memory));
+    let agents = serde_json::to_string(&AgentsJson {
+        agents: &crew.agents,
+        shared,
+    })
+    .unwrap_or_default();
+    attributes.push(KeyValue::new("crew_agents", agents));
+    attributes.push(KeyValue::new(
+        "crew_number_of_agents",
+        crew.agents.len() as i64,
+    ));
+    let tasks = serde_json::to_string(&TasksJson {
+        tasks: &crew.tasks,
+        shared,
+    })
+    .unwrap_or_default();
+    attributes.push(KeyValue::new("crew_tasks", tasks));
+    attributes.push(KeyValue::new(
+        "crew_number_of_tasks",
+        crew.tasks.len() as i64,
+    ));
+    if shared {
+        attributes.push(KeyValue::new(
+            "crew_inputs",
+            serde_json::to_string(&crew.inputs).unwrap_or_default(),
+        ));
+    }
+    attributes.push(KeyValue::new(
+        "crew_inputs_present",
+        !crew.inputs.is_empty(),
+    ));
+    attributes
+}
+
+// --- Reflection: serialize everything, then keep what an allow-list names. ---
+
+const CREW_ALWAYS: &[&str] = &[
+    "crew_id",
+    "crew_process",
+    "crew_memory",
+    "crew_agents",
+    "crew_tasks",
+];
+const CREW_SHARED: &[&str] = &["crew_inputs"];
+const AGENT_ALWAYS: &[&str] = &[
+    "role",
+    "llm",
+    "max_iter",
+    "delegation_enabled?",
+    "tools_names",
+];
+const AGENT_SHARED: &[&str] = &["goal", "backstory"];
+const TASK_ALWAYS: &[&str] = &["id", "agent_role", "async_execution?"];
+const TASK_SHARED: &[&str] = &["description", "expected_output"];
+
+fn allowed(key: &str, always: &[&str], shared_list: &[&str], shared: bool) -> bool {
+    always.contains(&key) || (shared && shared_list.contains(&key))
+}
+
+fn filter_entries(
+    value: &serde_json::Value,
+    always: &[&str],
+    shared_list: &[&str],
+    shared: bool,
+) -> serde_json::Value {
+    let entries = value.as_array().map(Vec::as_slice).unwrap_or_default();
+    serde_json::Value::Array(
+        entries
+            .iter()
+            .map(|entry| {
+                let object = entry.as_object().cloned().unwrap_or_default();
+                serde_json::Value::Object(
+                    object
+                        .into_iter()
+                        .filter(|(k, _)| allowed(k, always, shared_list, shared))
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+fn to_otel(value: serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::I64(i),
+            None => Value::F64(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => Value::String(StringValue::from(s)),
+        other => Value::String(StringValue::from(other.to_string())),
+    }
+}
+
+/// Reflection. (`serde_json` without `preserve_order` sorts keys, so the
+/// order of keys within nested objects is restored from the allow-lists.)
+pub fn reflection(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
+    let shared = consent == Consent::ShareCrew;
+    let serde_json::Value::Object(mut all) = serde_json::to_value(crew).unwrap_or_default() else {
+        return Vec::new();
+    };
+    let mut attributes = Vec::new();
+    for key in CREW_ALWAYS.iter().chain(CREW_SHARED) {
+        if !allowed(key, CREW_ALWAYS, CREW_SHARED, shared) {
+            continue;
+        }
+        let Some(value) = all.remove(*key) else {
+            continue;
+        };
+        let value = match *key {
+            "crew_agents" => {
+                attributes_len(
+                    &mut attributes,
+                    "crew_agents",
+                    &value,
+                    AGENT_ALWAYS,
+                    AGENT_SHARED,
+                    shared,
+                );
+                continue;
+            }
+            "crew_tasks" => {
+                attributes_len(
+                    &mut attributes,
+                    "crew_tasks",
+                    &value,
+                    TASK_ALWAYS,
+                    TASK_SHARED,
+                    shared,
+                );
+                continue;
+            }
+            "crew_inputs" => Value::String(StringValue::from(value.to_string())),
+            _ => to_otel(value),
+        };
+        attributes.push(KeyValue::new(Key::from_static_str(key), value));
+    }
+    let present = crew_inputs_present(crew);
+    attributes.push(KeyValue::new("crew_inputs_present", present));
+    attributes
+}
+
+fn attributes_len(
+    attributes: &mut Vec<KeyValue>,
+    key: &'static str,
+    value: &serde_json::Value,
+    always: &'static [&'static str],
+    shared_list: &'static [&'static str],
+    shared: bool,
+) {
+    let filtered = filter_entries(value, always, shared_list, shared);
+    let entries = filtered.as_array().map(Vec::len).unwrap_or(0);
+    let ordered: Vec<serde_json::Value> = filtered
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            let mut out = String::from("{");
+            for (i, field) in always
+                .iter()
+                .chain(shared_list)
+                .filter_map(|f| entry.get(*f).map(|v| (f, v)))
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(field.0).unwrap_or_default());
+                out.push(':');
+                out.push_str(&field.1.to_string());
+            }
+            out.push('}');
+            serde_json::Value::String(out)
+        })
+        .collect();
+    let encoded = format!(
+        "[{}]",
+        ordered
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    attributes.push(KeyValue::new(key, encoded));
+    let count_key = if key == "crew_agents" {
+        "crew_number_of_agents"
+    } else {
+        "crew_number_of_tasks"
+    };
+    attributes.push(KeyValue::new(count_key, entries as i64));
+}
+
+fn crew_inputs_present(crew: &Crew) -> bool {
+    !crew.inputs.is_empty()
+}
