@@ -138,10 +138,20 @@ impl Catalogue {
         }
     }
 
-    /// The first key sent twice by this struct and the structs it flattens,
-    /// found at compile time (the derive asserts there is none).
+    /// The first key a flattened struct sends that this struct (or another
+    /// flattened struct) sends too, found at compile time: the derive asserts
+    /// there is none. (Its own keys are checked by the derive directly.)
     pub const fn duplicate_key(&self) -> Option<&'static str> {
-        self.first_key_counted_twice(self)
+        let mut i = 0;
+        while i < self.entries.len() {
+            if let Some(inner) = self.entries[i].flattened
+                && let Some(key) = inner.first_key_counted_twice(self)
+            {
+                return Some(key);
+            }
+            i += 1;
+        }
+        None
     }
 
     const fn first_key_counted_twice(&self, root: &Catalogue) -> Option<&'static str> {

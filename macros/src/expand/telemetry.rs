@@ -82,9 +82,14 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
             }
         }
     });
-    // Keys a flattened struct brings in are checked here, at compile time;
-    // a generic struct's flattened types are only known where it is used.
-    let unique_keys = model.generics.params.is_empty().then(|| {
+    // Keys a flattened struct brings in are checked here, at compile time
+    // (the struct's own keys were checked by `valid`); a generic struct's
+    // flattened types are only known where it is used.
+    let flattens = model
+        .fields
+        .iter()
+        .any(|field| field.emits_value() && field.attrs.flatten.is_some());
+    let unique_keys = (flattens && model.generics.params.is_empty()).then(|| {
         quote_spanned! {ident.span()=>
             const _: () = if let #private::Some(error) =
                 <#ident as #private::Telemetry>::CATALOGUE.duplicate_key_error()
@@ -441,7 +446,13 @@ fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
                 none,
             )
         } else {
-            let nested = probe(ty, private);
+            // A scalar, or a collection of them, nests no catalogue: no probe
+            // to compile.
+            let nested = if types::is_scalar(ty) {
+                no_nested
+            } else {
+                probe(ty, private)
+            };
             entry(
                 private,
                 &field.key(),
