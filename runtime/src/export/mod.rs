@@ -152,6 +152,17 @@ impl Pipeline {
         })
     }
 
+    /// Whether an event would find room in the queue now; when not, it is
+    /// counted as dropped, so that the caller need not even build it.
+    #[inline]
+    pub(crate) fn admit(&self) -> bool {
+        if self.in_flight.load(Ordering::Acquire) < self.capacity {
+            return true;
+        }
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+        false
+    }
+
     /// Starts a span: notes the time; nothing is queued yet.
     pub(crate) fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> OpenSpan {
         OpenSpan {

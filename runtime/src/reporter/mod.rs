@@ -96,6 +96,12 @@ impl Reporter {
         if let Some(sink) = &self.sink
             && event.is_allowed()
         {
+            // A full queue drops the event before its attributes are built.
+            if let Sink::Export(pipeline) = sink
+                && !pipeline.admit()
+            {
+                return;
+            }
             sink.emit(event.name(), event.key_values_and(&self.common));
         }
     }
