@@ -5,11 +5,9 @@
 mod collector;
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use collector::{Behaviour, Collector, scratch_dir};
+use collector::{Behaviour, Captured, Collector, scratch_dir};
 use crewtel::{Consent, Mode, Reporter, ReporterBuilder, Telemetry};
 
 #[derive(Telemetry)]
@@ -25,25 +23,6 @@ fn usage(n: u32) -> ToolUsage {
     ToolUsage {
         tool_name: format!("tool-{n}"),
         attempts: n,
-    }
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
 }
 

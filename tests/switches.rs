@@ -3,10 +3,9 @@
 mod collector;
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use collector::{Behaviour, Collector};
+use collector::{Behaviour, Captured, Collector};
 use crewtel::{Mode, Reporter, Telemetry};
 
 #[derive(Telemetry)]
@@ -25,26 +24,6 @@ const USAGE: ToolUsage = ToolUsage {
     attempts: 0,
     note: "shared only",
 };
-
-/// A `Write` whose bytes the test can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 struct Run {
     mode: Mode,

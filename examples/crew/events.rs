@@ -188,45 +188,23 @@ impl<'a> CrewCreated<'a> {
     }
 }
 
-/// A task was created.
+/// A task was created: what its execution span carries, and when its
+/// fingerprint was minted.
 #[derive(Telemetry)]
 #[telemetry(event = "Task Created")]
 pub struct TaskCreated<'a> {
     #[telemetry(always, flatten)]
-    pub host: HostVersion,
-    #[telemetry(always, flatten)]
-    pub crew: CrewIds<'a>,
-    /// The crew's random fingerprint.
-    #[telemetry(always)]
-    pub crew_fingerprint: &'a str,
-    #[telemetry(always, flatten)]
-    pub task: TaskIds<'a>,
+    pub task: TaskExecution<'a>,
     /// When the task's fingerprint was minted.
     #[telemetry(always)]
     pub task_fingerprint_created_at: &'a str,
-    #[telemetry(always, flatten)]
-    pub agent: AgentIds<'a>,
-    #[telemetry(always, flatten)]
-    pub content: TaskContent<'a>,
 }
 
 impl<'a> TaskCreated<'a> {
     pub fn of(crew: &'a Crew, task: &'a Task) -> Self {
         TaskCreated {
-            host: HOST,
-            crew: CrewIds::of(crew),
-            crew_fingerprint: &crew.fingerprint.uuid,
-            task: TaskIds {
-                task_key: &task.key,
-                task_id: &task.id,
-                task_fingerprint: &task.fingerprint.uuid,
-            },
+            task: TaskExecution::of(crew, task),
             task_fingerprint_created_at: &task.fingerprint.created_at,
-            agent: AgentIds::of(crew.agent(task)),
-            content: TaskContent {
-                formatted_description: &task.description,
-                formatted_expected_output: &task.expected_output,
-            },
         }
     }
 }
