@@ -2,9 +2,9 @@
 //! `TelemetryValue`. Use them through the `crewtel` crate, which re-exports
 //! them beside the traits they implement.
 //!
-//! The pipeline follows serde_derive and thiserror: [`ast`] turns the input
-//! into crewtel's own model (with [`attr`] parsing `#[telemetry(...)]`),
-//! [`valid`] checks every rule and collects every error, and [`expand`] only
+//! The pipeline follows serde_derive and thiserror: `ast` turns the input
+//! into crewtel's own model (with `attr` parsing `#[telemetry(...)]`),
+//! `valid` checks every rule and collects every error, and `expand` only
 //! writes tokens.
 
 mod ast;
