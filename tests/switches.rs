@@ -93,8 +93,12 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     assert_eq!(run.mode, Mode::Debug);
     assert_eq!(run.spans, 0, "debug builds no network exporter");
     let lines: Vec<&str> = run.debug.lines().collect();
-    assert_eq!(lines.len(), 2);
-    for line in lines {
+    assert_eq!(lines.len(), 3, "the resource, then one line an event");
+    // First what every export would carry about this machine.
+    let resource: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(resource["resource"]["telemetry.distro.name"], "crewtel");
+    assert!(resource["resource"].get("host.name").is_none());
+    for line in &lines[1..] {
         let event: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(
             event,
@@ -113,7 +117,11 @@ fn a_host_can_print_instead_when_no_endpoint_is_configured() {
         .build();
     assert_eq!(reporter.mode(), Mode::Debug);
     reporter.emit(USAGE.telemetry_event());
-    assert_eq!(debug.text().lines().count(), 1);
+    assert_eq!(
+        debug.text().lines().count(),
+        2,
+        "the resource and the event"
+    );
 }
 
 #[test]

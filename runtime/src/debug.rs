@@ -29,6 +29,24 @@ impl DebugSink {
     }
 }
 
+impl DebugSink {
+    /// Writes `{"resource": {...}}`: the environment data every export would
+    /// carry, shown once before the events.
+    pub(crate) fn write_resource(&self, resource: &[KeyValue]) {
+        #[derive(serde::Serialize)]
+        struct Resource<'a> {
+            resource: Attributes<'a>,
+        }
+        let line = serde_json::to_string(&Resource {
+            resource: Attributes(resource),
+        })
+        .unwrap_or_default();
+        if let Ok(mut out) = self.out.lock() {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
 /// One event as a JSON line: exactly the attributes that would be sent,
 /// after limits, in the order they are sent.
 pub(crate) fn line(name: &str, attributes: &[KeyValue], failed: bool) -> String {

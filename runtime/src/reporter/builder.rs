@@ -252,13 +252,17 @@ impl ReporterBuilder {
         };
         let sink = match mode {
             Mode::Off | Mode::NoEndpoint => None,
-            Mode::Debug => Some(Sink::Debug {
-                out: DebugSink::new(
+            Mode::Debug => {
+                let out = DebugSink::new(
                     self.debug_out
                         .unwrap_or_else(|| Box::new(std::io::stderr())),
-                ),
-                settings,
-            }),
+                );
+                // First, what every export would carry about this machine.
+                out.write_resource(
+                    &Environment::get().resource(&service, self.service_version.as_deref()),
+                );
+                Some(Sink::Debug { out, settings })
+            }
             Mode::Export => {
                 let resource =
                     Environment::get().resource(&service, self.service_version.as_deref());
