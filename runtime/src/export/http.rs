@@ -104,18 +104,19 @@ fn tls_config() -> Result<rustls::ClientConfig, String> {
     .with_no_client_auth())
 }
 
-/// The wait a `Retry-After: <seconds>` header asks for.
+/// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
+/// Capped at an hour: any longer is never waited for anyway, and the sum with
+/// the time already spent must not overflow.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers
-        .get(header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    // Capped at an hour: any longer is never waited for anyway, and the sum
-    // with the time already spent must not overflow.
-    Some(Duration::from_secs(seconds.min(3600)))
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    };
+    Some(wait.min(Duration::from_secs(3600)))
 }
 
 fn failure_kind(error: &reqwest::Error) -> &'static str {
@@ -186,10 +187,20 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(3600)));
         headers.insert(header::RETRY_AFTER, "2".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+        // A date in the past: retry now.
         headers.insert(
             header::RETRY_AFTER,
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
         );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(30));
+        headers.insert(header::RETRY_AFTER, soon.parse().unwrap());
+        let wait = retry_after(&headers).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        headers.insert(header::RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }
 }
