@@ -7,7 +7,7 @@ mod collector;
 use std::collections::HashMap;
 use std::path::Path;
 
-use collector::{Behaviour, Captured, Collector, scratch_dir};
+use collector::{Behaviour, Captured, Collector, scratch_dir, to_json};
 use crewtel::{Consent, Mode, Reporter, ReporterBuilder, Telemetry};
 
 #[derive(Telemetry)]
@@ -62,22 +62,45 @@ fn the_record_matches_what_the_collector_received() {
     assert_eq!(reporter.status().record.as_deref(), Some(record.as_path()));
     let recorded = lines(&record);
     let received = collector.spans();
-    assert_eq!(recorded.len(), received.len());
-    for (line, (_, span)) in recorded.iter().zip(&received) {
+    assert_eq!(
+        recorded.len(),
+        received.len() + 1,
+        "the resource, then one line an event"
+    );
+    // The first line is the resource the events went with, exactly.
+    assert_eq!(recorded[0]["resource"], to_json(&received[0].0));
+    for (line, (_, span)) in recorded[1..].iter().zip(&received) {
         assert_eq!(line["name"], span.name.as_str());
-        let attributes = line["attributes"].as_object().unwrap();
-        assert_eq!(attributes.len(), span.attributes.len());
-        for kv in &span.attributes {
-            let wire = format!("{:?}", kv.value.as_ref().unwrap().value.as_ref().unwrap());
-            let local = &attributes[&kv.key];
-            assert!(
-                wire.contains(&local.to_string().trim_matches('"').to_string()),
-                "{} differs: {wire} vs {local}",
-                kv.key
-            );
-        }
+        assert_eq!(
+            line["attributes"],
+            to_json(&span.attributes),
+            "{}",
+            span.name
+        );
     }
-    assert_eq!(recorded[2]["attributes"]["tool_name"], "tool-2");
+    assert_eq!(recorded[3]["attributes"]["tool_name"], "tool-2");
+}
+
+#[test]
+fn what_never_left_is_not_recorded() {
+    let dir = scratch_dir("not-sent");
+    let reporter = builder(&[
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            collector::nothing_listening(),
+        ),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ])
+    .on_warning(|_| {})
+    .build();
+    reporter.emit(usage(1).telemetry_event());
+    reporter.shutdown();
+    let record = dir.join("local-tests").join("sent.jsonl");
+    assert!(
+        lines(&record).iter().all(|line| line.get("name").is_none()),
+        "an event that never left was recorded"
+    );
+    assert!(reporter.status().last_events.is_empty());
 }
 
 #[test]
@@ -158,7 +181,7 @@ fn status_names_the_switch_that_decided() {
             false,
             "CREWTEL_DISABLED",
         ),
-        (vec![("CREWTEL_DEBUG", "1".into())], true, "CREWTEL_DEBUG"),
+        (vec![("CREWTEL_DEBUG", "1".into())], false, "CREWTEL_DEBUG"),
         (vec![], false, "no OTLP endpoint configured"),
         (
             vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())],

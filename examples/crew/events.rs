@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crewtel::{Catalogue, Environment, Telemetry};
+use std::borrow::Cow;
+
+use crewtel::{Catalogue, Telemetry};
 
 use crate::framework::{Agent, Crew, Process, Task};
 
@@ -81,44 +83,111 @@ impl<'a> AgentIds<'a> {
 #[derive(Telemetry)]
 pub struct TaskContent<'a> {
     /// The task's description, with the crew's inputs filled in.
-    #[telemetry(share_crew)]
-    pub formatted_description: &'a str,
+    #[telemetry(
+        share_crew,
+        rename = "formatted_description",
+        with = "Formatted::render"
+    )]
+    pub description: Formatted<'a>,
     /// What a good result looks like, with the inputs filled in.
-    #[telemetry(share_crew)]
-    pub formatted_expected_output: &'a str,
+    #[telemetry(
+        share_crew,
+        rename = "formatted_expected_output",
+        with = "Formatted::render"
+    )]
+    pub expected_output: Formatted<'a>,
 }
 
-/// The exact platform, shared only by crews that opted in.
+impl<'a> TaskContent<'a> {
+    fn of(crew: &'a Crew, task: &'a Task) -> Self {
+        TaskContent {
+            description: Formatted {
+                template: &task.description,
+                crew,
+            },
+            expected_output: Formatted {
+                template: &task.expected_output,
+                crew,
+            },
+        }
+    }
+}
+
+/// A template and the crew whose inputs fill it: rendered only when it is
+/// sent (a `share_crew` field is not read otherwise).
+pub struct Formatted<'a> {
+    template: &'a str,
+    crew: &'a Crew,
+}
+
+impl Formatted<'_> {
+    pub fn render(&self) -> Cow<'_, str> {
+        self.crew.interpolate(self.template)
+    }
+}
+
+/// The exact platform, shared only by crews that opted in. Each value is
+/// read when the event is sent, not when it is built: with telemetry off, or
+/// an anonymous crew, the machine is not even asked.
 #[derive(Telemetry)]
 pub struct Platform {
     /// OS, kernel and architecture in one string.
-    #[telemetry(always)]
-    pub platform: String,
+    #[telemetry(always, rename = "platform", with = "platform::summary")]
+    pub summary: OnSend,
     /// The kernel release.
-    #[telemetry(always)]
-    pub platform_release: String,
+    #[telemetry(always, rename = "platform_release", with = "platform::release")]
+    pub release: OnSend,
     /// The OS family (`linux`, `darwin`, `windows`).
-    #[telemetry(always)]
-    pub platform_system: &'static str,
+    #[telemetry(always, rename = "platform_system", with = "platform::system")]
+    pub system: OnSend,
     /// The OS release.
-    #[telemetry(always)]
-    pub platform_version: String,
-    /// The exact logical CPU count (everyone else gets `cpu_band`).
-    #[telemetry(always)]
-    pub cpus: usize,
+    #[telemetry(always, rename = "platform_version", with = "platform::version")]
+    pub version: OnSend,
+    /// The exact logical CPU count.
+    #[telemetry(always, rename = "cpus", with = "platform::cpus")]
+    pub cpus: OnSend,
 }
 
-impl Platform {
-    fn detect() -> Platform {
+/// A value read when it is sent.
+pub struct OnSend;
+
+const PLATFORM: Platform = Platform {
+    summary: OnSend,
+    release: OnSend,
+    system: OnSend,
+    version: OnSend,
+    cpus: OnSend,
+};
+
+mod platform {
+    use crewtel::Environment;
+
+    use super::OnSend;
+
+    pub fn summary(_: &OnSend) -> String {
         let env = Environment::get();
-        let release = env.kernel_version.clone().unwrap_or_default();
-        Platform {
-            platform: format!("{}-{}-{}", env.os_type, release, env.host_arch),
-            platform_release: release,
-            platform_system: env.os_type,
-            platform_version: env.os_version.clone().unwrap_or_default(),
-            cpus: env.logical_cpus.unwrap_or(0),
-        }
+        format!(
+            "{}-{}-{}",
+            env.os_type,
+            env.kernel_version.as_deref().unwrap_or("unknown"),
+            env.host_arch
+        )
+    }
+
+    pub fn release(_: &OnSend) -> &'static str {
+        Environment::get().kernel_version.as_deref().unwrap_or("")
+    }
+
+    pub fn system(_: &OnSend) -> &'static str {
+        Environment::get().os_type
+    }
+
+    pub fn version(_: &OnSend) -> &'static str {
+        Environment::get().os_version.as_deref().unwrap_or("")
+    }
+
+    pub fn cpus(_: &OnSend) -> usize {
+        Environment::get().logical_cpus.unwrap_or(0)
     }
 }
 
@@ -174,7 +243,7 @@ impl<'a> CrewCreated<'a> {
     pub fn of(crew: &'a Crew) -> Self {
         CrewCreated {
             host: HOST,
-            rust_version: Environment::get().rustc_version,
+            rust_version: crewtel::RUSTC_VERSION,
             crew: CrewIds::of(crew),
             crew_fingerprint: &crew.fingerprint.uuid,
             crew_fingerprint_created_at: &crew.fingerprint.created_at,
@@ -183,7 +252,7 @@ impl<'a> CrewCreated<'a> {
             inputs: &crew.inputs,
             agents: &crew.agents,
             tasks: &crew.tasks,
-            platform: Platform::detect(),
+            platform: PLATFORM,
         }
     }
 }
@@ -240,10 +309,7 @@ impl<'a> TaskExecution<'a> {
                 task_fingerprint: &task.fingerprint.uuid,
             },
             agent: AgentIds::of(crew.agent(task)),
-            content: TaskContent {
-                formatted_description: &task.description,
-                formatted_expected_output: &task.expected_output,
-            },
+            content: TaskContent::of(crew, task),
         }
     }
 }

@@ -257,6 +257,18 @@ impl Crew {
         Consent::from_share_crew(self.share_crew)
     }
 
+    /// `text` with `{name}` replaced by the crew's input `name`.
+    pub fn interpolate<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if !text.contains('{') {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = text.to_owned();
+        for (name, value) in &self.inputs {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     pub fn agent(&self, task: &Task) -> &Agent {
         self.agents
             .iter()

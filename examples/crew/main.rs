@@ -44,12 +44,25 @@ fn main() {
             document::json(&events::catalogues(), Some(ProcessContext::CATALOGUE))
         ),
         ["telemetry", "catalogue"] => print!("{}", events::document()),
-        ["telemetry", "status"] => println!("{}", reporter(Consent::Anonymous).status()),
+        ["telemetry", "status"] => println!("{}", reporter(configured_consent()).status()),
+        ["--help" | "-h" | "help"] => println!("{USAGE}"),
         _ => {
-            eprintln!("usage: crew [--telemetry | telemetry status | telemetry catalogue]");
+            eprintln!("{USAGE}");
             std::process::exit(2);
         }
     }
+}
+
+const USAGE: &str =
+    "usage: crew                      run two research crews (share_crew off, then on)
+       crew telemetry status     is telemetry on, why, and what was sent
+       crew telemetry catalogue  everything minicrew can send (Markdown)
+       crew --telemetry          the same, as JSON";
+
+/// The consent minicrew's own configuration gives new crews
+/// (`MINICREW_SHARE_CREW=1` opts in).
+fn configured_consent() -> Consent {
+    Consent::from_share_crew(std::env::var_os("MINICREW_SHARE_CREW").is_some_and(|v| v == "1"))
 }
 
 fn run_crews() {
@@ -81,7 +94,7 @@ fn run_crews() {
             }
         );
         let output = run::kickoff(&reporter, &crew);
-        println!("The crew's output:\n{output}\n");
+        println!("The crew's output:\n{}\n", output.trim());
         // Flushes within a bound (2 s by default), whatever the collector does.
         reporter.shutdown();
     }

@@ -26,6 +26,17 @@ pub enum Mode {
     NoEndpoint,
 }
 
+impl core::fmt::Display for Mode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Mode::Off => "off: nothing is gathered, printed or sent",
+            Mode::Debug => "printing each event to stderr; nothing leaves the process",
+            Mode::Export => "exporting over OTLP/HTTP",
+            Mode::NoEndpoint => "no endpoint: nothing leaves the process",
+        })
+    }
+}
+
 /// The OTLP/HTTP encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Protocol {
@@ -151,23 +162,15 @@ impl Settings {
         settings.data_dir = reader.get("CREWTEL_DATA_DIR").map(PathBuf::from);
         settings.record = match reader.get("CREWTEL_RECORD") {
             None => RecordChoice::Default,
-            Some(v)
-                if v == "0" || v.eq_ignore_ascii_case("off") || v.eq_ignore_ascii_case("false") =>
-            {
-                RecordChoice::Off
-            }
-            Some(path) => RecordChoice::Path(PathBuf::from(path)),
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "0" | "off" | "false" => RecordChoice::Off,
+                "1" | "on" | "true" => RecordChoice::Default,
+                _ => RecordChoice::Path(PathBuf::from(v)),
+            },
         };
-        settings.in_ci = [
-            "CI",
-            "GITHUB_ACTIONS",
-            "GITLAB_CI",
-            "BUILDKITE",
-            "JENKINS_URL",
-            "TF_BUILD",
-        ]
-        .iter()
-        .any(|name| (reader.env)(name).is_some());
+        settings.in_ci = crate::context::CI_VARIABLES
+            .iter()
+            .any(|name| (reader.env)(name).is_some());
 
         if reader.flag("CREWTEL_DEBUG") {
             settings.mode = Mode::Debug;
@@ -180,12 +183,21 @@ impl Settings {
             return settings;
         }
 
+        // An endpoint the user set, even a malformed one, rules out the host's
+        // default: a user who meant to keep data local must not have it sent
+        // to the vendor because of a typo.
+        let user_set = [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ]
+        .iter()
+        .any(|name| reader.get(name).is_some());
         let endpoint = reader
             .endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", false)
             .map(|e| (e, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
             .or_else(|| reader.endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, "OTEL_EXPORTER_OTLP_ENDPOINT")))
             .or_else(|| {
-                let default = defaults.endpoint.as_deref()?;
+                let default = defaults.endpoint.as_deref().filter(|_| !user_set)?;
                 match traces_url(default, true) {
                     Some(url) => Some((url, HOST_DEFAULT_ENDPOINT)),
                     None => {
@@ -197,6 +209,9 @@ impl Settings {
                     }
                 }
             });
+        if endpoint.is_none() && user_set {
+            settings.decided_by = "the OTLP endpoint set in the environment is not usable";
+        }
         let Some((endpoint, decided_by)) = endpoint else {
             if defaults.debug_without_endpoint {
                 settings.mode = Mode::Debug;
@@ -535,6 +550,39 @@ mod tests {
             &defaults,
         );
         assert_eq!(s.endpoint.as_deref(), Some("http://mine:4318/v1/traces"));
+    }
+
+    #[test]
+    fn a_malformed_user_endpoint_never_falls_back_to_the_hosts_default() {
+        let defaults = Defaults {
+            endpoint: Some("https://telemetry.host.example".into()),
+            ..Defaults::default()
+        };
+        let (s, w) = decide_with(
+            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4318")],
+            &defaults,
+        );
+        assert_eq!(s.mode, Mode::NoEndpoint);
+        assert_eq!(s.endpoint, None);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn the_record_variable_reads_on_off_and_paths() {
+        for (value, expected) in [
+            ("off", RecordChoice::Off),
+            ("0", RecordChoice::Off),
+            ("on", RecordChoice::Default),
+            ("1", RecordChoice::Default),
+            ("TRUE", RecordChoice::Default),
+            (
+                "/tmp/sent.jsonl",
+                RecordChoice::Path("/tmp/sent.jsonl".into()),
+            ),
+        ] {
+            let (s, _) = decide(&[("CREWTEL_RECORD", value)]);
+            assert_eq!(s.record, expected, "{value}");
+        }
     }
 
     #[test]

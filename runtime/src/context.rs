@@ -42,26 +42,27 @@ pub struct ProcessContext {
     pub project_id: String,
 }
 
+/// Variables any of which says the process runs in CI, where nobody reads
+/// stderr (so no first-run notice can be seen).
+pub(crate) const CI_VARIABLES: &[&str] = &[
+    "APPVEYOR",
+    "BITBUCKET_BUILD_NUMBER",
+    "BUILDKITE",
+    "CI",
+    "CIRCLECI",
+    "DRONE",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "JENKINS_URL",
+    "TEAMCITY_VERSION",
+    "TF_BUILD",
+    "TRAVIS",
+];
+
 /// Environment variables whose presence says where the process runs, in
 /// order: the first match wins.
 const RUNTIME_CONTEXTS: &[(&str, &[&str])] = &[
-    (
-        "ci",
-        &[
-            "APPVEYOR",
-            "BITBUCKET_BUILD_NUMBER",
-            "BUILDKITE",
-            "CI",
-            "CIRCLECI",
-            "DRONE",
-            "GITHUB_ACTIONS",
-            "GITLAB_CI",
-            "JENKINS_URL",
-            "TEAMCITY_VERSION",
-            "TF_BUILD",
-            "TRAVIS",
-        ],
-    ),
+    ("ci", CI_VARIABLES),
     (
         "serverless",
         &[

@@ -8,13 +8,15 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Where debug lines go: stderr unless the host says otherwise.
 pub(crate) struct DebugSink {
-    out: Mutex<Box<dyn Write + Send>>,
+    /// The output, and the header line not yet written before the first event.
+    out: Mutex<(Box<dyn Write + Send>, Option<String>)>,
 }
 
 impl DebugSink {
-    pub(crate) fn new(out: Box<dyn Write + Send>) -> Self {
+    /// Prints to `out`; `header` (the resource) goes before the first event.
+    pub(crate) fn new(out: Box<dyn Write + Send>, header: String) -> Self {
         DebugSink {
-            out: Mutex::new(out),
+            out: Mutex::new((out, Some(header))),
         }
     }
 
@@ -23,28 +25,26 @@ impl DebugSink {
     /// output must not fail the host.
     pub(crate) fn write(&self, name: &str, attributes: &[KeyValue], failed: bool) {
         let line = line(name, attributes, failed);
-        if let Ok(mut out) = self.out.lock() {
+        if let Ok(mut guard) = self.out.lock() {
+            let (out, header) = &mut *guard;
+            if let Some(header) = header.take() {
+                let _ = writeln!(out, "{header}");
+            }
             let _ = writeln!(out, "{line}");
         }
     }
 }
 
-impl DebugSink {
-    /// Writes `{"resource": {...}}`: the environment data every export would
-    /// carry, shown once before the events.
-    pub(crate) fn write_resource(&self, resource: &[KeyValue]) {
-        #[derive(serde::Serialize)]
-        struct Resource<'a> {
-            resource: Attributes<'a>,
-        }
-        let line = serde_json::to_string(&Resource {
-            resource: Attributes(resource),
-        })
-        .unwrap_or_default();
-        if let Ok(mut out) = self.out.lock() {
-            let _ = writeln!(out, "{line}");
-        }
+/// `{"resource": {...}}`: the environment data every export carries.
+pub(crate) fn resource_line(resource: &[KeyValue]) -> String {
+    #[derive(serde::Serialize)]
+    struct Resource<'a> {
+        resource: Attributes<'a>,
     }
+    serde_json::to_string(&Resource {
+        resource: Attributes(resource),
+    })
+    .unwrap_or_default()
 }
 
 /// One event as a JSON line: exactly the attributes that would be sent,

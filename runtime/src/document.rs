@@ -48,6 +48,19 @@ pub fn markdown(
          **share_crew**: sent only from crews that opted in with `share_crew`. Fields classified \
          `never` are not listed: they are never sent.\n",
     );
+    out.push_str(
+        "\n## Every export\n\nThe resource of every export: environment data detected once per process. \
+         Never a host name, user name, path, process id, command line, machine or install id, or network \
+         address.\n\n| key | tier | purpose |\n|---|---|---|\n",
+    );
+    for (key, purpose) in crate::environment::RESOURCE_KEYS {
+        let _ = writeln!(out, "| `{key}` | always | {purpose} |");
+    }
+    out.push_str(
+        "\nAn event that takes time is a span, sent when it ends; a failed one ends with an ERROR status \
+         and `error_type`, the error's type name (never its message). Sections named \"(end)\" are what a \
+         span adds when it ends.\n",
+    );
     if let Some(every) = every_event {
         out.push_str("\n## Every event\n\nSent with each event below.\n\n");
         table(&mut out, &every.keys());
@@ -102,25 +115,27 @@ fn cell(purpose: &str) -> String {
     }
 }
 
+/// The type beneath `Option<...>`, `&...` and `&'a ...`.
+fn inner(rust_type: &str) -> &str {
+    let mut inner = rust_type.strip_prefix("Option<").unwrap_or(rust_type);
+    if let Some(rest) = inner.strip_prefix('&') {
+        inner = rest.trim_start();
+        if let Some(rest) = inner.strip_prefix('\'') {
+            inner = rest.split_once(' ').map_or(rest, |(_, after)| after);
+        }
+    }
+    inner
+}
+
 fn is_list(rust_type: &str) -> bool {
-    let inner = rust_type.strip_prefix("Option<").unwrap_or(rust_type);
-    [
-        "Vec<",
-        "VecDeque<",
-        "[",
-        "&[",
-        "&'",
-        "BTreeSet<",
-        "HashSet<",
-    ]
-    .iter()
-    .any(|prefix| inner.starts_with(prefix))
-        && !is_map(inner)
-        && (inner.contains('[') || !inner.starts_with("&'"))
+    let inner = inner(rust_type);
+    ["Vec<", "VecDeque<", "[", "BTreeSet<", "HashSet<"]
+        .iter()
+        .any(|prefix| inner.starts_with(prefix))
 }
 
 fn is_map(rust_type: &str) -> bool {
-    let inner = rust_type.strip_prefix("Option<").unwrap_or(rust_type);
+    let inner = inner(rust_type);
     inner.starts_with("BTreeMap<") || inner.starts_with("HashMap<")
 }
 
@@ -175,5 +190,8 @@ mod tests {
         assert!(!is_list("&'a Agent"));
         assert!(!is_list("Agent"));
         assert!(is_map("BTreeMap<String, Agent>"));
+        assert!(is_list("&'a Vec<Agent>"));
+        assert!(is_list("&Vec<Agent>"));
+        assert!(is_map("&'a BTreeMap<String, Agent>"));
     }
 }

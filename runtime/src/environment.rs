@@ -7,8 +7,50 @@ use std::sync::OnceLock;
 
 use opentelemetry::KeyValue;
 
+/// The version of the rustc that built crewtel (and so its host), captured
+/// at build time: reading it probes nothing.
+pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
+
 /// The resource key of the logical CPU count (no semantic convention exists).
 pub const CPU_COUNT_KEY: &str = "crewtel.host.cpu.logical_count";
+
+/// Every key the resource of an export can carry, with why: what the
+/// catalogue document lists before the events.
+pub const RESOURCE_KEYS: &[(&str, &str)] = &[
+    (
+        "service.name",
+        "The host framework's name (`OTEL_SERVICE_NAME` overrides it).",
+    ),
+    ("service.version", "The host framework's version."),
+    (
+        "telemetry.distro.name",
+        "`crewtel`: what sends the telemetry.",
+    ),
+    ("telemetry.distro.version", "crewtel's version."),
+    (
+        "telemetry.sdk.name",
+        "`opentelemetry`: the SDK beneath crewtel.",
+    ),
+    ("telemetry.sdk.language", "`rust`."),
+    (
+        "process.runtime.name",
+        "`rustc`: the compiler the host was built with.",
+    ),
+    ("process.runtime.version", "That compiler's version."),
+    (
+        "os.type",
+        "The OS family (`linux`, `darwin`, `windows` ...).",
+    ),
+    ("host.arch", "The CPU architecture (`amd64`, `arm64` ...)."),
+    (
+        "os.version",
+        "The OS release (`12`, `14.2.1`), else the kernel version.",
+    ),
+    (
+        CPU_COUNT_KEY,
+        "The number of logical CPUs available to the process.",
+    ),
+];
 
 /// What crewtel reports about the machine and toolchain it runs on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +98,7 @@ impl Environment {
             os_version,
             host_arch: host_arch(std::env::consts::ARCH),
             kernel_version,
-            rustc_version: env!("CREWTEL_RUSTC_VERSION"),
+            rustc_version: RUSTC_VERSION,
             logical_cpus,
         }
     }

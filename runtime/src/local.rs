@@ -13,6 +13,9 @@ use std::sync::Mutex;
 /// predecessor the record holds at most twice this.
 pub(crate) const DEFAULT_RECORD_MAX_BYTES: u64 = 1 << 20;
 
+/// The record's file name in the host's folder.
+pub(crate) const RECORD_FILE: &str = "sent.jsonl";
+
 /// The folder crewtel keeps a host's files in, if one can be found.
 pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathBuf> {
     let base = data_dir.or_else(|| dirs::data_dir().map(|dir| dir.join("crewtel")))?;
@@ -38,13 +41,16 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
 pub(crate) struct Record {
     path: PathBuf,
     max_bytes: u64,
+    /// The first line of every file: the resource the events went with.
+    header: String,
     /// The open file and its size; opened on first use.
     file: Mutex<Option<(File, u64)>>,
 }
 
 impl Record {
-    pub(crate) fn new(path: PathBuf, max_bytes: u64) -> Record {
+    pub(crate) fn new(path: PathBuf, max_bytes: u64, header: String) -> Record {
         Record {
+            header,
             path,
             max_bytes: max_bytes.max(1),
             file: Mutex::new(None),
@@ -82,18 +88,32 @@ impl Record {
         }
     }
 
+    /// Opens the file for appending; a new one starts with the header. The
+    /// record holds what shared crews sent: only its owner may read it.
     fn open(&self) -> Option<(File, u64)> {
         if let Some(parent) = self.path.parent() {
-            fs::create_dir_all(parent).ok()?;
+            private_dir(parent).ok()?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .ok()?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&self.path).ok()?;
+        let mut size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size == 0 && writeln!(file, "{}", self.header).is_ok() {
+            size = self.header.len() as u64 + 1;
+        }
         Some((file, size))
     }
+}
+
+/// Creates a folder (and its parents) only its owner can enter.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 fn rotated(path: &Path) -> PathBuf {
@@ -102,12 +122,18 @@ fn rotated(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The last `n` lines of a record, oldest first, across its rotation.
+/// The last `n` events of a record, oldest first, across its rotation (the
+/// resource header of each file is left out).
 pub(crate) fn tail(path: &Path, n: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for file in [rotated(path), path.to_owned()] {
         if let Ok(file) = File::open(file) {
-            lines.extend(BufReader::new(file).lines().map_while(Result::ok));
+            lines.extend(
+                BufReader::new(file)
+                    .lines()
+                    .map_while(Result::ok)
+                    .filter(|line| !line.starts_with(r#"{"resource""#)),
+            );
         }
     }
     let skip = lines.len().saturating_sub(n);
@@ -137,7 +163,7 @@ impl NoticeMarker {
 
     pub(crate) fn mark(&self) {
         if let Some(parent) = self.path.parent()
-            && fs::create_dir_all(parent).is_ok()
+            && private_dir(parent).is_ok()
         {
             let _ = File::create(&self.path);
         }
@@ -157,7 +183,7 @@ mod tests {
     #[test]
     fn the_record_rotates_and_keeps_its_bound() {
         let dir = scratch("rotate");
-        let record = Record::new(dir.join("sent.jsonl"), 100);
+        let record = Record::new(dir.join("sent.jsonl"), 100, r#"{"resource":{}}"#.to_owned());
         let lines: Vec<String> = (0..50).map(|i| format!("{{\"n\":\"{i:03}\"}}")).collect();
         record.append(&lines);
         let current = fs::metadata(record.path()).unwrap().len();
@@ -169,6 +195,19 @@ mod tests {
         for line in tail(record.path(), 100) {
             serde_json::from_str::<serde_json::Value>(&line).unwrap();
         }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_its_owner_can_read_the_record() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("private");
+        let record = Record::new(dir.join("deep").join("sent.jsonl"), 1000, "{}".to_owned());
+        record.append(&["{}".to_owned()]);
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(record.path()), 0o600);
+        assert_eq!(mode(&dir.join("deep")), 0o700);
         let _ = fs::remove_dir_all(dir);
     }
 

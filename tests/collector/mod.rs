@@ -286,12 +286,14 @@ pub fn strings(values: &[&str]) -> Value {
 }
 
 /// A fresh folder for one test's local files (record, notice marker), so no
-/// test writes into the user's own data directory.
+/// test writes into the user's own data directory; under cargo's target
+/// folder, so `cargo clean` removes them.
 pub fn scratch_dir(name: &str) -> std::path::PathBuf {
     use std::sync::atomic::AtomicUsize;
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("crewtel-test-{}-{name}-{n}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("crewtel-{}-{name}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -314,4 +316,32 @@ impl Captured {
     pub fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
+}
+
+/// Attributes as the proto carries them, as a JSON object (what crewtel's
+/// debug lines and record hold).
+pub fn to_json(attributes: &[KeyValue]) -> serde_json::Value {
+    fn value(v: &Value) -> serde_json::Value {
+        match v {
+            Value::StringValue(s) => s.clone().into(),
+            Value::BoolValue(b) => (*b).into(),
+            Value::IntValue(i) => (*i).into(),
+            Value::DoubleValue(d) => (*d).into(),
+            Value::ArrayValue(array) => serde_json::Value::Array(
+                array
+                    .values
+                    .iter()
+                    .filter_map(|v| v.value.as_ref())
+                    .map(value)
+                    .collect(),
+            ),
+            other => format!("{other:?}").into(),
+        }
+    }
+    serde_json::Value::Object(
+        attributes
+            .iter()
+            .filter_map(|kv| Some((kv.key.clone(), value(kv.value.as_ref()?.value.as_ref()?))))
+            .collect(),
+    )
 }

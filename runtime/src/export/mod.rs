@@ -293,8 +293,8 @@ impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
 impl<E: SpanExporter> SpanExporter for Counted<E> {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let spans = batch.len();
-        if let Some(record) = &self.record {
-            let lines: Vec<String> = batch
+        let lines: Option<Vec<String>> = self.record.as_ref().map(|_| {
+            batch
                 .iter()
                 .map(|span| {
                     debug::line(
@@ -303,10 +303,14 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
                         matches!(span.status, Status::Error { .. }),
                     )
                 })
-                .collect();
+                .collect()
+        });
+        let result = self.inner.export(batch).await;
+        // Recorded once they have left: what a collector refused or never
+        // received was not sent.
+        if let (Ok(()), Some(record), Some(lines)) = (&result, &self.record, lines) {
             record.append(&lines);
         }
-        let result = self.inner.export(batch).await;
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
         result
     }

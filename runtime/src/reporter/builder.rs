@@ -13,7 +13,7 @@ use super::{
 };
 use crate::config::{Defaults, Mode, RecordChoice, Settings};
 use crate::consent::Consent;
-use crate::debug::DebugSink;
+use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
 use crate::export::{self, Failures, Pipeline};
 use crate::local::{self, DEFAULT_RECORD_MAX_BYTES, Record};
@@ -214,6 +214,8 @@ impl ReporterBuilder {
             .clone()
             .unwrap_or_else(|| "unknown_service".to_owned());
         // Off reads and writes nothing: no folder is even looked up.
+        let record_choice = settings.record.clone();
+        let data_dir = settings.data_dir.clone();
         let dir = (mode != Mode::Off)
             .then(|| local::host_dir(settings.data_dir.clone(), &service))
             .flatten();
@@ -248,18 +250,20 @@ impl ReporterBuilder {
             (_, mode) if mode != Mode::Export => None,
             (RecordChoice::Off, _) => None,
             (RecordChoice::Path(path), _) => Some(path.clone()),
-            (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join("sent.jsonl")),
+            (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
         let sink = match mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
+                // Before the first event: what every export would carry about
+                // this machine.
+                let header = debug::resource_line(
+                    &Environment::get().resource(&service, self.service_version.as_deref()),
+                );
                 let out = DebugSink::new(
                     self.debug_out
                         .unwrap_or_else(|| Box::new(std::io::stderr())),
-                );
-                // First, what every export would carry about this machine.
-                out.write_resource(
-                    &Environment::get().resource(&service, self.service_version.as_deref()),
+                    header,
                 );
                 Some(Sink::Debug { out, settings })
             }
@@ -270,9 +274,13 @@ impl ReporterBuilder {
                     queue_size: self.queue_size,
                     shutdown_timeout: self.shutdown_timeout,
                     scheduled_delay: EXPORT_INTERVAL,
-                    record: record
-                        .clone()
-                        .map(|path| Arc::new(Record::new(path, self.record_max_bytes))),
+                    record: record.clone().map(|path| {
+                        Arc::new(Record::new(
+                            path,
+                            self.record_max_bytes,
+                            debug::resource_line(&resource),
+                        ))
+                    }),
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
                 match Pipeline::build(settings, resource, options, failures) {
@@ -301,6 +309,9 @@ impl ReporterBuilder {
             consent: self.consent,
             endpoint,
             record,
+            record_choice,
+            data_dir,
+            service,
         }
     }
 }

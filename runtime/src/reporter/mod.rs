@@ -15,7 +15,7 @@ pub use builder::ReporterBuilder;
 pub use span::{ActiveSpan, ERROR_TYPE_KEY};
 pub use status::Status;
 
-use crate::config::{Mode, Settings};
+use crate::config::{Mode, RecordChoice, Settings};
 use crate::consent::Consent;
 use crate::debug::DebugSink;
 use crate::export::Pipeline;
@@ -72,6 +72,11 @@ pub struct Reporter {
     consent: Option<Consent>,
     endpoint: Option<String>,
     record: Option<PathBuf>,
+    /// Where a record from earlier runs would be, for `status` to show even
+    /// when nothing is written now.
+    record_choice: RecordChoice,
+    data_dir: Option<PathBuf>,
+    service: String,
 }
 
 enum Sink {
@@ -160,20 +165,35 @@ impl Reporter {
     /// record and the last events in it: what a host's `telemetry status`
     /// command shows. Reads the record; not for a hot path.
     pub fn status(&self) -> Status {
+        let recording = self.record.is_some();
+        let record = self.record.clone().or_else(|| self.earlier_record());
         Status {
-            enabled: matches!(self.mode, Mode::Export | Mode::Debug),
+            enabled: self.mode == Mode::Export,
             mode: self.mode,
             decided_by: self.decided_by.clone(),
             consent: self.consent,
             endpoint: self.endpoint.clone(),
-            record: self.record.clone(),
-            last_events: self
-                .record
+            last_events: record
                 .as_deref()
                 .map(|path| local::tail(path, STATUS_EVENTS))
                 .unwrap_or_default(),
+            record,
+            recording,
             dropped_events: self.dropped_events(),
         }
+    }
+
+    /// The record of earlier runs, if one is there (looked up only when a
+    /// user asks, so that off stays off).
+    fn earlier_record(&self) -> Option<PathBuf> {
+        let path = match &self.record_choice {
+            RecordChoice::Off => return None,
+            RecordChoice::Path(path) => path.clone(),
+            RecordChoice::Default => {
+                local::host_dir(self.data_dir.clone(), &self.service)?.join(local::RECORD_FILE)
+            }
+        };
+        path.exists().then_some(path)
     }
 
     /// Flushes what is queued, waiting at most the shutdown bound; later

@@ -34,20 +34,26 @@ pub struct Status {
     pub consent: Option<Consent>,
     /// The OTLP endpoint, without any user name or password in it.
     pub endpoint: Option<String>,
-    /// The local record of what was sent, if one is kept.
+    /// The local record of what was sent: the one being kept, or one left by
+    /// earlier runs.
     pub record: Option<PathBuf>,
+    /// Whether events are being added to the record now.
+    pub recording: bool,
     /// The last events in the record, oldest first, one JSON object each.
     pub last_events: Vec<String>,
     /// Events dropped because the export queue was full.
     pub dropped_events: u64,
 }
 
+/// How much of each recent event `Display` shows.
+const SHOWN_CHARS: usize = 160;
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = if self.enabled { "on" } else { "off" };
         writeln!(
             f,
-            "telemetry: {state} ({:?}, decided by {})",
+            "telemetry: {state}: {} (decided by {})",
             self.mode, self.decided_by
         )?;
         match self.consent {
@@ -64,9 +70,14 @@ impl fmt::Display for Status {
                 .as_deref()
                 .unwrap_or("(none: nothing goes on the network)")
         )?;
-        match &self.record {
-            Some(path) => writeln!(f, "record:    {}", path.display())?,
-            None => writeln!(f, "record:    (none kept)")?,
+        match (&self.record, self.recording) {
+            (Some(path), true) => writeln!(f, "record:    {}", path.display())?,
+            (Some(path), false) => writeln!(
+                f,
+                "record:    {} (from earlier runs; nothing is added now)",
+                path.display()
+            )?,
+            (None, _) => writeln!(f, "record:    (none)")?,
         }
         if self.dropped_events > 0 {
             writeln!(f, "dropped:   {} events (queue full)", self.dropped_events)?;
@@ -74,24 +85,31 @@ impl fmt::Display for Status {
         if self.last_events.is_empty() {
             write!(f, "last events sent: none")
         } else {
-            write!(f, "last events sent:")?;
+            write!(f, "last events sent (the record has them whole):")?;
             for event in &self.last_events {
-                write!(f, "\n  {event}")?;
+                // A shared crew's event can be kilobytes: a glimpse here.
+                match event.char_indices().nth(SHOWN_CHARS) {
+                    Some((end, _)) => write!(f, "\n  {}…", &event[..end])?,
+                    None => write!(f, "\n  {event}")?,
+                }
             }
             Ok(())
         }
     }
 }
 
-/// `https://user:secret@host/path` → `https://host/path`.
+/// `https://user:secret@host/path?key=secret` → `https://host/path`: what
+/// may hold a credential is not shown.
 pub(crate) fn without_credentials(endpoint: &str) -> String {
     match url::Url::parse(endpoint) {
         Ok(mut url) => {
             let _ = url.set_username("");
             let _ = url.set_password(None);
+            url.set_query(None);
+            url.set_fragment(None);
             url.to_string()
         }
-        Err(_) => endpoint.to_owned(),
+        Err(_) => "(not shown)".to_owned(),
     }
 }
 
