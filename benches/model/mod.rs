@@ -261,6 +261,9 @@ pub fn hand_written(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
 }
 
 // --- Reflection: serialize everything, then keep what an allow-list names. ---
+// As lean as such code gets: one `serde_json::Value` of the whole crew (in
+// declaration order, serde_json's `preserve_order`), filtered in place, keys
+// taken from the allow-lists, nested lists re-encoded once.
 
 const CREW_ALWAYS: &[&str] = &[
     "crew_id",
@@ -281,31 +284,19 @@ const AGENT_SHARED: &[&str] = &["goal", "backstory"];
 const TASK_ALWAYS: &[&str] = &["id", "agent_role", "async_execution?"];
 const TASK_SHARED: &[&str] = &["description", "expected_output"];
 
-fn allowed(key: &str, always: &[&str], shared_list: &[&str], shared: bool) -> bool {
-    always.contains(&key) || (shared && shared_list.contains(&key))
-}
-
-fn filter_entries(
-    value: &serde_json::Value,
-    always: &[&str],
-    shared_list: &[&str],
+/// The allow-list's own `&'static str` for `key`, if it is allowed.
+fn allowed(
+    key: &str,
+    always: &[&'static str],
+    shared_list: &[&'static str],
     shared: bool,
-) -> serde_json::Value {
-    let entries = value.as_array().map(Vec::as_slice).unwrap_or_default();
-    serde_json::Value::Array(
-        entries
-            .iter()
-            .map(|entry| {
-                let object = entry.as_object().cloned().unwrap_or_default();
-                serde_json::Value::Object(
-                    object
-                        .into_iter()
-                        .filter(|(k, _)| allowed(k, always, shared_list, shared))
-                        .collect(),
-                )
-            })
-            .collect(),
-    )
+) -> Option<&'static str> {
+    let shared_list: &[&'static str] = if shared { shared_list } else { &[] };
+    always
+        .iter()
+        .chain(shared_list)
+        .find(|allowed| **allowed == key)
+        .copied()
 }
 
 fn to_otel(value: serde_json::Value) -> Value {
@@ -320,104 +311,48 @@ fn to_otel(value: serde_json::Value) -> Value {
     }
 }
 
-/// Reflection. (`serde_json` without `preserve_order` sorts keys, so the
-/// order of keys within nested objects is restored from the allow-lists.)
+/// Reflection.
 pub fn reflection(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
     let shared = consent == Consent::ShareCrew;
-    let serde_json::Value::Object(mut all) = serde_json::to_value(crew).unwrap_or_default() else {
+    let Ok(serde_json::Value::Object(all)) = serde_json::to_value(crew) else {
         return Vec::new();
     };
-    let mut attributes = Vec::new();
-    for key in CREW_ALWAYS.iter().chain(CREW_SHARED) {
-        if !allowed(key, CREW_ALWAYS, CREW_SHARED, shared) {
+    let mut attributes = Vec::with_capacity(all.len() + 3);
+    for (key, mut value) in all {
+        let Some(key) = allowed(&key, CREW_ALWAYS, CREW_SHARED, shared) else {
             continue;
+        };
+        let nested = match key {
+            "crew_agents" => Some((AGENT_ALWAYS, AGENT_SHARED, "crew_number_of_agents")),
+            "crew_tasks" => Some((TASK_ALWAYS, TASK_SHARED, "crew_number_of_tasks")),
+            _ => None,
+        };
+        if let Some((always, shared_list, count_key)) = nested {
+            let entries = value.as_array_mut().map(std::mem::take).unwrap_or_default();
+            let count = entries.len();
+            let entries: Vec<serde_json::Value> = entries
+                .into_iter()
+                .map(|mut entry| {
+                    if let Some(object) = entry.as_object_mut() {
+                        object.retain(|k, _| allowed(k, always, shared_list, shared).is_some());
+                    }
+                    entry
+                })
+                .collect();
+            attributes.push(KeyValue::new(
+                Key::from_static_str(key),
+                serde_json::Value::Array(entries).to_string(),
+            ));
+            attributes.push(KeyValue::new(count_key, count as i64));
+        } else if key == "crew_inputs" {
+            attributes.push(KeyValue::new(Key::from_static_str(key), value.to_string()));
+        } else {
+            attributes.push(KeyValue::new(Key::from_static_str(key), to_otel(value)));
         }
-        let Some(value) = all.remove(*key) else {
-            continue;
-        };
-        let value = match *key {
-            "crew_agents" => {
-                attributes_len(
-                    &mut attributes,
-                    "crew_agents",
-                    &value,
-                    AGENT_ALWAYS,
-                    AGENT_SHARED,
-                    shared,
-                );
-                continue;
-            }
-            "crew_tasks" => {
-                attributes_len(
-                    &mut attributes,
-                    "crew_tasks",
-                    &value,
-                    TASK_ALWAYS,
-                    TASK_SHARED,
-                    shared,
-                );
-                continue;
-            }
-            "crew_inputs" => Value::String(StringValue::from(value.to_string())),
-            _ => to_otel(value),
-        };
-        attributes.push(KeyValue::new(Key::from_static_str(key), value));
     }
-    let present = crew_inputs_present(crew);
-    attributes.push(KeyValue::new("crew_inputs_present", present));
+    attributes.push(KeyValue::new(
+        "crew_inputs_present",
+        !crew.inputs.is_empty(),
+    ));
     attributes
-}
-
-fn attributes_len(
-    attributes: &mut Vec<KeyValue>,
-    key: &'static str,
-    value: &serde_json::Value,
-    always: &'static [&'static str],
-    shared_list: &'static [&'static str],
-    shared: bool,
-) {
-    let filtered = filter_entries(value, always, shared_list, shared);
-    let entries = filtered.as_array().map(Vec::len).unwrap_or(0);
-    let ordered: Vec<serde_json::Value> = filtered
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|entry| {
-            let mut out = String::from("{");
-            for (i, field) in always
-                .iter()
-                .chain(shared_list)
-                .filter_map(|f| entry.get(*f).map(|v| (f, v)))
-                .enumerate()
-            {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::to_string(field.0).unwrap_or_default());
-                out.push(':');
-                out.push_str(&field.1.to_string());
-            }
-            out.push('}');
-            serde_json::Value::String(out)
-        })
-        .collect();
-    let encoded = format!(
-        "[{}]",
-        ordered
-            .iter()
-            .map(|v| v.as_str().unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    attributes.push(KeyValue::new(key, encoded));
-    let count_key = if key == "crew_agents" {
-        "crew_number_of_agents"
-    } else {
-        "crew_number_of_tasks"
-    };
-    attributes.push(KeyValue::new(count_key, entries as i64));
-}
-
-fn crew_inputs_present(crew: &Crew) -> bool {
-    !crew.inputs.is_empty()
 }
