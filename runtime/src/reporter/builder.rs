@@ -186,7 +186,10 @@ impl ReporterBuilder {
     }
 
     /// Reads configuration through `lookup` instead of the process
-    /// environment (for tests, or a host with its own configuration).
+    /// environment (for tests, or a host with its own configuration). What
+    /// `lookup` returns counts as the user's choice: an endpoint from it
+    /// needs no first-run notice, so a host must only pass on what its user
+    /// configured.
     pub fn environment(mut self, lookup: impl Fn(&str) -> Option<String> + 'static) -> Self {
         self.environment = Some(Box::new(lookup));
         self
