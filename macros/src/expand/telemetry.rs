@@ -144,62 +144,25 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
         .params
         .insert(0, syn::parse_quote!('__crewtel_a));
     let (ref_impl_generics, _, _) = with_lifetime.split_for_impl();
-    let own = quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::Emit for #ident #ty_generics #where_clause {
-            #[inline]
-            fn emit<__CrewtelV: #private::Visitor>(
-                &self,
-                __key: &'static #private::str,
-                __consent: #private::Consent,
-                __visitor: &mut __CrewtelV,
-            ) {
-                #private::Visitor::json(__visitor, __key, &#private::Object::new(self, __consent));
-            }
-
-            fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                #private::Some(<Self as #private::Telemetry>::CATALOGUE)
-            }
-        }
-
-        #[automatically_derived]
-        impl #impl_generics #private::Element for #ident #ty_generics #where_clause {
-            #[inline]
-            fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
-                __items: __CrewtelI,
-                __key: &'static #private::str,
-                __consent: #private::Consent,
-                __visitor: &mut __CrewtelV,
-            ) where
-                Self: '__crewtel_i,
-                __CrewtelV: #private::Visitor,
-                __CrewtelI: ::core::iter::Iterator<Item = &'__crewtel_i Self> + ::core::clone::Clone,
-            {
-                #private::emit_struct_list(__items, __key, __consent, __visitor);
-            }
-
-            fn serialize_entry<__CrewtelS: #private::Serializer>(
-                &self,
-                __consent: #private::Consent,
-                __serializer: __CrewtelS,
-            ) -> ::core::result::Result<__CrewtelS::Ok, __CrewtelS::Error> {
-                #private::Serialize::serialize(&#private::Object::new(self, __consent), __serializer)
-            }
-
-            fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                #private::Some(<Self as #private::Telemetry>::CATALOGUE)
-            }
-        }
-    };
-    let pointers = [
-        (quote!(#ref_impl_generics), quote!(&'__crewtel_a #ident #ty_generics)),
-        (quote!(#impl_generics), quote!(::std::boxed::Box<#ident #ty_generics>)),
-    ]
-    .into_iter()
-    .map(|(impl_generics, pointer)| {
+    let own = quote!(#ident #ty_generics);
+    // (impl generics, the implementing type, how to reach the struct from `self`)
+    let impls = [
+        (quote!(#impl_generics), own.clone(), quote!(self)),
+        (
+            quote!(#ref_impl_generics),
+            quote!(&'__crewtel_a #own),
+            quote!(&**self),
+        ),
+        (
+            quote!(#impl_generics),
+            quote!(::std::boxed::Box<#own>),
+            quote!(&**self),
+        ),
+    ];
+    let impls = impls.into_iter().map(|(impl_generics, target, value)| {
         quote! {
             #[automatically_derived]
-            impl #impl_generics #private::Emit for #pointer #where_clause {
+            impl #impl_generics #private::Emit for #target #where_clause {
                 #[inline]
                 fn emit<__CrewtelV: #private::Visitor>(
                     &self,
@@ -207,16 +170,16 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
                     __consent: #private::Consent,
                     __visitor: &mut __CrewtelV,
                 ) {
-                    #private::Emit::emit(&**self, __key, __consent, __visitor);
+                    #private::Visitor::json(__visitor, __key, &#private::Object::new(#value, __consent));
                 }
 
                 fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                    #private::Some(<#ident #ty_generics as #private::Telemetry>::CATALOGUE)
+                    #private::Some(<#own as #private::Telemetry>::CATALOGUE)
                 }
             }
 
             #[automatically_derived]
-            impl #impl_generics #private::Element for #pointer #where_clause {
+            impl #impl_generics #private::Element for #target #where_clause {
                 #[inline]
                 fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
                     __items: __CrewtelI,
@@ -229,7 +192,10 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
                     __CrewtelI: ::core::iter::Iterator<Item = &'__crewtel_i Self> + ::core::clone::Clone,
                 {
                     #private::emit_struct_list(
-                        ::core::iter::Iterator::map(__items, |__item| &**__item),
+                        ::core::iter::Iterator::map(__items, |__crewtel_item| {
+                            let __crewtel_item: &#own = ::core::borrow::Borrow::borrow(__crewtel_item);
+                            __crewtel_item
+                        }),
                         __key,
                         __consent,
                         __visitor,
@@ -241,16 +207,16 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
                     __consent: #private::Consent,
                     __serializer: __CrewtelS,
                 ) -> ::core::result::Result<__CrewtelS::Ok, __CrewtelS::Error> {
-                    #private::Serialize::serialize(&#private::Object::new(&**self, __consent), __serializer)
+                    #private::Serialize::serialize(&#private::Object::new(#value, __consent), __serializer)
                 }
 
                 fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                    #private::Some(<#ident #ty_generics as #private::Telemetry>::CATALOGUE)
+                    #private::Some(<#own as #private::Telemetry>::CATALOGUE)
                 }
             }
         }
     });
-    quote!(#own #(#pointers)*)
+    quote!(#(#impls)*)
 }
 
 /// The struct's generics, with the bounds its generic fields need (as serde
