@@ -185,10 +185,8 @@ fn a_collector_that_never_answers() {
     let collector = Collector::start(Behaviour::Hang);
     let outcome = run(collector.endpoint(), 5000, 200, 2048);
     assert_unnoticeable("a hanging collector", &outcome);
-    assert!(
-        !collector.received().is_empty(),
-        "the collector was reached"
-    );
+    let received = collector.wait_until(|r| !r.is_empty());
+    assert!(!received.is_empty(), "the collector was reached");
 }
 
 #[test]
@@ -214,6 +212,57 @@ fn a_garbage_body_with_a_success_status() {
     assert_unnoticeable("a garbage body", &outcome);
     // The spans were delivered; an unreadable answer to a 200 is no failure.
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+}
+
+#[test]
+fn a_redirect_is_not_followed() {
+    // A redirect would carry the events, and the headers that may hold
+    // credentials, to an endpoint nobody chose.
+    let elsewhere = Collector::start(Behaviour::Accept);
+    let collector = Collector::start(Behaviour::Redirect(format!(
+        "{}/v1/traces",
+        elsewhere.endpoint()
+    )));
+    let outcome = run(collector.endpoint(), 1000, 10, 2048);
+    assert_unnoticeable("a redirect", &outcome);
+    collector.wait_until(|r| !r.is_empty());
+    assert_eq!(elsewhere.received().len(), 0, "the redirect was followed");
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+}
+
+#[test]
+fn an_event_too_large_to_export_is_dropped_and_counted() {
+    #[derive(Telemetry)]
+    struct Huge {
+        #[telemetry(always)]
+        text: String,
+    }
+    let collector = Collector::start(Behaviour::Accept);
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+    ]);
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .build();
+    reporter.emit(
+        Huge {
+            text: "x".repeat(2 << 20),
+        }
+        .telemetry_event(),
+    );
+    reporter.emit(
+        ToolUsage {
+            tool_name: "search",
+            attempts: 1,
+        }
+        .telemetry_event(),
+    );
+    reporter.shutdown();
+    assert_eq!(reporter.dropped_events(), 1);
+    let spans = collector.spans();
+    assert_eq!(spans.len(), 1, "the small event still went out");
+    assert_eq!(spans[0].1.name, "Tool Usage");
 }
 
 #[test]

@@ -4,8 +4,7 @@
 use core::marker::PhantomData;
 
 pub use core::option::Option::{self, None, Some};
-pub use core::primitive::{bool, str, usize};
-pub use core::stringify;
+pub use core::primitive::{str, usize};
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};

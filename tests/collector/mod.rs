@@ -36,6 +36,8 @@ pub enum Behaviour {
     Garbage,
     /// Answers 200 with a body that is not an OTLP response.
     GarbageBody,
+    /// Answers 307, sending the request on to this URL.
+    Redirect(String),
 }
 
 /// One request as received.
@@ -198,6 +200,10 @@ fn serve(
                 return;
             }
             Behaviour::Garbage => b"\x00\x01\x02 this is not HTTP \xff\xfe\r\n\r\n".to_vec(),
+            Behaviour::Redirect(location) => {
+                format!("HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n")
+                    .into_bytes()
+            }
             Behaviour::GarbageBody => {
                 let body = b"\xde\xad\xbe\xef not protobuf {";
                 let mut response =
