@@ -34,10 +34,15 @@ pub fn random_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
 }
 
-/// A language model and the credentials to reach it.
-#[derive(Clone, Debug)]
+/// A language model and the credentials to reach it. Its fields are
+/// classified like any telemetry struct's, so a `with` function may read it:
+/// the key is `never`, and reading it would take `expose()`.
+#[derive(Clone, Debug, Telemetry)]
 pub struct Llm {
+    /// The model's name.
+    #[telemetry(always)]
     pub model: String,
+    #[telemetry(never)]
     pub api_key: Secret<String>,
 }
 
@@ -61,10 +66,13 @@ pub fn model_of(llm: &Option<Llm>) -> Option<&str> {
 }
 
 /// A tool an agent can call.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Telemetry)]
 pub struct Tool {
+    /// The tool's name.
+    #[telemetry(always)]
     pub name: String,
     /// Whether calling it fails (for the demonstration of `Tool Usage Error`).
+    #[telemetry(never)]
     pub broken: bool,
 }
 

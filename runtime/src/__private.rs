@@ -8,10 +8,10 @@ pub use core::primitive::{str, usize};
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
-use crate::secret::Secret;
+pub use crate::secret::{SecretFree, SecretIsNeverSent};
 
 pub use crate::emit::{
-    ConsentFlag, Element, Emit, Len, Present, SecretIsNeverSent, emit_struct_list, error_type_name,
+    ConsentFlag, Element, Emit, Len, Present, emit_struct_list, error_type_name,
 };
 pub use crate::json::Object;
 pub use crate::telemetry::Telemetry;
@@ -95,68 +95,7 @@ pub trait ViaNothing {
 
 impl<T: ?Sized> ViaNothing for &Probe<T> {}
 
-/// What the secret check finds in a field's type: nothing to hide.
-pub struct NotASecret;
-
-/// What the secret check finds in a field's type: a `Secret`.
-pub struct HoldsASecret;
-
-/// Implemented only by [`NotASecret`]: asked of the secret check's answer
-/// for every field with a derived fact or a conversion function.
-#[diagnostic::on_unimplemented(
-    message = "a `Secret` can never be sent as telemetry, nor any fact about it",
-    label = "this holds a `Secret`",
-    note = "classify the field `#[telemetry(never)]` with no `with`, `len(...)`, `present(...)` or `error_type(...)`"
-)]
-pub trait NoSecretHere {}
-
-impl NoSecretHere for NotASecret {}
-
-/// Fails to compile when `found` is [`HoldsASecret`].
+/// Fails to compile when `T` holds a `Secret`: asked of the field type of
+/// every `with` function, which could otherwise read it.
 #[inline(always)]
-pub fn assert_no_secret<T: NoSecretHere>(found: T) {
-    let _ = found;
-}
-
-/// The secret check's answer for the shapes that hold a `Secret` (resolved
-/// by autoref, so it sees through type aliases): a conversion function or a
-/// derived fact of these would read or reveal it.
-pub trait SecretShape {
-    /// A `Secret` is there.
-    fn secret_check(&self) -> HoldsASecret {
-        HoldsASecret
-    }
-}
-
-/// The secret check's answer for every other type.
-pub trait AnyShape {
-    /// No `Secret` in a shape the check knows.
-    fn secret_check(&self) -> NotASecret {
-        NotASecret
-    }
-}
-
-impl<T: ?Sized> AnyShape for &Probe<T> {}
-
-macro_rules! secret_shapes {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        impl<$($g)*> SecretShape for Probe<$t> {}
-    )*};
-}
-secret_shapes! {
-    [T] Secret<T>;
-    [T] Option<Secret<T>>;
-    [T] Option<Box<Secret<T>>>;
-    [T] Box<Secret<T>>;
-    [T] std::sync::Arc<Secret<T>>;
-    [T] std::rc::Rc<Secret<T>>;
-    ['a, T] &'a Secret<T>;
-    ['a, T] Option<&'a Secret<T>>;
-    [T] Vec<Secret<T>>;
-    [T] std::collections::VecDeque<Secret<T>>;
-    [T] [Secret<T>];
-    ['a, T] &'a [Secret<T>];
-    [T, const N: usize] [Secret<T>; N];
-    [K, T] std::collections::BTreeMap<K, Secret<T>>;
-    [K, T, S] std::collections::HashMap<K, Secret<T>, S>;
-}
+pub const fn assert_secret_free<T: SecretFree + ?Sized>() {}

@@ -13,23 +13,9 @@ use serde::{Serialize, Serializer};
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::json::{JsonList, JsonMap};
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretFree, SecretIsNeverSent};
 use crate::value::{Scalar, TelemetryValue};
 use crate::visit::Visitor;
-
-/// Never implemented: a `Secret` asks for it wherever it is asked to be sent,
-/// so the compiler's message names `Secret` and the fix.
-#[diagnostic::on_unimplemented(
-    message = "a `Secret` can never be sent as telemetry",
-    label = "this holds a `Secret`",
-    note = "classify the field `#[telemetry(never)]`: a `Secret` is never sent, nor any fact about it (not even its length)"
-)]
-pub trait SecretIsNeverSent: sealed::Sealed {}
-
-mod sealed {
-    /// Keeps hosts from implementing `SecretIsNeverSent`.
-    pub trait Sealed {}
-}
 
 /// A field value that can be sent: a scalar, an `Option`, a list, a map or a
 /// nested `Telemetry` struct.
@@ -245,6 +231,8 @@ pub trait Present {
     fn telemetry_present(&self) -> bool;
 }
 
+// A collection is counted, or tested for emptiness, only when what it holds
+// is `SecretFree`: not even how many secrets there are is sent.
 macro_rules! collections {
     ($([$($g:tt)*] $t:ty;)*) => {$(
         impl<$($g)*> Len for $t {
@@ -264,17 +252,17 @@ macro_rules! collections {
 collections! {
     [] str;
     [] String;
-    [T] [T];
-    [T, const N: usize] [T; N];
-    [T] Vec<T>;
-    [T] VecDeque<T>;
-    [T] BTreeSet<T>;
-    [T, S] HashSet<T, S>;
-    [K, V] BTreeMap<K, V>;
-    [K, V, S] HashMap<K, V, S>;
+    [T: SecretFree] [T];
+    [T: SecretFree, const N: usize] [T; N];
+    [T: SecretFree] Vec<T>;
+    [T: SecretFree] VecDeque<T>;
+    [T: SecretFree] BTreeSet<T>;
+    [T: SecretFree, S] HashSet<T, S>;
+    [K: SecretFree, V: SecretFree] BTreeMap<K, V>;
+    [K: SecretFree, V: SecretFree, S] HashMap<K, V, S>;
 }
 
-impl<T> Present for Option<T> {
+impl<T: SecretFree> Present for Option<T> {
     #[inline]
     fn telemetry_present(&self) -> bool {
         self.is_some()

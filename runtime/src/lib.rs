@@ -76,7 +76,7 @@ pub use reporter::{
     ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
     ReporterBuilder, Status,
 };
-pub use secret::Secret;
+pub use secret::{Secret, SecretFree};
 pub use telemetry::{Attributes, Event, Telemetry};
 pub use value::{Scalar, ScalarKind, TelemetryValue, Text};
 

@@ -56,8 +56,11 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
             }
         }
     };
+    let secret_free = quote! {
+        impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
+    };
     let nesting = nesting_impls(&input.generics, ident, private);
-    super::hygienic(quote!(#telemetry #nesting))
+    super::hygienic(quote!(#telemetry #secret_free #nesting))
 }
 
 fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
@@ -128,6 +131,10 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
                 #(#visits)*
             }
         }
+
+        // Every field is classified, so a `Secret` in it is `never`.
+        #[automatically_derived]
+        impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
 
         #unique_keys
 
@@ -230,7 +237,9 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
             continue;
         }
         let span = ty.span();
-        if field.emits_value() && field.attrs.with.is_none() {
+        if field.attrs.with.is_some() {
+            predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
+        } else if field.emits_value() {
             predicates.push(if field.attrs.flatten.is_some() {
                 syn::parse_quote_spanned!(span=> #ty: #private::Telemetry)
             } else {
@@ -274,15 +283,12 @@ fn gated(class: Option<Class>, code: TokenStream, private: &TokenStream) -> Toke
     }
 }
 
-/// Fails to compile when the field's type (through aliases) holds a
-/// `Secret` in a shape a conversion function or a derived fact would reveal.
-fn assert_no_secret(ty: &Type, private: &TokenStream) -> TokenStream {
+/// Fails to compile when the field's type holds a `Secret` anywhere (the
+/// type system decides, through aliases and generic parameters): a `with`
+/// function would read it.
+fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
     quote_spanned! {ty.span()=>
-        #private::assert_no_secret({
-            #[allow(unused_imports)]
-            use #private::{AnyShape as _, SecretShape as _};
-            (&#private::Probe::<#ty>::new()).secret_check()
-        });
+        #private::assert_secret_free::<#ty>();
     }
 }
 
@@ -292,8 +298,8 @@ fn visit_field(field: &Field, private: &TokenStream) -> TokenStream {
     let member = field.ident;
     let ty = field.ty;
     let mut code = TokenStream::new();
-    if field.attrs.with.is_some() || !field.attrs.facts.is_empty() {
-        code.extend(assert_no_secret(ty, private));
+    if field.attrs.with.is_some() {
+        code.extend(assert_secret_free(ty, private));
     }
     if field.emits_value() {
         let key = LitStr::new(&field.key(), member.span());
@@ -337,14 +343,14 @@ fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream 
             #private::Visitor::scalar(
                 __visitor,
                 #key,
-                #private::TelemetryValue::telemetry_value(&#private::Len::telemetry_len(&self.#member)),
+                #private::TelemetryValue::telemetry_value(&<#ty as #private::Len>::telemetry_len(&self.#member)),
             );
         },
         FactKind::Present => quote_spanned! {ty.span()=>
             #private::Visitor::scalar(
                 __visitor,
                 #key,
-                #private::Scalar::Bool(#private::Present::telemetry_present(&self.#member)),
+                #private::Scalar::Bool(<#ty as #private::Present>::telemetry_present(&self.#member)),
             );
         },
         FactKind::ErrorType => {

@@ -35,6 +35,9 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 #body
             }
         }
+
+        #[automatically_derived]
+        impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
     });
     quote!(#errors #item)
 }

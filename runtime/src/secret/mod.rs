@@ -1,0 +1,132 @@
+//! `Secret<T>`, a value that can never be emitted, and [`SecretFree`], the
+//! types whose values crewtel may hand to a `with` function, count or test
+//! for presence.
+
+use core::fmt;
+
+mod impls;
+
+/// A value that telemetry can never emit, whatever its field is classified.
+///
+/// `Secret` implements none of crewtel's emitting traits, and no `Serialize`,
+/// `Display` or derived fact (not even a length). A field of this type must be
+/// classified `#[telemetry(never)]`; anything else is a compile error that names
+/// `Secret` and that fix, wherever the `Secret` hides (in an `Option`, a `Vec`,
+/// a tuple, a map, a nested struct, a type alias or a generic parameter). Its
+/// `Debug` prints no content.
+///
+/// ```
+/// use crewtel::Secret;
+///
+/// let key = Secret::new(String::from("sk-live-123"));
+/// assert_eq!(format!("{key:?}"), "Secret(<redacted>)");
+/// assert_eq!(key.expose(), "sk-live-123");
+/// ```
+///
+/// ```compile_fail
+/// use crewtel::{Secret, Telemetry};
+///
+/// #[derive(Telemetry)]
+/// struct Llm {
+///     #[telemetry(always)]
+///     api_key: Secret<String>,
+/// }
+/// ```
+#[derive(Clone, Default)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a value.
+    pub const fn new(value: T) -> Self {
+        Secret(value)
+    }
+
+    /// Borrows the value, for the host's own use (never for telemetry).
+    ///
+    /// This is the one way to read a secret: code that sends one has to
+    /// spell `expose()`, where a reviewer sees it.
+    pub const fn expose(&self) -> &T {
+        &self.0
+    }
+
+    /// Unwraps the value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> From<T> for Secret<T> {
+    fn from(value: T) -> Self {
+        Secret(value)
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Never implemented: a `Secret` asks for it wherever it is asked to be sent,
+/// counted or converted, so the compiler's message names `Secret` and the fix.
+#[diagnostic::on_unimplemented(
+    message = "a `Secret` can never be sent as telemetry, nor any fact about it",
+    label = "this holds a `Secret`",
+    note = "classify the field `#[telemetry(never)]`, with no `with`, `len(...)`, `present(...)` or `error_type(...)`: a `Secret` is never sent, converted, counted or tested for presence"
+)]
+pub trait SecretIsNeverSent: sealed::Sealed {}
+
+mod sealed {
+    /// Keeps hosts from implementing `SecretIsNeverSent`.
+    pub trait Sealed {}
+}
+
+/// A type that holds no [`Secret`] crewtel could reveal: what a `with`
+/// function may read and `len(...)` / `present(...)` may count or test.
+///
+/// The compiler decides it from the type's structure, through type aliases,
+/// renamed imports and generic parameters: the standard library's scalars,
+/// strings, tuples, `Option`s, collections, maps, pointers and cells are
+/// `SecretFree` when what they hold is, and `Secret<T>` never is. A struct
+/// that derives [`Telemetry`](trait@crate::Telemetry) or an enum that derives
+/// [`TelemetryValue`](trait@crate::TelemetryValue) is `SecretFree`: each of
+/// its fields is classified, so a `Secret` in it is `never`.
+///
+/// ```compile_fail
+/// use crewtel::{Secret, Telemetry};
+///
+/// type Keys = Option<Vec<Secret<String>>>;
+///
+/// #[derive(Telemetry)]
+/// struct Llm {
+///     // Not even how many keys there are.
+///     #[telemetry(never, len(always))]
+///     keys: Keys,
+/// }
+/// ```
+///
+/// # The one door left
+///
+/// A type of your own that derives neither can be made `SecretFree` by
+/// hand, as can a trait object of your own trait:
+///
+/// ```
+/// struct Template { text: String }
+/// impl crewtel::SecretFree for Template {}
+///
+/// trait Tool { fn name(&self) -> &str; }
+/// impl crewtel::SecretFree for dyn Tool {}
+/// ```
+///
+/// crewtel cannot see into such a type, nor into a `with` function's body:
+/// a `with` function on your own type can read whatever that type holds.
+/// What it cannot do is read a `Secret` without spelling
+/// [`expose()`](Secret::expose), which is where a reviewer looks.
+#[diagnostic::on_unimplemented(
+    message = "crewtel cannot see whether `{Self}` holds a `Secret`",
+    label = "`with`, `len(...)` and `present(...)` need a type that holds no `Secret`",
+    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for your type, so that every field is classified, or, if nothing in it is a `Secret`, implement `crewtel::SecretFree` for it (an empty impl)"
+)]
+pub trait SecretFree {}
+
+impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
