@@ -1,63 +1,114 @@
 //! Environment data: what the resource of every export says about where it
-//! runs. Detected once per process, from an allow-list: versions, OS, CPU
-//! architecture and count. Never a host name, user name, path, process id,
+//! runs. Detected once per process, from an allow-list of coarse data:
+//! versions, OS family and major release, CPU architecture. Never a host name, user name, path, process id,
 //! command line, machine or install id, or network address.
 
 use std::sync::OnceLock;
 
-use opentelemetry::KeyValue;
+use opentelemetry::{KeyValue, Value};
 
 /// The version of the rustc that built crewtel (and so its host), captured
 /// at build time: reading it probes nothing.
 pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
 
-/// The resource key of the logical CPU count (no semantic convention exists).
-pub const CPU_COUNT_KEY: &str = "crewtel.host.cpu.logical_count";
+/// One key the resource of an export can carry: its name, why it is there,
+/// and where its value comes from. [`RESOURCE_KEYS`] is the one list of them:
+/// the resource, the catalogue document and the tests read it.
+#[derive(Debug)]
+pub struct ResourceKey {
+    /// The attribute key (a semantic-convention name).
+    pub key: &'static str,
+    /// Why it is sent: what the catalogue document says of it.
+    pub purpose: &'static str,
+    value: fn(&Environment, &Service<'_>) -> Option<Value>,
+}
 
-/// Every key the resource of an export can carry, with why: what the
-/// catalogue document lists before the events.
-pub const RESOURCE_KEYS: &[(&str, &str)] = &[
-    (
-        "service.name",
-        "The host framework's name (`OTEL_SERVICE_NAME` overrides it).",
-    ),
-    ("service.version", "The host framework's version."),
-    (
-        "telemetry.distro.name",
-        "`crewtel`: what sends the telemetry.",
-    ),
-    ("telemetry.distro.version", "crewtel's version."),
-    (
-        "telemetry.sdk.name",
-        "`opentelemetry`: the SDK beneath crewtel.",
-    ),
-    ("telemetry.sdk.language", "`rust`."),
-    (
-        "process.runtime.name",
-        "`rustc`: the compiler the host was built with.",
-    ),
-    ("process.runtime.version", "That compiler's version."),
-    (
-        "os.type",
-        "The OS family (`linux`, `darwin`, `windows` ...).",
-    ),
-    ("host.arch", "The CPU architecture (`amd64`, `arm64` ...)."),
-    (
-        "os.version",
-        "The OS release (`12`, `14.2.1`), else the kernel version.",
-    ),
-    (
-        CPU_COUNT_KEY,
-        "The number of logical CPUs available to the process.",
-    ),
+/// The host's name and version, as the builder was given them.
+pub(crate) struct Service<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) version: Option<&'a str>,
+}
+
+/// Every key the resource of an export can carry, in the order it is sent.
+/// Only coarse data: what any anonymous event may say. Exact platform data
+/// (the kernel release, the CPU count) is a host's to send under `share_crew`.
+pub const RESOURCE_KEYS: &[ResourceKey] = &[
+    ResourceKey {
+        key: "service.name",
+        purpose: "The host framework's name (`OTEL_SERVICE_NAME` overrides it).",
+        value: |_, service| Some(service.name.to_owned().into()),
+    },
+    ResourceKey {
+        key: "service.version",
+        purpose: "The host framework's version.",
+        value: |_, service| service.version.map(|v| v.to_owned().into()),
+    },
+    ResourceKey {
+        key: "telemetry.distro.name",
+        purpose: "`crewtel`: what sends the telemetry.",
+        value: |_, _| Some("crewtel".into()),
+    },
+    ResourceKey {
+        key: "telemetry.distro.version",
+        purpose: "crewtel's version.",
+        value: |_, _| Some(env!("CARGO_PKG_VERSION").into()),
+    },
+    ResourceKey {
+        key: "telemetry.sdk.name",
+        purpose: "`opentelemetry`: the SDK beneath crewtel.",
+        value: |_, _| Some("opentelemetry".into()),
+    },
+    ResourceKey {
+        key: "telemetry.sdk.language",
+        purpose: "`rust`.",
+        value: |_, _| Some("rust".into()),
+    },
+    ResourceKey {
+        key: "process.runtime.name",
+        purpose: "`rustc`: the compiler the host was built with.",
+        value: |_, _| Some("rustc".into()),
+    },
+    ResourceKey {
+        key: "process.runtime.version",
+        purpose: "That compiler's version.",
+        value: |env, _| Some(env.rustc_version.into()),
+    },
+    ResourceKey {
+        key: "os.type",
+        purpose: "The OS family (`linux`, `darwin`, `windows` ...).",
+        value: |env, _| Some(env.os_type.into()),
+    },
+    ResourceKey {
+        key: "host.arch",
+        purpose: "The CPU architecture (`amd64`, `arm64` ...).",
+        value: |env, _| Some(env.host_arch.into()),
+    },
+    ResourceKey {
+        key: "os.version",
+        purpose: "The OS's major release (`12`, `14`, `11`), when the OS has one.",
+        value: |env, _| {
+            env.os_version
+                .as_deref()
+                .and_then(major)
+                .map(|v| v.to_owned().into())
+        },
+    },
 ];
+
+/// `14` of `14.2.1`, `11` of `11 (22631)`: the release without what would
+/// tell one machine's patch level from another's.
+fn major(version: &str) -> Option<&str> {
+    let digits = version.trim().split(|c: char| !c.is_ascii_digit()).next()?;
+    (!digits.is_empty()).then_some(digits)
+}
 
 /// What crewtel reports about the machine and toolchain it runs on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Environment {
     /// `os.type`: `linux`, `darwin`, `windows`, `freebsd` ...
     pub os_type: &'static str,
-    /// `os.version`: the OS release (`12`, `14.2.1`), else the kernel version.
+    /// The OS release (`12`, `14.2.1`); only its major part is on the
+    /// resource (`os.version`).
     pub os_version: Option<String>,
     /// `host.arch`: `amd64`, `arm64` ...
     pub host_arch: &'static str,
@@ -66,7 +117,8 @@ pub struct Environment {
     pub kernel_version: Option<String>,
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
-    /// The number of logical CPUs.
+    /// The number of logical CPUs: not on the resource (anonymous events
+    /// carry only its band, `cpu_band`).
     pub logical_cpus: Option<usize>,
 }
 
@@ -86,7 +138,6 @@ impl Environment {
 
     fn detect() -> Environment {
         let os_version = sysinfo::System::os_version()
-            .or_else(|_| sysinfo::System::kernel_version())
             .ok()
             .filter(|v| !v.trim().is_empty());
         let kernel_version = sysinfo::System::kernel_version()
@@ -109,27 +160,14 @@ impl Environment {
         service_name: &str,
         service_version: Option<&str>,
     ) -> Vec<KeyValue> {
-        let mut resource = vec![KeyValue::new("service.name", service_name.to_owned())];
-        if let Some(version) = service_version {
-            resource.push(KeyValue::new("service.version", version.to_owned()));
-        }
-        resource.extend([
-            KeyValue::new("telemetry.distro.name", "crewtel"),
-            KeyValue::new("telemetry.distro.version", env!("CARGO_PKG_VERSION")),
-            KeyValue::new("telemetry.sdk.name", "opentelemetry"),
-            KeyValue::new("telemetry.sdk.language", "rust"),
-            KeyValue::new("process.runtime.name", "rustc"),
-            KeyValue::new("process.runtime.version", self.rustc_version),
-            KeyValue::new("os.type", self.os_type),
-            KeyValue::new("host.arch", self.host_arch),
-        ]);
-        if let Some(version) = &self.os_version {
-            resource.push(KeyValue::new("os.version", version.clone()));
-        }
-        if let Some(cpus) = self.logical_cpus {
-            resource.push(KeyValue::new(CPU_COUNT_KEY, cpus as i64));
-        }
-        resource
+        let service = Service {
+            name: service_name,
+            version: service_version,
+        };
+        RESOURCE_KEYS
+            .iter()
+            .filter_map(|key| Some(KeyValue::new(key.key, (key.value)(self, &service)?)))
+            .collect()
     }
 }
 
@@ -166,6 +204,30 @@ mod tests {
         assert_eq!(os_type("windows"), "windows");
         assert_eq!(host_arch("x86_64"), "amd64");
         assert_eq!(host_arch("aarch64"), "arm64");
+    }
+
+    #[test]
+    fn only_the_major_release_is_kept() {
+        assert_eq!(major("14.2.1"), Some("14"));
+        assert_eq!(major("12"), Some("12"));
+        assert_eq!(major("11 (22631)"), Some("11"));
+        assert_eq!(major("rolling"), None);
+        assert_eq!(major(""), None);
+    }
+
+    #[test]
+    fn every_listed_key_has_a_value_here_and_nothing_else_is_sent() {
+        let resource = Environment::get().resource("host", Some("1.0"));
+        let sent: Vec<&str> = resource.iter().map(|kv| kv.key.as_str()).collect();
+        let listed: Vec<&str> = RESOURCE_KEYS.iter().map(|k| k.key).collect();
+        let optional = ["os.version"];
+        assert!(sent.iter().all(|key| listed.contains(key)), "{sent:?}");
+        assert!(
+            listed
+                .iter()
+                .all(|key| sent.contains(key) || optional.contains(key)),
+            "{sent:?}"
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 pub use config::Mode;
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
-pub use environment::{CPU_COUNT_KEY, Environment, RESOURCE_KEYS, RUSTC_VERSION};
+pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use reporter::{
     ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
     ReporterBuilder, Status,
