@@ -433,10 +433,24 @@ fn spans_end_with_their_output_or_an_error_type_only() {
     let span = reporter.start(execution.telemetry_event());
     span.fail(&ToolError);
     drop(reporter.start(execution.telemetry_event())); // dropping ends it too
+    let erased: Box<dyn std::error::Error + Send + Sync> =
+        Box::new(std::io::Error::other("sk-live-message-secret"));
+    reporter.start(execution.telemetry_event()).fail(&erased);
+    reporter
+        .start(execution.telemetry_event())
+        .fail(&std::io::Error::other("sk-live-message-secret"));
     reporter.shutdown();
 
     let spans = collector.spans();
-    assert_eq!(spans.len(), 4);
+    assert_eq!(spans.len(), 6);
+    assert_eq!(
+        attribute(&spans[4].1.attributes, "error_type"),
+        Some(&string(crewtel::DYN_ERROR))
+    );
+    assert_eq!(
+        attribute(&spans[5].1.attributes, "error_type"),
+        Some(&string("io::Error"))
+    );
     let by_index = |i: usize| &spans[i].1;
     assert!(spans.iter().all(|(_, span)| span.name == "Task Execution"));
     assert_eq!(

@@ -356,6 +356,44 @@ fn derived_facts_send_a_fact_and_never_the_value() {
 }
 
 #[test]
+fn error_types_are_named_by_the_real_type_behind_pointers() {
+    use std::error::Error;
+    use std::sync::Arc;
+
+    #[derive(Telemetry)]
+    struct Failures {
+        #[telemetry(never, error_type(always, rename = "io"))]
+        io: std::io::Error,
+        #[telemetry(never, error_type(always, rename = "boxed"))]
+        boxed: Option<Box<ToolError>>,
+        #[telemetry(never, error_type(always, rename = "shared"))]
+        shared: Arc<std::io::Error>,
+        #[telemetry(never, error_type(always, rename = "erased"))]
+        erased: Box<dyn Error + Send + Sync>,
+        #[telemetry(never, error_type(always, rename = "parse"))]
+        parse: Option<std::num::ParseIntError>,
+    }
+
+    let failures = Failures {
+        io: std::io::Error::other("sk-secret-in-io"),
+        boxed: Some(Box::new(ToolError::Timeout)),
+        shared: Arc::new(std::io::Error::other("sk-secret-shared")),
+        erased: Box::new(ToolError::Timeout),
+        parse: "sk-secret".parse::<u8>().err(),
+    };
+    assert_eq!(
+        failures.telemetry_event().key_values(),
+        vec![
+            kv("io", "io::Error"),
+            kv("boxed", "ToolError"),
+            kv("shared", "io::Error"),
+            kv("erased", crewtel::DYN_ERROR),
+            kv("parse", "ParseIntError"),
+        ]
+    );
+}
+
+#[test]
 fn no_error_sends_no_error_type() {
     let facts = Facts {
         messages: vec![],

@@ -10,9 +10,8 @@ pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
 pub use crate::secret::{SecretFree, SecretIsNeverSent};
 
-pub use crate::emit::{
-    ConsentFlag, Element, Emit, Len, Present, emit_struct_list, error_type_name,
-};
+pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present, emit_struct_list};
+pub use crate::error_type::ErrorType;
 pub use crate::json::Object;
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};

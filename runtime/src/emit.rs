@@ -313,24 +313,6 @@ impl<T: SecretIsNeverSent> Present for Secret<T> {
     }
 }
 
-/// The short name of an error type (`ToolError`, not its module path nor its
-/// message): the `error_type(...)` derived fact.
-pub fn error_type_name<E: std::error::Error + ?Sized>(_: &E) -> &'static str {
-    short_type_name(std::any::type_name::<E>())
-}
-
-/// `a::b::Name<c::D>` → `Name`; a bare `Error` keeps its module
-/// (`std::io::Error` → `io::Error`), or every std error would read the same.
-fn short_type_name(full: &'static str) -> &'static str {
-    let base = full.split('<').next().unwrap_or(full);
-    let mut segments = base.rsplitn(3, "::");
-    let last = segments.next().unwrap_or(base);
-    match (last, segments.next()) {
-        ("Error", Some(module)) => &base[base.len() - module.len() - 2 - last.len()..],
-        _ => last,
-    }
-}
-
 /// The `consent` field's type.
 #[diagnostic::on_unimplemented(
     message = "the `consent` field must be a `bool`, not `{Self}`",
@@ -346,20 +328,5 @@ impl ConsentFlag for bool {
     #[inline]
     fn consent(&self) -> Consent {
         Consent::from_share_crew(*self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_type_name;
-
-    #[test]
-    fn short_type_name_drops_path_and_generics() {
-        assert_eq!(short_type_name("my_host::errors::ToolError"), "ToolError");
-        assert_eq!(short_type_name("std::io::Error"), "io::Error");
-        assert_eq!(short_type_name("core::fmt::Error"), "fmt::Error");
-        assert_eq!(short_type_name("Error"), "Error");
-        assert_eq!(short_type_name("a::Wrap<b::Inner>"), "Wrap");
-        assert_eq!(short_type_name("Plain"), "Plain");
     }
 }

@@ -56,6 +56,7 @@ mod debug;
 pub mod document;
 mod emit;
 mod environment;
+mod error_type;
 mod export;
 mod json;
 mod limits;
@@ -72,6 +73,7 @@ pub use config::Mode;
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
+pub use error_type::{DYN_ERROR, ErrorType};
 pub use reporter::{
     ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
     ReporterBuilder, Status,

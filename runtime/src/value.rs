@@ -28,6 +28,17 @@ impl Text<'_> {
     }
 }
 
+impl From<Cow<'static, str>> for Text<'_> {
+    /// Static text stays a borrow; owned text is moved in.
+    #[inline]
+    fn from(text: Cow<'static, str>) -> Self {
+        match text {
+            Cow::Borrowed(s) => Text::Static(s),
+            Cow::Owned(s) => Text::Owned(s),
+        }
+    }
+}
+
 /// One scalar attribute value, with its exact type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar<'a> {

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use crewtel::Secret as Key;
 use crewtel::Telemetry;
 
+type Failure = Key<std::io::Error>;
+
 #[derive(Telemetry)]
 struct Vault<'a> {
     #[telemetry(never, len(always))]
@@ -20,6 +22,9 @@ struct Vault<'a> {
     borrowed_list: &'a Vec<Key<String>>,
     #[telemetry(never, len(always))]
     list_of_options: Vec<Option<Key<String>>>,
+    // Not even the type name of an error kept secret.
+    #[telemetry(never, error_type(always))]
+    failure: Option<Failure>,
 }
 
 fn main() {}

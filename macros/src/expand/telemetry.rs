@@ -255,7 +255,7 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
                 FactKind::Present => syn::parse_quote_spanned!(span=> #ty: #private::Present),
                 FactKind::ErrorType => {
                     let error = types::option_inner(ty).unwrap_or(ty);
-                    syn::parse_quote_spanned!(span=> #error: ::std::error::Error)
+                    syn::parse_quote_spanned!(span=> #error: #private::ErrorType)
                 }
             });
         }
@@ -359,7 +359,7 @@ fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream 
                     #private::Visitor::scalar(
                         __visitor,
                         #key,
-                        #private::Scalar::Text(#private::Text::Static(#private::error_type_name(#error))),
+                        #private::Scalar::Text(#private::Text::from(#private::ErrorType::error_type(#error))),
                     );
                 }
             };

@@ -180,7 +180,7 @@ impl Pipeline {
         &self,
         open: OpenSpan,
         mut more: Vec<KeyValue>,
-        error_type: Option<&'static str>,
+        error_type: Option<std::borrow::Cow<'static, str>>,
     ) {
         let OpenSpan {
             name,

@@ -1,9 +1,12 @@
 //! Spans that take time: opened by `Reporter::start`, sent when they end.
 
+use std::borrow::Cow;
+
 use opentelemetry::KeyValue;
 
 use crate::config::Limits;
 use crate::debug::DebugSink;
+use crate::error_type::ErrorType;
 use crate::export::{OpenSpan, Pipeline};
 use crate::limits;
 use crate::telemetry::{Event, Telemetry};
@@ -52,17 +55,20 @@ impl ActiveSpan<'_> {
     /// Ends the span with an error status and `error_type`: the error's short
     /// type name (`ToolError`, `io::Error`), never its message, which may
     /// hold prompts, output or credentials.
-    pub fn fail<E: std::error::Error + ?Sized>(mut self, error: &E) {
+    ///
+    /// Any error does: a `std::error::Error`, a `Box<dyn Error + Send +
+    /// Sync>` (sent as [`DYN_ERROR`](crate::DYN_ERROR)), an `anyhow::Error`.
+    pub fn fail<E: ErrorType + ?Sized>(mut self, error: &E) {
         if self.open.is_some() {
-            let error_type = crate::emit::error_type_name(error);
+            let error_type = error.error_type();
             self.finish(
-                vec![KeyValue::new(ERROR_TYPE_KEY, error_type)],
+                vec![KeyValue::new(ERROR_TYPE_KEY, error_type.clone())],
                 Some(error_type),
             );
         }
     }
 
-    fn finish(&mut self, mut attributes: Vec<KeyValue>, error_type: Option<&'static str>) {
+    fn finish(&mut self, mut attributes: Vec<KeyValue>, error_type: Option<Cow<'static, str>>) {
         match self.open.take() {
             None => {}
             Some(Open::Debug {
