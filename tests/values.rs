@@ -317,7 +317,7 @@ struct Facts {
     inputs: Option<String>,
     #[telemetry(never, present(share_crew, rename = "has_context"))]
     context: Vec<String>,
-    #[telemetry(never, error_type(always, rename = "error_type"))]
+    #[telemetry(never, error_type(always, rename = "failure_type"))]
     error: Option<ToolError>,
     #[telemetry(never, error_type(always, rename = "last_error_type"))]
     last_error: ToolError,
@@ -342,7 +342,7 @@ fn derived_facts_send_a_fact_and_never_the_value() {
             kv("message_count", 0_i64),
             kv("prompt_len", 19_i64),
             kv("inputs_present", false),
-            kv("error_type", "ToolError"),
+            kv("failure_type", "ToolError"),
             kv("last_error_type", "ToolError"),
             kv("cpu_band", "1-2"),
         ]
@@ -405,7 +405,7 @@ fn no_error_sends_no_error_type() {
         cpus: 0,
     };
     let json = serde_json::to_value(facts.telemetry_event().attributes()).unwrap();
-    assert!(json.get("error_type").is_none());
+    assert!(json.get("failure_type").is_none());
     assert_eq!(json["inputs_present"], true);
     assert_eq!(json["cpu_band"], "unknown");
 }

@@ -20,6 +20,13 @@ fn mentions_ident(tokens: TokenStream, matches: &dyn Fn(&Ident) -> bool) -> bool
     })
 }
 
+/// Whether `ty` names the struct `ident` itself (or `Self`).
+pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
+    mentions_ident(ty.to_token_stream(), &|found| {
+        found == ident || found == "Self"
+    })
+}
+
 /// Whether `ty` mentions one of the type parameters of `generics`.
 pub fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
     let params: Vec<&Ident> = generics.type_params().map(|param| &param.ident).collect();

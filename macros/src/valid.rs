@@ -38,6 +38,7 @@ pub fn check_struct(cx: &Ctxt, input: &Struct) {
         check_classes(cx, field);
         check_options(cx, field);
         check_secret(cx, field);
+        check_flatten_self(cx, input, field);
         for fact in &field.attrs.facts {
             check_fact(cx, field, fact);
         }
@@ -202,13 +203,41 @@ fn check_fact(cx: &Ctxt, field: &Field, fact: &Fact) {
     check_one_class(cx, &fact.classes, &what);
 }
 
+/// The key the reporter itself adds to a failed span.
+const RESERVED_KEY: &str = "error_type";
+
+/// A struct cannot flatten itself: its keys would repeat without end.
+fn check_flatten_self(cx: &Ctxt, input: &Struct, field: &Field) {
+    let Some(flatten) = &field.attrs.flatten else {
+        return;
+    };
+    if types::mentions_self(field.ty, input.ident) {
+        cx.error_spanned_by(
+            flatten,
+            format!(
+                "`{}` flattens `{}` into itself, so its keys would repeat without end: send it as a nested value (remove `flatten`), or flatten another struct",
+                field.ident, input.ident
+            ),
+        );
+    }
+}
+
 /// Keys are non-empty and unique within the struct.
 fn check_keys(cx: &Ctxt, input: &Struct) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for field in &input.fields {
         for (key, at) in field.keys() {
-            if key.is_empty() {
+            if key.trim().is_empty() {
                 cx.error_spanned_by(&at, "the key is empty: `rename` to a non-empty key");
+                continue;
+            }
+            if key == RESERVED_KEY {
+                cx.error_spanned_by(
+                    &at,
+                    format!(
+                        "key `{RESERVED_KEY}` is reserved: the reporter sends it when a span fails (`fail`); `rename` this key"
+                    ),
+                );
                 continue;
             }
             if let Some(first) = seen.get(&key) {

@@ -74,7 +74,7 @@ struct Everything<'a> {
     ratio: f32,
     #[telemetry(always, with = "band")]
     cpus: usize,
-    #[telemetry(never, error_type(always, rename = "error_type"))]
+    #[telemetry(never, error_type(always, rename = "failure_type"))]
     error: Option<ToolError>,
     #[telemetry(never, len(always))]
     messages: Vec<String>,
@@ -106,7 +106,7 @@ fn main() {
     let _ = everything.api_key.expose();
     let _ = &everything.messages;
     let json = serde_json::to_string(&everything.telemetry_event()).unwrap();
-    assert!(json.contains(r#""error_type":"ToolError""#), "{json}");
+    assert!(json.contains(r#""failure_type":"ToolError""#), "{json}");
     assert!(json.contains(r#""process":"manager""#), "{json}");
     assert_eq!(everything.telemetry_event_with(Consent::ShareCrew).key_values().len(), 14);
 }

@@ -86,21 +86,39 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         }
     });
     // Keys a flattened struct brings in are checked here, at compile time
-    // (the struct's own keys were checked by `valid`); a generic struct's
-    // flattened types are only known where it is used.
+    // (the struct's own keys were checked by `valid`). A struct generic over
+    // types is checked where it is used: its flattened types are known only
+    // there.
     let flattens = model
         .fields
         .iter()
         .any(|field| field.emits_value() && field.attrs.flatten.is_some());
-    let unique_keys = (flattens && model.generics.params.is_empty()).then(|| {
+    let over_types = model
+        .generics
+        .params
+        .iter()
+        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)));
+    let check = |ty: TokenStream| {
         quote_spanned! {ident.span()=>
-            const _: () = if let #private::Some(error) =
-                <#ident as #private::Telemetry>::CATALOGUE.duplicate_key_error()
+            if let #private::Some(error) =
+                <#ty as #private::Telemetry>::CATALOGUE.duplicate_key_error()
             {
                 ::core::panic!("{}", error.as_str())
-            };
+            }
         }
-    });
+    };
+    let (unique_keys, unique_keys_where_used) = match (flattens, over_types) {
+        (false, _) => (None, None),
+        (true, false) => {
+            let lifetimes = model.generics.lifetimes().map(|_| quote!('static));
+            let check = check(quote!(#ident<#(#lifetimes),*>));
+            (Some(quote!(const _: () = #check;)), None)
+        }
+        (true, true) => {
+            let check = check(quote!(Self));
+            (None, Some(quote!(const { #check };)))
+        }
+    };
     let nesting = nesting_impls(&generics, ident, private);
     super::hygienic(quote! {
         #[automatically_derived]
@@ -128,6 +146,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
                 __consent: #private::Consent,
                 __visitor: &mut __CrewtelV,
             ) {
+                #unique_keys_where_used
                 #(#visits)*
             }
         }

@@ -1,0 +1,35 @@
+// Borrowed and generic structs flatten others, their keys checked where they
+// are used; this use sends each key once.
+#![deny(warnings)]
+
+use crewtel::Telemetry;
+
+#[derive(Telemetry)]
+struct CrewIds<'a> {
+    #[telemetry(always)]
+    crew_id: &'a str,
+}
+
+#[derive(Telemetry)]
+#[telemetry(event = "Task Created")]
+struct TaskEvent<'a, C> {
+    #[telemetry(always, flatten)]
+    crew: C,
+    #[telemetry(always)]
+    task_id: &'a str,
+}
+
+fn main() {
+    let crew_id = String::from("c1");
+    let event = TaskEvent {
+        crew: CrewIds { crew_id: &crew_id },
+        task_id: "t1",
+    };
+    let keys: Vec<String> = event
+        .telemetry_event()
+        .key_values()
+        .into_iter()
+        .map(|kv| kv.key.to_string())
+        .collect();
+    assert_eq!(keys, ["crew_id", "task_id"]);
+}
