@@ -522,3 +522,90 @@ fn every_event_attributes_are_computed_once_and_sent_on_every_span() {
         }
     }
 }
+
+#[test]
+fn keys_the_reporter_adds_never_repeat_an_events_own() {
+    #[derive(Telemetry)]
+    #[telemetry(event = "Flow Started")]
+    struct FlowStarted {
+        /// The flow's own project id, which wins over the process's.
+        #[telemetry(always)]
+        project_id: &'static str,
+        #[telemetry(always)]
+        cpu_band: &'static str,
+    }
+
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let reporter = builder
+        .every_event(|| crewtel::ProcessContext::detect("proj-of-the-process"))
+        .build();
+    let event = FlowStarted {
+        project_id: "proj-of-the-flow",
+        cpu_band: "many",
+    };
+    reporter.emit(event.telemetry_event());
+    reporter
+        .start(event.telemetry_event())
+        .end_with(event.telemetry_event());
+    reporter
+        .start(event.telemetry_event())
+        .fail(&std::io::Error::other("x"));
+    reporter.shutdown();
+
+    let spans = collector.spans();
+    assert_eq!(spans.len(), 3);
+    for (_, span) in &spans {
+        let keys: Vec<&str> = span.attributes.iter().map(|kv| kv.key.as_str()).collect();
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(keys.len(), unique.len(), "a key twice: {keys:?}");
+        assert_eq!(
+            attribute(&span.attributes, "project_id"),
+            Some(&string("proj-of-the-flow"))
+        );
+        assert_eq!(
+            attribute(&span.attributes, "cpu_band"),
+            Some(&string("many"))
+        );
+        assert!(attribute(&span.attributes, "coding_agent").is_some());
+    }
+}
+
+#[test]
+fn the_count_limit_drops_the_context_first_and_says_how_much_it_dropped() {
+    #[derive(Telemetry)]
+    #[telemetry(event = "Task Execution")]
+    struct Execution {
+        #[telemetry(always)]
+        task_id: &'static str,
+        #[telemetry(always)]
+        agent_role: &'static str,
+    }
+
+    let collector = Collector::start(Behaviour::Accept);
+    let mut vars = to(&collector);
+    vars.push(("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".into()));
+    let (builder, _) = configured(&vars);
+    let reporter = builder
+        .every_event(|| crewtel::ProcessContext::detect("proj"))
+        .build();
+    let event = Execution {
+        task_id: "t1",
+        agent_role: "researcher",
+    };
+    reporter
+        .start(event.telemetry_event())
+        .fail(&std::io::Error::other("x"));
+    reporter.shutdown();
+
+    let spans = collector.spans();
+    let span = &spans[0].1;
+    let keys: Vec<&str> = span.attributes.iter().map(|kv| kv.key.as_str()).collect();
+    assert_eq!(keys, ["task_id", "agent_role", "error_type"]);
+    assert_eq!(
+        span.dropped_attributes_count, 4,
+        "the four every-event keys were dropped, and counted"
+    );
+}

@@ -11,6 +11,12 @@ use crate::config::Limits;
 /// character boundary.
 pub(crate) fn apply(limits: Limits, attributes: &mut Vec<KeyValue>) {
     attributes.truncate(limits.count);
+    apply_value_length(limits, attributes);
+}
+
+/// Truncates longer strings (and string array entries) to
+/// `limits.value_length` characters, on a character boundary.
+pub(crate) fn apply_value_length(limits: Limits, attributes: &mut [KeyValue]) {
     let Some(max) = limits.value_length else {
         return;
     };

@@ -162,7 +162,8 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
         self.key_values_and(&[])
     }
 
-    /// The attributes followed by `extra`, in one allocation.
+    /// The attributes followed by those of `extra` whose keys the event
+    /// does not send itself, in one allocation.
     pub(crate) fn key_values_and(
         &self,
         extra: &[opentelemetry::KeyValue],
@@ -170,7 +171,7 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
         let mut visitor = KeyValues::with_capacity(T::max_attributes() + extra.len());
         self.visit(&mut visitor);
         let mut attributes = visitor.into_inner();
-        attributes.extend_from_slice(extra);
+        crate::otel::append_new(&mut attributes, extra);
         attributes
     }
 

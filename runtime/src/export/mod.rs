@@ -176,10 +176,16 @@ impl Pipeline {
     /// status whose description is the error's type name alone. When the
     /// queue is full (or the pipeline shut down, or the event is too large)
     /// the span is dropped and counted.
+    ///
+    /// `more` (what the end adds) and `common` (the every-event context)
+    /// follow the span's own attributes, each key once. The count limit is
+    /// the SDK's, which keeps the first attributes and reports how many it
+    /// dropped in the span's dropped-attribute count.
     pub(crate) fn finish(
         &self,
         open: OpenSpan,
-        mut more: Vec<KeyValue>,
+        more: &[KeyValue],
+        common: &[KeyValue],
         error_type: Option<std::borrow::Cow<'static, str>>,
     ) {
         let OpenSpan {
@@ -187,8 +193,9 @@ impl Pipeline {
             started,
             mut attributes,
         } = open;
-        attributes.append(&mut more);
-        limits::apply(self.limits, &mut attributes);
+        crate::otel::append_new(&mut attributes, more);
+        crate::otel::append_new(&mut attributes, common);
+        limits::apply_value_length(self.limits, &mut attributes);
         if text_bytes(&attributes) > MAX_EVENT_BYTES {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
@@ -218,7 +225,7 @@ impl Pipeline {
 
     /// Sends one event at once: a span that starts and ends.
     pub(crate) fn emit(&self, name: &'static str, attributes: Vec<KeyValue>) {
-        self.finish(self.start(name, attributes), Vec::new(), None);
+        self.finish(self.start(name, attributes), &[], &[], None);
     }
 
     fn release_dropped(&self) {

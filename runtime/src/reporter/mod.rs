@@ -145,7 +145,7 @@ impl Reporter {
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
         let open = match &self.sink {
             Some(sink) if event.is_allowed() => {
-                sink.start(event.name(), event.key_values_and(&self.common))
+                sink.start(event.name(), event.key_values(), &self.common)
             }
             _ => None,
         };
@@ -213,17 +213,26 @@ impl Drop for Reporter {
 }
 
 impl Sink {
-    fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> Option<Open<'_>> {
+    /// A span's own attributes; `common` joins them when it ends, after what
+    /// the end adds, so that a count limit drops the context first.
+    fn start<'r>(
+        &'r self,
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+        common: &'r [KeyValue],
+    ) -> Option<Open<'r>> {
         match self {
             Sink::Debug { out, settings } => Some(Open::Debug {
                 out,
                 limits: settings.limits,
                 name,
                 attributes,
+                common,
             }),
             Sink::Export(pipeline) => Some(Open::Export {
                 pipeline,
                 span: pipeline.start(name, attributes),
+                common,
             }),
         }
     }

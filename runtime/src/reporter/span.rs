@@ -8,8 +8,8 @@ use crate::config::Limits;
 use crate::debug::DebugSink;
 use crate::error_type::ErrorType;
 use crate::export::{OpenSpan, Pipeline};
-use crate::limits;
 use crate::telemetry::{Event, Telemetry};
+use crate::{limits, otel};
 
 /// The key [`ActiveSpan::fail`] sends the error's type under.
 pub const ERROR_TYPE_KEY: &str = "error_type";
@@ -31,10 +31,12 @@ pub(super) enum Open<'r> {
         limits: Limits,
         name: &'static str,
         attributes: Vec<KeyValue>,
+        common: &'r [KeyValue],
     },
     Export {
         pipeline: &'r Pipeline,
         span: OpenSpan,
+        common: &'r [KeyValue],
     },
 }
 
@@ -68,7 +70,9 @@ impl ActiveSpan<'_> {
         }
     }
 
-    fn finish(&mut self, mut attributes: Vec<KeyValue>, error_type: Option<Cow<'static, str>>) {
+    /// Ends the span: its own attributes, then what the end adds, then the
+    /// every-event context, each key once (the first wins).
+    fn finish(&mut self, attributes: Vec<KeyValue>, error_type: Option<Cow<'static, str>>) {
         match self.open.take() {
             None => {}
             Some(Open::Debug {
@@ -76,12 +80,18 @@ impl ActiveSpan<'_> {
                 limits,
                 name,
                 attributes: mut all,
+                common,
             }) => {
-                all.append(&mut attributes);
+                otel::append_new(&mut all, &attributes);
+                otel::append_new(&mut all, common);
                 limits::apply(limits, &mut all);
                 out.write(name, &all, error_type.is_some());
             }
-            Some(Open::Export { pipeline, span }) => pipeline.finish(span, attributes, error_type),
+            Some(Open::Export {
+                pipeline,
+                span,
+                common,
+            }) => pipeline.finish(span, &attributes, common, error_type),
         }
     }
 }
