@@ -136,7 +136,7 @@ fn a_share_crew_nested_struct_is_not_read_anonymously() {
     }
     #[derive(Telemetry)]
     struct Agent {
-        #[telemetry(always)]
+        #[telemetry(always, free_text)]
         role: String,
         #[telemetry(share_crew, with = "counted")]
         goal: String,

@@ -16,7 +16,7 @@ enum Process {
 
 #[derive(Telemetry)]
 struct Agent {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     role: String,
     #[telemetry(share_crew)]
     goal: String,
@@ -33,11 +33,11 @@ struct Crew {
     crew_number_of_tasks: u32,
     #[telemetry(always)]
     ratio: f64,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     empty: String,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     unicode: String,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     tools_names: Vec<String>,
     #[telemetry(always)]
     flags: Vec<bool>,

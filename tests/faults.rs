@@ -234,7 +234,7 @@ fn a_redirect_is_not_followed() {
 fn an_event_too_large_to_export_is_dropped_and_counted() {
     #[derive(Telemetry)]
     struct Huge {
-        #[telemetry(always)]
+        #[telemetry(always, free_text)]
         text: String,
     }
     let collector = Collector::start(Behaviour::Accept);

@@ -13,7 +13,7 @@ use crewtel::{Consent, Mode, Reporter, ReporterBuilder, Telemetry};
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]
 struct ToolUsage {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     tool_name: String,
     #[telemetry(always)]
     attempts: u32,

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 #[derive(Telemetry, Debug)]
 struct Agent {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     role: String,
     #[telemetry(share_crew)]
     goal: String,
@@ -21,7 +21,7 @@ struct Agent {
 
 #[derive(Telemetry, Debug)]
 struct Ids {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: String,
     #[telemetry(share_crew)]
     crew_name: String,

@@ -50,19 +50,19 @@ struct Scalars<'a> {
     float: f64,
     #[telemetry(always)]
     small_float: f32,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     empty: String,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     unicode: &'a str,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     cow: Cow<'a, str>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     boxed: Box<str>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     shared: Arc<str>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     counted: Rc<String>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     letter: char,
     #[telemetry(always)]
     process: Process,
@@ -159,9 +159,9 @@ fn scalars_keep_their_exact_type_as_json() {
 
 #[derive(Telemetry)]
 struct Lists<'a> {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     names: Vec<String>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     empty: Vec<String>,
     #[telemetry(always)]
     flags: [bool; 3],
@@ -171,7 +171,7 @@ struct Lists<'a> {
     ratios: VecDeque<f64>,
     #[telemetry(always)]
     processes: Vec<Process>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     tags: BTreeSet<&'a str>,
 }
 
@@ -213,7 +213,7 @@ fn lists_of_scalars_are_typed_arrays() {
 
 #[derive(Telemetry)]
 struct Tool {
-    #[telemetry(always, rename = "tool_name")]
+    #[telemetry(always, free_text, rename = "tool_name")]
     name: String,
     #[telemetry(always)]
     attempts: u32,
@@ -229,9 +229,9 @@ struct Nested {
     no_tools: Vec<Tool>,
     #[telemetry(always)]
     favourite: Option<Tool>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     by_name: BTreeMap<String, Tool>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     inputs: BTreeMap<String, String>,
     #[telemetry(always)]
     limits: HashMap<u8, bool>,
@@ -299,12 +299,12 @@ fn json_and_key_values_carry_the_same_encoded_nested_value() {
     assert!(json.get("favourite").is_none());
 }
 
-fn band(cpus: &usize) -> &'static str {
-    match cpus {
+fn band(cpus: &usize) -> crewtel::Literal {
+    crewtel::Literal(match cpus {
         0 => "unknown",
         1..=2 => "1-2",
         _ => "3+",
-    }
+    })
 }
 
 #[derive(Telemetry)]
@@ -415,16 +415,16 @@ fn a_struct_can_borrow_what_it_sends() {
     #[derive(Telemetry)]
     #[telemetry(event = "Tool Usage")]
     struct ToolUsage<'a> {
-        #[telemetry(always, rename = "tool_name")]
+        #[telemetry(always, free_text, rename = "tool_name")]
         tool: &'a str,
-        #[telemetry(always)]
+        #[telemetry(always, free_text)]
         llm: &'a String,
         #[telemetry(always, flatten)]
         ids: &'a Ids,
     }
     #[derive(Telemetry)]
     struct Ids {
-        #[telemetry(always)]
+        #[telemetry(always, free_text)]
         agent_fingerprint: String,
     }
     let llm = String::from("gpt");

@@ -20,16 +20,16 @@ pub enum Process {
 
 #[derive(Clone, Telemetry, Serialize)]
 pub struct Agent {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub role: String,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub llm: String,
     #[telemetry(always)]
     pub max_iter: u32,
     #[telemetry(always, rename = "delegation_enabled?")]
     #[serde(rename = "delegation_enabled?")]
     pub allow_delegation: bool,
-    #[telemetry(always, rename = "tools_names")]
+    #[telemetry(always, free_text, rename = "tools_names")]
     #[serde(rename = "tools_names")]
     pub tools: Vec<String>,
     #[telemetry(share_crew)]
@@ -43,9 +43,9 @@ pub struct Agent {
 
 #[derive(Clone, Telemetry, Serialize)]
 pub struct Task {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub id: String,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub agent_role: String,
     #[telemetry(always, rename = "async_execution?")]
     #[serde(rename = "async_execution?")]
@@ -62,7 +62,7 @@ pub struct Task {
 #[derive(Clone, Telemetry, Serialize)]
 #[telemetry(event = "Crew Created")]
 pub struct Crew {
-    #[telemetry(always, rename = "crew_id")]
+    #[telemetry(always, free_text, rename = "crew_id")]
     #[serde(rename = "crew_id")]
     pub id: String,
     #[telemetry(always, rename = "crew_process")]

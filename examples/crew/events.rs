@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crewtel::{Catalogue, Telemetry};
 
-use crate::framework::{Agent, Crew, Process, Task};
+use crate::framework::{Agent, Crew, Minted, Process, Task};
 
 /// The framework's own version, sent with every event.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -30,10 +30,10 @@ const HOST: HostVersion = HostVersion {
 pub struct CrewIds<'a> {
     /// The crew's random key.
     #[telemetry(always)]
-    pub crew_key: &'a str,
+    pub crew_key: &'a Minted,
     /// The crew's random id.
     #[telemetry(always)]
-    pub crew_id: &'a str,
+    pub crew_id: &'a Minted,
 }
 
 impl<'a> CrewIds<'a> {
@@ -50,13 +50,13 @@ impl<'a> CrewIds<'a> {
 pub struct TaskIds<'a> {
     /// The task's random key.
     #[telemetry(always)]
-    pub task_key: &'a str,
+    pub task_key: &'a Minted,
     /// The task's random id.
     #[telemetry(always)]
-    pub task_id: &'a str,
+    pub task_id: &'a Minted,
     /// The task's random fingerprint.
     #[telemetry(always)]
-    pub task_fingerprint: &'a str,
+    pub task_fingerprint: &'a Minted,
 }
 
 /// The agent of an event.
@@ -64,9 +64,9 @@ pub struct TaskIds<'a> {
 pub struct AgentIds<'a> {
     /// The agent's random fingerprint.
     #[telemetry(always)]
-    pub agent_fingerprint: &'a str,
-    /// The agent's role.
-    #[telemetry(always)]
+    pub agent_fingerprint: &'a Minted,
+    /// The agent's role, as the user wrote it.
+    #[telemetry(always, free_text)]
     pub agent_role: &'a str,
 }
 
@@ -137,19 +137,19 @@ impl Formatted<'_> {
 #[derive(Telemetry)]
 pub struct Platform {
     /// OS, kernel and architecture in one string.
-    #[telemetry(always, rename = "platform", with = "platform::summary")]
+    #[telemetry(share_crew, rename = "platform", with = "platform::summary")]
     pub summary: OnSend,
     /// The kernel release.
-    #[telemetry(always, rename = "platform_release", with = "platform::release")]
+    #[telemetry(share_crew, rename = "platform_release", with = "platform::release")]
     pub release: OnSend,
     /// The OS family (`linux`, `darwin`, `windows`).
-    #[telemetry(always, rename = "platform_system", with = "platform::system")]
+    #[telemetry(share_crew, rename = "platform_system", with = "platform::system")]
     pub system: OnSend,
     /// The OS release.
-    #[telemetry(always, rename = "platform_version", with = "platform::version")]
+    #[telemetry(share_crew, rename = "platform_version", with = "platform::version")]
     pub version: OnSend,
     /// The exact logical CPU count.
-    #[telemetry(always, rename = "cpus", with = "platform::cpus")]
+    #[telemetry(share_crew, rename = "cpus", with = "platform::cpus")]
     pub cpus: OnSend,
 }
 
@@ -211,10 +211,10 @@ pub struct CrewCreated<'a> {
     pub crew: CrewIds<'a>,
     /// The crew's random fingerprint.
     #[telemetry(always)]
-    pub crew_fingerprint: &'a str,
+    pub crew_fingerprint: &'a Minted,
     /// When the crew's fingerprint was minted.
     #[telemetry(always)]
-    pub crew_fingerprint_created_at: &'a str,
+    pub crew_fingerprint_created_at: &'a Minted,
     /// How the crew runs its tasks.
     #[telemetry(always)]
     pub crew_process: Process,
@@ -273,7 +273,7 @@ pub struct TaskCreated<'a> {
     pub task: TaskExecution<'a>,
     /// When the task's fingerprint was minted.
     #[telemetry(always)]
-    pub task_fingerprint_created_at: &'a str,
+    pub task_fingerprint_created_at: &'a Minted,
 }
 
 impl<'a> TaskCreated<'a> {
@@ -295,7 +295,7 @@ pub struct TaskExecution<'a> {
     pub crew: CrewIds<'a>,
     /// The crew's random fingerprint.
     #[telemetry(always)]
-    pub crew_fingerprint: &'a str,
+    pub crew_fingerprint: &'a Minted,
     #[telemetry(always, flatten)]
     pub task: TaskIds<'a>,
     #[telemetry(always, flatten)]
@@ -336,14 +336,14 @@ pub struct TaskEnded<'a> {
 pub struct ToolUsage<'a> {
     #[telemetry(always, flatten)]
     pub host: HostVersion,
-    /// The tool's name.
-    #[telemetry(always)]
+    /// The tool's name, as its author wrote it.
+    #[telemetry(always, free_text)]
     pub tool_name: &'a str,
     /// How many times the agent tried it.
     #[telemetry(always)]
     pub attempts: u32,
-    /// The model that chose the tool.
-    #[telemetry(always)]
+    /// The model that chose the tool, as the user named it.
+    #[telemetry(always, free_text)]
     pub llm: &'a str,
     #[telemetry(always, flatten)]
     pub agent: AgentIds<'a>,
@@ -367,14 +367,14 @@ impl<'a> ToolUsage<'a> {
 pub struct ToolRepeatedUsage<'a> {
     #[telemetry(always, flatten)]
     pub host: HostVersion,
-    /// The tool's name.
-    #[telemetry(always)]
+    /// The tool's name, as its author wrote it.
+    #[telemetry(always, free_text)]
     pub tool_name: &'a str,
     /// How many times the agent tried it.
     #[telemetry(always)]
     pub attempts: u32,
-    /// The model that chose the tool.
-    #[telemetry(always)]
+    /// The model that chose the tool, as the user named it.
+    #[telemetry(always, free_text)]
     pub llm: &'a str,
 }
 
@@ -395,11 +395,11 @@ impl<'a> ToolRepeatedUsage<'a> {
 pub struct ToolUsageError<'a> {
     #[telemetry(always, flatten)]
     pub host: HostVersion,
-    /// The model that chose the tool.
-    #[telemetry(always)]
+    /// The model that chose the tool, as the user named it.
+    #[telemetry(always, free_text)]
     pub llm: &'a str,
-    /// The tool's name.
-    #[telemetry(always)]
+    /// The tool's name, as its author wrote it.
+    #[telemetry(always, free_text)]
     pub tool_name: &'a str,
     #[telemetry(always, flatten)]
     pub agent: AgentIds<'a>,
@@ -452,7 +452,7 @@ impl<'a> CrewExecution<'a> {
 pub struct TaskResult {
     /// The task's random id.
     #[telemetry(share_crew)]
-    pub id: String,
+    pub id: Minted,
     /// The task's description.
     #[telemetry(share_crew)]
     pub description: String,

@@ -6,32 +6,66 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::SystemTime;
 
-use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
+use crewtel::{Consent, Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
+
+/// An id or a time minicrew mints itself: text, but never text a person
+/// wrote, so it is sent anonymously without a `free_text` mark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Minted(String);
+
+impl Minted {
+    /// A random id (a UUID).
+    pub fn uuid() -> Minted {
+        Minted(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// A short random key (CrewAI hashes goals and backstories into its
+    /// keys, which leaks them by dictionary; a random key does not).
+    pub fn key() -> Minted {
+        Minted(uuid::Uuid::new_v4().simple().to_string()[..16].to_owned())
+    }
+
+    /// The time now (UTC, to the second).
+    pub fn now() -> Minted {
+        Minted(humantime::format_rfc3339_seconds(SystemTime::now()).to_string())
+    }
+}
+
+impl std::ops::Deref for Minted {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TelemetryValue for Minted {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+    const FREE_TEXT: bool = false;
+
+    fn telemetry_value(&self) -> Scalar<'_> {
+        Scalar::Text(Text::Borrowed(&self.0))
+    }
+}
 
 /// A random id and when it was minted: it never outlives the process.
 #[derive(Clone, Debug, Telemetry)]
 pub struct Fingerprint {
     /// A random id of the object.
     #[telemetry(always, rename = "fingerprint")]
-    pub uuid: String,
+    pub uuid: Minted,
     /// When the id was minted (UTC, to the second).
     #[telemetry(always, rename = "fingerprint_created_at")]
-    pub created_at: String,
+    pub created_at: Minted,
 }
 
 impl Fingerprint {
     pub fn new() -> Fingerprint {
         Fingerprint {
-            uuid: uuid::Uuid::new_v4().to_string(),
-            created_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            uuid: Minted::uuid(),
+            created_at: Minted::now(),
         }
     }
-}
-
-/// A short random key (CrewAI hashes goals and backstories into its keys,
-/// which leaks them by dictionary; a random key does not).
-pub fn random_key() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
 }
 
 /// A language model and the credentials to reach it. Its fields are
@@ -39,8 +73,8 @@ pub fn random_key() -> String {
 /// the key is `never`, and reading it would take `expose()`.
 #[derive(Clone, Debug, Telemetry)]
 pub struct Llm {
-    /// The model's name.
-    #[telemetry(always)]
+    /// The model's name, as the user wrote it (a deployment's name too).
+    #[telemetry(always, free_text)]
     pub model: String,
     #[telemetry(never)]
     pub api_key: Secret<String>,
@@ -50,7 +84,7 @@ impl Llm {
     pub fn new(model: &str) -> Llm {
         Llm {
             model: model.to_owned(),
-            api_key: Secret::new(format!("sk-{}", random_key())),
+            api_key: Secret::new(format!("sk-{}", &*Minted::key())),
         }
     }
 
@@ -68,8 +102,8 @@ pub fn model_of(llm: &Option<Llm>) -> Option<&str> {
 /// A tool an agent can call.
 #[derive(Clone, Debug, Telemetry)]
 pub struct Tool {
-    /// The tool's name.
-    #[telemetry(always)]
+    /// The tool's name, as its author wrote it.
+    #[telemetry(always, free_text)]
     pub name: String,
     /// Whether calling it fails (for the demonstration of `Tool Usage Error`).
     #[telemetry(never)]
@@ -93,12 +127,12 @@ pub enum Process {
 pub struct Agent {
     /// A random key of the agent.
     #[telemetry(always)]
-    pub key: String,
+    pub key: Minted,
     /// A random id of the agent.
     #[telemetry(always)]
-    pub id: String,
-    /// The agent's role in its crew.
-    #[telemetry(always)]
+    pub id: Minted,
+    /// The agent's role in its crew, as the user wrote it.
+    #[telemetry(always, free_text)]
     pub role: String,
     /// Whether the agent logs verbosely.
     #[telemetry(always, rename = "verbose?")]
@@ -110,10 +144,10 @@ pub struct Agent {
     #[telemetry(always)]
     pub max_rpm: Option<u32>,
     /// The model used for tool calls, if not the main one.
-    #[telemetry(always, with = "model_of")]
+    #[telemetry(always, free_text, with = "model_of")]
     pub function_calling_llm: Option<Llm>,
     /// The agent's model.
-    #[telemetry(always, with = "Llm::model")]
+    #[telemetry(always, free_text, with = "Llm::model")]
     pub llm: Llm,
     /// Whether the agent may hand work to another.
     #[telemetry(always, rename = "delegation_enabled?")]
@@ -125,7 +159,7 @@ pub struct Agent {
     #[telemetry(always)]
     pub max_retry_limit: u32,
     /// The tools the agent can use.
-    #[telemetry(always, rename = "tools_names", with = "tool_names")]
+    #[telemetry(always, free_text, rename = "tools_names", with = "tool_names")]
     pub tools: Vec<Tool>,
     /// What the agent aims for.
     #[telemetry(share_crew)]
@@ -146,8 +180,8 @@ pub struct Agent {
 impl Agent {
     pub fn new(role: &str, goal: &str, backstory: &str, tools: Vec<Tool>) -> Agent {
         Agent {
-            key: random_key(),
-            id: uuid::Uuid::new_v4().to_string(),
+            key: Minted::key(),
+            id: Minted::uuid(),
             role: role.to_owned(),
             verbose: false,
             max_iter: 20,
@@ -179,15 +213,15 @@ impl Agent {
 /// The agent a task is assigned to, as the task's entry names it.
 #[derive(Clone, Debug, Telemetry)]
 pub struct AgentRef {
-    /// The assigned agent's role.
-    #[telemetry(always, rename = "agent_role")]
+    /// The assigned agent's role, as the user wrote it.
+    #[telemetry(always, rename = "agent_role", free_text)]
     pub role: String,
     /// The assigned agent's random key.
     #[telemetry(always, rename = "agent_key")]
-    pub key: String,
+    pub key: Minted,
     /// Sent by the task events, not in the task's entry.
     #[telemetry(never)]
-    pub fingerprint: String,
+    pub fingerprint: Minted,
 }
 
 /// A task: one entry of `crew_tasks`.
@@ -195,10 +229,10 @@ pub struct AgentRef {
 pub struct Task {
     /// A random key of the task.
     #[telemetry(always)]
-    pub key: String,
+    pub key: Minted,
     /// A random id of the task.
     #[telemetry(always)]
-    pub id: String,
+    pub id: Minted,
     /// Whether the task runs asynchronously.
     #[telemetry(always, rename = "async_execution?")]
     pub async_execution: bool,
@@ -208,7 +242,7 @@ pub struct Task {
     #[telemetry(always, flatten)]
     pub agent: AgentRef,
     /// The tools the task may use.
-    #[telemetry(always, rename = "tools_names", with = "tool_names")]
+    #[telemetry(always, free_text, rename = "tools_names", with = "tool_names")]
     pub tools: Vec<Tool>,
     /// What the task asks for.
     #[telemetry(share_crew)]
@@ -231,8 +265,8 @@ impl Task {
         context: Vec<String>,
     ) -> Task {
         Task {
-            key: random_key(),
-            id: uuid::Uuid::new_v4().to_string(),
+            key: Minted::key(),
+            id: Minted::uuid(),
             async_execution: false,
             human_input: false,
             agent: agent.reference(),
@@ -248,8 +282,8 @@ impl Task {
 /// A crew: agents working through tasks.
 #[derive(Clone, Debug)]
 pub struct Crew {
-    pub key: String,
-    pub id: String,
+    pub key: Minted,
+    pub id: Minted,
     pub fingerprint: Fingerprint,
     pub process: Process,
     pub memory: bool,

@@ -50,8 +50,8 @@ pub fn research_crew(share_crew: bool) -> Crew {
         vec![census.description.clone()],
     );
     Crew {
-        key: crate::framework::random_key(),
-        id: uuid::Uuid::new_v4().to_string(),
+        key: crate::framework::Minted::key(),
+        id: crate::framework::Minted::uuid(),
         fingerprint: crate::framework::Fingerprint::new(),
         process: Process::Sequential,
         memory: false,

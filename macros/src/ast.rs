@@ -101,6 +101,15 @@ impl<'a> Struct<'a> {
             .map_or(Class::Always, |written| written.value)
     }
 
+    /// Whether the struct is generic over types or constants (not only
+    /// lifetimes): what it sends is then known only where it is used.
+    pub fn over_types(&self) -> bool {
+        self.generics
+            .params
+            .iter()
+            .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)))
+    }
+
     /// The field that carries the consent, if any.
     pub fn consent_field(&self) -> Option<&Field<'a>> {
         self.fields

@@ -77,6 +77,8 @@ pub struct FieldAttrs {
     pub rename: Option<LitStr>,
     pub flatten: Option<Ident>,
     pub with: Option<(Ident, ExprPath)>,
+    /// `free_text`: text a person wrote, sent under `always` all the same.
+    pub free_text: Option<Ident>,
     pub facts: Vec<Fact>,
 }
 
@@ -203,6 +205,9 @@ impl FieldAttrs {
             } else if meta.path == FLATTEN {
                 bare(meta, FLATTEN)?;
                 set_once(&mut out.flatten, word_of(meta), meta, FLATTEN)?;
+            } else if meta.path == FREE_TEXT {
+                bare(meta, FREE_TEXT)?;
+                set_once(&mut out.free_text, word_of(meta), meta, FREE_TEXT)?;
             } else if meta.path == WITH {
                 let lit = string(meta, WITH)?;
                 let path: ExprPath = lit.parse().map_err(|_| {

@@ -19,6 +19,7 @@ pub const CONSENT: Symbol = Symbol("consent");
 pub const RENAME: Symbol = Symbol("rename");
 pub const FLATTEN: Symbol = Symbol("flatten");
 pub const WITH: Symbol = Symbol("with");
+pub const FREE_TEXT: Symbol = Symbol("free_text");
 
 // Derived facts of a field.
 pub const LEN: Symbol = Symbol("len");
@@ -31,7 +32,7 @@ pub const CRATE: Symbol = Symbol("crate");
 
 /// What a field can carry, in the order the error messages list them.
 pub const FIELD_WORDS: &[Symbol] = &[
-    ALWAYS, SHARE_CREW, NEVER, CONSENT, RENAME, FLATTEN, WITH, LEN, PRESENT, ERROR_TYPE,
+    ALWAYS, SHARE_CREW, NEVER, CONSENT, RENAME, FLATTEN, WITH, FREE_TEXT, LEN, PRESENT, ERROR_TYPE,
 ];
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];

@@ -33,45 +33,6 @@ pub fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
     !params.is_empty() && mentions_ident(ty.to_token_stream(), &|ident| params.contains(&ident))
 }
 
-/// Whether `ty` is written as a scalar crewtel knows, or an `Option`, a
-/// reference, a pointer, a list, a set or a map of them: such a value nests
-/// no `Telemetry` struct. (A conservative reading of the tokens: an unknown
-/// name is not a scalar.)
-pub fn is_scalar(ty: &Type) -> bool {
-    const SCALARS: &[&str] = &[
-        "String", "str", "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16",
-        "i32", "i64", "i128", "isize", "f32", "f64",
-    ];
-    const WRAPPERS: &[&str] = &[
-        "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "Box", "Rc", "Arc", "Cow", "BTreeMap",
-        "HashMap",
-    ];
-    match ty {
-        Type::Reference(reference) => is_scalar(&reference.elem),
-        Type::Slice(slice) => is_scalar(&slice.elem),
-        Type::Array(array) => is_scalar(&array.elem),
-        Type::Paren(paren) => is_scalar(&paren.elem),
-        Type::Path(path) if path.qself.is_none() => {
-            let Some(last) = path.path.segments.last() else {
-                return false;
-            };
-            let name = last.ident.to_string();
-            match &last.arguments {
-                syn::PathArguments::None => SCALARS.contains(&name.as_str()),
-                syn::PathArguments::AngleBracketed(args) if WRAPPERS.contains(&name.as_str()) => {
-                    args.args.iter().all(|arg| match arg {
-                        syn::GenericArgument::Type(inner) => is_scalar(inner),
-                        syn::GenericArgument::Lifetime(_) => true,
-                        _ => false,
-                    })
-                }
-                _ => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 /// `T` when `ty` is written `Option<T>`.
 pub fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
@@ -155,33 +116,6 @@ mod tests {
         assert_eq!(snake_case("HumanInput"), "human_input");
         assert_eq!(snake_case("A"), "a");
         assert_eq!(snake_case("HTTPServer"), "http_server");
-    }
-
-    #[test]
-    fn scalars_are_known_by_their_names() {
-        for scalar in [
-            "String",
-            "u32",
-            "&'a str",
-            "Option<u64>",
-            "Vec<String>",
-            "Cow<'a, str>",
-            "BTreeMap<String, String>",
-            "[bool; 3]",
-            "&'a [u16]",
-        ] {
-            assert!(is_scalar(&ty(scalar)), "{scalar}");
-        }
-        for not in [
-            "Agent",
-            "Vec<Agent>",
-            "Option<Box<Task>>",
-            "BTreeMap<String, Agent>",
-            "T",
-            "Process",
-        ] {
-            assert!(!is_scalar(&ty(not)), "{not}");
-        }
     }
 
     #[test]

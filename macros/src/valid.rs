@@ -8,7 +8,7 @@ use quote::ToTokens;
 use crate::ast::{Enum, Field, Struct};
 use crate::attr::{Class, Fact, FactKind, Written};
 use crate::ctxt::Ctxt;
-use crate::symbol::{CONSENT, FLATTEN, NEVER, RENAME, WITH};
+use crate::symbol::{ALWAYS, CONSENT, FLATTEN, FREE_TEXT, NEVER, RENAME, SHARE_CREW, WITH};
 use crate::types;
 
 pub fn check_struct(cx: &Ctxt, input: &Struct) {
@@ -39,6 +39,7 @@ pub fn check_struct(cx: &Ctxt, input: &Struct) {
         check_options(cx, field);
         check_secret(cx, field);
         check_flatten_self(cx, input, field);
+        check_free_text(cx, field);
         for fact in &field.attrs.facts {
             check_fact(cx, field, fact);
         }
@@ -201,6 +202,28 @@ fn check_fact(cx: &Ctxt, field: &Field, fact: &Fact) {
         Some(_) => {}
     }
     check_one_class(cx, &fact.classes, &what);
+}
+
+/// `free_text` marks an `always` value; anywhere else it does nothing.
+fn check_free_text(cx: &Ctxt, field: &Field) {
+    let Some(word) = &field.attrs.free_text else {
+        return;
+    };
+    let name = field.ident;
+    let why = match field.class() {
+        Some(Class::Always) if field.attrs.flatten.is_some() => format!(
+            "a flattened struct's fields are judged where they are declared; remove `{FREE_TEXT}` from `{name}`"
+        ),
+        Some(Class::Always) | None => return,
+        Some(Class::ShareCrew) => format!(
+            "`{SHARE_CREW}` content is sent only from crews that opted in and needs no marker; remove it from `{name}`, or classify `{name}` `{ALWAYS}`"
+        ),
+        Some(class) => format!(
+            "`{name}` is `{}`, never sent; remove `{FREE_TEXT}`",
+            class.word()
+        ),
+    };
+    cx.error_spanned_by(word, format!("`{FREE_TEXT}` does nothing here: {why}"));
 }
 
 /// The key the reporter itself adds to a failed span.

@@ -4,7 +4,7 @@
 use core::marker::PhantomData;
 
 pub use core::option::Option::{self, None, Some};
-pub use core::primitive::{str, usize};
+pub use core::primitive::{bool, str, usize};
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
@@ -14,7 +14,7 @@ pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present, emit_struct_list
 pub use crate::error_type::ErrorType;
 pub use crate::json::Object;
 pub use crate::telemetry::Telemetry;
-pub use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
+pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;
 pub use serde::{Serialize, Serializer};
 
@@ -44,15 +44,35 @@ impl<T: ?Sized> Probe<T> {
 }
 
 /// The probe's answer for a sendable field type.
-pub trait ViaEmit {
+pub trait ViaEmit<T: ?Sized> {
     /// The catalogue nested in the field's value (a struct, or a list of them).
     fn nested_catalogue(&self) -> Option<&'static Catalogue>;
+    /// Sends the field's value (whose type a compile-time check beside the
+    /// impl requires to be sendable, so that it is reported there, once).
+    fn emit_value<V: Visitor>(
+        &self,
+        value: &T,
+        key: &'static str,
+        consent: Consent,
+        visitor: &mut V,
+    );
 }
 
-impl<T: Emit + ?Sized> ViaEmit for Probe<T> {
+impl<T: Emit + ?Sized> ViaEmit<T> for Probe<T> {
     #[inline]
     fn nested_catalogue(&self) -> Option<&'static Catalogue> {
         T::nested_catalogue()
+    }
+
+    #[inline]
+    fn emit_value<V: Visitor>(
+        &self,
+        value: &T,
+        key: &'static str,
+        consent: Consent,
+        visitor: &mut V,
+    ) {
+        value.emit(key, consent, visitor);
     }
 }
 
@@ -86,6 +106,8 @@ pub trait ViaNothing {
     }
     /// Nothing to walk.
     fn visit_flattened<T: ?Sized, V: Visitor>(&self, _: &T, _: Consent, _: &mut V) {}
+    /// Nothing to send.
+    fn emit_value<T: ?Sized, V: Visitor>(&self, _: &T, _: &'static str, _: Consent, _: &mut V) {}
     /// No attributes.
     fn max_attributes(&self) -> usize {
         0

@@ -12,7 +12,7 @@ use crate::consent::Tier;
 /// #[derive(Telemetry)]
 /// struct Tool {
 ///     /// The tool's name.
-///     #[telemetry(always, rename = "tool_name")]
+///     #[telemetry(always, rename = "tool_name", free_text)]
 ///     name: String,
 ///     #[telemetry(never)]
 ///     last_prompt: String,
@@ -24,6 +24,7 @@ use crate::consent::Tier;
 /// assert_eq!(keys[0].tier, Tier::Always);
 /// assert_eq!(keys[0].rust_type, "String");
 /// assert_eq!(keys[0].purpose, "The tool's name.");
+/// assert!(keys[0].free_text, "sent anonymously although a person wrote it");
 /// ```
 #[derive(Debug)]
 pub struct Catalogue {
@@ -50,6 +51,9 @@ pub struct Entry {
     pub purpose: &'static str,
     /// How the value is derived from the field.
     pub source: Source,
+    /// Whether the value is text a person wrote, sent under `always` because
+    /// the field is marked `#[telemetry(always, free_text)]`.
+    pub free_text: bool,
     /// The catalogue of the struct nested in the value (an entry of a list of
     /// agents), if any. A function, so that recursive structs are fine.
     pub nested: fn() -> Option<&'static Catalogue>,
@@ -90,6 +94,9 @@ pub struct CatalogueKey {
     pub purpose: &'static str,
     /// How the value is derived from its field.
     pub source: Source,
+    /// Whether the value is text a person wrote that is sent under `always`
+    /// (marked `free_text`): what a reviewer reads first.
+    pub free_text: bool,
     /// For a JSON-encoded nested struct (or list of them): the keys each entry
     /// can carry, with their effective tiers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -133,6 +140,7 @@ impl Catalogue {
                 rust_type: entry.rust_type,
                 purpose: entry.purpose,
                 source: entry.source,
+                free_text: entry.free_text,
                 nested,
             });
         }
@@ -286,6 +294,7 @@ mod tests {
             } else {
                 Source::Value
             },
+            free_text: false,
             nested: no_nested,
             flattened,
         }

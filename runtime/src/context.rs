@@ -37,8 +37,9 @@ pub struct ProcessContext {
     #[telemetry(always)]
     pub cpu_band: &'static str,
     /// The id the host project declares in its own configuration; empty when
-    /// none. Never minted by crewtel.
-    #[telemetry(always)]
+    /// none. Never minted by crewtel. Text the project's author wrote, sent
+    /// anonymously as the reference sends it.
+    #[telemetry(always, free_text)]
     pub project_id: String,
 }
 

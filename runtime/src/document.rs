@@ -8,13 +8,13 @@
 //! #[telemetry(event = "Tool Usage")]
 //! struct ToolUsage {
 //!     /// The tool's name.
-//!     #[telemetry(always)]
+//!     #[telemetry(always, free_text)]
 //!     tool_name: String,
 //! }
 //!
 //! let events = [ToolUsage::CATALOGUE];
 //! let markdown = document::markdown("my-framework", &events, None, "cargo run -- telemetry docs");
-//! assert!(markdown.contains("| `tool_name` | always | `String` | The tool's name. |"));
+//! assert!(markdown.contains("| `tool_name` | always, free text | `String` | The tool's name. |"));
 //! let json: serde_json::Value = serde_json::from_str(&document::json(&events, None)).unwrap();
 //! assert_eq!(json["events"][0]["event"], "Tool Usage");
 //! ```
@@ -46,7 +46,9 @@ pub fn markdown(
     out.push_str(
         "Every key has a tier. **always**: anonymous usage data, sent unless telemetry is off. \
          **share_crew**: sent only from crews that opted in with `share_crew`. Fields classified \
-         `never` are not listed: they are never sent.\n",
+         `never` are not listed: they are never sent. **free text** marks what is text a person \
+         wrote (a role, a tool's name) and is sent anonymously all the same, because the host marked \
+         it so.\n",
     );
     out.push_str(
         "\n## Every export\n\nThe resource of every export: environment data detected once per process. \
@@ -89,8 +91,9 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
         let path = format!("{prefix}{}", key.key);
         let _ = writeln!(
             out,
-            "| `{path}` | {} | `{}` | {} |",
+            "| `{path}` | {}{} | `{}` | {} |",
             key.tier.as_str(),
+            if key.free_text { ", free text" } else { "" },
             key.rust_type.replace('|', "\\|"),
             cell(key.purpose)
         );

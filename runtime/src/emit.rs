@@ -25,6 +25,11 @@ use crate::visit::Visitor;
     note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Emit {
+    /// Whether the value can be text a person wrote (see
+    /// [`TelemetryValue::FREE_TEXT`]); a nested struct is not: each of its
+    /// fields is judged where it is declared.
+    const FREE_TEXT: bool = false;
+
     /// Visits the attribute(s) this value sends under `key`.
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V);
 
@@ -42,6 +47,9 @@ pub trait Emit {
     note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Element {
+    /// Whether an entry can be text a person wrote.
+    const FREE_TEXT: bool = false;
+
     /// Visits a whole list of entries under `key`.
     fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
     where
@@ -63,6 +71,8 @@ pub trait Element {
 }
 
 impl<T: TelemetryValue + ?Sized> Emit for T {
+    const FREE_TEXT: bool = T::FREE_TEXT;
+
     #[inline]
     fn emit<V: Visitor>(&self, key: &'static str, _: Consent, visitor: &mut V) {
         visitor.scalar(key, self.telemetry_value());
@@ -70,6 +80,8 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
 }
 
 impl<T: TelemetryValue + ?Sized> Element for T {
+    const FREE_TEXT: bool = T::FREE_TEXT;
+
     #[inline]
     fn emit_list<'a, V, I>(items: I, key: &'static str, _: Consent, visitor: &mut V)
     where
@@ -97,6 +109,8 @@ impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
 }
 
 impl<T: Emit> Emit for Option<T> {
+    const FREE_TEXT: bool = T::FREE_TEXT;
+
     #[inline]
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
         if let Some(value) = self {
@@ -113,6 +127,8 @@ macro_rules! lists {
     ($($(#[$m:meta])* [$($g:tt)*] $t:ty;)*) => {$(
         $(#[$m])*
         impl<$($g)*> Emit for $t {
+            const FREE_TEXT: bool = T::FREE_TEXT;
+
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
                 T::emit_list(self.iter(), key, consent, visitor);
@@ -142,6 +158,8 @@ lists! {
 macro_rules! shared_pointers {
     ($($p:ident)*) => {$(
         impl<T: Emit + ?Sized> Emit for $p<T> {
+            const FREE_TEXT: bool = T::FREE_TEXT;
+
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
                 (**self).emit(key, consent, visitor);
@@ -153,6 +171,8 @@ macro_rules! shared_pointers {
         }
 
         impl<T: Element + ?Sized> Element for $p<T> {
+            const FREE_TEXT: bool = T::FREE_TEXT;
+
             #[inline]
             fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
             where
@@ -178,6 +198,9 @@ shared_pointers!(Arc Rc);
 macro_rules! maps {
     ($([$($g:tt)*] $t:ty;)*) => {$(
         impl<$($g)*> Emit for $t {
+            // A map's keys are text as much as its values.
+            const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
+
             #[inline]
             fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
                 visitor.json(key, &JsonMap::new(self.iter(), consent));

@@ -80,7 +80,7 @@ pub use reporter::{
 };
 pub use secret::{Secret, SecretFree};
 pub use telemetry::{Attributes, Event, Telemetry};
-pub use value::{Scalar, ScalarKind, TelemetryValue, Text};
+pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 
 /// The OpenTelemetry API crate crewtel builds on (its `KeyValue`s).
 pub use opentelemetry;

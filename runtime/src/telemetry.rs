@@ -23,8 +23,8 @@ use crate::visit::Visitor;
 /// #[derive(Telemetry)]
 /// #[telemetry(event = "Agent Created")]
 /// struct Agent {
-///     /// The agent's role in its crew.
-///     #[telemetry(always)]
+///     /// The agent's role in its crew, as the user wrote it.
+///     #[telemetry(always, free_text)]
 ///     role: String,
 ///     /// What the agent aims for.
 ///     #[telemetry(share_crew)]

@@ -109,6 +109,16 @@ pub trait TelemetryValue {
     /// same; it types the array of an empty list.
     const KIND: Option<ScalarKind> = None;
 
+    /// Whether a value can be text a person wrote (a role, a tool's name):
+    /// such a field is sent anonymously only when it is marked
+    /// `#[telemetry(always, free_text)]`. By default, anything not known to
+    /// be a number or a boolean ([`KIND`](Self::KIND)) can. A derived
+    /// `TelemetryValue` enum is not: its values are its variant names.
+    const FREE_TEXT: bool = !matches!(
+        Self::KIND,
+        Some(ScalarKind::Bool | ScalarKind::I64 | ScalarKind::F64)
+    );
+
     /// The value as it is sent.
     fn telemetry_value(&self) -> Scalar<'_>;
 }
@@ -208,6 +218,7 @@ macro_rules! forward_pointers {
     ($($p:ident)*) => {$(
         impl<T: TelemetryValue + ?Sized> TelemetryValue for $p<T> {
             const KIND: Option<ScalarKind> = T::KIND;
+            const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
             fn telemetry_value(&self) -> Scalar<'_> {
@@ -220,9 +231,51 @@ forward_pointers!(Box);
 
 impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
     const KIND: Option<ScalarKind> = T::KIND;
+    const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
         (**self).telemetry_value()
+    }
+}
+
+/// Text the program holds, not text a person wrote: a literal, a name from a
+/// fixed list, a version from `env!`. It is sent under `always` without a
+/// `free_text` mark, so it is what a `with` function returns to map a value
+/// to a closed set (a `&'static str` field is read the same way).
+///
+/// ```
+/// use crewtel::{Literal, Telemetry};
+///
+/// fn band(cpus: &usize) -> Literal {
+///     Literal(if *cpus <= 4 { "1-4" } else { "5+" })
+/// }
+///
+/// #[derive(Telemetry)]
+/// struct Machine {
+///     /// The CPU count as a band.
+///     #[telemetry(always, rename = "cpu_band", with = "band")]
+///     cpus: usize,
+/// }
+///
+/// let json = serde_json::to_string(&Machine { cpus: 8 }.telemetry_event().attributes()).unwrap();
+/// assert_eq!(json, r#"{"cpu_band":"5+"}"#);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Literal(pub &'static str);
+
+impl From<&'static str> for Literal {
+    fn from(text: &'static str) -> Self {
+        Literal(text)
+    }
+}
+
+impl TelemetryValue for Literal {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+    const FREE_TEXT: bool = false;
+
+    #[inline]
+    fn telemetry_value(&self) -> Scalar<'_> {
+        Scalar::Text(Text::Static(self.0))
     }
 }

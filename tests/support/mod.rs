@@ -14,13 +14,13 @@ pub enum Process {
 #[derive(Telemetry, Clone)]
 pub struct Agent {
     /// The agent's role.
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub role: String,
     /// The model it talks to.
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub llm: String,
     /// Tools it can use.
-    #[telemetry(always, rename = "tools_names")]
+    #[telemetry(always, free_text, rename = "tools_names")]
     pub tools: Vec<String>,
     /// What it aims for.
     #[telemetry(share_crew)]
@@ -38,7 +38,7 @@ pub struct Agent {
 #[derive(Telemetry, Clone)]
 pub struct CrewIds {
     /// The crew's random id.
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub crew_id: String,
     /// A label the crew's author chose: content, so shared only.
     #[telemetry(share_crew)]
@@ -51,7 +51,7 @@ pub struct Task {
     #[telemetry(always, flatten)]
     pub crew: CrewIds,
     /// The task's random id.
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     pub task_id: String,
     /// What the task asks for.
     #[telemetry(share_crew, rename = "formatted_description")]

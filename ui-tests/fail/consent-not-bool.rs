@@ -3,7 +3,7 @@ use crewtel::Telemetry;
 
 #[derive(Telemetry)]
 struct Crew {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     id: String,
     #[telemetry(consent)]
     share_crew: String,

@@ -3,7 +3,7 @@ use crewtel::Telemetry;
 
 #[derive(Telemetry)]
 struct CrewIds {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: String,
 }
 

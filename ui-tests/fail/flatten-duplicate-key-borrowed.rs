@@ -4,7 +4,7 @@ use crewtel::Telemetry;
 
 #[derive(Telemetry)]
 struct CrewIds<'a> {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: &'a str,
 }
 
@@ -12,7 +12,7 @@ struct CrewIds<'a> {
 struct TaskEvent<'a> {
     #[telemetry(always, flatten)]
     crew: CrewIds<'a>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: &'a str,
 }
 

@@ -4,7 +4,7 @@ use crewtel::Telemetry;
 
 #[derive(Telemetry)]
 struct CrewIds {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: String,
 }
 
@@ -12,7 +12,7 @@ struct CrewIds {
 struct TaskEvent<C> {
     #[telemetry(always, flatten)]
     crew: C,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: String,
 }
 

@@ -9,7 +9,7 @@ struct Credentials {
 
 #[derive(Telemetry)]
 struct Llm {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     model: String,
     #[telemetry(always)]
     credentials: Credentials,

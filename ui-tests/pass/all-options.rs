@@ -25,19 +25,19 @@ impl fmt::Display for ToolError {
 
 impl std::error::Error for ToolError {}
 
-fn band(cpus: &usize) -> &'static str {
-    if *cpus <= 2 { "1-2" } else { "3+" }
+fn band(cpus: &usize) -> crewtel::Literal {
+    crewtel::Literal(if *cpus <= 2 { "1-2" } else { "3+" })
 }
 
 #[derive(Telemetry)]
 struct CrewIds<'a> {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: &'a str,
 }
 
 #[derive(Telemetry)]
 struct Agent {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     role: String,
     #[telemetry(share_crew)]
     goal: String,
@@ -62,15 +62,15 @@ struct Everything<'a> {
     lead: Option<Agent>,
     #[telemetry(share_crew, present(always))]
     inputs: BTreeMap<String, String>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     by_name: HashMap<String, Agent>,
     #[telemetry(always)]
     labelled: Labelled<u8>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     tags: &'a [&'a str],
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     note: Cow<'a, str>,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     ratio: f32,
     #[telemetry(always, with = "band")]
     cpus: usize,

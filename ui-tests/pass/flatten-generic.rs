@@ -6,7 +6,7 @@ use crewtel::Telemetry;
 
 #[derive(Telemetry)]
 struct CrewIds<'a> {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     crew_id: &'a str,
 }
 
@@ -15,7 +15,7 @@ struct CrewIds<'a> {
 struct TaskEvent<'a, C> {
     #[telemetry(always, flatten)]
     crew: C,
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     task_id: &'a str,
 }
 

@@ -23,11 +23,11 @@ enum Process {
 
 #[derive(::crewtel::Telemetry)]
 struct Agent {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     role: ::std::string::String,
     #[telemetry(always)]
     process: Process,
-    #[telemetry(always, len(always))]
+    #[telemetry(always, free_text, len(always))]
     tools: ::std::vec::Vec<::std::string::String>,
     #[telemetry(consent)]
     share_crew: bool,

@@ -7,6 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Generics, LitStr, Type, WherePredicate};
 
+use super::free_text;
 use crate::ast::{Field, Struct};
 use crate::attr::{Class, Fact, FactKind};
 use crate::ctxt::Ctxt;
@@ -64,12 +65,16 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
 }
 
 fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
+    let over_types = model.over_types();
     let ident = model.ident;
     let generics = bounded(model, private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let event = LitStr::new(&model.event(), ident.span());
     let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
-    let visits = model.fields.iter().map(|field| visit_field(field, private));
+    let visits = model
+        .fields
+        .iter()
+        .map(|field| visit_field(field, over_types, private));
     let entries = model
         .fields
         .iter()
@@ -93,11 +98,6 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         .fields
         .iter()
         .any(|field| field.emits_value() && field.attrs.flatten.is_some());
-    let over_types = model
-        .generics
-        .params
-        .iter()
-        .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)));
     let check = |ty: TokenStream| {
         quote_spanned! {ident.span()=>
             if let #private::Some(error) =
@@ -119,6 +119,11 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
             (None, Some(quote!(const { #check };)))
         }
     };
+    let free_text_checks = model
+        .fields
+        .iter()
+        .filter(|field| !over_types && field.attrs.with.is_none() && free_text::is_judged(field))
+        .map(|field| free_text::at_definition(field, private));
     let nesting = nesting_impls(&generics, ident, private);
     super::hygienic(quote! {
         #[automatically_derived]
@@ -156,6 +161,8 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
 
         #unique_keys
+
+        #(#free_text_checks)*
 
         #nesting
     })
@@ -259,6 +266,11 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
         if field.attrs.with.is_some() {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
         } else if field.emits_value() {
+            if free_text::is_judged(field)
+                && let (_, Some(judged)) = free_text::where_used(field, private)
+            {
+                predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
+            }
             predicates.push(if field.attrs.flatten.is_some() {
                 syn::parse_quote_spanned!(span=> #ty: #private::Telemetry)
             } else {
@@ -313,7 +325,7 @@ fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
 
 /// The walk over one field: its value (unless `never`), then its facts. A
 /// `never` field generates no code that reads it.
-fn visit_field(field: &Field, private: &TokenStream) -> TokenStream {
+fn visit_field(field: &Field, over_types: bool, private: &TokenStream) -> TokenStream {
     let member = field.ident;
     let ty = field.ty;
     let mut code = TokenStream::new();
@@ -333,10 +345,32 @@ fn visit_field(field: &Field, private: &TokenStream) -> TokenStream {
                 }
             }
         } else if let Some((_, function)) = &field.attrs.with {
+            let value = syn::Ident::new("__crewtel_value", function.span());
+            let send = if free_text::is_judged(field) {
+                free_text::send_returned(field, &value, &key, private)
+            } else {
+                quote_spanned!(function.span()=> #private::Emit::emit(#value, #key, __consent, __visitor);)
+            };
             quote_spanned! {function.span()=>
-                #private::Emit::emit(&#function(&self.#member), #key, __consent, __visitor);
+                {
+                    let #value = &#function(&self.#member);
+                    #send
+                }
+            }
+        } else if free_text::is_judged(field) && !over_types {
+            // Through the probe: the judgement beside the impl requires the
+            // type to be sendable, and reports it there, once.
+            quote_spanned! {ty.span()=>
+                {
+                    #[allow(unused_imports)]
+                    use #private::{ViaEmit as _, ViaNothing as _};
+                    (&#private::Probe::<#ty>::new()).emit_value(&self.#member, #key, __consent, __visitor);
+                }
             }
         } else {
+            if over_types && free_text::is_judged(field) {
+                code.extend(free_text::where_used(field, private).0);
+            }
             quote_spanned! {ty.span()=>
                 #private::Emit::emit(&self.#member, #key, __consent, __visitor);
             }
@@ -402,60 +436,36 @@ fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream 
 fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
     let ty = field.ty;
     let rust_type = types::display(ty);
-    let no_nested = quote!(#private::no_nested);
-    let none = quote!(#private::None);
     let mut entries = Vec::new();
     if field.emits_value() {
-        let tier = tier(field.class(), private);
-        let entry = if field.attrs.flatten.is_some() {
+        let mut entry = CatalogueEntry {
+            key: field.key(),
+            tier: tier(field.class(), private),
+            rust_type: rust_type.clone(),
+            purpose: field.doc.clone(),
+            source: quote!(Value),
+            free_text: field.attrs.free_text.is_some(),
+            nested: quote!(#private::no_nested),
+            flattened: quote!(#private::None),
+        };
+        if field.attrs.flatten.is_some() {
             // The one place a flattened type must be `Telemetry`.
-            let flattened =
+            entry.key = String::new();
+            entry.source = quote!(Flatten);
+            entry.flattened =
                 quote_spanned!(ty.span()=> #private::Some(<#ty as #private::Telemetry>::CATALOGUE));
-            entry(
-                private,
-                "",
-                tier,
-                &rust_type,
-                &field.doc,
-                quote!(Flatten),
-                no_nested,
-                flattened,
-            )
         } else if let Some((_, function)) = &field.attrs.with {
-            let sent = format!(
+            entry.rust_type = format!(
                 "{rust_type} via {}",
                 types::display(&syn::parse_quote!(#function))
             );
-            entry(
-                private,
-                &field.key(),
-                tier,
-                &sent,
-                &field.doc,
-                quote!(Converted),
-                no_nested,
-                none,
-            )
+            entry.source = quote!(Converted);
         } else {
-            // A scalar, or a collection of them, nests no catalogue: no probe
-            // to compile.
-            let nested = if types::is_scalar(ty) {
-                no_nested
-            } else {
-                probe(ty, private)
-            };
-            entry(
-                private,
-                &field.key(),
-                tier,
-                &rust_type,
-                &field.doc,
-                quote!(Value),
-                nested,
-                none,
-            )
-        };
-        entries.push(entry);
+            // Asked of every type, whatever it is named: a host struct called
+            // `String` nests its keys like any other.
+            entry.nested = probe(ty, private);
+        }
+        entries.push(entry.to_tokens(private));
     }
     for fact in &field.attrs.facts {
         let (sent_type, source) = match fact.kind {
@@ -467,40 +477,56 @@ fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
         if !field.doc.is_empty() {
             purpose = format!("{purpose} {}", field.doc);
         }
-        entries.push(entry(
-            private,
-            &field.fact_key(fact),
-            tier(fact.class(), private),
-            sent_type,
-            &purpose,
+        let entry = CatalogueEntry {
+            key: field.fact_key(fact),
+            tier: tier(fact.class(), private),
+            rust_type: sent_type.to_owned(),
+            purpose,
             source,
-            quote!(#private::no_nested),
-            quote!(#private::None),
-        ));
+            free_text: false,
+            nested: quote!(#private::no_nested),
+            flattened: quote!(#private::None),
+        };
+        entries.push(entry.to_tokens(private));
     }
     entries
 }
 
-#[allow(clippy::too_many_arguments)]
-fn entry(
-    private: &TokenStream,
-    key: &str,
+/// One `crewtel::Entry` of a catalogue, as it is written.
+struct CatalogueEntry {
+    key: String,
     tier: TokenStream,
-    rust_type: &str,
-    purpose: &str,
+    rust_type: String,
+    purpose: String,
     source: TokenStream,
+    free_text: bool,
     nested: TokenStream,
     flattened: TokenStream,
-) -> TokenStream {
-    quote! {
-        #private::Entry {
-            key: #key,
-            tier: #tier,
-            rust_type: #rust_type,
-            purpose: #purpose,
-            source: #private::Source::#source,
-            nested: #nested,
-            flattened: #flattened,
+}
+
+impl CatalogueEntry {
+    fn to_tokens(&self, private: &TokenStream) -> TokenStream {
+        let CatalogueEntry {
+            key,
+            tier,
+            rust_type,
+            purpose,
+            source,
+            free_text,
+            nested,
+            flattened,
+        } = self;
+        quote! {
+            #private::Entry {
+                key: #key,
+                tier: #tier,
+                rust_type: #rust_type,
+                purpose: #purpose,
+                source: #private::Source::#source,
+                free_text: #free_text,
+                nested: #nested,
+                flattened: #flattened,
+            }
         }
     }
 }

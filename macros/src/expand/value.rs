@@ -29,6 +29,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
             const KIND: #private::Option<#private::ScalarKind> = #private::Some(#private::ScalarKind::Text);
+            // Its values are its variant names, not text a person wrote.
+            const FREE_TEXT: #private::bool = false;
 
             #[inline]
             fn telemetry_value(&self) -> #private::Scalar<'_> {

@@ -29,7 +29,7 @@ leaves! {
     NonZeroU8, NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU128, NonZeroUsize,
     NonZeroI8, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize,
     Duration, Instant, SystemTime, Path, PathBuf, OsStr, OsString,
-    core::cmp::Ordering, std::io::Error, std::fmt::Error,
+    core::cmp::Ordering, std::io::Error, std::fmt::Error, crate::value::Literal,
     dyn std::error::Error + '_, dyn std::error::Error + Send + '_,
     dyn std::error::Error + Send + Sync + '_,
 }

@@ -1,0 +1,136 @@
+//! The free-text rule: text a person wrote (a role, a tool's name) is sent
+//! under `always` only when its field is marked `free_text`. The type system
+//! judges (`Emit::FREE_TEXT`), through aliases and generic parameters; a
+//! failing judgement is a compile-time panic whose message names the field
+//! and the four fixes.
+
+use proc_macro2::TokenStream;
+use quote::quote_spanned;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Lifetime, Type};
+
+use crate::ast::Field;
+use crate::attr::Class;
+
+/// Whether the field's value is judged: an `always` value (not flattened: a
+/// flattened struct's fields are judged where they are declared) that is not
+/// marked `free_text`.
+pub fn is_judged(field: &Field) -> bool {
+    field.class() == Some(Class::Always)
+        && field.attrs.free_text.is_none()
+        && field.attrs.flatten.is_none()
+}
+
+fn message(field: &Field) -> String {
+    let name = field.name();
+    let what = match &field.attrs.with {
+        Some(_) => format!("what the `with` function returns for `{name}`"),
+        None => format!("`{name}`"),
+    };
+    format!(
+        "{what} is free text (text a person wrote), sent anonymously only when marked: classify `{name}` `share_crew`, send a fact about it (`len(...)`, `present(...)`), map it to a closed value with `with`, or mark it `#[telemetry(always, free_text)]`"
+    )
+}
+
+/// The judgement of a field's value type, at the struct's definition: for a
+/// struct with no type parameters (its lifetimes are read as `'static`,
+/// which changes nothing the judgement sees).
+pub fn at_definition(field: &Field, private: &TokenStream) -> TokenStream {
+    let judged = rewritten(field.ty, true, private);
+    let message = message(field);
+    quote_spanned! {field.ty.span()=>
+        const _: () = if <#judged as #private::Emit>::FREE_TEXT {
+            ::core::panic!(#message)
+        };
+    }
+}
+
+/// The judgement of a field's value type where a generic struct is used.
+/// Also returns the type judged, when it is not the field's own (the derive
+/// then requires it to be `Emit` too).
+pub fn where_used(field: &Field, private: &TokenStream) -> (TokenStream, Option<Type>) {
+    let judged = rewritten(field.ty, false, private);
+    let message = message(field);
+    let check = quote_spanned! {field.ty.span()=>
+        const {
+            if <#judged as #private::Emit>::FREE_TEXT {
+                ::core::panic!(#message)
+            }
+        };
+    };
+    let other = (&judged != field.ty).then_some(judged);
+    (check, other)
+}
+
+/// Sends `value` (a reference to what a `with` function returned), judged
+/// by its type where the struct is used: the function's return type is not
+/// written in the struct. The one place that requires it to be sendable.
+pub fn send_returned(
+    field: &Field,
+    value: &syn::Ident,
+    key: &syn::LitStr,
+    private: &TokenStream,
+) -> TokenStream {
+    let message = message(field);
+    let span = field
+        .attrs
+        .with
+        .as_ref()
+        .map_or_else(|| field.ty.span(), |(_, function)| function.span());
+    quote_spanned! {span=>
+        fn __crewtel_judged<__CrewtelT, __CrewtelV>(
+            value: &__CrewtelT,
+            key: &'static #private::str,
+            consent: #private::Consent,
+            visitor: &mut __CrewtelV,
+        ) where
+            __CrewtelT: #private::Emit + ?::core::marker::Sized,
+            __CrewtelV: #private::Visitor,
+        {
+            const {
+                if <__CrewtelT as #private::Emit>::FREE_TEXT {
+                    ::core::panic!(#message)
+                }
+            };
+            #private::Emit::emit(value, key, consent, visitor);
+        }
+        __crewtel_judged(#value, #key, __consent, __visitor);
+    }
+}
+
+/// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
+/// or a version from `env!` is not text a person wrote) and, when
+/// `statics`, every other lifetime as `'static`.
+fn rewritten(ty: &Type, statics: bool, private: &TokenStream) -> Type {
+    struct Rewrite<'p> {
+        statics: bool,
+        private: &'p TokenStream,
+    }
+    impl VisitMut for Rewrite<'_> {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::Reference(reference) = ty
+                && reference.mutability.is_none()
+                && reference
+                    .lifetime
+                    .as_ref()
+                    .is_some_and(|lifetime| lifetime.ident == "static")
+                && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str"))
+            {
+                let private = self.private;
+                *ty = syn::parse_quote!(#private::Literal);
+                return;
+            }
+            visit_mut::visit_type_mut(self, ty);
+        }
+
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            if self.statics {
+                *lifetime = Lifetime::new("'static", lifetime.span());
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    Rewrite { statics, private }.visit_type_mut(&mut ty);
+    ty
+}
