@@ -1,10 +1,12 @@
 //! Property: whatever the content, a `never` field (or a `Secret`) never leaves
-//! the process, and a `share_crew` field leaves only from a consenting crew:
-//! in the JSON form, in the exporter's `KeyValue`s, nested and flattened.
+//! the process, a `share_crew` field leaves only from a consenting crew, and
+//! text sent anonymously leaves only under a key the catalogue marks
+//! `free_text`: in the JSON form, in the exporter's `KeyValue`s, nested and
+//! flattened.
 
 use std::collections::BTreeMap;
 
-use crewtel::{Consent, Secret, Telemetry};
+use crewtel::{CatalogueKey, Consent, Secret, Telemetry};
 use proptest::prelude::*;
 
 #[derive(Telemetry, Debug)]
@@ -129,6 +131,41 @@ fn sent(crew: &Crew, consent: Consent) -> String {
     format!("{json}\n{key_values}")
 }
 
+/// Every text value the anonymous attributes carry, with the catalogue key
+/// it is sent under (nested JSON-encoded values decoded by their catalogue).
+fn anonymous_text<'k>(
+    attributes: &serde_json::Map<String, serde_json::Value>,
+    keys: &'k [CatalogueKey],
+    out: &mut Vec<(&'k CatalogueKey, String)>,
+) {
+    for (name, value) in attributes {
+        let key = keys
+            .iter()
+            .find(|key| key.key == name)
+            .unwrap_or_else(|| panic!("`{name}` is sent but not in the catalogue"));
+        match value {
+            serde_json::Value::String(encoded) if !key.nested.is_empty() => {
+                let decoded: serde_json::Value = serde_json::from_str(encoded).unwrap();
+                let entries = match decoded {
+                    serde_json::Value::Array(entries) => entries,
+                    single => vec![single],
+                };
+                for entry in entries {
+                    anonymous_text(entry.as_object().unwrap(), &key.nested, out);
+                }
+            }
+            serde_json::Value::String(text) => out.push((key, text.clone())),
+            serde_json::Value::Array(items) => out.extend(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str())
+                    .map(|text| (key, text.to_owned())),
+            ),
+            _ => {}
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4096))]
 
@@ -154,5 +191,19 @@ proptest! {
         }
         let own = sent(&crew, crew.consent());
         prop_assert_eq!(own == shared, crew.share_crew);
+    }
+
+    #[test]
+    fn anonymous_text_leaves_only_under_keys_marked_free_text(crew in crew()) {
+        let keys = Crew::CATALOGUE.keys();
+        let event = serde_json::to_value(crew.telemetry_event_with(Consent::Anonymous).attributes()).unwrap();
+        let mut text = Vec::new();
+        anonymous_text(event.as_object().unwrap(), &keys, &mut text);
+        for (key, value) in &text {
+            prop_assert!(key.free_text, "`{}` sent {value:?} anonymously without `free_text`", key.key);
+        }
+        // The roles and the crew id do go out, so the check is not vacuous.
+        let expected = 1 + crew.agents.len() + usize::from(crew.lead.is_some());
+        prop_assert_eq!(text.len(), expected);
     }
 }
