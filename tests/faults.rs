@@ -318,3 +318,104 @@ fn inside_a_tokio_runtime_nothing_panics_or_blocks_past_the_bound() {
         );
     }
 }
+
+/// Host code that panics while crewtel builds its event: a `with` function
+/// (`panics` on demand) and a hand-written `TelemetryValue`.
+mod panicking {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crewtel::{Literal, Scalar, ScalarKind, Telemetry, TelemetryValue};
+
+    pub static PANIC: AtomicBool = AtomicBool::new(false);
+
+    pub fn label(n: &u32) -> Literal {
+        if PANIC.load(Ordering::SeqCst) {
+            panic!("the prompt was: summarise my diary");
+        }
+        Literal(if *n > 1 { "many" } else { "one" })
+    }
+
+    pub struct Fragile(pub bool);
+
+    impl TelemetryValue for Fragile {
+        const KIND: Option<ScalarKind> = Some(ScalarKind::Bool);
+
+        fn telemetry_value(&self) -> Scalar<'_> {
+            if self.0 {
+                panic!("a host's TelemetryValue panicked");
+            }
+            Scalar::Bool(true)
+        }
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Task Execution")]
+    pub struct Task {
+        #[telemetry(always, rename = "tools", with = "label")]
+        pub tools: u32,
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Task Execution (end)")]
+    pub struct Ended {
+        #[telemetry(always)]
+        pub ok: Fragile,
+    }
+}
+
+#[test]
+fn host_code_that_panics_costs_the_event_and_nothing_else() {
+    use std::sync::atomic::Ordering;
+
+    use panicking::{Ended, Fragile, PANIC, Task};
+
+    let collector = Collector::start(Behaviour::Accept);
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+    ]);
+    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .every_event(|| -> crewtel::ProcessContext { panic!("every_event panicked") })
+        .build();
+    assert_eq!(reporter.mode(), Mode::Export);
+
+    PANIC.store(true, Ordering::SeqCst);
+    reporter.emit(Task { tools: 2 }.telemetry_event()); // dropped
+    let _ = reporter.start(Task { tools: 2 }.telemetry_event()); // never opened
+    PANIC.store(false, Ordering::SeqCst);
+    reporter.emit(Task { tools: 2 }.telemetry_event()); // sent
+    reporter
+        .start(Task { tools: 1 }.telemetry_event())
+        .end_with(Ended { ok: Fragile(true) }.telemetry_event()); // not sent as a success
+    reporter
+        .start(Task { tools: 1 }.telemetry_event())
+        .end_with(Ended { ok: Fragile(false) }.telemetry_event()); // sent
+    reporter.shutdown();
+
+    let spans = collector.spans();
+    assert_eq!(
+        spans.len(),
+        2,
+        "only the events whose host code did not panic"
+    );
+    assert!(
+        spans
+            .iter()
+            .all(|(_, span)| span.attributes.iter().all(|kv| kv.key != "project_id")),
+        "the every_event context that panicked is not sent"
+    );
+    let ended: Vec<_> = spans
+        .iter()
+        .filter(|(_, span)| span.attributes.iter().any(|kv| kv.key == "ok"))
+        .collect();
+    assert_eq!(ended.len(), 1, "the span whose end panicked was not sent");
+    // The every_event closure, one emit, one start and one end.
+    assert_eq!(reporter.dropped_events(), 4);
+    let warnings = warnings.lock().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(!warnings[0].contains("diary"), "the panic's message leaked");
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use opentelemetry::KeyValue;
 
+use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
 use super::{
@@ -299,8 +300,12 @@ impl ReporterBuilder {
                 }
             }
         };
+        let containment = Containment::new(Arc::clone(&warnings));
         let common = match (&sink, self.every_event) {
-            (Some(_), Some(detect)) => shared_strings(detect()),
+            (Some(_), Some(detect)) => containment
+                .run(detect)
+                .map(shared_strings)
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         let record = record.filter(|_| mode == Mode::Export);
@@ -308,6 +313,7 @@ impl ReporterBuilder {
             mode,
             sink,
             common,
+            containment,
             decided_by,
             consent: self.consent,
             endpoint,

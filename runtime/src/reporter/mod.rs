@@ -1,6 +1,7 @@
 //! `Reporter`: the one object a host keeps to send events.
 
 mod builder;
+mod contain;
 mod notice;
 mod span;
 mod status;
@@ -22,6 +23,7 @@ use crate::export::Pipeline;
 use crate::limits;
 use crate::local;
 use crate::telemetry::{Event, Telemetry};
+use contain::Containment;
 use span::Open;
 
 /// A function that receives crewtel's own warnings (one line each).
@@ -67,6 +69,8 @@ pub struct Reporter {
     sink: Option<Sink>,
     /// Sent on every event (`every_event`), computed once.
     common: Vec<KeyValue>,
+    /// Where a panic of host code called for an event stops.
+    containment: Containment,
     /// What `status` reports besides the mode.
     decided_by: String,
     consent: Option<Consent>,
@@ -107,7 +111,9 @@ impl Reporter {
             {
                 return;
             }
-            sink.emit(event.name(), event.key_values_and(&self.common));
+            if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
+                sink.emit(event.name(), attributes);
+            }
         }
     }
 
@@ -144,21 +150,27 @@ impl Reporter {
     /// ```
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
         let open = match &self.sink {
-            Some(sink) if event.is_allowed() => {
-                sink.start(event.name(), event.key_values(), &self.common)
-            }
+            Some(sink) if event.is_allowed() => self
+                .containment
+                .run(|| event.key_values())
+                .and_then(|attributes| sink.start(event.name(), attributes, &self.common)),
             _ => None,
         };
-        ActiveSpan { open }
+        ActiveSpan {
+            open,
+            containment: &self.containment,
+        }
     }
 
-    /// Events dropped so far because the export queue was full (or the
-    /// reporter was shut down).
+    /// Events dropped so far: the export queue was full, an event was too
+    /// large, the reporter was shut down, or host code called to build the
+    /// event panicked.
     pub fn dropped_events(&self) -> u64 {
-        match &self.sink {
+        let exported = match &self.sink {
             Some(Sink::Export(pipeline)) => pipeline.dropped(),
             _ => 0,
-        }
+        };
+        exported + self.containment.dropped()
     }
 
     /// Whether telemetry is on and why, the consent, the endpoint, the local

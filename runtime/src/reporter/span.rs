@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use opentelemetry::KeyValue;
 
+use super::contain::Containment;
 use crate::config::Limits;
 use crate::debug::DebugSink;
 use crate::error_type::ErrorType;
@@ -19,6 +20,7 @@ pub const ERROR_TYPE_KEY: &str = "error_type";
 #[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
 pub struct ActiveSpan<'r> {
     pub(super) open: Option<Open<'r>>,
+    pub(super) containment: &'r Containment,
 }
 
 #[allow(
@@ -48,9 +50,15 @@ impl ActiveSpan<'_> {
 
     /// Ends the span, adding the attributes `event` allows (a task's output
     /// when its crew shares).
+    ///
+    /// When host code called for `event` panics, the span is dropped (and
+    /// counted), never sent as a success.
     pub fn end_with<T: Telemetry + ?Sized>(mut self, event: Event<'_, T>) {
         if self.open.is_some() {
-            self.finish(event.key_values(), None);
+            match self.containment.run(|| event.key_values()) {
+                Some(attributes) => self.finish(attributes, None),
+                None => self.open = None,
+            }
         }
     }
 
