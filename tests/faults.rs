@@ -258,11 +258,69 @@ fn an_event_too_large_to_export_is_dropped_and_counted() {
         }
         .telemetry_event(),
     );
+    // Large by its numbers alone: an array is weighed by its content.
+    reporter.emit(
+        Counts {
+            counts: vec![u64::MAX; 200_000],
+        }
+        .telemetry_event(),
+    );
     reporter.shutdown();
-    assert_eq!(reporter.dropped_events(), 1);
+    assert_eq!(reporter.dropped_events(), 2);
     let spans = collector.spans();
     assert_eq!(spans.len(), 1, "the small event still went out");
     assert_eq!(spans[0].1.name, "Tool Usage");
+}
+
+#[derive(Telemetry)]
+struct Counts {
+    #[telemetry(always)]
+    counts: Vec<u64>,
+}
+
+#[test]
+fn large_events_go_in_requests_of_their_own_and_never_cost_small_ones() {
+    let collector = Collector::start(Behaviour::Accept);
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+    ]);
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .build();
+    // Each just under the event bound; together far over a collector's
+    // usual 4 MiB request limit, in one batch.
+    for _ in 0..6 {
+        reporter.emit(
+            Counts {
+                counts: vec![u64::MAX; 40_000],
+            }
+            .telemetry_event(),
+        );
+        reporter.emit(
+            ToolUsage {
+                tool_name: "search",
+                attempts: 1,
+            }
+            .telemetry_event(),
+        );
+    }
+    reporter.shutdown();
+    assert_eq!(reporter.dropped_events(), 0);
+    assert_eq!(collector.spans().len(), 12, "every event arrived");
+    let received = collector.received();
+    assert!(
+        received.len() >= 3,
+        "split into {} requests",
+        received.len()
+    );
+    for request in &received {
+        assert!(
+            request.bytes < 4 << 20,
+            "a request of {} bytes",
+            request.bytes
+        );
+    }
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub struct Received {
     pub at: Instant,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body's length, decompressed.
+    pub bytes: usize,
     pub request: Option<ExportTraceServiceRequest>,
 }
 
@@ -254,6 +256,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Received> {
             .ok()?;
         body = plain;
     }
+    let bytes = body.len();
     let request = if find("content-type").as_deref() == Some("application/json") {
         serde_json::from_slice(&body).ok()
     } else {
@@ -263,6 +266,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Received> {
         at: Instant::now(),
         path,
         headers,
+        bytes,
         request,
     })
 }

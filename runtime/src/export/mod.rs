@@ -32,9 +32,15 @@ use crate::local::Record;
 /// processor allocates its queue up front.
 const MAX_QUEUE_SIZE: usize = 1 << 16;
 
-/// The largest event sent, in bytes of text: a larger one is dropped and
-/// counted (the OTLP exporter would otherwise drop its whole batch).
+/// The largest event sent, in bytes on the wire (estimated from its
+/// attributes, arrays by their content): a larger one is dropped before it
+/// is queued, and counted.
 const MAX_EVENT_BYTES: usize = 1 << 20;
+
+/// The most one export request carries, in the same estimate: a batch is
+/// split into requests below it, so that a collector's request limit (4 MiB
+/// is common) never refuses small events for the company of large ones.
+const MAX_REQUEST_BYTES: usize = 2 * MAX_EVENT_BYTES;
 
 /// What the host chose about the pipeline.
 pub(crate) struct Options {
@@ -196,7 +202,7 @@ impl Pipeline {
         crate::otel::append_new(&mut attributes, more);
         crate::otel::append_new(&mut attributes, common);
         limits::apply_value_length(self.limits, &mut attributes);
-        if text_bytes(&attributes) > MAX_EVENT_BYTES {
+        if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
@@ -267,18 +273,55 @@ impl Pipeline {
     }
 }
 
-/// The bytes of text an event carries (what makes an event large).
-fn text_bytes(attributes: &[KeyValue]) -> usize {
+/// What an event's attributes weigh on the wire, at most: every key, every
+/// value, every entry of an array (a number as its longest JSON form), and
+/// each byte of text JSON would escape as six.
+fn wire_bytes(attributes: &[KeyValue]) -> usize {
+    use opentelemetry::Array;
+
+    fn text(s: &str) -> usize {
+        let escaped = s
+            .bytes()
+            .filter(|b| *b < 0x20 || *b == b'"' || *b == b'\\')
+            .count();
+        s.len() + 5 * escaped + 4
+    }
+    const NUMBER: usize = 24;
     attributes
         .iter()
-        .map(|kv| match &kv.value {
-            Value::String(s) => s.as_str().len(),
-            Value::Array(opentelemetry::Array::String(items)) => {
-                items.iter().map(|s| s.as_str().len()).sum()
-            }
-            _ => 8,
+        .map(|kv| {
+            let value = match &kv.value {
+                Value::String(s) => text(s.as_str()),
+                Value::Array(Array::String(items)) => items.iter().map(|s| text(s.as_str())).sum(),
+                Value::Array(Array::I64(items)) => items.len() * NUMBER,
+                Value::Array(Array::F64(items)) => items.len() * NUMBER,
+                Value::Array(Array::Bool(items)) => items.len() * 6,
+                _ => NUMBER,
+            };
+            text(kv.key.as_str()) + value + 16
         })
         .sum()
+}
+
+/// `batch` in requests of at most [`MAX_REQUEST_BYTES`] each (one span at
+/// least), in order.
+fn requests(batch: Vec<SpanData>) -> Vec<Vec<SpanData>> {
+    let mut requests = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = 0;
+    for span in batch {
+        let weight = wire_bytes(&span.attributes) + span.name.len() + 64;
+        if !current.is_empty() && bytes + weight > MAX_REQUEST_BYTES {
+            requests.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        bytes += weight;
+        current.push(span);
+    }
+    if !current.is_empty() {
+        requests.push(current);
+    }
+    requests
 }
 
 /// Counts spans out of the queue, so the gate in `finish` knows how full it
@@ -300,23 +343,29 @@ impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
 impl<E: SpanExporter> SpanExporter for Counted<E> {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let spans = batch.len();
-        let lines: Option<Vec<String>> = self.record.as_ref().map(|_| {
-            batch
-                .iter()
-                .map(|span| {
-                    debug::line(
-                        &span.name,
-                        &span.attributes,
-                        matches!(span.status, Status::Error { .. }),
-                    )
-                })
-                .collect()
-        });
-        let result = self.inner.export(batch).await;
-        // Recorded once they have left: what a collector refused or never
-        // received was not sent.
-        if let (Ok(()), Some(record), Some(lines)) = (&result, &self.record, lines) {
-            record.append(&lines);
+        let mut result = Ok(());
+        for request in requests(batch) {
+            let lines: Option<Vec<String>> = self.record.as_ref().map(|_| {
+                request
+                    .iter()
+                    .map(|span| {
+                        debug::line(
+                            &span.name,
+                            &span.attributes,
+                            matches!(span.status, Status::Error { .. }),
+                        )
+                    })
+                    .collect()
+            });
+            let sent = self.inner.export(request).await;
+            // Recorded once they have left: what a collector refused or
+            // never received was not sent.
+            if let (Ok(()), Some(record), Some(lines)) = (&sent, &self.record, lines) {
+                record.append(&lines);
+            }
+            if result.is_ok() {
+                result = sent;
+            }
         }
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
         result
