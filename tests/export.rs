@@ -609,3 +609,49 @@ fn the_count_limit_drops_the_context_first_and_says_how_much_it_dropped() {
         "the four every-event keys were dropped, and counted"
     );
 }
+
+#[test]
+fn the_value_length_limit_never_sends_broken_json() {
+    #[derive(Telemetry)]
+    struct Team<'a> {
+        #[telemetry(always, rename = "crew_agents")]
+        agents: &'a [Agent],
+        #[telemetry(always, rename = "lead")]
+        lead: &'a [Agent],
+    }
+    let agent = |role: &str| Agent {
+        role: role.into(),
+        goal: String::new(),
+    };
+    let agents = [agent("researcher"), agent("writer"), agent("editor")];
+    let lead = [agent("a role far longer than the limit allows")];
+    let collector = Collector::start(Behaviour::Accept);
+    let mut vars = to(&collector);
+    vars.push(("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "45".into()));
+    let (builder, _) = configured(&vars);
+    let reporter = builder.build();
+    reporter.emit(
+        Team {
+            agents: &agents,
+            lead: &lead,
+        }
+        .telemetry_event(),
+    );
+    reporter.shutdown();
+    let spans = collector.spans();
+    let span = &spans[0].1;
+    let Some(Value::StringValue(agents)) = attribute(&span.attributes, "crew_agents") else {
+        panic!("crew_agents missing: {:?}", span.attributes)
+    };
+    let parsed: serde_json::Value = serde_json::from_str(agents).expect("whole JSON");
+    assert_eq!(
+        parsed,
+        serde_json::json!([{"role": "researcher"}, {"role": "writer"}])
+    );
+    assert_eq!(
+        attribute(&span.attributes, "lead"),
+        None,
+        "not even one entry fits"
+    );
+    assert_eq!(reporter.dropped_attributes(), 1);
+}

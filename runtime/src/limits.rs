@@ -1,41 +1,138 @@
 //! `OTEL_ATTRIBUTE_COUNT_LIMIT` and `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which
 //! opentelemetry-rust does not implement: applied to each event's attributes
-//! before they leave, in every mode.
+//! before they leave, in every mode. A JSON-encoded value (a list of agents,
+//! a map of inputs) is never cut into broken JSON: it is whole, cut after
+//! its last entry that fits, or absent.
 
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 
 use crate::config::Limits;
 
-/// Keeps the first `limits.count` attributes and truncates longer strings
-/// (and string array entries) to `limits.value_length` characters, on a
-/// character boundary.
-pub(crate) fn apply(limits: Limits, attributes: &mut Vec<KeyValue>) {
+/// Keeps the first `limits.count` attributes and applies the value length
+/// limit; returns how many attributes that limit removed.
+pub(crate) fn apply(limits: Limits, attributes: &mut Vec<KeyValue>) -> usize {
     attributes.truncate(limits.count);
-    apply_value_length(limits, attributes);
+    apply_value_length(limits, attributes)
 }
 
 /// Truncates longer strings (and string array entries) to
-/// `limits.value_length` characters, on a character boundary.
-pub(crate) fn apply_value_length(limits: Limits, attributes: &mut [KeyValue]) {
+/// `limits.value_length` characters, on a character boundary; a JSON-encoded
+/// list or object after its last whole entry that fits, or, when not even
+/// one fits, removes the attribute. Returns how many it removed.
+pub(crate) fn apply_value_length(limits: Limits, attributes: &mut Vec<KeyValue>) -> usize {
     let Some(max) = limits.value_length else {
-        return;
+        return 0;
     };
-    for attribute in attributes {
-        match &mut attribute.value {
-            Value::String(s) => {
-                if let Some(short) = truncated(s.as_str(), max) {
-                    *s = short;
+    let before = attributes.len();
+    attributes.retain_mut(|attribute| match &mut attribute.value {
+        Value::String(s) => match shortened(s.as_str(), max) {
+            Shortened::Whole => true,
+            Shortened::To(short) => {
+                *s = short;
+                true
+            }
+            Shortened::Absent => false,
+        },
+        Value::Array(Array::String(items)) => {
+            for item in items {
+                if let Some(short) = truncated(item.as_str(), max) {
+                    *item = short;
                 }
             }
-            Value::Array(Array::String(items)) => {
-                for item in items {
-                    if let Some(short) = truncated(item.as_str(), max) {
-                        *item = short;
-                    }
-                }
-            }
-            _ => {}
+            true
         }
+        _ => true,
+    });
+    before - attributes.len()
+}
+
+enum Shortened {
+    Whole,
+    To(StringValue),
+    Absent,
+}
+
+fn shortened(s: &str, max_chars: usize) -> Shortened {
+    if s.chars().nth(max_chars).is_none() {
+        return Shortened::Whole;
+    }
+    match json_prefix(s, max_chars) {
+        Some(Some(prefix)) => Shortened::To(StringValue::from(prefix)),
+        Some(None) => Shortened::Absent,
+        None => truncated(s, max_chars).map_or(Shortened::Whole, Shortened::To),
+    }
+}
+
+/// For JSON text (a list or an object): `Some` of its longest prefix of
+/// whole entries, closed again, within `max_chars`, or `Some(None)` when
+/// not one entry fits. `None` for text that is not a JSON list or object.
+fn json_prefix(s: &str, max_chars: usize) -> Option<Option<String>> {
+    use serde_json::value::RawValue;
+
+    let (open, close, entries): (char, char, Vec<String>) = if s.starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(s).ok()?;
+        (
+            '[',
+            ']',
+            items.iter().map(|item| item.get().to_owned()).collect(),
+        )
+    } else if s.starts_with('{') {
+        let Entries(entries) = serde_json::from_str(s).ok()?;
+        let entries = entries
+            .into_iter()
+            .map(|(key, value)| {
+                let key = serde_json::to_string(&key).unwrap_or_default();
+                format!("{key}:{}", value.get())
+            })
+            .collect();
+        ('{', '}', entries)
+    } else {
+        return None;
+    };
+    let mut out = String::from(open);
+    let mut chars = 2;
+    for entry in entries {
+        let more = entry.chars().count() + usize::from(out.len() > 1);
+        if chars + more > max_chars {
+            break;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&entry);
+        chars += more;
+    }
+    if out.len() == 1 && s.len() > 2 {
+        // Not one entry fits: an empty list would say there were none.
+        return Some(None);
+    }
+    out.push(close);
+    Some(Some(out))
+}
+
+/// The entries of a JSON object, in their order.
+struct Entries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(core::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(core::marker::PhantomData))
     }
 }
 
@@ -97,6 +194,41 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn json_values_are_cut_between_entries_never_inside_one() {
+        let list = r#"[{"role":"researcher"},{"role":"writer"},{"role":"editor"}]"#;
+        let map = r#"{"topic":"llamas","tone":"dry","length":"short"}"#;
+        let mut attributes = vec![
+            kv("crew_agents", list),
+            kv("crew_inputs", map),
+            kv("one_big", r#"[{"role":"a very long role indeed"}]"#),
+            kv("plain", "[not json, just text that is long"),
+        ];
+        let removed = apply(
+            Limits {
+                value_length: Some(30),
+                count: 128,
+            },
+            &mut attributes,
+        );
+        assert_eq!(removed, 1, "the list whose one entry does not fit");
+        assert_eq!(
+            attributes,
+            vec![
+                kv("crew_agents", r#"[{"role":"researcher"}]"#),
+                kv("crew_inputs", r#"{"topic":"llamas"}"#),
+                kv("plain", "[not json, just text that is l"),
+            ]
+        );
+        for attribute in &attributes[..2] {
+            let Value::String(s) = &attribute.value else {
+                panic!()
+            };
+            assert!(serde_json::from_str::<serde_json::Value>(s.as_str()).is_ok());
+            assert!(s.as_str().chars().count() <= 30);
+        }
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub(crate) struct Pipeline {
     in_flight: Arc<AtomicUsize>,
     capacity: usize,
     dropped: AtomicU64,
+    /// Attributes removed because their value could not be cut to the
+    /// length limit without breaking it (a JSON-encoded list's one entry).
+    cut_attributes: AtomicU64,
     limits: Limits,
     shutdown_timeout: Duration,
 }
@@ -153,6 +156,7 @@ impl Pipeline {
             in_flight,
             capacity,
             dropped: AtomicU64::new(0),
+            cut_attributes: AtomicU64::new(0),
             limits: settings.limits,
             shutdown_timeout: options.shutdown_timeout,
         })
@@ -201,7 +205,10 @@ impl Pipeline {
         } = open;
         crate::otel::append_new(&mut attributes, more);
         crate::otel::append_new(&mut attributes, common);
-        limits::apply_value_length(self.limits, &mut attributes);
+        let cut = limits::apply_value_length(self.limits, &mut attributes);
+        if cut > 0 {
+            self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);
+        }
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
@@ -243,6 +250,11 @@ impl Pipeline {
     /// the pipeline had shut down.
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Attributes removed by the value length limit.
+    pub(crate) fn cut_attributes(&self) -> u64 {
+        self.cut_attributes.load(Ordering::Relaxed)
     }
 
     /// Flushes and stops, waiting at most the shutdown bound. The work goes

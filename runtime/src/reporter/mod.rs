@@ -173,6 +173,17 @@ impl Reporter {
         exported + self.containment.dropped()
     }
 
+    /// Attributes left out so far because `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
+    /// could not cut them without breaking them (a JSON-encoded list whose
+    /// first entry alone is longer). The count limit's drops are in each
+    /// span's dropped-attribute count.
+    pub fn dropped_attributes(&self) -> u64 {
+        match &self.sink {
+            Some(Sink::Export(pipeline)) => pipeline.cut_attributes(),
+            _ => 0,
+        }
+    }
+
     /// Whether telemetry is on and why, the consent, the endpoint, the local
     /// record and the last events in it: what a host's `telemetry status`
     /// command shows. Reads the record; not for a hot path.
