@@ -321,3 +321,114 @@ fn an_endpoint_the_user_chose_needs_no_notice() {
     assert_eq!(collector.spans().len(), 1);
     assert!(notice.text().is_empty());
 }
+
+#[cfg(unix)]
+mod the_record_is_the_users_alone {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    fn reporter_writing_to(
+        collector: &Collector,
+        record: &Path,
+        max_bytes: u64,
+    ) -> (Reporter, Arc<Mutex<Vec<String>>>) {
+        let env: HashMap<String, String> = HashMap::from([
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
+                collector.endpoint(),
+            ),
+            ("CREWTEL_RECORD".to_owned(), record.display().to_string()),
+        ]);
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&warnings);
+        let reporter = Reporter::builder()
+            .service_name("local-tests")
+            .environment(move |name| env.get(name).cloned())
+            .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+            .record_max_bytes(max_bytes)
+            .build();
+        (reporter, warnings)
+    }
+
+    #[test]
+    fn wider_permissions_of_an_existing_record_are_tightened() {
+        let collector = Collector::start(Behaviour::Accept);
+        let dir = scratch_dir("record-perms");
+        let record = dir.join("open").join("sent.jsonl");
+        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
+        std::fs::set_permissions(record.parent().unwrap(), PermissionsExt::from_mode(0o755))
+            .unwrap();
+        std::fs::write(&record, "").unwrap();
+        std::fs::set_permissions(&record, PermissionsExt::from_mode(0o644)).unwrap();
+        let (reporter, warnings) = reporter_writing_to(&collector, &record, 1 << 20);
+        reporter.emit(usage(1).telemetry_event());
+        reporter.shutdown();
+        assert_eq!(lines(&record).len(), 2, "the resource and the event");
+        assert_eq!(mode(&record), 0o600);
+        assert_eq!(mode(record.parent().unwrap()), 0o700);
+        assert!(warnings.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_symbolic_link_is_not_followed() {
+        let collector = Collector::start(Behaviour::Accept);
+        let dir = scratch_dir("record-link");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, PermissionsExt::from_mode(0o700)).unwrap();
+        let elsewhere = dir.join("someone-elses.txt");
+        std::fs::write(&elsewhere, "untouched\n").unwrap();
+        let record = dir.join("sent.jsonl");
+        std::os::unix::fs::symlink(&elsewhere, &record).unwrap();
+        let (reporter, warnings) = reporter_writing_to(&collector, &record, 1 << 20);
+        reporter.emit(usage(1).telemetry_event());
+        reporter.emit(usage(2).telemetry_event());
+        reporter.shutdown();
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "untouched\n");
+        assert_eq!(collector.spans().len(), 2, "sending is not affected");
+        let warnings = warnings.lock().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("symbolic link"), "{warnings:?}");
+        assert_eq!(reporter.status().unrecorded_events, 2);
+    }
+
+    #[test]
+    fn one_line_longer_than_the_bound_is_left_out_and_counted() {
+        #[derive(Telemetry)]
+        #[telemetry(event = "Task Execution (end)")]
+        struct Output {
+            #[telemetry(share_crew)]
+            task_output: String,
+        }
+        let collector = Collector::start(Behaviour::Accept);
+        let dir = scratch_dir("record-long");
+        let record = dir.join("sent.jsonl");
+        let (reporter, _) = reporter_writing_to(&collector, &record, 4_000);
+        // 1,000 bytes of quotes and control characters: four times that once
+        // escaped as JSON.
+        let escaped = "\"\u{1}".repeat(500);
+        reporter.emit(
+            Output {
+                task_output: escaped,
+            }
+            .telemetry_event_with(Consent::ShareCrew),
+        );
+        reporter.emit(usage(1).telemetry_event());
+        reporter.shutdown();
+        let size = std::fs::metadata(&record).unwrap().len();
+        assert!(size <= 4_000, "{size} bytes");
+        assert!(
+            !dir.join("sent.jsonl.1").exists()
+                || std::fs::metadata(dir.join("sent.jsonl.1")).unwrap().len() <= 4_000
+        );
+        assert_eq!(reporter.status().unrecorded_events, 1);
+        assert_eq!(collector.spans().len(), 2);
+        let recorded = lines(&record);
+        assert!(recorded.last().unwrap().to_string().contains("tool-1"));
+    }
+}

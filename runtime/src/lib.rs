@@ -67,6 +67,7 @@ mod secret;
 mod telemetry;
 mod value;
 mod visit;
+mod warning;
 
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 pub use config::Mode;

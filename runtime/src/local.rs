@@ -8,6 +8,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::warning::WarningSink;
 
 /// The default most bytes of one record file; with its one rotated
 /// predecessor the record holds at most twice this.
@@ -38,6 +41,12 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
 
 /// An append-only record of sent events, one JSON object a line, rotated to
 /// `<path>.1` when it would grow past its bound.
+///
+/// It holds what shared crews sent, so it is the user's alone: created 0600
+/// in a folder of 0700, an existing one of wider permissions tightened, a
+/// file or folder that is a symbolic link or belongs to someone else
+/// refused (with one warning), and its bound kept even by one long line
+/// (which is left out, and counted).
 pub(crate) struct Record {
     path: PathBuf,
     max_bytes: u64,
@@ -45,21 +54,34 @@ pub(crate) struct Record {
     header: String,
     /// The open file and its size; opened on first use.
     file: Mutex<Option<(File, u64)>>,
+    /// Events that left but are not in the record (too long for its bound,
+    /// or the record refused).
+    left_out: AtomicU64,
+    warned: AtomicBool,
+    warn: WarningSink,
 }
 
 impl Record {
-    pub(crate) fn new(path: PathBuf, max_bytes: u64, header: String) -> Record {
+    pub(crate) fn new(path: PathBuf, max_bytes: u64, header: String, warn: WarningSink) -> Record {
         Record {
             header,
             path,
             max_bytes: max_bytes.max(1),
             file: Mutex::new(None),
+            left_out: AtomicU64::new(0),
+            warned: AtomicBool::new(false),
+            warn,
         }
     }
 
     #[cfg(test)]
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Events that left the process but are not in the record.
+    pub(crate) fn left_out(&self) -> u64 {
+        self.left_out.load(Ordering::Relaxed)
     }
 
     /// Appends lines. I/O errors are ignored: the record is for the user's
@@ -70,6 +92,11 @@ impl Record {
         };
         for line in lines {
             let bytes = line.len() as u64 + 1;
+            if self.header.len() as u64 + 1 + bytes > self.max_bytes {
+                // Not even a file of its own would keep the bound.
+                self.left_out.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
             if guard
                 .as_ref()
                 .is_some_and(|(_, size)| size + bytes > self.max_bytes)
@@ -78,42 +105,108 @@ impl Record {
                 let _ = fs::rename(&self.path, rotated(&self.path));
             }
             if guard.is_none() {
-                *guard = self.open();
+                *guard = match self.open() {
+                    Ok(opened) => Some(opened),
+                    Err(why) => {
+                        self.refused(&why);
+                        None
+                    }
+                };
             }
-            if let Some((file, size)) = guard.as_mut()
-                && writeln!(file, "{line}").is_ok()
-            {
-                *size += bytes;
+            let written = match guard.as_mut() {
+                Some((file, size)) => {
+                    let ok = writeln!(file, "{line}").is_ok();
+                    if ok {
+                        *size += bytes;
+                    }
+                    ok
+                }
+                None => false,
+            };
+            if !written {
+                self.left_out.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
 
-    /// Opens the file for appending; a new one starts with the header. The
-    /// record holds what shared crews sent: only its owner may read it.
-    fn open(&self) -> Option<(File, u64)> {
-        if let Some(parent) = self.path.parent() {
-            private_dir(parent).ok()?;
+    fn refused(&self, why: &str) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            (self.warn)(&format!(
+                "crewtel: the local record of sent events is not kept ({why}); sending is not affected"
+            ));
+        }
+    }
+
+    /// Opens the file for appending; a new one starts with the header.
+    fn open(&self) -> Result<(File, u64), String> {
+        if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            private_dir(parent)?;
         }
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&self.path).ok()?;
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let no_follow = rustix::fs::OFlags::NOFOLLOW.bits();
+            options
+                .mode(0o600)
+                .custom_flags(i32::try_from(no_follow).unwrap_or(0));
+        }
+        let mut file = options
+            .open(&self.path)
+            .map_err(|_| "its file cannot be opened, or is a symbolic link".to_owned())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            let meta = file.metadata().map_err(|e| e.kind().to_string())?;
+            if !meta.is_file() || meta.uid() != own_uid() {
+                return Err("its file belongs to another user".to_owned());
+            }
+            if meta.mode() & 0o077 != 0 {
+                file.set_permissions(fs::Permissions::from_mode(0o600))
+                    .map_err(|_| "its file's permissions cannot be tightened".to_owned())?;
+            }
+        }
         let mut size = file.metadata().map(|m| m.len()).unwrap_or(0);
         if size == 0 && writeln!(file, "{}", self.header).is_ok() {
             size = self.header.len() as u64 + 1;
         }
-        Some((file, size))
+        Ok((file, size))
     }
 }
 
-/// Creates a folder (and its parents) only its owner can enter.
-fn private_dir(dir: &Path) -> std::io::Result<()> {
+#[cfg(unix)]
+fn own_uid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// Creates a folder (and its parents) only its owner can enter; an existing
+/// one of the user's own is tightened to that, one that is a symbolic link
+/// or someone else's is refused.
+fn private_dir(dir: &Path) -> Result<(), String> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    builder
+        .create(dir)
+        .map_err(|_| "its folder cannot be created".to_owned())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = fs::symlink_metadata(dir).map_err(|e| e.kind().to_string())?;
+        if meta.file_type().is_symlink() {
+            return Err("its folder is a symbolic link".to_owned());
+        }
+        if meta.uid() != own_uid() {
+            return Err("its folder belongs to another user".to_owned());
+        }
+        if meta.mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+                .map_err(|_| "its folder's permissions cannot be tightened".to_owned())?;
+        }
+    }
+    Ok(())
 }
 
 fn rotated(path: &Path) -> PathBuf {
@@ -183,7 +276,12 @@ mod tests {
     #[test]
     fn the_record_rotates_and_keeps_its_bound() {
         let dir = scratch("rotate");
-        let record = Record::new(dir.join("sent.jsonl"), 100, r#"{"resource":{}}"#.to_owned());
+        let record = Record::new(
+            dir.join("sent.jsonl"),
+            100,
+            r#"{"resource":{}}"#.to_owned(),
+            std::sync::Arc::new(|_: &str| {}),
+        );
         let lines: Vec<String> = (0..50).map(|i| format!("{{\"n\":\"{i:03}\"}}")).collect();
         record.append(&lines);
         let current = fs::metadata(record.path()).unwrap().len();
@@ -203,7 +301,12 @@ mod tests {
     fn only_its_owner_can_read_the_record() {
         use std::os::unix::fs::PermissionsExt;
         let dir = scratch("private");
-        let record = Record::new(dir.join("deep").join("sent.jsonl"), 1000, "{}".to_owned());
+        let record = Record::new(
+            dir.join("deep").join("sent.jsonl"),
+            1000,
+            "{}".to_owned(),
+            std::sync::Arc::new(|_: &str| {}),
+        );
         record.append(&["{}".to_owned()]);
         let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(record.path()), 0o600);

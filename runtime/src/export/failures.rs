@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use crate::reporter::WarningSink;
+use crate::warning::WarningSink;
 
 /// Remembers which kinds of failure were already reported.
 pub(crate) struct Failures {

@@ -256,6 +256,7 @@ impl ReporterBuilder {
             (RecordChoice::Path(path), _) => Some(path.clone()),
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
+        let mut recorder = None;
         let sink = match mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
@@ -274,17 +275,19 @@ impl ReporterBuilder {
             Mode::Export => {
                 let resource =
                     Environment::get().resource(&service, self.service_version.as_deref());
+                recorder = record.clone().map(|path| {
+                    Arc::new(Record::new(
+                        path,
+                        self.record_max_bytes,
+                        debug::resource_line(&resource),
+                        Arc::clone(&warnings),
+                    ))
+                });
                 let options = export::Options {
                     queue_size: self.queue_size,
                     shutdown_timeout: self.shutdown_timeout,
                     scheduled_delay: EXPORT_INTERVAL,
-                    record: record.clone().map(|path| {
-                        Arc::new(Record::new(
-                            path,
-                            self.record_max_bytes,
-                            debug::resource_line(&resource),
-                        ))
-                    }),
+                    record: recorder.clone(),
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
                 match Pipeline::build(settings, resource, options, failures) {
@@ -318,6 +321,7 @@ impl ReporterBuilder {
             consent: self.consent,
             endpoint,
             record,
+            recorder,
             record_choice,
             data_dir,
             service,

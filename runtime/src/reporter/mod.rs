@@ -26,8 +26,7 @@ use crate::telemetry::{Event, Telemetry};
 use contain::Containment;
 use span::Open;
 
-/// A function that receives crewtel's own warnings (one line each).
-pub(crate) type WarningSink = Arc<dyn Fn(&str) + Send + Sync>;
+pub(crate) use crate::warning::WarningSink;
 
 /// The default bound on [`Reporter::shutdown`].
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -76,6 +75,8 @@ pub struct Reporter {
     consent: Option<Consent>,
     endpoint: Option<String>,
     record: Option<PathBuf>,
+    /// The record being kept, when one is.
+    recorder: Option<Arc<local::Record>>,
     /// Where a record from earlier runs would be, for `status` to show even
     /// when nothing is written now.
     record_choice: RecordChoice,
@@ -203,6 +204,7 @@ impl Reporter {
             record,
             recording,
             dropped_events: self.dropped_events(),
+            unrecorded_events: self.recorder.as_ref().map_or(0, |r| r.left_out()),
         }
     }
 

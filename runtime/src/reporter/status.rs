@@ -41,8 +41,13 @@ pub struct Status {
     pub recording: bool,
     /// The last events in the record, oldest first, one JSON object each.
     pub last_events: Vec<String>,
-    /// Events dropped because the export queue was full.
+    /// Events dropped: the export queue was full, an event was too large,
+    /// or host code called to build it panicked.
     pub dropped_events: u64,
+    /// Events that left but are not in the record: one line alone longer
+    /// than the record's bound, or a record refused (a symbolic link, a
+    /// file or folder of another user).
+    pub unrecorded_events: u64,
 }
 
 /// How much of each recent event `Display` shows.
