@@ -132,3 +132,48 @@ fn no_key_is_sent_twice_through_flatten() {
     assert_eq!(Crew::CATALOGUE.duplicate_key(), None);
     assert_eq!(Task::CATALOGUE.duplicate_key(), None);
 }
+
+mod named_like_std {
+    use crewtel::Telemetry;
+
+    /// A host struct whose name is a standard one's: its keys are still
+    /// listed where it is nested.
+    #[derive(Telemetry)]
+    pub struct String {
+        /// A count the struct sends.
+        #[telemetry(always)]
+        pub hidden_count: u32,
+    }
+
+    #[derive(Telemetry)]
+    pub struct Holder {
+        #[telemetry(always)]
+        pub inner: String,
+        #[telemetry(always)]
+        pub many: Vec<String>,
+    }
+}
+
+#[test]
+fn a_host_type_named_like_a_std_one_does_not_hide_its_keys() {
+    let keys = named_like_std::Holder::CATALOGUE.keys();
+    for key in &keys {
+        let nested: Vec<&str> = key.nested.iter().map(|k| k.key).collect();
+        assert_eq!(nested, ["hidden_count"], "{}", key.key);
+    }
+}
+
+#[test]
+fn recursion_is_guarded_by_where_a_type_is_declared_not_its_address() {
+    #[derive(Telemetry)]
+    struct Node {
+        #[telemetry(always)]
+        depth: u32,
+        #[telemetry(always)]
+        children: Vec<Node>,
+    }
+    let keys = Node::CATALOGUE.keys();
+    assert_eq!(keys[1].key, "children");
+    assert!(keys[1].nested.is_empty(), "listed once, not forever");
+    assert!(Node::CATALOGUE.path.ends_with("::Node"));
+}

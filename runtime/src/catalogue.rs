@@ -32,6 +32,9 @@ pub struct Catalogue {
     pub event: &'static str,
     /// The Rust type the catalogue was generated from.
     pub type_name: &'static str,
+    /// Where that type is declared (`my_crate::events::Crew`): what tells two
+    /// catalogues apart, wherever the compiler placed them.
+    pub path: &'static str,
     /// When the event is sent at all.
     pub tier: Tier,
     /// The struct's emitting fields and derived facts, in declaration order.
@@ -108,18 +111,14 @@ impl Catalogue {
     /// expanded in place, nested structs listed under their key.
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
-        self.collect(self.tier, &mut vec![self as *const Catalogue], &mut keys);
+        self.collect(self.tier, &mut vec![self.path], &mut keys);
         keys
     }
 
-    /// `path`: the catalogues being expanded, so that a recursive struct is
-    /// listed once rather than forever.
-    fn collect(
-        &self,
-        ceiling: Tier,
-        path: &mut Vec<*const Catalogue>,
-        keys: &mut Vec<CatalogueKey>,
-    ) {
+    /// `path`: the catalogues being expanded (by where their types are
+    /// declared, not by address: a constant may be copied to several), so
+    /// that a recursive struct is listed once rather than forever.
+    fn collect(&self, ceiling: Tier, path: &mut Vec<&'static str>, keys: &mut Vec<CatalogueKey>) {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
             if let Some(inner) = entry.flattened {
@@ -127,10 +126,8 @@ impl Catalogue {
                 continue;
             }
             let mut nested = Vec::new();
-            if let Some(inner) =
-                (entry.nested)().filter(|inner| !path.contains(&(*inner as *const Catalogue)))
-            {
-                path.push(inner);
+            if let Some(inner) = (entry.nested)().filter(|inner| !path.contains(&inner.path)) {
+                path.push(inner.path);
                 inner.collect(tier.stricter(inner.tier), path, &mut nested);
                 path.pop();
             }
@@ -303,12 +300,14 @@ mod tests {
     static INNER: Catalogue = Catalogue {
         event: "Ids",
         type_name: "Ids",
+        path: "Ids",
         tier: Tier::Always,
         entries: &[entry("crew_id", None)],
     };
     static CLASH: Catalogue = Catalogue {
         event: "Task",
         type_name: "Task",
+        path: "Task",
         tier: Tier::Always,
         entries: &[
             entry("task_id", None),
@@ -319,6 +318,7 @@ mod tests {
     static FINE: Catalogue = Catalogue {
         event: "Task",
         type_name: "Task",
+        path: "Task",
         tier: Tier::Always,
         entries: &[entry("task_id", None), entry("", Some(&INNER))],
     };

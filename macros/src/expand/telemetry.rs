@@ -43,6 +43,7 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
             const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #name,
                 type_name: #name,
+                path: ::core::concat!(::core::module_path!(), "::", #name),
                 tier: #private::Tier::Always,
                 entries: &[],
             };
@@ -133,6 +134,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
             const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
                 event: #event,
                 type_name: #type_name,
+                path: ::core::concat!(::core::module_path!(), "::", #type_name),
                 tier: #event_tier,
                 entries: &[#(#entries),*],
             };
