@@ -550,3 +550,52 @@ fn raw_identifiers_and_acronyms_are_sent_as_readers_write_them() {
         }})
     );
 }
+
+#[test]
+fn nesting_deeper_than_the_limit_is_cut_and_counted_never_a_stack_overflow() {
+    #[derive(Telemetry)]
+    struct Node {
+        #[telemetry(always)]
+        depth: u32,
+        #[telemetry(always)]
+        next: Option<Box<Node>>,
+    }
+    let mut head = Node {
+        depth: 0,
+        next: None,
+    };
+    for depth in 1..5_000 {
+        head = Node {
+            depth,
+            next: Some(Box::new(head)),
+        };
+    }
+    let reporter = crewtel::Reporter::builder().environment(|_| None).build();
+    let before = reporter.dropped_attributes();
+
+    let json = serde_json::to_string(&head.telemetry_event()).unwrap();
+    let key_values = head.telemetry_event().key_values();
+    assert_eq!(key_values.len(), 2);
+
+    // Follow the chain as it was sent: it stops at the limit.
+    let mut levels = 0;
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut next = value["attributes"]["next"].take();
+    while let Some(encoded) = next.as_str() {
+        value = serde_json::from_str(encoded).unwrap();
+        levels += 1;
+        next = value["next"].take();
+        while next.is_object() {
+            levels += 1;
+            next = next["next"].take();
+        }
+    }
+    assert!(levels <= crewtel::MAX_NESTING + 1, "{levels} levels");
+    assert!(reporter.dropped_attributes() > before, "the cut is counted");
+
+    // The host's own chain, dropped without recursion.
+    let mut next = head.next.take();
+    while let Some(mut node) = next {
+        next = node.next.take();
+    }
+}

@@ -143,6 +143,46 @@ where
     }
 }
 
+/// How many structs deep a nested value is written: one nested deeper (a
+/// recursive struct, a long chain of `Option<Box<Node>>`) is written as an
+/// empty object and counted, never a stack overflow.
+pub const MAX_NESTING: usize = 32;
+
+thread_local! {
+    static DEPTH: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+static CUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Nested values cut at [`MAX_NESTING`] so far, in this process.
+pub(crate) fn cut_at_depth() -> u64 {
+    CUT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// One level deeper for as long as it lives.
+struct Deeper;
+
+impl Deeper {
+    /// `None` (counted) when the limit is reached.
+    fn enter() -> Option<Deeper> {
+        DEPTH.with(|depth| {
+            if depth.get() >= MAX_NESTING {
+                CUT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                None
+            } else {
+                depth.set(depth.get() + 1);
+                Some(Deeper)
+            }
+        })
+    }
+}
+
+impl Drop for Deeper {
+    fn drop(&mut self) {
+        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
 /// A `Telemetry` struct as a JSON object of the keys `consent` allows.
 pub struct Object<'a, T: ?Sized> {
     value: &'a T,
@@ -159,11 +199,15 @@ impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
 impl<T: Telemetry + ?Sized> Serialize for Object<'_, T> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !self.consent.allows(T::TIER) {
-            // A struct sent only under `share_crew` shows nothing otherwise.
-            return serializer.collect_map(core::iter::empty::<((), ())>());
+        // A struct sent only under `share_crew` shows nothing otherwise, and
+        // one nested too deep shows nothing either.
+        let deeper = self.consent.allows(T::TIER).then(Deeper::enter).flatten();
+        match deeper {
+            None => serializer.collect_map(core::iter::empty::<((), ())>()),
+            Some(_deeper) => {
+                serialize_attributes(self.value, self.consent, Nesting::Inline, serializer)
+            }
         }
-        serialize_attributes(self.value, self.consent, Nesting::Inline, serializer)
     }
 }
 

@@ -176,13 +176,16 @@ impl Reporter {
 
     /// Attributes left out so far because `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
-    /// first entry alone is longer). The count limit's drops are in each
-    /// span's dropped-attribute count.
+    /// first entry alone is longer), and nested structs cut at the nesting
+    /// limit ([`MAX_NESTING`](crate::MAX_NESTING), counted for the whole
+    /// process). The count limit's drops are in each span's
+    /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
-        match &self.sink {
+        let cut = match &self.sink {
             Some(Sink::Export(pipeline)) => pipeline.cut_attributes(),
             _ => 0,
-        }
+        };
+        cut + crate::json::cut_at_depth()
     }
 
     /// Whether telemetry is on and why, the consent, the endpoint, the local
