@@ -30,6 +30,10 @@ pub trait Emit {
     /// fields is judged where it is declared.
     const FREE_TEXT: bool = false;
 
+    /// Whether the value nests a `Telemetry` struct (alone, or in an
+    /// `Option`, a list or a map): its keys are in a nested catalogue.
+    const NESTS: bool = false;
+
     /// Visits the attribute(s) this value sends under `key`.
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V);
 
@@ -49,6 +53,9 @@ pub trait Emit {
 pub trait Element {
     /// Whether an entry can be text a person wrote.
     const FREE_TEXT: bool = false;
+
+    /// Whether an entry is a `Telemetry` struct.
+    const NESTS: bool = false;
 
     /// Visits a whole list of entries under `key`.
     fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
@@ -110,6 +117,7 @@ impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
 
 impl<T: Emit> Emit for Option<T> {
     const FREE_TEXT: bool = T::FREE_TEXT;
+    const NESTS: bool = T::NESTS;
 
     #[inline]
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
@@ -128,6 +136,7 @@ macro_rules! lists {
         $(#[$m])*
         impl<$($g)*> Emit for $t {
             const FREE_TEXT: bool = T::FREE_TEXT;
+            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
@@ -159,6 +168,7 @@ macro_rules! shared_pointers {
     ($($p:ident)*) => {$(
         impl<T: Emit + ?Sized> Emit for $p<T> {
             const FREE_TEXT: bool = T::FREE_TEXT;
+            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
@@ -172,6 +182,7 @@ macro_rules! shared_pointers {
 
         impl<T: Element + ?Sized> Element for $p<T> {
             const FREE_TEXT: bool = T::FREE_TEXT;
+            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
@@ -200,6 +211,7 @@ macro_rules! maps {
         impl<$($g)*> Emit for $t {
             // A map's keys are text as much as its values.
             const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
+            const NESTS: bool = V::NESTS;
 
             #[inline]
             fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {

@@ -5,7 +5,7 @@
 //! and the four fixes.
 
 use proc_macro2::TokenStream;
-use quote::quote_spanned;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Lifetime, Type};
@@ -65,14 +65,27 @@ pub fn where_used(field: &Field, private: &TokenStream) -> (TokenStream, Option<
 
 /// Sends `value` (a reference to what a `with` function returned), judged
 /// by its type where the struct is used: the function's return type is not
-/// written in the struct. The one place that requires it to be sendable.
+/// written in the struct. It may not be a `Telemetry` struct (its keys would
+/// be missing from the catalogue) nor, unless marked, free text under
+/// `always`. The one place that requires it to be sendable.
 pub fn send_returned(
     field: &Field,
     value: &syn::Ident,
     key: &syn::LitStr,
     private: &TokenStream,
 ) -> TokenStream {
-    let message = message(field);
+    let name = field.name();
+    let nests = format!(
+        "what the `with` function returns for `{name}` is a telemetry struct, whose keys the catalogue cannot list: send the struct itself as the field's value (without `with`), or `flatten` it"
+    );
+    let free_text = is_judged(field).then(|| {
+        let message = message(field);
+        quote! {
+            if <__CrewtelT as #private::Emit>::FREE_TEXT {
+                ::core::panic!(#message)
+            }
+        }
+    });
     let span = field
         .attrs
         .with
@@ -89,9 +102,10 @@ pub fn send_returned(
             __CrewtelV: #private::Visitor,
         {
             const {
-                if <__CrewtelT as #private::Emit>::FREE_TEXT {
-                    ::core::panic!(#message)
+                if <__CrewtelT as #private::Emit>::NESTS {
+                    ::core::panic!(#nests)
                 }
+                #free_text
             };
             #private::Emit::emit(value, key, consent, visitor);
         }

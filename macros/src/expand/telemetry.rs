@@ -198,6 +198,8 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
         quote! {
             #[automatically_derived]
             impl #impl_generics #private::Emit for #target #where_clause {
+                const NESTS: #private::bool = true;
+
                 #[inline]
                 fn emit<__CrewtelV: #private::Visitor>(
                     &self,
@@ -215,6 +217,8 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
 
             #[automatically_derived]
             impl #impl_generics #private::Element for #target #where_clause {
+                const NESTS: #private::bool = true;
+
                 #[inline]
                 fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
                     __items: __CrewtelI,
@@ -348,11 +352,7 @@ fn visit_field(field: &Field, over_types: bool, private: &TokenStream) -> TokenS
             }
         } else if let Some((_, function)) = &field.attrs.with {
             let value = syn::Ident::new("__crewtel_value", function.span());
-            let send = if free_text::is_judged(field) {
-                free_text::send_returned(field, &value, &key, private)
-            } else {
-                quote_spanned!(function.span()=> #private::Emit::emit(#value, #key, __consent, __visitor);)
-            };
+            let send = free_text::send_returned(field, &value, &key, private);
             quote_spanned! {function.span()=>
                 {
                     let #value = &#function(&self.#member);
