@@ -122,7 +122,11 @@ impl Catalogue {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
             if let Some(inner) = entry.flattened {
-                inner.collect(tier.stricter(inner.tier), path, keys);
+                if !path.contains(&inner.path) {
+                    path.push(inner.path);
+                    inner.collect(tier.stricter(inner.tier), path, keys);
+                    path.pop();
+                }
                 continue;
             }
             let mut nested = Vec::new();

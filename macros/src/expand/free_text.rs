@@ -59,7 +59,12 @@ pub fn where_used(field: &Field, private: &TokenStream) -> (TokenStream, Option<
             }
         };
     };
-    let other = (&judged != field.ty).then_some(judged);
+    let changed = quote!(#judged).to_string() != {
+        let ty = field.ty;
+        quote!(#ty)
+    }
+    .to_string();
+    let other = changed.then_some(judged);
     (check, other)
 }
 

@@ -1,5 +1,6 @@
 //! Token writers. Expansion assumes a valid model: `valid` has run.
 
+mod catalogue;
 mod free_text;
 pub mod telemetry;
 pub mod value;

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Generics, LitStr, Type, WherePredicate};
 
-use super::free_text;
+use super::{catalogue, free_text};
 use crate::ast::{Field, Struct};
 use crate::attr::{Class, Fact, FactKind};
 use crate::ctxt::Ctxt;
@@ -71,15 +71,11 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     let generics = bounded(model, private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let event = LitStr::new(&model.event(), ident.span());
-    let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
     let visits = model
         .fields
         .iter()
         .map(|field| visit_field(field, over_types, private));
-    let entries = model
-        .fields
-        .iter()
-        .flat_map(|field| catalogue_entries(field, private));
+    let catalogue = catalogue::of(model, private);
     let max_attributes = max_attributes(model, private);
     let event_tier = tier(Some(model.class()), private);
     let consent = model.consent_field().map(|field| {
@@ -131,13 +127,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
             const EVENT: &'static #private::str = #event;
             const TIER: #private::Tier = #event_tier;
-            const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
-                event: #event,
-                type_name: #type_name,
-                path: ::core::concat!(::core::module_path!(), "::", #type_name),
-                tier: #event_tier,
-                entries: &[#(#entries),*],
-            };
+            const CATALOGUE: &'static #private::Catalogue = #catalogue;
 
             #[inline]
             fn max_attributes() -> #private::usize {
@@ -301,7 +291,7 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
     generics
 }
 
-fn tier(class: Option<Class>, private: &TokenStream) -> TokenStream {
+pub(super) fn tier(class: Option<Class>, private: &TokenStream) -> TokenStream {
     match class {
         Some(Class::ShareCrew) => quote!(#private::Tier::ShareCrew),
         _ => quote!(#private::Tier::Always),
@@ -429,118 +419,6 @@ fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream 
                 }
                 None => send(quote_spanned!(ty.span()=> &self.#member)),
             }
-        }
-    }
-}
-
-/// The catalogue entries of one field: its value (or flattened struct), then
-/// its facts.
-fn catalogue_entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
-    let ty = field.ty;
-    let rust_type = types::display(ty);
-    let mut entries = Vec::new();
-    if field.emits_value() {
-        let mut entry = CatalogueEntry {
-            key: field.key(),
-            tier: tier(field.class(), private),
-            rust_type: rust_type.clone(),
-            purpose: field.doc.clone(),
-            source: quote!(Value),
-            free_text: field.attrs.free_text.is_some(),
-            nested: quote!(#private::no_nested),
-            flattened: quote!(#private::None),
-        };
-        if field.attrs.flatten.is_some() {
-            // The one place a flattened type must be `Telemetry`.
-            entry.key = String::new();
-            entry.source = quote!(Flatten);
-            entry.flattened =
-                quote_spanned!(ty.span()=> #private::Some(<#ty as #private::Telemetry>::CATALOGUE));
-        } else if let Some((_, function)) = &field.attrs.with {
-            entry.rust_type = format!(
-                "{rust_type} via {}",
-                types::display(&syn::parse_quote!(#function))
-            );
-            entry.source = quote!(Converted);
-        } else {
-            // Asked of every type, whatever it is named: a host struct called
-            // `String` nests its keys like any other.
-            entry.nested = probe(ty, private);
-        }
-        entries.push(entry.to_tokens(private));
-    }
-    for fact in &field.attrs.facts {
-        let (sent_type, source) = match fact.kind {
-            FactKind::Len => ("usize", quote!(Len)),
-            FactKind::Present => ("bool", quote!(Present)),
-            FactKind::ErrorType => ("&'static str", quote!(ErrorType)),
-        };
-        let mut purpose = fact.kind.purpose(&field.name());
-        if !field.doc.is_empty() {
-            purpose = format!("{purpose} {}", field.doc);
-        }
-        let entry = CatalogueEntry {
-            key: field.fact_key(fact),
-            tier: tier(fact.class(), private),
-            rust_type: sent_type.to_owned(),
-            purpose,
-            source,
-            free_text: false,
-            nested: quote!(#private::no_nested),
-            flattened: quote!(#private::None),
-        };
-        entries.push(entry.to_tokens(private));
-    }
-    entries
-}
-
-/// One `crewtel::Entry` of a catalogue, as it is written.
-struct CatalogueEntry {
-    key: String,
-    tier: TokenStream,
-    rust_type: String,
-    purpose: String,
-    source: TokenStream,
-    free_text: bool,
-    nested: TokenStream,
-    flattened: TokenStream,
-}
-
-impl CatalogueEntry {
-    fn to_tokens(&self, private: &TokenStream) -> TokenStream {
-        let CatalogueEntry {
-            key,
-            tier,
-            rust_type,
-            purpose,
-            source,
-            free_text,
-            nested,
-            flattened,
-        } = self;
-        quote! {
-            #private::Entry {
-                key: #key,
-                tier: #tier,
-                rust_type: #rust_type,
-                purpose: #purpose,
-                source: #private::Source::#source,
-                free_text: #free_text,
-                nested: #nested,
-                flattened: #flattened,
-            }
-        }
-    }
-}
-
-/// A closure asking the field's type for its nested catalogue through the
-/// probe, which requires nothing of the type (the attribute walk does).
-fn probe(ty: &Type, private: &TokenStream) -> TokenStream {
-    quote! {
-        || {
-            #[allow(unused_imports)]
-            use #private::{ViaEmit as _, ViaNothing as _};
-            (&#private::Probe::<#ty>::new()).nested_catalogue()
         }
     }
 }

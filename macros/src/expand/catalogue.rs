@@ -1,0 +1,147 @@
+//! The catalogue a derive writes: every key the struct can send, with its
+//! tier, type and purpose, and the compile-time checks that read it.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{LitStr, Type};
+
+use crate::ast::{Field, Struct};
+use crate::attr::FactKind;
+use crate::types;
+
+use super::telemetry::tier;
+
+/// The struct's catalogue, a promoted constant.
+pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
+    let ident = model.ident;
+    let event = LitStr::new(&model.event(), ident.span());
+    let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
+    let event_tier = tier(Some(model.class()), private);
+    let entries = model
+        .fields
+        .iter()
+        .flat_map(|field| entries(field, private));
+    quote! {
+        &#private::Catalogue {
+            event: #event,
+            type_name: #type_name,
+            path: ::core::concat!(::core::module_path!(), "::", #type_name),
+            tier: #event_tier,
+            entries: &[#(#entries),*],
+        }
+    }
+}
+
+/// The catalogue entries of one field: its value (or flattened struct), then
+/// its facts.
+fn entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
+    let ty = field.ty;
+    let rust_type = types::display(field.ty);
+    let mut entries = Vec::new();
+    if field.emits_value() {
+        let mut entry = CatalogueEntry {
+            key: field.key(),
+            tier: tier(field.class(), private),
+            rust_type: rust_type.clone(),
+            purpose: field.doc.clone(),
+            source: quote!(Value),
+            free_text: field.attrs.free_text.is_some(),
+            nested: quote!(#private::no_nested),
+            flattened: quote!(#private::None),
+        };
+        if field.attrs.flatten.is_some() {
+            // The one place a flattened type must be `Telemetry`.
+            entry.key = String::new();
+            entry.source = quote!(Flatten);
+            entry.flattened =
+                quote_spanned!(ty.span()=> #private::Some(<#ty as #private::Telemetry>::CATALOGUE));
+        } else if let Some((_, function)) = &field.attrs.with {
+            entry.rust_type = format!(
+                "{rust_type} via {}",
+                types::display(&syn::parse_quote!(#function))
+            );
+            entry.source = quote!(Converted);
+        } else {
+            // Asked of every type, whatever it is named: a host struct called
+            // `String` nests its keys like any other.
+            entry.nested = probe(ty, private);
+        }
+        entries.push(entry.to_tokens(private));
+    }
+    for fact in &field.attrs.facts {
+        let (sent_type, source) = match fact.kind {
+            FactKind::Len => ("usize", quote!(Len)),
+            FactKind::Present => ("bool", quote!(Present)),
+            FactKind::ErrorType => ("&'static str", quote!(ErrorType)),
+        };
+        let mut purpose = fact.kind.purpose(&field.name());
+        if !field.doc.is_empty() {
+            purpose = format!("{purpose} {}", field.doc);
+        }
+        let entry = CatalogueEntry {
+            key: field.fact_key(fact),
+            tier: tier(fact.class(), private),
+            rust_type: sent_type.to_owned(),
+            purpose,
+            source,
+            free_text: false,
+            nested: quote!(#private::no_nested),
+            flattened: quote!(#private::None),
+        };
+        entries.push(entry.to_tokens(private));
+    }
+    entries
+}
+
+/// One `crewtel::Entry` of a catalogue, as it is written.
+struct CatalogueEntry {
+    key: String,
+    tier: TokenStream,
+    rust_type: String,
+    purpose: String,
+    source: TokenStream,
+    free_text: bool,
+    nested: TokenStream,
+    flattened: TokenStream,
+}
+
+impl CatalogueEntry {
+    fn to_tokens(&self, private: &TokenStream) -> TokenStream {
+        let CatalogueEntry {
+            key,
+            tier,
+            rust_type,
+            purpose,
+            source,
+            free_text,
+            nested,
+            flattened,
+        } = self;
+        quote! {
+            #private::Entry {
+                key: #key,
+                tier: #tier,
+                rust_type: #rust_type,
+                purpose: #purpose,
+                source: #private::Source::#source,
+                free_text: #free_text,
+                nested: #nested,
+                flattened: #flattened,
+            }
+        }
+    }
+}
+
+/// A closure asking the field's type for its nested catalogue through the
+/// probe, which requires nothing of the type (the attribute walk does).
+fn probe(ty: &Type, private: &TokenStream) -> TokenStream {
+    quote! {
+        || {
+            #[allow(unused_imports)]
+            use #private::{ViaEmit as _, ViaNothing as _};
+            (&#private::Probe::<#ty>::new()).nested_catalogue()
+        }
+    }
+}
