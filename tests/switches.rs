@@ -98,6 +98,13 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     let resource: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(resource["resource"]["telemetry.distro.name"], "crewtel");
     assert!(resource["resource"].get("host.name").is_none());
+    // Only what the one list of resource keys names, and nothing finer than
+    // an anonymous event may carry: no CPU count.
+    let listed: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
+    for key in resource["resource"].as_object().unwrap().keys() {
+        assert!(listed.contains(&key.as_str()), "{key} is not a listed key");
+        assert!(!key.contains("cpu"), "{key}");
+    }
     for line in &lines[1..] {
         let event: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(
