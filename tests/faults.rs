@@ -230,6 +230,17 @@ fn a_redirect_is_not_followed() {
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
 }
 
+/// A reporter exporting to `collector`, with no record.
+fn exporting_to(collector: &Collector) -> Reporter {
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+    ]);
+    Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .build()
+}
+
 #[test]
 fn an_event_too_large_to_export_is_dropped_and_counted() {
     #[derive(Telemetry)]
@@ -238,13 +249,7 @@ fn an_event_too_large_to_export_is_dropped_and_counted() {
         text: String,
     }
     let collector = Collector::start(Behaviour::Accept);
-    let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-        ("CREWTEL_RECORD", "off".to_owned()),
-    ]);
-    let reporter = Reporter::builder()
-        .environment(move |name| env.get(name).cloned())
-        .build();
+    let reporter = exporting_to(&collector);
     reporter.emit(
         Huge {
             text: "x".repeat(2 << 20),
@@ -281,13 +286,7 @@ struct Counts {
 #[test]
 fn large_events_go_in_requests_of_their_own_and_never_cost_small_ones() {
     let collector = Collector::start(Behaviour::Accept);
-    let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-        ("CREWTEL_RECORD", "off".to_owned()),
-    ]);
-    let reporter = Reporter::builder()
-        .environment(move |name| env.get(name).cloned())
-        .build();
+    let reporter = exporting_to(&collector);
     // Each just under the event bound; together far over a collector's
     // usual 4 MiB request limit, in one batch.
     for _ in 0..6 {
