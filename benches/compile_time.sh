@@ -51,7 +51,7 @@ crewtel_dep="crewtel = { path = \"$root/runtime\" }"
 make_crate ct-serde-plain "" "" "$serde_dep"
 make_crate ct-serde "#[derive(serde::Serialize)]" "" "$serde_dep"
 make_crate ct-crewtel-plain "" "" "$crewtel_dep"
-make_crate ct-crewtel "#[derive(crewtel::Telemetry)]" "#[telemetry(always)]" "$crewtel_dep"
+make_crate ct-crewtel "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_text)]" "$crewtel_dep"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
