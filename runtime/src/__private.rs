@@ -18,9 +18,9 @@ pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;
 pub use serde::{Serialize, Serializer};
 
-/// No nested catalogue.
-pub fn no_nested() -> Option<&'static Catalogue> {
-    None
+/// The catalogue of `T`: where a nested struct's catalogue is.
+pub fn catalogue_of<T: Telemetry + ?Sized>() -> &'static Catalogue {
+    T::CATALOGUE
 }
 
 /// Asks a field's type for its catalogue without requiring anything of it.
@@ -45,8 +45,6 @@ impl<T: ?Sized> Probe<T> {
 
 /// The probe's answer for a sendable field type.
 pub trait ViaEmit<T: ?Sized> {
-    /// The catalogue nested in the field's value (a struct, or a list of them).
-    fn nested_catalogue(&self) -> Option<&'static Catalogue>;
     /// Sends the field's value (whose type a compile-time check beside the
     /// impl requires to be sendable, so that it is reported there, once).
     fn emit_value<V: Visitor>(
@@ -59,11 +57,6 @@ pub trait ViaEmit<T: ?Sized> {
 }
 
 impl<T: Emit + ?Sized> ViaEmit<T> for Probe<T> {
-    #[inline]
-    fn nested_catalogue(&self) -> Option<&'static Catalogue> {
-        T::nested_catalogue()
-    }
-
     #[inline]
     fn emit_value<V: Visitor>(
         &self,
@@ -100,10 +93,6 @@ impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
 
 /// The probe's answer for a type that is neither (an error reported elsewhere).
 pub trait ViaNothing {
-    /// No nested catalogue.
-    fn nested_catalogue(&self) -> Option<&'static Catalogue> {
-        None
-    }
     /// Nothing to walk.
     fn visit_flattened<T: ?Sized, V: Visitor>(&self, _: &T, _: Consent, _: &mut V) {}
     /// Nothing to send.

@@ -59,7 +59,7 @@ pub struct Entry {
     pub free_text: bool,
     /// The catalogue of the struct nested in the value (an entry of a list of
     /// agents), if any. A function, so that recursive structs are fine.
-    pub nested: fn() -> Option<&'static Catalogue>,
+    pub nested: Option<fn() -> &'static Catalogue>,
     /// For [`Source::Flatten`]: the flattened struct's catalogue, whose keys
     /// are checked against this struct's at compile time.
     pub flattened: Option<&'static Catalogue>,
@@ -130,7 +130,11 @@ impl Catalogue {
                 continue;
             }
             let mut nested = Vec::new();
-            if let Some(inner) = (entry.nested)().filter(|inner| !path.contains(&inner.path)) {
+            if let Some(inner) = entry
+                .nested
+                .map(|nested| nested())
+                .filter(|inner| !path.contains(&inner.path))
+            {
                 path.push(inner.path);
                 inner.collect(tier.stricter(inner.tier), path, &mut nested);
                 path.pop();
@@ -280,10 +284,6 @@ impl Catalogue {
 mod tests {
     use super::*;
 
-    fn no_nested() -> Option<&'static Catalogue> {
-        None
-    }
-
     const fn entry(key: &'static str, flattened: Option<&'static Catalogue>) -> Entry {
         Entry {
             key,
@@ -296,7 +296,7 @@ mod tests {
                 Source::Value
             },
             free_text: false,
-            nested: no_nested,
+            nested: None,
             flattened,
         }
     }

@@ -30,17 +30,13 @@ pub trait Emit {
     /// fields is judged where it is declared.
     const FREE_TEXT: bool = false;
 
-    /// Whether the value nests a `Telemetry` struct (alone, or in an
-    /// `Option`, a list or a map): its keys are in a nested catalogue.
-    const NESTS: bool = false;
-
     /// Visits the attribute(s) this value sends under `key`.
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V);
 
-    /// The catalogue of the struct nested in this value, if any.
-    fn nested_catalogue() -> Option<&'static Catalogue> {
-        None
-    }
+    /// Where the catalogue of the struct nested in this value is, if it
+    /// nests one (a function, so that a recursive struct is fine; `None` for
+    /// a scalar, which costs no function at all).
+    const NESTED: Option<fn() -> &'static Catalogue> = None;
 }
 
 /// What a list, set or map can hold: scalars (sent as an array attribute) or
@@ -53,9 +49,6 @@ pub trait Emit {
 pub trait Element {
     /// Whether an entry can be text a person wrote.
     const FREE_TEXT: bool = false;
-
-    /// Whether an entry is a `Telemetry` struct.
-    const NESTS: bool = false;
 
     /// Visits a whole list of entries under `key`.
     fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
@@ -71,10 +64,8 @@ pub trait Element {
         serializer: S,
     ) -> Result<S::Ok, S::Error>;
 
-    /// The catalogue of the struct an entry is, if any.
-    fn nested_catalogue() -> Option<&'static Catalogue> {
-        None
-    }
+    /// Where the catalogue of the struct an entry is, if it is one.
+    const NESTED: Option<fn() -> &'static Catalogue> = None;
 }
 
 impl<T: TelemetryValue + ?Sized> Emit for T {
@@ -117,7 +108,6 @@ impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
 
 impl<T: Emit> Emit for Option<T> {
     const FREE_TEXT: bool = T::FREE_TEXT;
-    const NESTS: bool = T::NESTS;
 
     #[inline]
     fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
@@ -125,10 +115,7 @@ impl<T: Emit> Emit for Option<T> {
             value.emit(key, consent, visitor);
         }
     }
-
-    fn nested_catalogue() -> Option<&'static Catalogue> {
-        T::nested_catalogue()
-    }
+    const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
 }
 
 macro_rules! lists {
@@ -136,16 +123,12 @@ macro_rules! lists {
         $(#[$m])*
         impl<$($g)*> Emit for $t {
             const FREE_TEXT: bool = T::FREE_TEXT;
-            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
                 T::emit_list(self.iter(), key, consent, visitor);
             }
-
-            fn nested_catalogue() -> Option<&'static Catalogue> {
-                T::nested_catalogue()
-            }
+            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
         }
     )*};
 }
@@ -168,21 +151,16 @@ macro_rules! shared_pointers {
     ($($p:ident)*) => {$(
         impl<T: Emit + ?Sized> Emit for $p<T> {
             const FREE_TEXT: bool = T::FREE_TEXT;
-            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
                 (**self).emit(key, consent, visitor);
             }
-
-            fn nested_catalogue() -> Option<&'static Catalogue> {
-                T::nested_catalogue()
-            }
+            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
         }
 
         impl<T: Element + ?Sized> Element for $p<T> {
             const FREE_TEXT: bool = T::FREE_TEXT;
-            const NESTS: bool = T::NESTS;
 
             #[inline]
             fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
@@ -197,10 +175,7 @@ macro_rules! shared_pointers {
             fn serialize_entry<S: Serializer>(&self, consent: Consent, serializer: S) -> Result<S::Ok, S::Error> {
                 (**self).serialize_entry(consent, serializer)
             }
-
-            fn nested_catalogue() -> Option<&'static Catalogue> {
-                T::nested_catalogue()
-            }
+            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
         }
     )*};
 }
@@ -211,16 +186,12 @@ macro_rules! maps {
         impl<$($g)*> Emit for $t {
             // A map's keys are text as much as its values.
             const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
-            const NESTS: bool = V::NESTS;
 
             #[inline]
             fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
                 visitor.json(key, &JsonMap::new(self.iter(), consent));
             }
-
-            fn nested_catalogue() -> Option<&'static Catalogue> {
-                V::nested_catalogue()
-            }
+            const NESTED: Option<fn() -> &'static Catalogue> = V::NESTED;
         }
     )*};
 }

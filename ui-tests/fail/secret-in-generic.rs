@@ -4,7 +4,7 @@ use crewtel::{Secret, Telemetry};
 
 #[derive(Telemetry)]
 struct Labelled<T> {
-    #[telemetry(always)]
+    #[telemetry(always, free_text)]
     label: String,
     #[telemetry(always)]
     value: T,

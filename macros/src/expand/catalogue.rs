@@ -3,9 +3,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::LitStr;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{LitStr, Type};
 
 use crate::ast::{Field, Struct};
 use crate::attr::FactKind;
@@ -22,7 +22,7 @@ pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
     let entries = model
         .fields
         .iter()
-        .flat_map(|field| entries(field, private));
+        .flat_map(|field| entries(field, model.generics, private));
     quote! {
         &#private::Catalogue {
             event: #event,
@@ -34,9 +34,19 @@ pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
     }
 }
 
+/// Whether a field has a constant of its own beside the impl
+/// (`free_text::field_constant`): a value sent as it is, whose type names no
+/// type parameter of the struct.
+pub fn has_constant(field: &Field, generics: &syn::Generics) -> bool {
+    field.emits_value()
+        && field.attrs.flatten.is_none()
+        && field.attrs.with.is_none()
+        && !types::mentions_type_param(field.ty, generics)
+}
+
 /// The catalogue entries of one field: its value (or flattened struct), then
 /// its facts.
-fn entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
+fn entries(field: &Field, generics: &syn::Generics, private: &TokenStream) -> Vec<TokenStream> {
     let ty = field.ty;
     let rust_type = types::display(field.ty);
     let mut entries = Vec::new();
@@ -48,7 +58,7 @@ fn entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
             purpose: field.doc.clone(),
             source: quote!(Value),
             free_text: field.attrs.free_text.is_some(),
-            nested: quote!(#private::no_nested),
+            nested: quote!(#private::None),
             flattened: quote!(#private::None),
         };
         if field.attrs.flatten.is_some() {
@@ -66,7 +76,13 @@ fn entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
         } else {
             // Asked of every type, whatever it is named: a host struct called
             // `String` nests its keys like any other.
-            entry.nested = probe(ty, private);
+            entry.nested = if has_constant(field, generics) {
+                let name = super::free_text::constant_name(field);
+                quote!(#name)
+            } else {
+                // The derive's bounds require the type to be sendable.
+                quote_spanned!(ty.span()=> <#ty as #private::Emit>::NESTED)
+            };
         }
         entries.push(entry.to_tokens(private));
     }
@@ -87,7 +103,7 @@ fn entries(field: &Field, private: &TokenStream) -> Vec<TokenStream> {
             purpose,
             source,
             free_text: false,
-            nested: quote!(#private::no_nested),
+            nested: quote!(#private::None),
             flattened: quote!(#private::None),
         };
         entries.push(entry.to_tokens(private));
@@ -130,18 +146,6 @@ impl CatalogueEntry {
                 nested: #nested,
                 flattened: #flattened,
             }
-        }
-    }
-}
-
-/// A closure asking the field's type for its nested catalogue through the
-/// probe, which requires nothing of the type (the attribute walk does).
-fn probe(ty: &Type, private: &TokenStream) -> TokenStream {
-    quote! {
-        || {
-            #[allow(unused_imports)]
-            use #private::{ViaEmit as _, ViaNothing as _};
-            (&#private::Probe::<#ty>::new()).nested_catalogue()
         }
     }
 }

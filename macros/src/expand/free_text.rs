@@ -6,6 +6,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Lifetime, Type};
@@ -33,17 +34,33 @@ fn message(field: &Field) -> String {
     )
 }
 
-/// The judgement of a field's value type, at the struct's definition: for a
-/// struct with no type parameters (its lifetimes are read as `'static`,
-/// which changes nothing the judgement sees).
-pub fn at_definition(field: &Field, private: &TokenStream) -> TokenStream {
-    let judged = rewritten(field.ty, true, private);
-    let message = message(field);
+/// The one item, for a value field of a struct with no type parameters,
+/// that requires the field's type to be sendable (so that a type that is not
+/// is reported there, once): a constant holding where its nested catalogue
+/// is, evaluated with the struct's definition, which also judges whether the
+/// value is free text. The struct's lifetimes are read as `'static`, which
+/// changes nothing either answer depends on.
+pub fn field_constant(field: &Field, name: &syn::Ident, private: &TokenStream) -> TokenStream {
+    let sent = rewritten(field.ty, true, private);
+    let judgement = is_judged(field).then(|| {
+        let message = message(field);
+        quote_spanned! {field.ty.span()=>
+            if <#sent as #private::Emit>::FREE_TEXT {
+                ::core::panic!(#message)
+            }
+        }
+    });
     quote_spanned! {field.ty.span()=>
-        const _: () = if <#judged as #private::Emit>::FREE_TEXT {
-            ::core::panic!(#message)
+        const #name: #private::Option<fn() -> &'static #private::Catalogue> = {
+            #judgement
+            <#sent as #private::Emit>::NESTED
         };
     }
+}
+
+/// The name of a field's constant.
+pub fn constant_name(field: &Field) -> syn::Ident {
+    quote::format_ident!("__CREWTEL_FIELD_{}", field.ident.unraw())
 }
 
 /// The judgement of a field's value type where a generic struct is used.
@@ -107,7 +124,7 @@ pub fn send_returned(
             __CrewtelV: #private::Visitor,
         {
             const {
-                if <__CrewtelT as #private::Emit>::NESTS {
+                if <__CrewtelT as #private::Emit>::NESTED.is_some() {
                     ::core::panic!(#nests)
                 }
                 #free_text

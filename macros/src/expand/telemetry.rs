@@ -74,7 +74,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     let visits = model
         .fields
         .iter()
-        .map(|field| visit_field(field, over_types, private));
+        .map(|field| visit_field(field, model.generics, private));
     let catalogue = catalogue::of(model, private);
     let max_attributes = max_attributes(model, private);
     let event_tier = tier(Some(model.class()), private);
@@ -116,11 +116,11 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
             (None, Some(quote!(const { #check };)))
         }
     };
-    let free_text_checks = model
+    let field_constants = model
         .fields
         .iter()
-        .filter(|field| !over_types && field.attrs.with.is_none() && free_text::is_judged(field))
-        .map(|field| free_text::at_definition(field, private));
+        .filter(|field| catalogue::has_constant(field, model.generics))
+        .map(|field| free_text::field_constant(field, &free_text::constant_name(field), private));
     let nesting = nesting_impls(&generics, ident, private);
     super::hygienic(quote! {
         #[automatically_derived]
@@ -154,7 +154,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
 
         #unique_keys
 
-        #(#free_text_checks)*
+        #(#field_constants)*
 
         #nesting
     })
@@ -188,8 +188,6 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
         quote! {
             #[automatically_derived]
             impl #impl_generics #private::Emit for #target #where_clause {
-                const NESTS: #private::bool = true;
-
                 #[inline]
                 fn emit<__CrewtelV: #private::Visitor>(
                     &self,
@@ -200,15 +198,12 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
                     #private::Visitor::json(__visitor, __key, &#private::Object::new(#value, __consent));
                 }
 
-                fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                    #private::Some(<#own as #private::Telemetry>::CATALOGUE)
-                }
+                const NESTED: #private::Option<fn() -> &'static #private::Catalogue> =
+                    #private::Some(#private::catalogue_of::<#own>);
             }
 
             #[automatically_derived]
             impl #impl_generics #private::Element for #target #where_clause {
-                const NESTS: #private::bool = true;
-
                 #[inline]
                 fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
                     __items: __CrewtelI,
@@ -239,9 +234,8 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
                     #private::Serialize::serialize(&#private::Object::new(#value, __consent), __serializer)
                 }
 
-                fn nested_catalogue() -> #private::Option<&'static #private::Catalogue> {
-                    #private::Some(<#own as #private::Telemetry>::CATALOGUE)
-                }
+                const NESTED: #private::Option<fn() -> &'static #private::Catalogue> =
+                    #private::Some(#private::catalogue_of::<#own>);
             }
         }
     });
@@ -321,7 +315,7 @@ fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
 
 /// The walk over one field: its value (unless `never`), then its facts. A
 /// `never` field generates no code that reads it.
-fn visit_field(field: &Field, over_types: bool, private: &TokenStream) -> TokenStream {
+fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -> TokenStream {
     let member = field.ident;
     let ty = field.ty;
     let mut code = TokenStream::new();
@@ -349,9 +343,9 @@ fn visit_field(field: &Field, over_types: bool, private: &TokenStream) -> TokenS
                     #send
                 }
             }
-        } else if free_text::is_judged(field) && !over_types {
-            // Through the probe: the judgement beside the impl requires the
-            // type to be sendable, and reports it there, once.
+        } else if catalogue::has_constant(field, generics) {
+            // Through the probe: the field's constant beside the impl
+            // requires the type to be sendable, and reports it there, once.
             quote_spanned! {ty.span()=>
                 {
                     #[allow(unused_imports)]
@@ -360,7 +354,7 @@ fn visit_field(field: &Field, over_types: bool, private: &TokenStream) -> TokenS
                 }
             }
         } else {
-            if over_types && free_text::is_judged(field) {
+            if free_text::is_judged(field) {
                 code.extend(free_text::where_used(field, private).0);
             }
             quote_spanned! {ty.span()=>
