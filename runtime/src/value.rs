@@ -89,16 +89,30 @@ pub enum ScalarKind {
 /// Implement it by hand for a scalar type of your own:
 ///
 /// ```
-/// use crewtel::{Scalar, TelemetryValue};
+/// use crewtel::{Scalar, ScalarKind, Telemetry, TelemetryValue};
 ///
 /// struct Temperature(f32);
 ///
 /// impl TelemetryValue for Temperature {
+///     // A number: not free text, so an `always` field needs no mark.
+///     const KIND: Option<ScalarKind> = Some(ScalarKind::F64);
+///
 ///     fn telemetry_value(&self) -> Scalar<'_> {
 ///         Scalar::F64(f64::from(self.0))
 ///     }
 /// }
+///
+/// #[derive(Telemetry)]
+/// struct Llm {
+///     #[telemetry(always)]
+///     temperature: Temperature,
+/// }
 /// ```
+///
+/// Without `KIND` (or with `KIND` text), a hand-written value is free text:
+/// an `always` field of it must be marked `free_text`, unless the impl says
+/// `const FREE_TEXT: bool = false;` because no person wrote it (an id the
+/// program mints).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as a telemetry value",
     label = "not a telemetry value",
