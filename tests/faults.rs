@@ -476,3 +476,87 @@ fn host_code_that_panics_costs_the_event_and_nothing_else() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(!warnings[0].contains("diary"), "the panic's message leaked");
 }
+
+/// A panic payload whose own drop panics.
+struct Bomb;
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("the payload's drop panicked");
+    }
+}
+
+fn explode(_: &u32) -> u32 {
+    std::panic::panic_any(Bomb)
+}
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct Explosive {
+    #[telemetry(always, with = "explode")]
+    attempts: u32,
+}
+
+/// A writer that panics on every write.
+struct PanickingWriter;
+
+impl std::io::Write for PanickingWriter {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        panic!("the host's writer panicked")
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn host_code_around_the_reporter_that_panics_stops_there() {
+    // A panicking environment closure reads as nothing set; a panicking
+    // warning sink and a payload whose drop panics stop in crewtel.
+    let collector = Collector::start(Behaviour::Accept);
+    let endpoint = collector.endpoint();
+    let outcome = std::panic::catch_unwind(|| {
+        let reporter = Reporter::builder()
+            .environment(move |name| match name {
+                "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                "CREWTEL_RECORD" => Some("off".into()),
+                "OTEL_SERVICE_NAME" => panic!("the host's lookup panicked"),
+                _ => None,
+            })
+            .on_warning(|_| panic!("the host's warning sink panicked"))
+            .build();
+        assert_eq!(reporter.mode(), Mode::Export);
+        reporter.emit(Explosive { attempts: 1 }.telemetry_event());
+        let _ = reporter.start(Explosive { attempts: 1 }.telemetry_event());
+        reporter.emit(
+            ToolUsage {
+                tool_name: "search",
+                attempts: 1,
+            }
+            .telemetry_event(),
+        );
+        reporter.shutdown();
+        reporter.dropped_events()
+    });
+    assert_eq!(outcome.ok(), Some(2), "nothing unwound into the host");
+    assert_eq!(collector.spans().len(), 1);
+
+    // A host's debug writer that panics: every event is still attempted.
+    let outcome = std::panic::catch_unwind(|| {
+        let reporter = Reporter::builder()
+            .environment(|name| (name == "CREWTEL_DEBUG").then(|| "1".into()))
+            .debug_output(PanickingWriter)
+            .build();
+        assert_eq!(reporter.mode(), Mode::Debug);
+        for attempts in 0..3 {
+            reporter.emit(
+                ToolUsage {
+                    tool_name: "search",
+                    attempts,
+                }
+                .telemetry_event(),
+            );
+        }
+    });
+    assert!(outcome.is_ok(), "the writer's panic unwound into the host");
+}

@@ -27,9 +27,13 @@ pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
     })
 }
 
-/// Whether `ty` mentions one of the type parameters of `generics`.
+/// Whether `ty` mentions one of the type or const parameters of `generics`.
 pub fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
-    let params: Vec<&Ident> = generics.type_params().map(|param| &param.ident).collect();
+    let params: Vec<&Ident> = generics
+        .type_params()
+        .map(|param| &param.ident)
+        .chain(generics.const_params().map(|param| &param.ident))
+        .collect();
     !params.is_empty() && mentions_ident(ty.to_token_stream(), &|ident| params.contains(&ident))
 }
 

@@ -22,16 +22,22 @@ impl DebugSink {
 
     /// Writes `{"name": ..., "attributes": {...}}` (and `"status": "error"`
     /// for a failed span) and a newline. A write error is ignored: debug
-    /// output must not fail the host.
+    /// output must not fail the host, nor a host's writer that panics (it
+    /// stops here; the lines after it are still written).
     pub(crate) fn write(&self, name: &str, attributes: &[KeyValue], failed: bool) {
         let line = line(name, attributes, failed);
-        if let Ok(mut guard) = self.out.lock() {
-            let (out, header) = &mut *guard;
+        let mut guard = self
+            .out
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (out, header) = &mut *guard;
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if let Some(header) = header.take() {
                 let _ = writeln!(out, "{header}");
             }
             let _ = writeln!(out, "{line}");
-        }
+        }));
+        let _ = written.map_err(std::mem::forget);
     }
 }
 

@@ -30,11 +30,20 @@ pub const DYN_ERROR: &str = "dyn Error";
     label = "`error_type` needs an error",
     note = "`error_type(...)` and `fail` take an error (`Debug` and `Display`), or an `Option` of one in a field; a `Secret` is never named, not even by its type: classify it `#[telemetry(never)]` with no `error_type(...)`"
 )]
-pub trait ErrorType {
+pub trait ErrorType: sealed::Sealed {
     /// The error's short type name: `ToolError`, `io::Error`, the inner
     /// error's name for a `Box`, `Arc` or `Rc` of one, [`DYN_ERROR`] for a
     /// type-erased one.
     fn error_type(&self) -> Cow<'static, str>;
+}
+
+mod sealed {
+    /// Keeps hosts from implementing `ErrorType`: its name is the type's
+    /// own, never a string a host's code chose.
+    pub trait Sealed {}
+
+    impl<E: core::fmt::Debug + core::fmt::Display + ?Sized> Sealed for E {}
+    impl<T> Sealed for crate::secret::Secret<T> {}
 }
 
 impl<E: Debug + Display + ?Sized> ErrorType for E {

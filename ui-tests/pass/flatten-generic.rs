@@ -1,5 +1,5 @@
-// Borrowed and generic structs flatten others, their keys checked where they
-// are used; this use sends each key once.
+// Borrowed and generic structs (over types or constants) flatten others,
+// their keys checked where they are used; this use sends each key once.
 #![deny(warnings)]
 
 use crewtel::Telemetry;
@@ -19,7 +19,16 @@ struct TaskEvent<'a, C> {
     task_id: &'a str,
 }
 
+/// Generic over a constant: its array field is judged where it is used.
+#[derive(Telemetry)]
+struct Window<const N: usize> {
+    #[telemetry(always)]
+    samples: [u8; N],
+}
+
 fn main() {
+    let window = Window { samples: [1, 2, 3] };
+    assert_eq!(window.telemetry_event().key_values().len(), 1);
     let crew_id = String::from("c1");
     let event = TaskEvent {
         crew: CrewIds { crew_id: &crew_id },

@@ -200,16 +200,18 @@ impl ReporterBuilder {
     /// what cannot be used is warned about once and replaced by a safe default.
     pub fn build(self) -> Reporter {
         // `writeln!`, not `eprintln!`: a closed stderr must not panic the host.
-        let warnings: WarningSink = self.warnings.unwrap_or_else(|| {
-            Arc::new(|line: &str| {
+        let warnings: WarningSink = match self.warnings {
+            Some(host) => crate::warning::contained(host),
+            None => Arc::new(|line: &str| {
                 let _ = writeln!(std::io::stderr(), "{line}");
-            })
-        });
-        let process_env = |name: &str| std::env::var(name).ok();
-        let lookup: &dyn Fn(&str) -> Option<String> = match &self.environment {
-            Some(lookup) => lookup.as_ref(),
-            None => &process_env,
+            }),
         };
+        let process_env = |name: &str| std::env::var(name).ok();
+        let host_env = |name: &str| {
+            let lookup = self.environment.as_deref().unwrap_or(&process_env);
+            crate::warning::lookup_contained(lookup, name)
+        };
+        let lookup: &dyn Fn(&str) -> Option<String> = &host_env;
         let settings = Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line));
         let mut mode = settings.mode;
         let mut decided_by = settings.decided_by.to_owned();

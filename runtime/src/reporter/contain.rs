@@ -31,7 +31,10 @@ impl Containment {
     pub(crate) fn run<R>(&self, build: impl FnOnce() -> R) -> Option<R> {
         match catch_unwind(AssertUnwindSafe(build)) {
             Ok(built) => Some(built),
-            Err(_) => {
+            Err(payload) => {
+                // Its drop is host code too, and may panic again: leaked, a
+                // few bytes a panic, rather than run.
+                std::mem::forget(payload);
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 self.warn_once();
                 None
