@@ -389,7 +389,11 @@ mod panicking {
         if PANIC.load(Ordering::SeqCst) {
             panic!("the prompt was: summarise my diary");
         }
-        Literal(if *n > 1 { "many" } else { "one" })
+        if *n > 1 {
+            crewtel::literal!("many")
+        } else {
+            crewtel::literal!("one")
+        }
     }
 
     pub struct Fragile(pub bool);

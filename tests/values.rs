@@ -300,11 +300,11 @@ fn json_and_key_values_carry_the_same_encoded_nested_value() {
 }
 
 fn band(cpus: &usize) -> crewtel::Literal {
-    crewtel::Literal(match cpus {
-        0 => "unknown",
-        1..=2 => "1-2",
-        _ => "3+",
-    })
+    match cpus {
+        0 => crewtel::literal!("unknown"),
+        1..=2 => crewtel::literal!("1-2"),
+        _ => crewtel::literal!("3+"),
+    }
 }
 
 #[derive(Telemetry)]

@@ -253,16 +253,20 @@ impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
     }
 }
 
-/// Text the program holds, not text a person wrote: a literal, a name from a
-/// fixed list, a version from `env!`. It is sent under `always` without a
+/// Text the program holds, not text a person wrote: a name from a fixed
+/// list, written in the source. It is sent under `always` without a
 /// `free_text` mark, so it is what a `with` function returns to map a value
-/// to a closed set (a `&'static str` field is read the same way).
+/// to a closed set. Made only from a string literal, with
+/// [`literal!`](crate::literal!), so that no text a person typed can pass
+/// for one by accident. (A `&'static str` field is read the same way:
+/// a literal, a version from `env!`; text leaked into one on purpose is not
+/// something the compiler can see.)
 ///
 /// ```
-/// use crewtel::{Literal, Telemetry};
+/// use crewtel::{Literal, Telemetry, literal};
 ///
 /// fn band(cpus: &usize) -> Literal {
-///     Literal(if *cpus <= 4 { "1-4" } else { "5+" })
+///     if *cpus <= 4 { literal!("1-4") } else { literal!("5+") }
 /// }
 ///
 /// #[derive(Telemetry)]
@@ -275,13 +279,33 @@ impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
 /// let json = serde_json::to_string(&Machine { cpus: 8 }.telemetry_event().attributes()).unwrap();
 /// assert_eq!(json, r#"{"cpu_band":"5+"}"#);
 /// ```
+///
+/// ```compile_fail
+/// let typed = String::from("what a user typed");
+/// let _ = crewtel::literal!(typed);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Literal(pub &'static str);
+pub struct Literal(&'static str);
 
-impl From<&'static str> for Literal {
-    fn from(text: &'static str) -> Self {
+impl Literal {
+    /// What [`literal!`](crate::literal!) expands to; not for direct use.
+    #[doc(hidden)]
+    pub const fn __from_string_literal(text: &'static str) -> Self {
         Literal(text)
     }
+
+    /// The text.
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// A [`Literal`] from a string literal: `literal!("1-2")`.
+#[macro_export]
+macro_rules! literal {
+    ($text:literal) => {
+        $crate::Literal::__from_string_literal($text)
+    };
 }
 
 impl TelemetryValue for Literal {

@@ -26,7 +26,7 @@ impl fmt::Display for ToolError {
 impl std::error::Error for ToolError {}
 
 fn band(cpus: &usize) -> crewtel::Literal {
-    crewtel::Literal(if *cpus <= 2 { "1-2" } else { "3+" })
+    if *cpus <= 2 { crewtel::literal!("1-2") } else { crewtel::literal!("3+") }
 }
 
 #[derive(Telemetry)]

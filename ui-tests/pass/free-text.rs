@@ -19,7 +19,7 @@ struct Agent {
 }
 
 fn band(cpus: &usize) -> Literal {
-    Literal(if *cpus > 4 { "5+" } else { "1-4" })
+    if *cpus > 4 { crewtel::literal!("5+") } else { crewtel::literal!("1-4") }
 }
 
 #[derive(Telemetry)]

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Lifetime, Type};
 
 use crate::ast::Field;
@@ -137,36 +137,67 @@ pub fn send_returned(
 
 /// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
 /// or a version from `env!` is not text a person wrote) and, when
-/// `statics`, every other lifetime as `'static`.
+/// `statics`, every lifetime as `'static`. Only where the `&'static str` is
+/// the value itself, or an entry of a tuple, an array, a slice, a reference,
+/// or a standard `Option`, list, set, map or pointer: inside any other
+/// type's arguments (a projection, a host's type) the type is judged as
+/// written, so the rewrite cannot change what the type means.
 fn rewritten(ty: &Type, statics: bool, private: &TokenStream) -> Type {
-    struct Rewrite<'p> {
-        statics: bool,
-        private: &'p TokenStream,
+    struct Statics;
+    impl VisitMut for Statics {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            *lifetime = Lifetime::new("'static", lifetime.span());
+        }
     }
-    impl VisitMut for Rewrite<'_> {
-        fn visit_type_mut(&mut self, ty: &mut Type) {
-            if let Type::Reference(reference) = ty
-                && reference.mutability.is_none()
+    let mut ty = ty.clone();
+    literals(&mut ty, private);
+    if statics {
+        Statics.visit_type_mut(&mut ty);
+    }
+    ty
+}
+
+/// The standard types whose entries are judged one by one.
+const CONTAINERS: &[&str] = &[
+    "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "BTreeMap", "HashMap", "Box", "Rc", "Arc",
+];
+
+fn literals(ty: &mut Type, private: &TokenStream) {
+    match ty {
+        Type::Reference(reference)
+            if reference.mutability.is_none()
                 && reference
                     .lifetime
                     .as_ref()
                     .is_some_and(|lifetime| lifetime.ident == "static")
-                && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str"))
-            {
-                let private = self.private;
-                *ty = syn::parse_quote!(#private::Literal);
+                && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")) =>
+        {
+            *ty = syn::parse_quote!(#private::Literal);
+        }
+        Type::Reference(reference) => literals(&mut reference.elem, private),
+        Type::Array(array) => literals(&mut array.elem, private),
+        Type::Slice(slice) => literals(&mut slice.elem, private),
+        Type::Paren(paren) => literals(&mut paren.elem, private),
+        Type::Group(group) => literals(&mut group.elem, private),
+        Type::Tuple(tuple) => tuple
+            .elems
+            .iter_mut()
+            .for_each(|elem| literals(elem, private)),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last_mut() else {
+                return;
+            };
+            if !CONTAINERS.contains(&last.ident.to_string().as_str()) {
                 return;
             }
-            visit_mut::visit_type_mut(self, ty);
-        }
-
-        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-            if self.statics {
-                *lifetime = Lifetime::new("'static", lifetime.span());
+            if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+                for arg in &mut args.args {
+                    if let syn::GenericArgument::Type(inner) = arg {
+                        literals(inner, private);
+                    }
+                }
             }
         }
+        _ => {}
     }
-    let mut ty = ty.clone();
-    Rewrite { statics, private }.visit_type_mut(&mut ty);
-    ty
 }
