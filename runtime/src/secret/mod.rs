@@ -120,8 +120,12 @@ mod sealed {
 ///
 /// crewtel cannot see into such a type, nor into a `with` function's body:
 /// a `with` function on your own type can read whatever that type holds.
-/// What it cannot do is read a `Secret` without spelling
-/// [`expose()`](Secret::expose), which is where a reviewer looks.
+/// What it cannot do is read a `Secret`'s content without spelling
+/// [`expose()`](Secret::expose), which is where a reviewer looks. (A struct
+/// that derives `Telemetry` is `SecretFree` whatever its `never` fields
+/// hold, so that a crew's agents can be counted; a `with` function on one
+/// can therefore still test a `never` `Option<Secret>` for presence, or
+/// count a `never` `Vec<Secret>`, without `expose()`. Not closed yet.)
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
     label = "`with`, `len(...)` and `present(...)` need a type that holds no `Secret`",
