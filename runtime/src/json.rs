@@ -102,7 +102,7 @@ impl<M: SerializeMap> Visitor for MapVisitor<M> {
     fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         match self.nesting {
             Nesting::Inline => self.entry(key, value),
-            Nesting::EncodedString => match serde_json::to_string(value) {
+            Nesting::EncodedString => match encode(value) {
                 Ok(encoded) => self.entry(key, &encoded),
                 Err(error) => {
                     if self.error.is_none() {
@@ -159,28 +159,11 @@ pub(crate) fn cut_at_depth() -> u64 {
     CUT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// One level deeper for as long as it lives.
-struct Deeper;
-
-impl Deeper {
-    /// `None` (counted) when the limit is reached.
-    fn enter() -> Option<Deeper> {
-        DEPTH.with(|depth| {
-            if depth.get() >= MAX_NESTING {
-                CUT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                None
-            } else {
-                depth.set(depth.get() + 1);
-                Some(Deeper)
-            }
-        })
-    }
-}
-
-impl Drop for Deeper {
-    fn drop(&mut self) {
-        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
-    }
+/// `value` as the JSON string a top-level attribute carries, its nesting
+/// counted from here.
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    DEPTH.set(0);
+    serde_json::to_string(value)
 }
 
 /// A `Telemetry` struct as a JSON object of the keys `consent` allows.
@@ -200,14 +183,20 @@ impl<T: Telemetry + ?Sized> Serialize for Object<'_, T> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // A struct sent only under `share_crew` shows nothing otherwise, and
-        // one nested too deep shows nothing either.
-        let deeper = self.consent.allows(T::TIER).then(Deeper::enter).flatten();
-        match deeper {
-            None => serializer.collect_map(core::iter::empty::<((), ())>()),
-            Some(_deeper) => {
-                serialize_attributes(self.value, self.consent, Nesting::Inline, serializer)
+        // one nested too deep shows nothing either. (The depth is reset where
+        // a top-level value is encoded, so a panic that skipped the way back
+        // up costs nothing later.)
+        let depth = DEPTH.get();
+        if !self.consent.allows(T::TIER) || depth >= MAX_NESTING {
+            if depth >= MAX_NESTING {
+                CUT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
+            return serializer.collect_map(core::iter::empty::<((), ())>());
         }
+        DEPTH.set(depth + 1);
+        let written = serialize_attributes(self.value, self.consent, Nesting::Inline, serializer);
+        DEPTH.set(depth);
+        written
     }
 }
 

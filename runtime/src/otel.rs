@@ -145,7 +145,7 @@ impl Visitor for KeyValues {
         // Serializing nested telemetry values cannot fail (string keys, no
         // foreign `Serialize` impls); should it ever, the key is left out
         // rather than sent half-written.
-        if let Ok(encoded) = serde_json::to_string(value) {
+        if let Ok(encoded) = crate::json::encode(value) {
             self.push(key, Value::String(encoded.into()));
         }
     }
