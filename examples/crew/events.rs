@@ -123,7 +123,7 @@ pub struct Formatted<'a> {
 // What `render` reads (a template and the crew's inputs) holds no `Secret`;
 // crewtel cannot see into a struct that borrows the whole crew, so minicrew
 // says so.
-impl crewtel::SecretFree for Formatted<'_> {}
+crewtel::secret_free!(Formatted<'_>);
 
 impl Formatted<'_> {
     pub fn render(&self) -> Cow<'_, str> {
@@ -156,7 +156,7 @@ pub struct Platform {
 /// A value read when it is sent.
 pub struct OnSend;
 
-impl crewtel::SecretFree for OnSend {}
+crewtel::secret_free!(OnSend);
 
 const PLATFORM: Platform = Platform {
     summary: OnSend,

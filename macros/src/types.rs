@@ -27,6 +27,28 @@ pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
     })
 }
 
+/// Whether `ty` mentions any parameter of `generics`, lifetimes included.
+pub fn mentions_param(ty: &Type, generics: &Generics) -> bool {
+    let lifetimes: Vec<&Ident> = generics
+        .lifetimes()
+        .map(|param| &param.lifetime.ident)
+        .collect();
+    mentions_type_param(ty, generics) || mentions_lifetime(ty.to_token_stream(), &lifetimes)
+}
+
+fn mentions_lifetime(tokens: TokenStream, lifetimes: &[&Ident]) -> bool {
+    let mut after_quote = false;
+    tokens.into_iter().any(|tree| {
+        let found = match &tree {
+            TokenTree::Ident(ident) => after_quote && lifetimes.contains(&ident),
+            TokenTree::Group(group) => mentions_lifetime(group.stream(), lifetimes),
+            _ => false,
+        };
+        after_quote = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '\'');
+        found
+    })
+}
+
 /// Whether `ty` mentions one of the type or const parameters of `generics`.
 pub fn mentions_type_param(ty: &Type, generics: &Generics) -> bool {
     let params: Vec<&Ident> = generics

@@ -8,7 +8,7 @@ pub use core::primitive::{bool, str, usize};
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
-pub use crate::secret::{SecretFree, SecretIsNeverSent};
+pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
 pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present, emit_struct_list};
 pub use crate::error_type::ErrorType;

@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::json::{JsonList, JsonMap};
-use crate::secret::{Secret, SecretFree, SecretIsNeverSent};
+use crate::secret::{Countable, Secret, SecretIsNeverSent};
 use crate::value::{Scalar, TelemetryValue};
 use crate::visit::Visitor;
 
@@ -238,7 +238,7 @@ pub trait Present {
 }
 
 // A collection is counted, or tested for emptiness, only when what it holds
-// is `SecretFree`: not even how many secrets there are is sent.
+// is `Countable` (no `Secret`): not even how many secrets there are is sent.
 macro_rules! collections {
     ($([$($g:tt)*] $t:ty;)*) => {$(
         impl<$($g)*> Len for $t {
@@ -258,17 +258,17 @@ macro_rules! collections {
 collections! {
     [] str;
     [] String;
-    [T: SecretFree] [T];
-    [T: SecretFree, const N: usize] [T; N];
-    [T: SecretFree] Vec<T>;
-    [T: SecretFree] VecDeque<T>;
-    [T: SecretFree] BTreeSet<T>;
-    [T: SecretFree, S] HashSet<T, S>;
-    [K: SecretFree, V: SecretFree] BTreeMap<K, V>;
-    [K: SecretFree, V: SecretFree, S] HashMap<K, V, S>;
+    [T: Countable] [T];
+    [T: Countable, const N: usize] [T; N];
+    [T: Countable] Vec<T>;
+    [T: Countable] VecDeque<T>;
+    [T: Countable] BTreeSet<T>;
+    [T: Countable, S] HashSet<T, S>;
+    [K: Countable, V: Countable] BTreeMap<K, V>;
+    [K: Countable, V: Countable, S] HashMap<K, V, S>;
 }
 
-impl<T: SecretFree> Present for Option<T> {
+impl<T: Countable> Present for Option<T> {
     #[inline]
     fn telemetry_present(&self) -> bool {
         self.is_some()

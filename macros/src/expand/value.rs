@@ -40,6 +40,8 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 
         #[automatically_derived]
         impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
+        #[automatically_derived]
+        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
     });
     quote!(#errors #item)
 }

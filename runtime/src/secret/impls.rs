@@ -1,5 +1,6 @@
-//! [`SecretFree`] for the standard library's types: its scalars and strings,
-//! and its containers, pointers and cells when what they hold is.
+//! [`SecretFree`] and [`Countable`] for the standard library's types, from
+//! one list: its scalars and strings, and its containers, pointers and cells
+//! when what they hold is.
 
 use std::borrow::{Cow, ToOwned};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -16,11 +17,12 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::SecretFree;
+use super::{Countable, SecretFree};
 
 macro_rules! leaves {
     ($($t:ty),* $(,)?) => {$(
         impl SecretFree for $t {}
+        impl Countable for $t {}
     )*};
 }
 leaves! {
@@ -35,47 +37,49 @@ leaves! {
 }
 
 macro_rules! wrappers {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        impl<$($g)*> SecretFree for $t {}
+    ($({$($g:tt)*} $t:ty => [$($b:ident),*];)*) => {$(
+        impl<$($g)*> SecretFree for $t where $($b: SecretFree),* {}
+        impl<$($g)*> Countable for $t where $($b: Countable),* {}
     )*};
 }
 wrappers! {
-    [T: SecretFree] Option<T>;
-    [T: SecretFree, E: SecretFree] Result<T, E>;
-    [T: SecretFree] [T];
-    [T: SecretFree, const N: usize] [T; N];
-    [T: SecretFree] Vec<T>;
-    [T: SecretFree] VecDeque<T>;
-    [T: SecretFree] LinkedList<T>;
-    [T: SecretFree] BinaryHeap<T>;
-    [T: SecretFree] BTreeSet<T>;
-    [T: SecretFree, S] HashSet<T, S>;
-    [K: SecretFree, V: SecretFree] BTreeMap<K, V>;
-    [K: SecretFree, V: SecretFree, S] HashMap<K, V, S>;
-    [T: SecretFree + ?Sized] &T;
-    [T: SecretFree + ?Sized] &mut T;
-    [T: SecretFree + ?Sized] Box<T>;
-    [T: SecretFree + ?Sized] Rc<T>;
-    [T: SecretFree + ?Sized] Arc<T>;
-    [T: SecretFree + ?Sized] std::rc::Weak<T>;
-    [T: SecretFree + ?Sized] std::sync::Weak<T>;
-    [T: SecretFree + ?Sized] Cell<T>;
-    [T: SecretFree + ?Sized] RefCell<T>;
-    [T: SecretFree + ?Sized] Mutex<T>;
-    [T: SecretFree + ?Sized] RwLock<T>;
-    [T: SecretFree] OnceCell<T>;
-    [T: SecretFree] OnceLock<T>;
-    [P: SecretFree] Pin<P>;
-    [B: SecretFree + ToOwned + ?Sized] Cow<'_, B>;
-    [T: SecretFree] Wrapping<T>;
-    [T: SecretFree] Saturating<T>;
-    [T: SecretFree] core::cmp::Reverse<T>;
-    [T: ?Sized] PhantomData<T>;
+    {T} Option<T> => [T];
+    {T, E} Result<T, E> => [T, E];
+    {T} [T] => [T];
+    {T, const N: usize} [T; N] => [T];
+    {T} Vec<T> => [T];
+    {T} VecDeque<T> => [T];
+    {T} LinkedList<T> => [T];
+    {T} BinaryHeap<T> => [T];
+    {T} BTreeSet<T> => [T];
+    {T, S} HashSet<T, S> => [T];
+    {K, V} BTreeMap<K, V> => [K, V];
+    {K, V, S} HashMap<K, V, S> => [K, V];
+    {T: ?Sized} &T => [T];
+    {T: ?Sized} &mut T => [T];
+    {T: ?Sized} Box<T> => [T];
+    {T: ?Sized} Rc<T> => [T];
+    {T: ?Sized} Arc<T> => [T];
+    {T: ?Sized} std::rc::Weak<T> => [T];
+    {T: ?Sized} std::sync::Weak<T> => [T];
+    {T: ?Sized} Cell<T> => [T];
+    {T: ?Sized} RefCell<T> => [T];
+    {T: ?Sized} Mutex<T> => [T];
+    {T: ?Sized} RwLock<T> => [T];
+    {T} OnceCell<T> => [T];
+    {T} OnceLock<T> => [T];
+    {P} Pin<P> => [P];
+    {B: ToOwned + ?Sized} Cow<'_, B> => [B];
+    {T} Wrapping<T> => [T];
+    {T} Saturating<T> => [T];
+    {T} core::cmp::Reverse<T> => [T];
+    {T: ?Sized} PhantomData<T> => [];
 }
 
 macro_rules! tuples {
     ($(($($t:ident),+))*) => {$(
         impl<$($t: SecretFree),+> SecretFree for ($($t,)+) {}
+        impl<$($t: Countable),+> Countable for ($($t,)+) {}
     )*};
 }
 tuples! {

@@ -88,9 +88,10 @@ mod sealed {
 /// renamed imports and generic parameters: the standard library's scalars,
 /// strings, tuples, `Option`s, collections, maps, pointers and cells are
 /// `SecretFree` when what they hold is, and `Secret<T>` never is. A struct
-/// that derives [`Telemetry`](trait@crate::Telemetry) or an enum that derives
-/// [`TelemetryValue`](trait@crate::TelemetryValue) is `SecretFree`: each of
-/// its fields is classified, so a `Secret` in it is `never`.
+/// that derives [`Telemetry`](trait@crate::Telemetry) is `SecretFree` when
+/// every field's type is, `never` fields included (a `with` function could
+/// read those); an enum that derives
+/// [`TelemetryValue`](trait@crate::TelemetryValue) always is.
 ///
 /// ```compile_fail
 /// use crewtel::{Secret, Telemetry};
@@ -107,30 +108,60 @@ mod sealed {
 ///
 /// # The one door left
 ///
-/// A type of your own that derives neither can be made `SecretFree` by
-/// hand, as can a trait object of your own trait:
+/// A type of your own that derives neither, or a trait object of your own
+/// trait, is declared `SecretFree` with [`secret_free!`](crate::secret_free!)
+/// (which also lets `len(...)` count it):
 ///
 /// ```
 /// struct Template { text: String }
-/// impl crewtel::SecretFree for Template {}
-///
 /// trait Tool { fn name(&self) -> &str; }
-/// impl crewtel::SecretFree for dyn Tool {}
+///
+/// crewtel::secret_free!(Template, dyn Tool);
 /// ```
 ///
 /// crewtel cannot see into such a type, nor into a `with` function's body:
 /// a `with` function on your own type can read whatever that type holds.
 /// What it cannot do is read a `Secret`'s content without spelling
-/// [`expose()`](Secret::expose), which is where a reviewer looks. (A struct
-/// that derives `Telemetry` is `SecretFree` whatever its `never` fields
-/// hold, so that a crew's agents can be counted; a `with` function on one
-/// can therefore still test a `never` `Option<Secret>` for presence, or
-/// count a `never` `Vec<Secret>`, without `expose()`. Not closed yet.)
+/// [`expose()`](Secret::expose), which is where a reviewer looks.
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
     label = "`with`, `len(...)` and `present(...)` need a type that holds no `Secret`",
-    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for your type, so that every field is classified, or, if nothing in it is a `Secret`, implement `crewtel::SecretFree` for it (an empty impl)"
+    note = "a struct deriving `Telemetry` is `SecretFree` only when no field holds a `Secret`, `never` fields included; for a type of your own that holds none, declare it with `crewtel::secret_free!(YourType);`"
 )]
 pub trait SecretFree {}
 
 impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
+
+/// What `len(...)` and `present(...)` may count or test: a value that is not
+/// a [`Secret`], nor a container of one. A struct deriving `Telemetry` is,
+/// whatever its `never` fields hold (counting a crew's agents says nothing
+/// of their keys); a type of your own becomes one with
+/// [`secret_free!`](crate::secret_free!).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "crewtel cannot see whether `{Self}` holds a `Secret`",
+    label = "`len(...)` and `present(...)` need entries that are not `Secret`s",
+    note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for your type, or, if nothing in it is a `Secret`, declare it with `crewtel::secret_free!(YourType);`"
+)]
+pub trait Countable {}
+
+impl<T: SecretIsNeverSent> Countable for Secret<T> {}
+
+/// Declares types of your own [`SecretFree`] (and countable): the one door
+/// crewtel leaves, spelled where a reviewer sees it. Use it only for a type
+/// that holds no `Secret`, or whose `Secret`s the `with` functions that read
+/// it reach only with [`expose()`](Secret::expose).
+///
+/// ```
+/// struct Template { text: String }
+/// trait Tool { fn name(&self) -> &str; }
+///
+/// crewtel::secret_free!(Template, dyn Tool);
+/// ```
+#[macro_export]
+macro_rules! secret_free {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl $crate::SecretFree for $ty {}
+        impl $crate::__private::Countable for $ty {}
+    )+};
+}
