@@ -23,11 +23,12 @@ pub fn catalogue_of<T: Telemetry + ?Sized>() -> &'static Catalogue {
     T::CATALOGUE
 }
 
-/// Asks a field's type for its catalogue without requiring anything of it.
+/// Reaches a field's value without requiring anything of its type.
 ///
-/// The derive's attribute walk is the one place that requires a field's type
-/// to be sendable, so that a type that is not gets one error, not one per
-/// generated item. The catalogue asks through this probe instead: by method
+/// One generated item per field requires the field's type to be sendable
+/// (the field's constant beside the impl, or the catalogue's flattened
+/// entry), so that a type that is not gets one error, not one per generated
+/// item. The attribute walk sends through this probe instead: by method
 /// resolution (autoref), `ViaEmit`/`ViaTelemetry` answer when the type
 /// implements the trait, and `ViaNothing` when it does not.
 pub struct Probe<T: ?Sized>(PhantomData<T>);

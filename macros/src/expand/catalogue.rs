@@ -11,6 +11,7 @@ use crate::ast::{Field, Struct};
 use crate::attr::FactKind;
 use crate::types;
 
+use super::constant;
 use super::telemetry::tier;
 
 /// The struct's catalogue, a promoted constant.
@@ -32,16 +33,6 @@ pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
             entries: &[#(#entries),*],
         }
     }
-}
-
-/// Whether a field has a constant of its own beside the impl
-/// (`free_text::field_constant`): a value sent as it is, whose type names no
-/// type parameter of the struct.
-pub fn has_constant(field: &Field, generics: &syn::Generics) -> bool {
-    field.emits_value()
-        && field.attrs.flatten.is_none()
-        && field.attrs.with.is_none()
-        && !types::mentions_type_param(field.ty, generics)
 }
 
 /// The catalogue entries of one field: its value (or flattened struct), then
@@ -76,8 +67,8 @@ fn entries(field: &Field, generics: &syn::Generics, private: &TokenStream) -> Ve
         } else {
             // Asked of every type, whatever it is named: a host struct called
             // `String` nests its keys like any other.
-            entry.nested = if has_constant(field, generics) {
-                let name = super::free_text::constant_name(field);
+            entry.nested = if constant::applies(field, generics) {
+                let name = constant::name(field);
                 quote!(#name)
             } else {
                 // The derive's bounds require the type to be sendable.

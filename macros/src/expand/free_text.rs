@@ -6,7 +6,6 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Lifetime, Type};
@@ -23,7 +22,7 @@ pub fn is_judged(field: &Field) -> bool {
         && field.attrs.flatten.is_none()
 }
 
-fn message(field: &Field) -> String {
+pub(super) fn message(field: &Field) -> String {
     let name = field.name();
     let what = match &field.attrs.with {
         Some(_) => format!("what the `with` function returns for `{name}`"),
@@ -34,55 +33,26 @@ fn message(field: &Field) -> String {
     )
 }
 
-/// The one item, for a value field of a struct with no type parameters,
-/// that requires the field's type to be sendable (so that a type that is not
-/// is reported there, once): a constant holding where its nested catalogue
-/// is, evaluated with the struct's definition, which also judges whether the
-/// value is free text. The struct's lifetimes are read as `'static`, which
-/// changes nothing either answer depends on.
-pub fn field_constant(field: &Field, name: &syn::Ident, private: &TokenStream) -> TokenStream {
-    let sent = rewritten(field.ty, true, private);
-    let judgement = is_judged(field).then(|| {
-        let message = message(field);
-        quote_spanned! {field.ty.span()=>
-            if <#sent as #private::Emit>::FREE_TEXT {
-                ::core::panic!(#message)
-            }
-        }
-    });
-    quote_spanned! {field.ty.span()=>
-        const #name: #private::Option<fn() -> &'static #private::Catalogue> = {
-            #judgement
-            <#sent as #private::Emit>::NESTED
-        };
-    }
-}
-
-/// The name of a field's constant.
-pub fn constant_name(field: &Field) -> syn::Ident {
-    quote::format_ident!("__CREWTEL_FIELD_{}", field.ident.unraw())
-}
-
 /// The judgement of a field's value type where a generic struct is used.
-/// Also returns the type judged, when it is not the field's own (the derive
-/// then requires it to be `Emit` too).
-pub fn where_used(field: &Field, private: &TokenStream) -> (TokenStream, Option<Type>) {
+pub fn where_used(field: &Field, private: &TokenStream) -> TokenStream {
     let judged = rewritten(field.ty, false, private);
     let message = message(field);
-    let check = quote_spanned! {field.ty.span()=>
+    quote_spanned! {field.ty.span()=>
         const {
             if <#judged as #private::Emit>::FREE_TEXT {
                 ::core::panic!(#message)
             }
         };
-    };
-    let changed = quote!(#judged).to_string() != {
-        let ty = field.ty;
-        quote!(#ty)
     }
-    .to_string();
-    let other = changed.then_some(judged);
-    (check, other)
+}
+
+/// The type [`where_used`] judges, when it is not the field's own (a
+/// `&'static str` in it read as `Literal`): the derive then requires it to
+/// be `Emit` too.
+pub fn judged_other_type(field: &Field, private: &TokenStream) -> Option<Type> {
+    let judged = rewritten(field.ty, false, private);
+    let ty = field.ty;
+    (quote!(#judged).to_string() != quote!(#ty).to_string()).then_some(judged)
 }
 
 /// Sends `value` (a reference to what a `with` function returned), judged
@@ -142,7 +112,7 @@ pub fn send_returned(
 /// or a standard `Option`, list, set, map or pointer: inside any other
 /// type's arguments (a projection, a host's type) the type is judged as
 /// written, so the rewrite cannot change what the type means.
-fn rewritten(ty: &Type, statics: bool, private: &TokenStream) -> Type {
+pub(super) fn rewritten(ty: &Type, statics: bool, private: &TokenStream) -> Type {
     struct Statics;
     impl VisitMut for Statics {
         fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {

@@ -1,6 +1,7 @@
 //! Token writers. Expansion assumes a valid model: `valid` has run.
 
 mod catalogue;
+mod constant;
 mod free_text;
 pub mod telemetry;
 pub mod value;

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Generics, LitStr, Type, WherePredicate};
 
-use super::{catalogue, free_text};
+use super::{catalogue, constant, free_text};
 use crate::ast::{Field, Struct};
 use crate::attr::{Class, Fact, FactKind};
 use crate::ctxt::Ctxt;
@@ -120,8 +120,8 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     let field_constants = model
         .fields
         .iter()
-        .filter(|field| catalogue::has_constant(field, model.generics))
-        .map(|field| free_text::field_constant(field, &free_text::constant_name(field), private));
+        .filter(|field| constant::applies(field, model.generics))
+        .map(|field| constant::of(field, private));
     let secret_free = secret_free(model, private);
     let nesting = nesting_impls(&generics, ident, private);
     super::hygienic(quote! {
@@ -300,7 +300,7 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
         } else if field.emits_value() {
             if free_text::is_judged(field)
-                && let (_, Some(judged)) = free_text::where_used(field, private)
+                && let Some(judged) = free_text::judged_other_type(field, private)
             {
                 predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
             }
@@ -386,7 +386,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
                     #send
                 }
             }
-        } else if catalogue::has_constant(field, generics) {
+        } else if constant::applies(field, generics) {
             // Through the probe: the field's constant beside the impl
             // requires the type to be sendable, and reports it there, once.
             quote_spanned! {ty.span()=>
@@ -398,7 +398,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
             }
         } else {
             if free_text::is_judged(field) {
-                code.extend(free_text::where_used(field, private).0);
+                code.extend(free_text::where_used(field, private));
             }
             quote_spanned! {ty.span()=>
                 #private::Emit::emit(&self.#member, #key, __consent, __visitor);
