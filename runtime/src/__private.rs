@@ -12,6 +12,7 @@ pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
 pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present, emit_struct_list};
 pub use crate::error_type::ErrorType;
+pub use crate::flatten::{FlattenDepth, Flattenable, Next, flattened};
 pub use crate::json::Object;
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};

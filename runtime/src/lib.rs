@@ -58,6 +58,7 @@ mod emit;
 mod environment;
 mod error_type;
 mod export;
+mod flatten;
 mod json;
 mod limits;
 mod local;
@@ -75,6 +76,7 @@ pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
+pub use flatten::MAX_FLATTEN_DEPTH;
 pub use json::MAX_NESTING;
 pub use reporter::{
     ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,

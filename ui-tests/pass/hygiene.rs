@@ -41,7 +41,49 @@ struct Crew {
     lead: ::std::option::Option<Agent>,
 }
 
+// Structs written by a host's `macro_rules!`, their field names and types
+// passed in: the generated code's own locals (`self`, the visitor) must
+// resolve whatever context the host's tokens come from.
+macro_rules! host_struct {
+    ($name:ident, $id:ident: $id_ty:ty, $inner:ident: $inner_ty:ty, $tools:ident, $err:ident, $with:ident, $role:ident, $share:ident) => {
+        #[derive(::crewtel::Telemetry)]
+        struct $name {
+            #[telemetry(always)]
+            $id: $id_ty,
+            #[telemetry(always, flatten)]
+            $inner: $inner_ty,
+            #[telemetry(never, len(always), present(always))]
+            $tools: ::std::vec::Vec<::std::string::String>,
+            #[telemetry(never, error_type(always))]
+            $err: ::std::option::Option<::std::io::Error>,
+            #[telemetry(always, with = "tool_count")]
+            $with: ::std::vec::Vec<u8>,
+            #[telemetry(always, free_text)]
+            $role: ::std::string::String,
+            #[telemetry(consent)]
+            $share: bool,
+        }
+    };
+}
+
+fn tool_count(tools: &::std::vec::Vec<u8>) -> usize {
+    tools.len()
+}
+
+host_struct!(Run, run_id: u64, crew: Crew, tools, failure, bytes, role, share_crew);
+
 fn main() {
+    let run = Run {
+        run_id: 1,
+        crew: Crew { agents: ::std::vec::Vec::new(), lead: ::std::option::Option::None },
+        tools: ::std::vec::Vec::new(),
+        failure: ::std::option::Option::None,
+        bytes: ::std::vec::Vec::new(),
+        role: ::std::string::String::new(),
+        share_crew: false,
+    };
+    let _ = ::crewtel::Telemetry::telemetry_event(&run);
+
     let agent = Agent {
         role: ::std::string::String::new(),
         process: Process::Sequential,

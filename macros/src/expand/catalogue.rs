@@ -57,7 +57,7 @@ fn entries(field: &Field, generics: &syn::Generics, private: &TokenStream) -> Ve
             entry.key = String::new();
             entry.source = quote!(Flatten);
             entry.flattened =
-                quote_spanned!(ty.span()=> #private::Some(<#ty as #private::Telemetry>::CATALOGUE));
+                quote_spanned!(ty.span()=> #private::Some(#private::flattened::<#ty>()));
         } else if let Some((_, function)) = &field.attrs.with {
             entry.rust_type = format!(
                 "{rust_type} via {}",

@@ -83,6 +83,8 @@ pub fn send_returned(
         .with
         .as_ref()
         .map_or_else(|| field.ty.span(), |(_, function)| function.span());
+    // The walk's locals as the derive's own tokens (see `telemetry::Locals`).
+    let walk = quote!(__consent, __visitor);
     quote_spanned! {span=>
         fn __crewtel_judged<__CrewtelT, __CrewtelV>(
             value: &__CrewtelT,
@@ -101,7 +103,7 @@ pub fn send_returned(
             };
             #private::Emit::emit(value, key, consent, visitor);
         }
-        __crewtel_judged(#value, #key, __consent, __visitor);
+        __crewtel_judged(#value, #key, #walk);
     }
 }
 

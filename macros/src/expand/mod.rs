@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod constant;
+mod flatten;
 mod free_text;
 pub mod telemetry;
 pub mod value;

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Generics, LitStr, Type, WherePredicate};
 
-use super::{catalogue, constant, free_text};
+use super::{catalogue, constant, flatten, free_text};
 use crate::ast::{Field, Struct};
 use crate::attr::{Class, Fact, FactKind};
 use crate::ctxt::Ctxt;
@@ -63,7 +63,8 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
         impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
     };
     let nesting = nesting_impls(&input.generics, ident, private);
-    super::hygienic(quote!(#telemetry #secret_free #nesting))
+    let flattenable = flatten::fallback(&input.generics, ident, private);
+    super::hygienic(quote!(#telemetry #secret_free #nesting #flattenable))
 }
 
 fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
@@ -81,10 +82,16 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     let event_tier = tier(Some(model.class()), private);
     let consent = model.consent_field().map(|field| {
         let member = field.ident;
-        quote_spanned! {field.ty.span()=>
+        let ty = field.ty;
+        // The receiver as the derive's own tokens, so that `self` names the
+        // method's receiver whatever context the host's field came from; the
+        // trait's path at the field, where a type that is not `bool` is told.
+        let value = quote!(&self.#member);
+        let consent = quote_spanned!(ty.span()=> <#ty as #private::ConsentFlag>::consent);
+        quote! {
             #[inline]
             fn consent(&self) -> #private::Consent {
-                #private::ConsentFlag::consent(&self.#member)
+                #consent(#value)
             }
         }
     });
@@ -124,6 +131,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         .map(|field| constant::of(field, private));
     let secret_free = secret_free(model, private);
     let nesting = nesting_impls(&generics, ident, private);
+    let flattenable = flatten::impl_for(model, &generics, private);
     super::hygienic(quote! {
         #[automatically_derived]
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
@@ -157,6 +165,8 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         #(#field_constants)*
 
         #nesting
+
+        #flattenable
     })
 }
 
@@ -304,6 +314,11 @@ fn bounded(model: &Struct, private: &TokenStream) -> Generics {
             {
                 predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
             }
+            if field.attrs.flatten.is_some() {
+                predicates.push(syn::parse_quote_spanned!(span=>
+                    #private::FlattenDepth: #private::Flattenable<#ty>
+                ));
+            }
             predicates.push(if field.attrs.flatten.is_some() {
                 syn::parse_quote_spanned!(span=> #ty: #private::Telemetry)
             } else {
@@ -360,6 +375,11 @@ fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
 /// `never` field generates no code that reads it.
 fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -> TokenStream {
     let member = field.ident;
+    let Locals {
+        this,
+        consent,
+        visitor,
+    } = Locals::of(field);
     let ty = field.ty;
     let mut code = TokenStream::new();
     if field.attrs.with.is_some() {
@@ -374,7 +394,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
                 {
                     #[allow(unused_imports)]
                     use #private::{ViaNothing as _, ViaTelemetry as _};
-                    (&#private::Probe::<#ty>::new()).visit_flattened(&self.#member, __consent, __visitor);
+                    (&#private::Probe::<#ty>::new()).visit_flattened(#this, #consent, #visitor);
                 }
             }
         } else if let Some((_, function)) = &field.attrs.with {
@@ -382,7 +402,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
             let send = free_text::send_returned(field, &value, &key, private);
             quote_spanned! {function.span()=>
                 {
-                    let #value = &#function(&self.#member);
+                    let #value = &#function(#this);
                     #send
                 }
             }
@@ -393,7 +413,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
                 {
                     #[allow(unused_imports)]
                     use #private::{ViaEmit as _, ViaNothing as _};
-                    (&#private::Probe::<#ty>::new()).emit_value(&self.#member, #key, __consent, __visitor);
+                    (&#private::Probe::<#ty>::new()).emit_value(#this, #key, #consent, #visitor);
                 }
             }
         } else {
@@ -401,7 +421,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
                 code.extend(free_text::where_used(field, private));
             }
             quote_spanned! {ty.span()=>
-                #private::Emit::emit(&self.#member, #key, __consent, __visitor);
+                #private::Emit::emit(#this, #key, #consent, #visitor);
             }
         };
         code.extend(gated(field.class(), send, private));
@@ -417,45 +437,70 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
 }
 
 fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream {
-    let member = field.ident;
+    let Locals { this, visitor, .. } = Locals::of(field);
     let ty = field.ty;
     let key = LitStr::new(&field.fact_key(fact), fact.word.span());
     match fact.kind {
         FactKind::Len => quote_spanned! {ty.span()=>
             #private::Visitor::scalar(
-                __visitor,
+                #visitor,
                 #key,
-                #private::TelemetryValue::telemetry_value(&<#ty as #private::Len>::telemetry_len(&self.#member)),
+                #private::TelemetryValue::telemetry_value(&<#ty as #private::Len>::telemetry_len(#this)),
             );
         },
         FactKind::Present => quote_spanned! {ty.span()=>
             #private::Visitor::scalar(
-                __visitor,
+                #visitor,
                 #key,
-                #private::Scalar::Bool(<#ty as #private::Present>::telemetry_present(&self.#member)),
+                #private::Scalar::Bool(<#ty as #private::Present>::telemetry_present(#this)),
             );
         },
         FactKind::ErrorType => {
             let send = |error: TokenStream| {
                 quote! {
                     #private::Visitor::scalar(
-                        __visitor,
+                        #visitor,
                         #key,
-                        #private::Scalar::Text(#private::Text::from(#private::ErrorType::error_type(#error))),
+                        #private::Scalar::Text(::core::convert::From::from(#private::ErrorType::error_type(#error))),
                     );
                 }
             };
             match types::option_inner(ty) {
                 Some(inner) => {
-                    let send = send(quote!(__error));
+                    let error = quote!(__error);
+                    let send = send(error.clone());
                     quote_spanned! {inner.span()=>
-                        if let #private::Some(__error) = &self.#member {
+                        if let #private::Some(#error) = #this {
                             #send
                         }
                     }
                 }
-                None => send(quote_spanned!(ty.span()=> &self.#member)),
+                None => send(this),
             }
+        }
+    }
+}
+
+/// The generated code's own locals, as the derive's own tokens (call-site
+/// hygiene), to interpolate into code spanned at a host's field: spanned
+/// themselves, they would not resolve when the field comes from a host's
+/// `macro_rules!`.
+struct Locals {
+    /// The field's value, `&self.field`.
+    this: TokenStream,
+    /// The consent the walk runs under.
+    consent: TokenStream,
+    /// The visitor the walk feeds.
+    visitor: TokenStream,
+}
+
+impl Locals {
+    fn of(field: &Field) -> Self {
+        let member = field.ident;
+        Locals {
+            this: quote!(&self.#member),
+            consent: quote!(__consent),
+            visitor: quote!(__visitor),
         }
     }
 }

@@ -1,0 +1,91 @@
+//! Flattening that ends: a struct may flatten another only if that one does
+//! not, through any chain of flattened structs, flatten it back.
+//!
+//! The derive implements [`Flattenable<Struct>`](Flattenable) for a
+//! type-level count of depth: a struct that flattens others is flattenable at
+//! depth `Next<D>` when each of them is at depth `D`; one that flattens
+//! nothing is flattenable at every depth but [`Zero`] (so that flattening nests at most [`MAX_FLATTEN_DEPTH`] levels). A flattened link
+//! requires its struct at [`FlattenDepth`], so a circle (or nesting deeper than
+//! [`MAX_FLATTEN_DEPTH`]) runs out of depth and is a trait error at the
+//! field that closes it, before the catalogues are evaluated (where a circle
+//! would be a const-evaluation cycle). The depth is the implementing type so
+//! that the host's struct, as the trait's parameter, satisfies the orphan
+//! rule.
+
+use core::marker::PhantomData;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::catalogue::Catalogue;
+
+/// How many levels deep flattening nests: a struct that flattens one that
+/// flattens a third nests two levels. The message of [`Flattenable`] states
+/// it too.
+pub const MAX_FLATTEN_DEPTH: usize = 8;
+
+/// Depth zero: no struct that flattens another is flattenable here.
+pub struct Zero;
+
+/// One more level of depth than `D`.
+pub struct Next<D>(PhantomData<D>);
+
+/// [`MAX_FLATTEN_DEPTH`] as a type.
+pub type FlattenDepth = Next<Next<Next<Next<Next<Next<Next<Next<Zero>>>>>>>>;
+
+/// `T` can be flattened with `Self` levels of depth left; its catalogue.
+#[diagnostic::on_unimplemented(
+    message = "this field cannot be flattened into this struct",
+    label = "not a telemetry struct, or one that flattens this struct back (a circle: its keys would repeat without end), or flattening nests deeper than 8 levels",
+    note = "`flatten` takes a `#[derive(Telemetry)]` struct (or a `&`, `Box`, `Rc` or `Arc` of one) that does not flatten the struct it is declared in, and nests at most 8 levels of flattened structs; send this field as a value instead (remove `flatten`)"
+)]
+pub trait Flattenable<T: ?Sized> {
+    /// The catalogue of `T`.
+    const CATALOGUE: &'static Catalogue;
+}
+
+// A pointer is flattened as what it points to.
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized, D: Flattenable<T>> Flattenable<&T> for D {
+    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
+}
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized, D: Flattenable<T>> Flattenable<Box<T>> for D {
+    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
+}
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized, D: Flattenable<T>> Flattenable<Rc<T>> for D {
+    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
+}
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized, D: Flattenable<T>> Flattenable<Arc<T>> for D {
+    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
+}
+
+/// The catalogue of a flattened `T`, which must be a telemetry struct that
+/// does not flatten its way back. (One bound, so that a type that is not a
+/// telemetry struct gets one error, not two.)
+pub const fn flattened<T: ?Sized>() -> &'static Catalogue
+where
+    FlattenDepth: Flattenable<T>,
+{
+    <FlattenDepth as Flattenable<T>>::CATALOGUE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_depth_type_counts_the_documented_depth() {
+        trait Count {
+            const N: usize;
+        }
+        impl Count for Zero {
+            const N: usize = 0;
+        }
+        impl<D: Count> Count for Next<D> {
+            const N: usize = D::N + 1;
+        }
+        assert_eq!(<FlattenDepth as Count>::N, MAX_FLATTEN_DEPTH);
+    }
+}
