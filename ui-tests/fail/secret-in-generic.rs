@@ -20,5 +20,9 @@ fn main() {
     let llm = Llm {
         key: Labelled { label: "openai".into(), value: Secret::new(String::from("sk-123")) },
     };
+    // As a method: rustc's "trait bounds were not satisfied", naming the
+    // Secret in the type.
     let _ = llm.telemetry_event();
+    // Through the trait: the bound's own message, which names the fix.
+    let _ = crewtel::Telemetry::telemetry_event(&llm);
 }
