@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
-use opentelemetry::{KeyValue, Value};
+#[cfg(feature = "reporter")]
+use opentelemetry::KeyValue;
+use opentelemetry::Value;
 
 /// The version of the rustc that built crewtel (and so its host), captured
 /// at build time: reading it probes nothing.
@@ -20,6 +22,10 @@ pub struct ResourceKey {
     pub key: &'static str,
     /// Why it is sent: what the catalogue document says of it.
     pub purpose: &'static str,
+    #[cfg_attr(
+        not(feature = "reporter"),
+        allow(dead_code, reason = "the reporter reads it")
+    )]
     value: fn(&Environment, &Service<'_>) -> Option<Value>,
 }
 
@@ -108,12 +114,14 @@ pub struct Environment {
     /// `os.type`: `linux`, `darwin`, `windows`, `freebsd` ...
     pub os_type: &'static str,
     /// The OS release (`12`, `14.2.1`); only its major part is on the
-    /// resource (`os.version`).
+    /// resource (`os.version`). `None` where unknown, and always without the
+    /// `reporter` feature (the facade probes nothing of the OS).
     pub os_version: Option<String>,
     /// `host.arch`: `amd64`, `arm64` ...
     pub host_arch: &'static str,
     /// The kernel's release (`6.1.0-18-amd64`): not on the resource; a host
     /// may send it under `share_crew`, as the reference's `platform_release`.
+    /// `None` without the `reporter` feature.
     pub kernel_version: Option<String>,
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
@@ -137,12 +145,7 @@ impl Environment {
     }
 
     fn detect() -> Environment {
-        let os_version = sysinfo::System::os_version()
-            .ok()
-            .filter(|v| !v.trim().is_empty());
-        let kernel_version = sysinfo::System::kernel_version()
-            .ok()
-            .filter(|v| !v.trim().is_empty());
+        let (os_version, kernel_version) = os_releases();
         let logical_cpus = std::thread::available_parallelism().ok().map(usize::from);
         Environment {
             os_type: os_type(std::env::consts::OS),
@@ -155,6 +158,7 @@ impl Environment {
     }
 
     /// The resource attributes, with the host's service name and version.
+    #[cfg(feature = "reporter")]
     pub(crate) fn resource(
         &self,
         service_name: &str,
@@ -169,6 +173,22 @@ impl Environment {
             .filter_map(|key| Some(KeyValue::new(key.key, (key.value)(self, &service)?)))
             .collect()
     }
+}
+
+/// The OS release and the kernel release, probed by `sysinfo` (the reporter
+/// only: the facade probes nothing of the OS, and reads them as unknown).
+#[cfg(feature = "reporter")]
+fn os_releases() -> (Option<String>, Option<String>) {
+    let known = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    (
+        known(sysinfo::System::os_version().ok()),
+        known(sysinfo::System::kernel_version().ok()),
+    )
+}
+
+#[cfg(not(feature = "reporter"))]
+fn os_releases() -> (Option<String>, Option<String>) {
+    (None, None)
 }
 
 /// `std::env::consts::OS` in semantic-convention spelling.
@@ -216,6 +236,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "reporter")]
     fn every_listed_key_has_a_value_here_and_nothing_else_is_sent() {
         let resource = Environment::get().resource("host", Some("1.0"));
         let sent: Vec<&str> = resource.iter().map(|kv| kv.key.as_str()).collect();

@@ -155,6 +155,7 @@ thread_local! {
 static CUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Nested values cut at [`MAX_NESTING`] so far, in this process.
+#[cfg(feature = "reporter")]
 pub(crate) fn cut_at_depth() -> u64 {
     CUT.load(std::sync::atomic::Ordering::Relaxed)
 }

@@ -49,28 +49,36 @@
 //! ```
 
 mod catalogue;
+#[cfg(feature = "reporter")]
 mod config;
 mod consent;
 mod context;
+#[cfg(feature = "reporter")]
 mod debug;
 pub mod document;
 mod emit;
 mod environment;
 mod error_type;
+#[cfg(feature = "reporter")]
 mod export;
 mod flatten;
 mod json;
+#[cfg(feature = "reporter")]
 mod limits;
+#[cfg(feature = "reporter")]
 mod local;
 mod otel;
+#[cfg(feature = "reporter")]
 mod reporter;
 mod secret;
 mod telemetry;
 mod value;
 mod visit;
+#[cfg(feature = "reporter")]
 mod warning;
 
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
+#[cfg(feature = "reporter")]
 pub use config::Mode;
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
@@ -78,6 +86,7 @@ pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
 pub use flatten::MAX_FLATTEN_DEPTH;
 pub use json::MAX_NESTING;
+#[cfg(feature = "reporter")]
 pub use reporter::{
     ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
     ReporterBuilder, Status,
@@ -103,6 +112,6 @@ pub mod __private;
 extern crate self as crewtel;
 
 /// The README's examples, compiled and run as doc tests so they stay true.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "reporter"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

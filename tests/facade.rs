@@ -1,0 +1,110 @@
+//! The facade's weight: a library that only derives `Telemetry` and builds
+//! events (`tests/facade-user`, on `crewtel` without default features)
+//! compiles at most 25 crates, and none that sends, encrypts, probes the OS,
+//! runs async tasks or builds C.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+const USER: &str = "crewtel-facade-user";
+const MOST_CRATES: usize = 25;
+
+/// Crates the facade must never pull in, by what they are.
+const HEAVY: &[(&str, &str)] = &[
+    ("reqwest", "an HTTP client"),
+    ("hyper", "an HTTP client"),
+    ("ureq", "an HTTP client"),
+    ("rustls", "TLS"),
+    ("native-tls", "TLS"),
+    ("openssl", "TLS"),
+    ("ring", "a C build"),
+    ("aws-lc-rs", "a C build"),
+    ("cc", "a C build"),
+    ("tokio", "an async runtime"),
+    ("async-std", "an async runtime"),
+    ("sysinfo", "OS probing"),
+    ("opentelemetry_sdk", "the OpenTelemetry SDK"),
+    ("opentelemetry-otlp", "OTLP"),
+    ("opentelemetry-http", "OTLP over HTTP"),
+    ("prost", "protobuf encoding (OTLP)"),
+];
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The distinct crates of `cargo tree` for the facade's user, over `edges`.
+fn crates(edges: &str) -> BTreeSet<String> {
+    let out = Command::new(env!("CARGO"))
+        .current_dir(workspace())
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            USER,
+            "-e",
+            edges,
+            "--prefix",
+            "none",
+        ])
+        .args(["--format", "{p}"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?))
+        })
+        .collect()
+}
+
+#[test]
+fn a_library_on_the_facade_compiles_at_most_25_crates() {
+    let normal = crates("normal");
+    // The library itself does not count against the facade.
+    let facade: Vec<&String> = normal.iter().filter(|c| !c.starts_with(USER)).collect();
+    assert!(
+        facade.len() <= MOST_CRATES,
+        "the facade compiles {} crates (at most {MOST_CRATES}): {facade:#?}",
+        facade.len()
+    );
+}
+
+#[test]
+fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
+    // Build dependencies too: a C build is one.
+    let all = crates("normal,build");
+    let found: Vec<String> = all
+        .iter()
+        .filter_map(|c| {
+            let name = c.split(' ').next()?;
+            let (_, what) = HEAVY.iter().find(|(heavy, _)| *heavy == name)?;
+            Some(format!("{c} ({what})"))
+        })
+        .collect();
+    assert!(found.is_empty(), "the facade pulls in: {found:?}");
+}
+
+#[test]
+fn the_facade_alone_builds_a_library_that_derives() {
+    // Alone, so that no other package's features (the reporter) unify in.
+    let out = Command::new(env!("CARGO"))
+        .current_dir(workspace())
+        .args(["check", "--offline", "-q", "-p", USER])
+        .arg("--target-dir")
+        .arg(workspace().join("target").join("facade"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "the facade's user does not build alone: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
