@@ -10,10 +10,10 @@ pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
-pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present, emit_struct_list};
+pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, Next, flattened};
-pub use crate::json::Object;
+pub use crate::json::{Object, emit_struct_list};
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;

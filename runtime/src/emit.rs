@@ -12,7 +12,6 @@ use serde::{Serialize, Serializer};
 
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
-use crate::json::{JsonList, JsonMap};
 use crate::secret::{Countable, Secret, SecretIsNeverSent};
 use crate::value::{Scalar, TelemetryValue};
 use crate::visit::Visitor;
@@ -180,39 +179,6 @@ macro_rules! shared_pointers {
     )*};
 }
 shared_pointers!(Arc Rc);
-
-macro_rules! maps {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        impl<$($g)*> Emit for $t {
-            // A map's keys are text as much as its values.
-            const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
-
-            #[inline]
-            fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
-                visitor.json(key, &JsonMap::new(self.iter(), consent));
-            }
-            const NESTED: Option<fn() -> &'static Catalogue> = V::NESTED;
-        }
-    )*};
-}
-maps! {
-    [K: TelemetryValue, V: Element] BTreeMap<K, V>;
-    ['a, K: TelemetryValue, V: Element] &'a BTreeMap<K, V>;
-    [K: TelemetryValue, V: Element, S] HashMap<K, V, S>;
-    ['a, K: TelemetryValue, V: Element, S] &'a HashMap<K, V, S>;
-}
-
-/// Encodes a list of `Telemetry` structs as one JSON string attribute. Called
-/// by the derive's `Element::emit_list`.
-#[inline]
-pub fn emit_struct_list<'a, T, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
-where
-    T: Element + 'a,
-    V: Visitor,
-    I: Iterator<Item = &'a T> + Clone,
-{
-    visitor.json(key, &JsonList::new(items, consent));
-}
 
 /// The number of entries a collection holds: the `len(...)` derived fact.
 #[diagnostic::on_unimplemented(

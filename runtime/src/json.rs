@@ -1,14 +1,17 @@
 //! Serialization of events and of nested structure, through the same visitor
-//! walk that builds exporter attributes.
+//! walk that builds exporter attributes: the JSON adapter over the traits of
+//! `telemetry` and `emit`, with the std impls of `Emit` written as JSON.
 
 use core::fmt;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 
+use crate::catalogue::Catalogue;
 use crate::consent::Consent;
-use crate::emit::Element;
-use crate::telemetry::Telemetry;
+use crate::emit::{Element, Emit};
+use crate::telemetry::{Attributes, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 use crate::visit::Visitor;
 
@@ -277,4 +280,65 @@ where
                 .map(|(key, value)| (MapKey(key), Entry { value, consent })),
         )
     }
+}
+
+/// Serialized as `{"name": ..., "consent": ..., "attributes": {...}}`, the
+/// attributes exactly as they are sent (nested lists as JSON-encoded strings).
+impl<T: Telemetry + ?Sized> Serialize for Event<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut event = serializer.serialize_struct("Event", 3)?;
+        event.serialize_field("name", T::EVENT)?;
+        event.serialize_field("consent", &self.consent())?;
+        event.serialize_field("attributes", &self.attributes())?;
+        event.end()
+    }
+}
+
+impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.consent.allows(T::TIER) {
+            return serializer.collect_map(core::iter::empty::<((), ())>());
+        }
+        serialize_attributes(
+            self.source,
+            self.consent,
+            Nesting::EncodedString,
+            serializer,
+        )
+    }
+}
+
+// The std impls of `Emit` that are written as JSON: maps, and lists of
+// `Telemetry` structs (their traits are in `emit`, which needs no JSON).
+macro_rules! maps {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> Emit for $t {
+            // A map's keys are text as much as its values.
+            const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
+
+            #[inline]
+            fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
+                visitor.json(key, &JsonMap::new(self.iter(), consent));
+            }
+            const NESTED: Option<fn() -> &'static Catalogue> = V::NESTED;
+        }
+    )*};
+}
+maps! {
+    [K: TelemetryValue, V: Element] BTreeMap<K, V>;
+    ['a, K: TelemetryValue, V: Element] &'a BTreeMap<K, V>;
+    [K: TelemetryValue, V: Element, S] HashMap<K, V, S>;
+    ['a, K: TelemetryValue, V: Element, S] &'a HashMap<K, V, S>;
+}
+
+/// Encodes a list of `Telemetry` structs as one JSON string attribute. Called
+/// by the derive's `Element::emit_list`.
+#[inline]
+pub fn emit_struct_list<'a, T, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+where
+    T: Element + 'a,
+    V: Visitor,
+    I: Iterator<Item = &'a T> + Clone,
+{
+    visitor.json(key, &JsonList::new(items, consent));
 }

@@ -3,8 +3,26 @@
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 use serde::Serialize;
 
+use crate::telemetry::{Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
 use crate::visit::Visitor;
+
+impl<T: Telemetry + ?Sized> Event<'_, T> {
+    /// The attributes as OpenTelemetry key-values, each with its exact type.
+    pub fn key_values(&self) -> Vec<KeyValue> {
+        self.key_values_and(&[])
+    }
+
+    /// The attributes followed by those of `extra` whose keys the event
+    /// does not send itself, in one allocation.
+    pub(crate) fn key_values_and(&self, extra: &[KeyValue]) -> Vec<KeyValue> {
+        let mut visitor = KeyValues::with_capacity(T::max_attributes() + extra.len());
+        self.visit(&mut visitor);
+        let mut attributes = visitor.into_inner();
+        append_new(&mut attributes, extra);
+        attributes
+    }
+}
 
 /// Collects visited attributes as `KeyValue`s, keys without allocation.
 pub(crate) struct KeyValues(Vec<KeyValue>);

@@ -1,15 +1,12 @@
 //! The `Telemetry` trait a derive implements, and the events it builds.
+//! How an event is written is its adapters' business: JSON in `json`,
+//! OpenTelemetry key-values in `otel`.
 
 use std::rc::Rc;
 use std::sync::Arc;
 
-use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
-
 use crate::catalogue::Catalogue;
 use crate::consent::{Consent, Tier};
-use crate::json::{Nesting, serialize_attributes};
-use crate::otel::KeyValues;
 use crate::visit::Visitor;
 
 /// A struct whose classified fields make a telemetry event.
@@ -157,24 +154,6 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
         }
     }
 
-    /// The attributes as OpenTelemetry key-values, each with its exact type.
-    pub fn key_values(&self) -> Vec<opentelemetry::KeyValue> {
-        self.key_values_and(&[])
-    }
-
-    /// The attributes followed by those of `extra` whose keys the event
-    /// does not send itself, in one allocation.
-    pub(crate) fn key_values_and(
-        &self,
-        extra: &[opentelemetry::KeyValue],
-    ) -> Vec<opentelemetry::KeyValue> {
-        let mut visitor = KeyValues::with_capacity(T::max_attributes() + extra.len());
-        self.visit(&mut visitor);
-        let mut attributes = visitor.into_inner();
-        crate::otel::append_new(&mut attributes, extra);
-        attributes
-    }
-
     /// The attributes alone, as a serializable map.
     pub fn attributes(&self) -> Attributes<'a, T> {
         Attributes {
@@ -193,34 +172,8 @@ impl<T: Telemetry + ?Sized> core::fmt::Debug for Event<'_, T> {
     }
 }
 
-/// Serialized as `{"name": ..., "consent": ..., "attributes": {...}}`, the
-/// attributes exactly as they are sent (nested lists as JSON-encoded strings).
-impl<T: Telemetry + ?Sized> Serialize for Event<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut event = serializer.serialize_struct("Event", 3)?;
-        event.serialize_field("name", T::EVENT)?;
-        event.serialize_field("consent", &self.consent)?;
-        event.serialize_field("attributes", &self.attributes())?;
-        event.end()
-    }
-}
-
 /// The attributes of an event as a serializable map.
 pub struct Attributes<'a, T: ?Sized> {
-    source: &'a T,
-    consent: Consent,
-}
-
-impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !self.consent.allows(T::TIER) {
-            return serializer.collect_map(core::iter::empty::<((), ())>());
-        }
-        serialize_attributes(
-            self.source,
-            self.consent,
-            Nesting::EncodedString,
-            serializer,
-        )
-    }
+    pub(crate) source: &'a T,
+    pub(crate) consent: Consent,
 }
