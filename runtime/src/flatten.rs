@@ -2,12 +2,12 @@
 //! not, through any chain of flattened structs, flatten it back.
 //!
 //! The derive implements [`Flattenable<Struct>`](Flattenable) for a
-//! type-level count of depth: a struct that flattens others is flattenable at
+//! type-level count of depth. A struct that flattens others is flattenable at
 //! depth `Next<D>` when each of them is at depth `D`; one that flattens
-//! nothing is flattenable at every depth but [`Zero`] (so that flattening nests at most [`MAX_FLATTEN_DEPTH`] levels). A flattened link
-//! requires its struct at [`FlattenDepth`], so a circle (or nesting deeper than
-//! [`MAX_FLATTEN_DEPTH`]) runs out of depth and is a trait error at the
-//! field that closes it, before the catalogues are evaluated (where a circle
+//! nothing is flattenable at every depth but [`Zero`]. A flattened link
+//! requires its struct at [`FlattenDepth`], so a circle (or nesting deeper
+//! than [`MAX_FLATTEN_DEPTH`]) runs out of depth: a trait error at the field
+//! that closes it, raised before the catalogues are evaluated (where a circle
 //! would be a const-evaluation cycle). The depth is the implementing type so
 //! that the host's struct, as the trait's parameter, satisfies the orphan
 //! rule.
