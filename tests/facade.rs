@@ -34,29 +34,40 @@ fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The distinct crates of `cargo tree` for the facade's user, over `edges`.
-fn crates(edges: &str) -> BTreeSet<String> {
+/// Runs cargo in the workspace; its standard output, or a failure that
+/// says what `what` was and what cargo printed.
+fn cargo(args: &[&std::ffi::OsStr], what: &str) -> String {
     let out = Command::new(env!("CARGO"))
         .current_dir(workspace())
-        .args([
-            "tree",
-            "--offline",
-            "-p",
-            USER,
-            "-e",
-            edges,
-            "--prefix",
-            "none",
-        ])
-        .args(["--format", "{p}"])
+        .args(args)
         .output()
         .expect("cargo runs");
     assert!(
         out.status.success(),
-        "cargo tree failed: {}",
+        "{what} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The distinct crates of `cargo tree` for the facade's user, over `edges`.
+fn crates(edges: &str) -> BTreeSet<String> {
+    let args = [
+        "tree",
+        "--offline",
+        "-p",
+        USER,
+        "-e",
+        edges,
+        "--prefix",
+        "none",
+    ];
+    let args: Vec<&std::ffi::OsStr> = args
+        .iter()
+        .chain(&["--format", "{p}"])
+        .map(|a| a.as_ref())
+        .collect();
+    cargo(&args, "cargo tree")
         .lines()
         .filter_map(|line| {
             let mut words = line.split_whitespace();
@@ -95,16 +106,9 @@ fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
 #[test]
 fn the_facade_alone_builds_a_library_that_derives() {
     // Alone, so that no other package's features (the reporter) unify in.
-    let out = Command::new(env!("CARGO"))
-        .current_dir(workspace())
-        .args(["check", "--offline", "-q", "-p", USER])
-        .arg("--target-dir")
-        .arg(workspace().join("target").join("facade"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "the facade's user does not build alone: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let target = workspace().join("target").join("facade");
+    let args = ["check", "--offline", "-q", "-p", USER, "--target-dir"];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    args.push(target.as_os_str());
+    cargo(&args, "building the facade's user alone");
 }

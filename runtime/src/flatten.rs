@@ -88,4 +88,15 @@ mod tests {
         }
         assert_eq!(<FlattenDepth as Count>::N, MAX_FLATTEN_DEPTH);
     }
+
+    #[test]
+    fn the_error_message_states_the_documented_depth() {
+        // `on_unimplemented` takes literals only: hold them to the constant.
+        let source = include_str!("flatten.rs");
+        let attribute = &source[source.find("#[diagnostic::on_unimplemented(").unwrap()..];
+        let attribute = &attribute[..attribute.find("\n)]").unwrap()];
+        let depth = MAX_FLATTEN_DEPTH.to_string();
+        assert!(attribute.contains(&format!("deeper than {depth} levels")));
+        assert!(attribute.contains(&format!("at most {depth} levels")));
+    }
 }

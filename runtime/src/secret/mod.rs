@@ -125,7 +125,7 @@ mod sealed {
 /// [`expose()`](Secret::expose), which is where a reviewer looks.
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
-    label = "`with`, `len(...)` and `present(...)` need a type that holds no `Secret`",
+    label = "a `with` function needs a type that holds no `Secret`",
     note = "a struct deriving `Telemetry` is `SecretFree` only when no field holds a `Secret`, `never` fields included; for a type of your own that holds none, declare it with `crewtel::secret_free!(YourType);`"
 )]
 pub trait SecretFree {}
