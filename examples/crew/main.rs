@@ -14,15 +14,14 @@ mod events;
 mod framework;
 mod run;
 
-use crewtel::{Consent, Mode, ProcessContext, Reporter, Telemetry, document};
+use crewtel::{Mode, ProcessContext, Reporter, Telemetry, document};
 
 /// minicrew's reporter: the environment decides; with no endpoint anywhere
 /// it prints what it would send.
-fn reporter(consent: Consent) -> Reporter {
+fn reporter() -> Reporter {
     Reporter::builder()
         .service_name("minicrew")
         .service_version(events::VERSION)
-        .consent(consent)
         .first_run_notice(
             "minicrew sends anonymous usage telemetry; `minicrew telemetry catalogue` lists all of it. \
              Turn it off with DO_NOT_TRACK=1.",
@@ -44,7 +43,7 @@ fn main() {
             document::json(&events::catalogues(), Some(ProcessContext::CATALOGUE))
         ),
         ["telemetry", "catalogue"] => print!("{}", events::document()),
-        ["telemetry", "status"] => println!("{}", reporter(configured_consent()).status()),
+        ["telemetry", "status"] => println!("{}", reporter().status()),
         ["--help" | "-h" | "help"] => println!("{USAGE}"),
         _ => {
             eprintln!("{USAGE}");
@@ -59,16 +58,10 @@ const USAGE: &str =
        crew telemetry catalogue  everything minicrew can send (Markdown)
        crew --telemetry          the same, as JSON";
 
-/// The consent minicrew's own configuration gives new crews
-/// (`MINICREW_SHARE_CREW=1` opts in).
-fn configured_consent() -> Consent {
-    Consent::from_share_crew(std::env::var_os("MINICREW_SHARE_CREW").is_some_and(|v| v == "1"))
-}
-
 fn run_crews() {
     for share_crew in [false, true] {
         let crew = run::research_crew(share_crew);
-        let reporter = reporter(crew.consent());
+        let reporter = reporter();
         let status = reporter.status();
         match reporter.mode() {
             Mode::Debug => println!(

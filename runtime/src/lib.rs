@@ -71,6 +71,7 @@ mod otel;
 #[cfg(feature = "reporter")]
 mod reporter;
 mod secret;
+mod sink;
 mod telemetry;
 mod value;
 mod visit;
@@ -88,10 +89,10 @@ pub use flatten::MAX_FLATTEN_DEPTH;
 pub use json::MAX_NESTING;
 #[cfg(feature = "reporter")]
 pub use reporter::{
-    ActiveSpan, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, ERROR_TYPE_KEY, Reporter,
-    ReporterBuilder, Status,
+    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder, Status,
 };
 pub use secret::{Secret, SecretFree};
+pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink};
 pub use telemetry::{Attributes, Event, Telemetry};
 pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 

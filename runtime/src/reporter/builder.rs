@@ -10,7 +10,7 @@ use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
 use super::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, Sink, WarningSink, shared_strings,
+    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Output, Reporter, WarningSink, shared_strings,
 };
 use crate::config::{Defaults, Mode, RecordChoice, Settings};
 use crate::consent::Consent;
@@ -33,7 +33,6 @@ pub struct ReporterBuilder {
     shutdown_timeout: Duration,
     queue_size: usize,
     record_max_bytes: u64,
-    consent: Option<Consent>,
     notice: Notice,
     notice_output: Option<NoticeOutput>,
     warnings: Option<WarningSink>,
@@ -50,7 +49,6 @@ impl Default for ReporterBuilder {
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             queue_size: DEFAULT_QUEUE_SIZE,
             record_max_bytes: DEFAULT_RECORD_MAX_BYTES,
-            consent: None,
             notice: Notice {
                 text: None,
                 version: "default".to_owned(),
@@ -108,12 +106,6 @@ impl ReporterBuilder {
             out: Box::new(out),
             visible,
         });
-        self
-    }
-
-    /// The consent the host runs under, shown by [`Reporter::status`].
-    pub fn consent(mut self, consent: Consent) -> Self {
-        self.consent = Some(consent);
         self
     }
 
@@ -259,7 +251,7 @@ impl ReporterBuilder {
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
         let mut recorder = None;
-        let sink = match mode {
+        let output = match mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
                 // Before the first event: what every export would carry about
@@ -272,7 +264,7 @@ impl ReporterBuilder {
                         .unwrap_or_else(|| Box::new(std::io::stderr())),
                     header,
                 );
-                Some(Sink::Debug { out, settings })
+                Some(Output::Debug { out, settings })
             }
             Mode::Export => {
                 let resource =
@@ -293,7 +285,7 @@ impl ReporterBuilder {
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
                 match Pipeline::build(settings, resource, options, failures) {
-                    Ok(pipeline) => Some(Sink::Export(pipeline)),
+                    Ok(pipeline) => Some(Output::Export(pipeline)),
                     Err(error) => {
                         warnings(&format!(
                             "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
@@ -306,7 +298,7 @@ impl ReporterBuilder {
             }
         };
         let containment = Containment::new(Arc::clone(&warnings));
-        let common = match (&sink, self.every_event) {
+        let common = match (&output, self.every_event) {
             (Some(_), Some(detect)) => containment
                 .run(detect)
                 .map(shared_strings)
@@ -316,11 +308,10 @@ impl ReporterBuilder {
         let record = record.filter(|_| mode == Mode::Export);
         Reporter {
             mode,
-            sink,
+            output,
             common,
             containment,
             decided_by,
-            consent: self.consent,
             endpoint,
             record,
             recorder,

@@ -13,18 +13,17 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 
 pub use builder::ReporterBuilder;
-pub use span::{ActiveSpan, ERROR_TYPE_KEY};
 pub use status::Status;
 
 use crate::config::{Mode, RecordChoice, Settings};
-use crate::consent::Consent;
 use crate::debug::DebugSink;
 use crate::export::Pipeline;
 use crate::limits;
 use crate::local;
+use crate::sink::{ActiveSpan, AnyEvent, Sink};
 use crate::telemetry::{Event, Telemetry};
 use contain::Containment;
-use span::Open;
+use span::{Open, Span};
 
 pub(crate) use crate::warning::WarningSink;
 
@@ -65,14 +64,13 @@ const STATUS_EVENTS: usize = 5;
 /// ```
 pub struct Reporter {
     mode: Mode,
-    sink: Option<Sink>,
+    output: Option<Output>,
     /// Sent on every event (`every_event`), computed once.
     common: Vec<KeyValue>,
     /// Where a panic of host code called for an event stops.
     containment: Containment,
     /// What `status` reports besides the mode.
     decided_by: String,
-    consent: Option<Consent>,
     endpoint: Option<String>,
     record: Option<PathBuf>,
     /// The record being kept, when one is.
@@ -84,7 +82,8 @@ pub struct Reporter {
     service: String,
 }
 
-enum Sink {
+/// Where the reporter's events go.
+enum Output {
     Debug { out: DebugSink, settings: Settings },
     Export(Pipeline),
 }
@@ -100,21 +99,28 @@ impl Reporter {
         self.mode
     }
 
-    /// Sends one event. Returns at once; never blocks, fails or panics.
+    /// Sends one event, under the consent it carries. Returns at once;
+    /// never blocks, fails or panics.
     #[inline]
     pub fn emit<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) {
-        if let Some(sink) = &self.sink
+        if let Some(output) = &self.output
             && event.is_allowed()
         {
-            // A full queue drops the event before its attributes are built.
-            if let Sink::Export(pipeline) = sink
-                && !pipeline.admit()
-            {
-                return;
-            }
-            if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
-                sink.emit(event.name(), attributes);
-            }
+            self.send(output, event.name(), || event.key_values_and(&self.common));
+        }
+    }
+
+    /// Builds the attributes (where host code's panics stop) and sends them;
+    /// a full queue drops the event before they are built.
+    #[inline]
+    fn send(&self, output: &Output, name: &'static str, build: impl FnOnce() -> Vec<KeyValue>) {
+        if let Output::Export(pipeline) = output
+            && !pipeline.admit()
+        {
+            return;
+        }
+        if let Some(attributes) = self.containment.run(build) {
+            output.emit(name, attributes);
         }
     }
 
@@ -150,16 +156,19 @@ impl Reporter {
     /// span.fail(&error); // sends `error_type: "io::Error"`, never the message
     /// ```
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
-        let open = match &self.sink {
-            Some(sink) if event.is_allowed() => self
-                .containment
-                .run(|| event.key_values())
-                .and_then(|attributes| sink.start(event.name(), attributes, &self.common)),
-            _ => None,
-        };
-        ActiveSpan {
-            open,
-            containment: &self.containment,
+        match &self.output {
+            Some(output) if event.is_allowed() => self.open(output, &event),
+            _ => ActiveSpan::none(),
+        }
+    }
+
+    fn open<'r>(&'r self, output: &'r Output, event: &dyn AnyEvent) -> ActiveSpan<'r> {
+        match self.containment.run(|| event.key_values()) {
+            Some(attributes) => ActiveSpan::new(Span {
+                open: output.start(event.name(), attributes, &self.common),
+                containment: &self.containment,
+            }),
+            None => ActiveSpan::none(),
         }
     }
 
@@ -167,8 +176,8 @@ impl Reporter {
     /// large, the reporter was shut down, or host code called to build the
     /// event panicked.
     pub fn dropped_events(&self) -> u64 {
-        let exported = match &self.sink {
-            Some(Sink::Export(pipeline)) => pipeline.dropped(),
+        let exported = match &self.output {
+            Some(Output::Export(pipeline)) => pipeline.dropped(),
             _ => 0,
         };
         exported + self.containment.dropped()
@@ -181,8 +190,8 @@ impl Reporter {
     /// process). The count limit's drops are in each span's
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
-        let cut = match &self.sink {
-            Some(Sink::Export(pipeline)) => pipeline.cut_attributes(),
+        let cut = match &self.output {
+            Some(Output::Export(pipeline)) => pipeline.cut_attributes(),
             _ => 0,
         };
         cut + crate::json::cut_at_depth()
@@ -198,7 +207,6 @@ impl Reporter {
             enabled: self.mode == Mode::Export,
             mode: self.mode,
             decided_by: self.decided_by.clone(),
-            consent: self.consent,
             endpoint: self.endpoint.clone(),
             last_events: record
                 .as_deref()
@@ -228,7 +236,7 @@ impl Reporter {
     /// calls (and the drop) do nothing. Do not call it from inside an async
     /// task if you can help it: it blocks its thread for up to the bound.
     pub fn shutdown(&self) {
-        if let Some(Sink::Export(pipeline)) = &self.sink {
+        if let Some(Output::Export(pipeline)) = &self.output {
             pipeline.shutdown();
         }
     }
@@ -240,7 +248,31 @@ impl Drop for Reporter {
     }
 }
 
-impl Sink {
+/// The one reporter of a process is the sink its libraries send through:
+/// `Dispatch::new(Arc::new(reporter))`, or an `Arc<Reporter>` kept to shut
+/// it down.
+impl Sink for Reporter {
+    fn enabled(&self) -> bool {
+        self.output.is_some()
+    }
+
+    fn emit(&self, event: &dyn AnyEvent) {
+        if let Some(output) = &self.output
+            && event.is_allowed()
+        {
+            self.send(output, event.name(), || event.key_values_and(&self.common));
+        }
+    }
+
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+        match &self.output {
+            Some(output) if event.is_allowed() => self.open(output, event),
+            _ => ActiveSpan::none(),
+        }
+    }
+}
+
+impl Output {
     /// A span's own attributes; `common` joins them when it ends, after what
     /// the end adds, so that a count limit drops the context first.
     fn start<'r>(
@@ -248,30 +280,30 @@ impl Sink {
         name: &'static str,
         attributes: Vec<KeyValue>,
         common: &'r [KeyValue],
-    ) -> Option<Open<'r>> {
+    ) -> Open<'r> {
         match self {
-            Sink::Debug { out, settings } => Some(Open::Debug {
+            Output::Debug { out, settings } => Open::Debug {
                 out,
                 limits: settings.limits,
                 name,
                 attributes,
                 common,
-            }),
-            Sink::Export(pipeline) => Some(Open::Export {
+            },
+            Output::Export(pipeline) => Open::Export {
                 pipeline,
                 span: pipeline.start(name, attributes),
                 common,
-            }),
+            },
         }
     }
 
     fn emit(&self, name: &'static str, mut attributes: Vec<KeyValue>) {
         match self {
-            Sink::Debug { out, settings } => {
+            Output::Debug { out, settings } => {
                 limits::apply(settings.limits, &mut attributes);
                 out.write(name, &attributes, false);
             }
-            Sink::Export(pipeline) => pipeline.emit(name, attributes),
+            Output::Export(pipeline) => pipeline.emit(name, attributes),
         }
     }
 }

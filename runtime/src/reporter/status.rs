@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::config::Mode;
-use crate::consent::Consent;
 
 /// Whether telemetry is on, why, and what it has sent.
 ///
@@ -30,8 +29,6 @@ pub struct Status {
     pub mode: Mode,
     /// The switch, variable or setting that decided the mode.
     pub decided_by: String,
-    /// The host's consent, as it told the reporter (`ReporterBuilder::consent`).
-    pub consent: Option<Consent>,
     /// The OTLP endpoint, without any user name or password in it.
     pub endpoint: Option<String>,
     /// The local record of what was sent: the one being kept, or one left by
@@ -61,13 +58,6 @@ impl fmt::Display for Status {
             "telemetry: {state}: {} (decided by {})",
             self.mode, self.decided_by
         )?;
-        match self.consent {
-            Some(Consent::ShareCrew) => {
-                writeln!(f, "consent:   share_crew (the crew's content is sent too)")?
-            }
-            Some(Consent::Anonymous) => writeln!(f, "consent:   anonymous (usage data only)")?,
-            None => {}
-        }
         writeln!(
             f,
             "endpoint:  {}",

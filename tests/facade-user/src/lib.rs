@@ -32,6 +32,7 @@ pub struct ToolUsage {
     /// The crew's opt-in.
     #[telemetry(consent)]
     pub share_crew: bool,
+    /// The key the tool calls its service with: never sent.
     #[telemetry(never)]
     pub api_key: Secret<String>,
 }

@@ -1,0 +1,79 @@
+//! `ActiveSpan`: something that takes time, sent when it ends.
+
+use crate::error_type::ErrorType;
+use crate::telemetry::{Event, Telemetry};
+
+use super::AnyEvent;
+
+/// The key [`ActiveSpan::fail`] sends the error's type under.
+pub const ERROR_TYPE_KEY: &str = "error_type";
+
+/// A span opened by a [`Sink`](super::Sink) (a `Reporter`, a
+/// [`Dispatch`](super::Dispatch)); it is sent when it ends, and dropping it
+/// ends it too.
+#[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
+pub struct ActiveSpan<'s> {
+    open: Option<Box<dyn EndSpan + 's>>,
+}
+
+/// How a sink ends one of its spans: what [`ActiveSpan`] calls, once.
+pub trait EndSpan {
+    /// Ends the span, adding the attributes `end` allows, with an error
+    /// status and `error_type` (under [`ERROR_TYPE_KEY`]) when it failed.
+    fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>);
+}
+
+impl<'s> ActiveSpan<'s> {
+    /// A span that sends nothing (telemetry is off, or the event is not
+    /// allowed).
+    pub fn none() -> Self {
+        ActiveSpan { open: None }
+    }
+
+    /// A span that `open` ends.
+    pub fn new(open: impl EndSpan + 's) -> Self {
+        ActiveSpan {
+            open: Some(Box::new(open)),
+        }
+    }
+
+    /// Whether ending it sends anything.
+    pub fn is_recording(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Ends the span.
+    pub fn end(mut self) {
+        self.finish(None, None);
+    }
+
+    /// Ends the span, adding the attributes `event` allows (a task's output
+    /// when its crew shares).
+    pub fn end_with<T: Telemetry + ?Sized>(mut self, event: Event<'_, T>) {
+        self.finish(Some(&event), None);
+    }
+
+    /// Ends the span with an error status and `error_type`: the error's short
+    /// type name (`ToolError`, `io::Error`), never its message, which may
+    /// hold prompts, output or credentials.
+    ///
+    /// Any error does: a `std::error::Error`, a `Box<dyn Error + Send +
+    /// Sync>` (sent as [`DYN_ERROR`](crate::DYN_ERROR)), an `anyhow::Error`.
+    pub fn fail<E: ErrorType + ?Sized>(mut self, error: &E) {
+        if self.open.is_some() {
+            self.finish(None, Some(error.error_type().as_ref()));
+        }
+    }
+
+    fn finish(&mut self, end: Option<&dyn AnyEvent>, error_type: Option<&str>) {
+        if let Some(open) = self.open.take() {
+            open.end(end, error_type);
+        }
+    }
+}
+
+impl Drop for ActiveSpan<'_> {
+    fn drop(&mut self) {
+        self.finish(None, None);
+    }
+}
