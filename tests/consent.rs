@@ -243,3 +243,98 @@ fn a_share_crew_event_is_empty_unless_shared() {
     };
     assert_eq!(attributes(outer.telemetry_event()), json!({"nested": "{}"}));
 }
+
+/// A task's event, whose consent is its crew's.
+#[derive(Telemetry)]
+#[telemetry(event = "Task Execution")]
+struct TaskExecution<'a> {
+    /// The crew the task runs in.
+    #[telemetry(consent)]
+    crew: &'a support::Crew,
+    /// The task's number.
+    #[telemetry(always)]
+    number: u32,
+    /// What the task asks for.
+    #[telemetry(share_crew)]
+    description: &'static str,
+}
+
+#[test]
+fn a_consent_field_of_a_telemetry_type_gives_the_event_that_value_s_consent() {
+    for share_crew in [false, true] {
+        let crew = crew(share_crew);
+        let execution = TaskExecution {
+            crew: &crew,
+            number: 1,
+            description: "count the llamas",
+        };
+        let event = execution.telemetry_event();
+        assert_eq!(event.consent(), crew.consent());
+        let expected: &[&str] = if share_crew {
+            &["number", "description"]
+        } else {
+            &["number"]
+        };
+        assert_eq!(keys(event), expected, "share_crew = {share_crew}");
+    }
+}
+
+/// An event made of a crew (its keys as it classifies them, and its
+/// consent) and a key of its own.
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Created")]
+struct CrewCreated<'a> {
+    /// The crew.
+    #[telemetry(consent, flatten)]
+    crew: &'a support::Crew,
+    /// How many times the crew was built.
+    #[telemetry(share_crew)]
+    builds: u32,
+}
+
+#[test]
+fn a_flattened_consent_field_sends_its_keys_under_its_own_consent() {
+    for share_crew in [false, true] {
+        let crew = crew(share_crew);
+        let created = CrewCreated {
+            crew: &crew,
+            builds: 3,
+        };
+        let event = created.telemetry_event();
+        assert_eq!(event.consent(), crew.consent());
+        let mut expected = keys(crew.telemetry_event());
+        if share_crew {
+            expected.push("builds".to_owned());
+        }
+        assert_eq!(keys(event), expected, "share_crew = {share_crew}");
+        assert_eq!(
+            CrewCreated::CATALOGUE.keys().len(),
+            support::Crew::CATALOGUE.keys().len() + 1
+        );
+    }
+}
+
+/// An event whose consent is a `Consent` its host computed.
+#[derive(Telemetry)]
+struct Decided {
+    #[telemetry(consent)]
+    consent: Consent,
+    /// Content.
+    #[telemetry(share_crew)]
+    content: u32,
+}
+
+#[test]
+fn a_consent_field_can_be_a_consent() {
+    for consent in [Consent::Anonymous, Consent::ShareCrew] {
+        let event = Decided {
+            consent,
+            content: 1,
+        };
+        assert_eq!(event.telemetry_event().consent(), consent);
+        assert_eq!(
+            keys(event.telemetry_event()).len(),
+            usize::from(consent == Consent::ShareCrew)
+        );
+    }
+}

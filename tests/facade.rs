@@ -1,13 +1,16 @@
 //! The facade's weight: a library that only derives `Telemetry` and builds
 //! events (`tests/facade-user`, on `crewtel` without default features)
 //! compiles at most 25 crates, and none that sends, encrypts, probes the OS,
-//! runs async tasks or builds C.
+//! runs async tasks or builds C; nor does minicrew's library, a whole
+//! framework written against the facade's `Dispatch`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
 const USER: &str = "crewtel-facade-user";
+/// The example framework's library, on the facade too.
+const FRAMEWORK: &str = "minicrew";
 const MOST_CRATES: usize = 25;
 
 /// Crates the facade must never pull in, by what they are.
@@ -50,13 +53,13 @@ fn cargo(args: &[&std::ffi::OsStr], what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The distinct crates of `cargo tree` for the facade's user, over `edges`.
-fn crates(edges: &str) -> BTreeSet<String> {
+/// The distinct crates of `cargo tree` for `package`, over `edges`.
+fn crates(package: &str, edges: &str) -> BTreeSet<String> {
     let args = [
         "tree",
         "--offline",
         "-p",
-        USER,
+        package,
         "-e",
         edges,
         "--prefix",
@@ -78,7 +81,7 @@ fn crates(edges: &str) -> BTreeSet<String> {
 
 #[test]
 fn a_library_on_the_facade_compiles_at_most_25_crates() {
-    let normal = crates("normal");
+    let normal = crates(USER, "normal");
     // The library itself does not count against the facade.
     let facade: Vec<&String> = normal.iter().filter(|c| !c.starts_with(USER)).collect();
     assert!(
@@ -88,10 +91,10 @@ fn a_library_on_the_facade_compiles_at_most_25_crates() {
     );
 }
 
-#[test]
-fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
-    // Build dependencies too: a C build is one.
-    let all = crates("normal,build");
+/// The heavy crates `package` pulls in, over normal and build edges (a C
+/// build is a build dependency).
+fn heavy(package: &str) -> Vec<String> {
+    let all = crates(package, "normal,build");
     let found: Vec<String> = all
         .iter()
         .filter_map(|c| {
@@ -100,14 +103,35 @@ fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
             Some(format!("{c} ({what})"))
         })
         .collect();
+    found
+}
+
+#[test]
+fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
+    let found = heavy(USER);
     assert!(found.is_empty(), "the facade pulls in: {found:?}");
 }
 
 #[test]
-fn the_facade_alone_builds_a_library_that_derives() {
+fn a_framework_on_the_facade_pulls_in_no_exporter_either() {
+    let found = heavy(FRAMEWORK);
+    assert!(found.is_empty(), "minicrew's library pulls in: {found:?}");
+}
+
+#[test]
+fn the_facade_alone_builds_a_library_that_derives_and_a_framework() {
     // Alone, so that no other package's features (the reporter) unify in.
     let target = workspace().join("target").join("facade");
-    let args = ["check", "--offline", "-q", "-p", USER, "--target-dir"];
+    let args = [
+        "check",
+        "--offline",
+        "-q",
+        "-p",
+        USER,
+        "-p",
+        FRAMEWORK,
+        "--target-dir",
+    ];
     let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
     args.push(target.as_os_str());
     cargo(&args, "building the facade's user alone");

@@ -4,17 +4,15 @@
 //! `crewai_version`); and its telemetry document, generated from the code.
 
 mod collector;
-#[path = "../examples/crew/events.rs"]
-mod events;
-#[path = "../examples/crew/framework.rs"]
-mod framework;
-#[path = "../examples/crew/run.rs"]
-mod run;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use collector::{Behaviour, Collector, attribute, scratch_dir};
-use crewtel::{ProcessContext, Reporter};
+use crewtel::{Dispatch, Reporter};
+use minicrew::run;
+use minicrew::telemetry::{self, EveryEvent};
+use minicrew::tools::{ResearchTools, Search, Spellcheck, Tool, ToolError};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
 
@@ -24,7 +22,6 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
     (
         "Crew Created",
         &[
-            "minicrew_version",
             "rust_version",
             "crew_key",
             "crew_id",
@@ -50,7 +47,6 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
     (
         "Task Created",
         &[
-            "minicrew_version",
             "crew_key",
             "crew_id",
             "crew_fingerprint",
@@ -66,7 +62,6 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
     (
         "Task Execution",
         &[
-            "minicrew_version",
             "crew_key",
             "crew_id",
             "crew_fingerprint",
@@ -85,7 +80,6 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
     (
         "Tool Usage",
         &[
-            "minicrew_version",
             "tool_name",
             "attempts",
             "llm",
@@ -96,25 +90,18 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "Tool Repeated Usage",
-        &["minicrew_version", "tool_name", "attempts", "llm"],
+        &["tool_name", "attempts", "llm"],
         &[],
     ),
     (
         "Tool Usage Error",
-        &[
-            "minicrew_version",
-            "llm",
-            "tool_name",
-            "agent_fingerprint",
-            "agent_role",
-        ],
+        &["llm", "tool_name", "agent_fingerprint", "agent_role"],
         &[],
     ),
     (
         "Crew Execution",
         &[],
         &[
-            "minicrew_version",
             "crew_key",
             "crew_id",
             "crew_inputs",
@@ -127,7 +114,13 @@ const SPANS: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// On every span.
-const EVERY_SPAN: &[&str] = &["coding_agent", "runtime_context", "cpu_band", "project_id"];
+const EVERY_SPAN: &[&str] = &[
+    "minicrew_version",
+    "coding_agent",
+    "runtime_context",
+    "cpu_band",
+    "project_id",
+];
 
 /// Entries of `crew_agents` and `crew_tasks`: (always, what share_crew adds).
 const AGENT_ENTRY: (&[&str], &[&str]) = (
@@ -193,7 +186,25 @@ struct Span {
     attributes: Vec<opentelemetry_proto::tonic::common::v1::KeyValue>,
 }
 
-/// Runs minicrew's research crew against a loopback collector.
+/// A tool that always fails, and whose error quotes the prompt it was given
+/// (as real errors do): only its type may be sent.
+#[derive(Debug)]
+struct Unreachable;
+
+impl Tool for Unreachable {
+    fn name(&self) -> &str {
+        "scrape"
+    }
+
+    fn call(&self, input: &str) -> Result<String, ToolError> {
+        Err(ToolError {
+            message: format!("timed out while reading the prompt: {input}"),
+        })
+    }
+}
+
+/// Runs minicrew's research crew against a loopback collector, one of its
+/// tools failing.
 fn run_crew(share_crew: bool) -> Vec<Span> {
     let collector = Collector::start(Behaviour::Accept);
     let env: BTreeMap<&str, String> = BTreeMap::from([
@@ -206,10 +217,15 @@ fn run_crew(share_crew: bool) -> Vec<Span> {
     let reporter = Reporter::builder()
         .service_name("minicrew")
         .environment(move |name| env.get(name).cloned())
-        .every_event(|| ProcessContext::detect(""))
+        .every_event(EveryEvent::detect)
         .build();
-    let crew = run::research_crew(share_crew);
-    run::kickoff(&reporter, &crew);
+    let reporter = Arc::new(reporter);
+    let tools = ResearchTools {
+        researcher: vec![Arc::new(Search), Arc::new(Unreachable)],
+        writer: vec![Arc::new(Spellcheck)],
+    };
+    let crew = run::research_crew(share_crew, tools);
+    run::kickoff(&Dispatch::new(reporter.clone()), &crew);
     reporter.shutdown();
     collector
         .spans()
@@ -310,11 +326,11 @@ fn the_committed_telemetry_document_is_what_the_code_generates() {
     let committed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TELEMETRY.md"))
             .unwrap_or_default();
-    let generated = events::document();
+    let generated = telemetry::document();
     assert!(
         committed == generated,
         "docs/TELEMETRY.md differs from what minicrew's code sends. Regenerate it with:\n    {}",
-        events::REGENERATE
+        telemetry::REGENERATE
     );
     // And it lists every key of every span of the table.
     for (name, always, share) in SPANS {

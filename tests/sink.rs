@@ -50,7 +50,12 @@ impl EndSpan for Ending<'_> {
 
 impl Sink for Captured {
     fn emit(&self, event: &dyn AnyEvent) {
-        let line = format!("{} {:?} {}", event.name(), event.consent(), event.attributes_json());
+        let line = format!(
+            "{} {:?} {}",
+            event.name(),
+            event.consent(),
+            event.attributes_json()
+        );
         self.0.lock().unwrap().push(line);
     }
 
@@ -103,7 +108,10 @@ fn a_span_ended_with_an_event_carries_what_its_consent_allows() {
     let span = telemetry.start(execution.telemetry_event());
     assert!(span.is_recording());
     span.end_with(execution.telemetry_event_with(Consent::Anonymous));
-    assert_eq!(captured.lines()[1], r#"end Task Execution {"task_id":2} None"#);
+    assert_eq!(
+        captured.lines()[1],
+        r#"end Task Execution {"task_id":2} None"#
+    );
 }
 
 /// A sink that is off: asked once, when the dispatch is made.
@@ -173,7 +181,10 @@ fn the_reporter_is_a_sink_and_sends_what_it_sends_itself() {
     assert_eq!(through_dispatch, direct);
     assert!(!through_dispatch.concat().contains("the prompt was"));
     assert_eq!(
-        through_dispatch.iter().filter(|l| l.contains("count the llamas")).count(),
+        through_dispatch
+            .iter()
+            .filter(|l| l.contains("count the llamas"))
+            .count(),
         1,
         "only the crew that shares sends its task's description"
     );

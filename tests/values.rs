@@ -599,3 +599,46 @@ fn nesting_deeper_than_the_limit_is_cut_and_counted_never_a_stack_overflow() {
         next = node.next.take();
     }
 }
+
+static PLATFORM_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn platform_summary() -> String {
+    PLATFORM_READS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    "linux-amd64".to_owned()
+}
+
+/// A value read when it is sent.
+#[derive(crewtel::Telemetry)]
+struct Platform {
+    /// The platform, read when sent.
+    #[telemetry(share_crew, rename = "platform")]
+    summary: crewtel::OnSend<String>,
+    /// The crew's opt-in.
+    #[telemetry(consent)]
+    share_crew: bool,
+}
+
+#[test]
+fn an_on_send_value_is_read_only_when_its_key_is_sent() {
+    let anonymous = Platform {
+        summary: crewtel::OnSend::new(platform_summary),
+        share_crew: false,
+    };
+    let built = anonymous.telemetry_event();
+    assert!(built.key_values().is_empty());
+    assert_eq!(serde_json::to_string(&built.attributes()).unwrap(), "{}");
+    assert_eq!(
+        PLATFORM_READS.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "an anonymous crew's platform is not even read"
+    );
+    let shared = Platform {
+        share_crew: true,
+        ..anonymous
+    };
+    assert_eq!(
+        serde_json::to_string(&shared.telemetry_event().attributes()).unwrap(),
+        r#"{"platform":"linux-amd64"}"#
+    );
+    assert_eq!(PLATFORM_READS.load(std::sync::atomic::Ordering::SeqCst), 1);
+}

@@ -1,5 +1,7 @@
-//! minicrew: a small agent framework whose telemetry is declared with
-//! crewtel's derives only, reporting CrewAI's whole span set.
+//! The program that runs minicrew's crews: it alone builds the process's
+//! one `Reporter`; the framework (`examples/minicrew`, on crewtel's facade)
+//! sends through the `Dispatch` it is given, each event under its own
+//! crew's consent.
 //!
 //! ```sh
 //! cargo run --example crew                      # no collector: prints what would be sent
@@ -10,25 +12,20 @@
 //! cargo run --example crew -- --telemetry       # the same, as JSON for tools
 //! ```
 
-mod events;
-mod framework;
-mod run;
+use std::sync::Arc;
 
-use crewtel::{Mode, ProcessContext, Reporter, Telemetry, document};
+use crewtel::{Dispatch, Mode, Reporter};
+use minicrew::telemetry::{self, EveryEvent};
+use minicrew::{run, tools};
 
 /// minicrew's reporter: the environment decides; with no endpoint anywhere
 /// it prints what it would send.
 fn reporter() -> Reporter {
     Reporter::builder()
         .service_name("minicrew")
-        .service_version(events::VERSION)
-        .first_run_notice(
-            "minicrew sends anonymous usage telemetry; `minicrew telemetry catalogue` lists all of it. \
-             Turn it off with DO_NOT_TRACK=1.",
-            document::version(&events::catalogues(), Some(ProcessContext::CATALOGUE)),
-        )
-        // The project's own id, from its configuration: none here.
-        .every_event(|| ProcessContext::detect(""))
+        .service_version(telemetry::VERSION)
+        .first_run_notice(telemetry::NOTICE, telemetry::catalogue_version())
+        .every_event(EveryEvent::detect)
         .debug_without_endpoint(true)
         .build()
 }
@@ -38,11 +35,8 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         [] => run_crews(),
-        ["--telemetry"] => println!(
-            "{}",
-            document::json(&events::catalogues(), Some(ProcessContext::CATALOGUE))
-        ),
-        ["telemetry", "catalogue"] => print!("{}", events::document()),
+        ["--telemetry"] => println!("{}", telemetry::document_json()),
+        ["telemetry", "catalogue"] => print!("{}", telemetry::document()),
         ["telemetry", "status"] => println!("{}", reporter().status()),
         ["--help" | "-h" | "help"] => println!("{USAGE}"),
         _ => {
@@ -59,25 +53,27 @@ const USAGE: &str =
        crew --telemetry          the same, as JSON";
 
 fn run_crews() {
+    // One reporter for the process, whatever the crews' consents.
+    let reporter = Arc::new(reporter());
+    let status = reporter.status();
+    match reporter.mode() {
+        Mode::Debug => println!(
+            "Printing each event to stderr as one JSON line ({}).",
+            status.decided_by
+        ),
+        Mode::Export => println!(
+            "Sending to {} ({}).",
+            status.endpoint.unwrap_or_default(),
+            status.decided_by
+        ),
+        _ => println!(
+            "Telemetry is off or has nowhere to go ({}): nothing is sent.",
+            status.decided_by
+        ),
+    }
+    let telemetry = Dispatch::new(reporter.clone());
     for share_crew in [false, true] {
-        let crew = run::research_crew(share_crew);
-        let reporter = reporter();
-        let status = reporter.status();
-        match reporter.mode() {
-            Mode::Debug => println!(
-                "Printing each event to stderr as one JSON line ({}).",
-                status.decided_by
-            ),
-            Mode::Export => println!(
-                "Sending to {} ({}).",
-                status.endpoint.unwrap_or_default(),
-                status.decided_by
-            ),
-            _ => println!(
-                "Telemetry is off or has nowhere to go ({}): nothing is sent.",
-                status.decided_by
-            ),
-        }
+        let crew = run::research_crew(share_crew, tools::standard());
         println!(
             "Running a crew with share_crew = {share_crew}: {}",
             if share_crew {
@@ -86,9 +82,9 @@ fn run_crews() {
                 "anonymous usage data only"
             }
         );
-        let output = run::kickoff(&reporter, &crew);
+        let output = run::kickoff(&telemetry, &crew);
         println!("The crew's output:\n{}\n", output.trim());
-        // Flushes within a bound (2 s by default), whatever the collector does.
-        reporter.shutdown();
     }
+    // Flushes within a bound (2 s by default), whatever the collector does.
+    reporter.shutdown();
 }

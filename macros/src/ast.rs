@@ -124,9 +124,16 @@ impl Field<'_> {
         self.attrs.classes.first().map(|written| written.value)
     }
 
-    /// Whether the field's value (or flattened keys) is sent.
+    /// Whether the field's value (or flattened keys) is sent: a `consent`
+    /// field sends its keys only when it is flattened too (`#[telemetry(consent,
+    /// flatten)]`: a struct whose consent is the event's, and whose keys are
+    /// sent as it classifies them).
     pub fn emits_value(&self) -> bool {
-        matches!(self.class(), Some(Class::Always | Class::ShareCrew))
+        match self.class() {
+            Some(Class::Always | Class::ShareCrew) => true,
+            Some(Class::Consent) => self.attrs.flatten.is_some(),
+            _ => false,
+        }
     }
 
     /// The key the field's value is sent under.

@@ -108,7 +108,7 @@ fn check_options(cx: &Ctxt, field: &Field) {
         let why = if class == Class::Never {
             format!("a `{NEVER}` field is never sent")
         } else {
-            format!("the `{CONSENT}` field is the crew's switch, never sent")
+            format!("the `{CONSENT}` field gives the event its consent and is not sent as a value")
         };
         if let Some(rename) = &attrs.rename {
             cx.error_spanned_by(
@@ -116,7 +116,11 @@ fn check_options(cx: &Ctxt, field: &Field) {
                 format!("`{RENAME}` does nothing on `{name}`: {why}; remove it"),
             );
         }
-        if let Some(flatten) = &attrs.flatten {
+        // A flattened `consent` field is a struct whose consent is the
+        // event's and whose keys are sent as it classifies them.
+        if let Some(flatten) = &attrs.flatten
+            && class == Class::Never
+        {
             cx.error_spanned_by(
                 flatten,
                 format!("`{FLATTEN}` does nothing on `{name}`: {why}; remove it"),

@@ -7,10 +7,10 @@ pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{bool, str, usize};
 
 pub use crate::catalogue::{Catalogue, Entry, Source};
-pub use crate::consent::{Consent, Tier};
+pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
-pub use crate::emit::{ConsentFlag, Element, Emit, Len, Present};
+pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, Next, flattened};
 pub use crate::json::{Object, emit_struct_list};

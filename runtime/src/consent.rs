@@ -80,3 +80,31 @@ impl Tier {
         }
     }
 }
+
+/// What a `#[telemetry(consent)]` field can be: something that carries a
+/// consent. A `bool` is the crew's own opt-in switch (`true`: share); a
+/// [`Consent`] is one as it is; a `Telemetry` value (`&Crew`, a flattened
+/// view) carries its own, so that a task's events take their crew's.
+#[diagnostic::on_unimplemented(
+    message = "the `consent` field must carry a consent, and `{Self}` does not",
+    label = "`#[telemetry(consent)]` needs a `bool`, a `Consent` or a `Telemetry` value",
+    note = "a `bool` is the crew's opt-in (`true` means `share_crew`); a `Consent` is one as it is; a struct deriving `Telemetry` (or a reference to one, such as the crew a task runs in) carries its own"
+)]
+pub trait ConsentFlag {
+    /// The consent the field stands for.
+    fn consent(&self) -> Consent;
+}
+
+impl ConsentFlag for bool {
+    #[inline]
+    fn consent(&self) -> Consent {
+        Consent::from_share_crew(*self)
+    }
+}
+
+impl ConsentFlag for Consent {
+    #[inline]
+    fn consent(&self) -> Consent {
+        *self
+    }
+}

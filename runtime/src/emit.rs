@@ -284,21 +284,3 @@ impl<T: SecretIsNeverSent> Present for Secret<T> {
         unreachable!("SecretIsNeverSent has no implementation")
     }
 }
-
-/// The `consent` field's type.
-#[diagnostic::on_unimplemented(
-    message = "the `consent` field must be a `bool`, not `{Self}`",
-    label = "`#[telemetry(consent)]` needs a `bool`",
-    note = "`true` means the crew opted in (`share_crew`)"
-)]
-pub trait ConsentFlag {
-    /// The consent the flag stands for.
-    fn consent(&self) -> Consent;
-}
-
-impl ConsentFlag for bool {
-    #[inline]
-    fn consent(&self) -> Consent {
-        Consent::from_share_crew(*self)
-    }
-}

@@ -8,7 +8,7 @@
 //! | `#[telemetry(always)]` | under every consent (anonymous usage data) |
 //! | `#[telemetry(share_crew)]` | only from crews that opted in ([`Consent::ShareCrew`]) |
 //! | `#[telemetry(never)]` | never; no code reads the field |
-//! | `#[telemetry(consent)]` | a `bool` field: this crew's opt-in switch |
+//! | `#[telemetry(consent)]` | the event's consent: a `bool` (the crew's opt-in switch), a [`Consent`], or a `Telemetry` value such as the crew a task runs in |
 //!
 //! A field with no classification does not compile, and a [`Secret`] cannot be
 //! sent whatever it is marked. The README has the full attribute reference.
@@ -67,6 +67,7 @@ mod json;
 mod limits;
 #[cfg(feature = "reporter")]
 mod local;
+mod on_send;
 mod otel;
 #[cfg(feature = "reporter")]
 mod reporter;
@@ -87,6 +88,7 @@ pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
 pub use flatten::MAX_FLATTEN_DEPTH;
 pub use json::MAX_NESTING;
+pub use on_send::OnSend;
 #[cfg(feature = "reporter")]
 pub use reporter::{
     DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder, Status,

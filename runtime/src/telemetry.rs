@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
-use crate::consent::{Consent, Tier};
+use crate::consent::{Consent, ConsentFlag, Tier};
 use crate::visit::Visitor;
 
 /// A struct whose classified fields make a telemetry event.
@@ -98,6 +98,18 @@ macro_rules! forward_pointers {
     )*};
 }
 forward_pointers!([&T] [Box<T>] [Rc<T>] [Arc<T>]);
+
+// A telemetry value carries its consent: a `#[telemetry(consent)]` field of
+// type `&Crew` gives a task's event its crew's. (Not recommended in errors:
+// a field of the wrong type is told what a consent field can be, not the
+// list of every `Telemetry` type.)
+#[diagnostic::do_not_recommend]
+impl<T: Telemetry + ?Sized> ConsentFlag for T {
+    #[inline]
+    fn consent(&self) -> Consent {
+        Telemetry::consent(self)
+    }
+}
 
 /// One telemetry event: a borrowed view of a `Telemetry` value under a consent.
 ///

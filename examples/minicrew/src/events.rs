@@ -1,29 +1,15 @@
-//! minicrew's telemetry: every event it sends, declared with crewtel's
-//! derives (CrewAI's span set, with `rust_version` for `python_version` and
-//! `minicrew_version` for `crewai_version`). Views borrow the framework's
-//! structs; nothing is copied until an event is sent.
-
-use std::collections::BTreeMap;
+//! minicrew's events: CrewAI's span set, declared with crewtel's derives
+//! (`rust_version` for `python_version`; `minicrew_version`, for
+//! `crewai_version`, is on every event: see [`telemetry`](crate::telemetry)).
+//! Views borrow the framework's structs, and each takes its consent from the
+//! crew it belongs to; nothing is copied until an event is sent.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-use crewtel::{Catalogue, Telemetry};
+use crewtel::{OnSend, Telemetry};
 
-use crate::framework::{Agent, Crew, Minted, Process, Task};
-
-/// The framework's own version, sent with every event.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-#[derive(Telemetry)]
-pub struct HostVersion {
-    /// The version of minicrew sending the event.
-    #[telemetry(always)]
-    pub minicrew_version: &'static str,
-}
-
-const HOST: HostVersion = HostVersion {
-    minicrew_version: VERSION,
-};
+use crate::framework::{Agent, Crew, Minted, Task};
 
 /// A crew as events name it.
 #[derive(Telemetry)]
@@ -126,52 +112,46 @@ pub struct Formatted<'a> {
 crewtel::secret_free!(Formatted<'_>);
 
 impl Formatted<'_> {
+    /// The text, with the crew's inputs filled in.
     pub fn render(&self) -> Cow<'_, str> {
         self.crew.interpolate(self.template)
     }
 }
 
 /// The exact platform, shared only by crews that opted in. Each value is
-/// read when the event is sent, not when it is built: with telemetry off, or
-/// an anonymous crew, the machine is not even asked.
+/// read when the event is sent ([`OnSend`]): with telemetry off, or from an
+/// anonymous crew, the machine is not even asked.
 #[derive(Telemetry)]
 pub struct Platform {
     /// OS, kernel and architecture in one string.
-    #[telemetry(share_crew, rename = "platform", with = "platform::summary")]
-    pub summary: OnSend,
+    #[telemetry(share_crew, rename = "platform")]
+    pub summary: OnSend<String>,
     /// The kernel release.
-    #[telemetry(share_crew, rename = "platform_release", with = "platform::release")]
-    pub release: OnSend,
+    #[telemetry(share_crew, rename = "platform_release")]
+    pub release: OnSend<&'static str>,
     /// The OS family (`linux`, `darwin`, `windows`).
-    #[telemetry(share_crew, rename = "platform_system", with = "platform::system")]
-    pub system: OnSend,
+    #[telemetry(share_crew, rename = "platform_system")]
+    pub system: OnSend<&'static str>,
     /// The OS release.
-    #[telemetry(share_crew, rename = "platform_version", with = "platform::version")]
-    pub version: OnSend,
+    #[telemetry(share_crew, rename = "platform_version")]
+    pub version: OnSend<&'static str>,
     /// The exact logical CPU count.
-    #[telemetry(share_crew, rename = "cpus", with = "platform::cpus")]
-    pub cpus: OnSend,
+    #[telemetry(share_crew, rename = "cpus")]
+    pub cpus: OnSend<usize>,
 }
 
-/// A value read when it is sent.
-pub struct OnSend;
-
-crewtel::secret_free!(OnSend);
-
 const PLATFORM: Platform = Platform {
-    summary: OnSend,
-    release: OnSend,
-    system: OnSend,
-    version: OnSend,
-    cpus: OnSend,
+    summary: OnSend::new(platform::summary),
+    release: OnSend::new(platform::release),
+    system: OnSend::new(platform::system),
+    version: OnSend::new(platform::version),
+    cpus: OnSend::new(platform::cpus),
 };
 
 mod platform {
     use crewtel::Environment;
 
-    use super::OnSend;
-
-    pub fn summary(_: &OnSend) -> String {
+    pub fn summary() -> String {
         let env = Environment::get();
         format!(
             "{}-{}-{}",
@@ -181,19 +161,19 @@ mod platform {
         )
     }
 
-    pub fn release(_: &OnSend) -> &'static str {
+    pub fn release() -> &'static str {
         Environment::get().kernel_version.as_deref().unwrap_or("")
     }
 
-    pub fn system(_: &OnSend) -> &'static str {
+    pub fn system() -> &'static str {
         Environment::get().os_type
     }
 
-    pub fn version(_: &OnSend) -> &'static str {
+    pub fn version() -> &'static str {
         Environment::get().os_version.as_deref().unwrap_or("")
     }
 
-    pub fn cpus(_: &OnSend) -> usize {
+    pub fn cpus() -> usize {
         Environment::get().logical_cpus.unwrap_or(0)
     }
 }
@@ -202,63 +182,31 @@ mod platform {
 #[derive(Telemetry)]
 #[telemetry(event = "Crew Created")]
 pub struct CrewCreated<'a> {
-    #[telemetry(always, flatten)]
-    pub host: HostVersion,
+    /// The crew: its own keys, as it classifies them, and its consent.
+    #[telemetry(consent, flatten)]
+    pub crew: &'a Crew,
     /// The Rust compiler minicrew was built with.
     #[telemetry(always)]
     pub rust_version: &'static str,
-    #[telemetry(always, flatten)]
-    pub crew: CrewIds<'a>,
     /// The crew's random fingerprint.
     #[telemetry(always)]
     pub crew_fingerprint: &'a Minted,
     /// When the crew's fingerprint was minted.
     #[telemetry(always)]
     pub crew_fingerprint_created_at: &'a Minted,
-    /// How the crew runs its tasks.
-    #[telemetry(always)]
-    pub crew_process: Process,
-    /// Whether the crew keeps memory between tasks.
-    #[telemetry(always)]
-    pub crew_memory: bool,
-    /// The inputs the crew was kicked off with.
-    #[telemetry(
-        share_crew,
-        rename = "crew_inputs",
-        present(always, rename = "crew_inputs_present")
-    )]
-    pub inputs: &'a BTreeMap<String, String>,
-    /// The crew's agents, each as its own classes allow.
-    #[telemetry(
-        always,
-        rename = "crew_agents",
-        len(always, rename = "crew_number_of_agents")
-    )]
-    pub agents: &'a [Agent],
-    /// The crew's tasks, each as its own classes allow.
-    #[telemetry(
-        always,
-        rename = "crew_tasks",
-        len(always, rename = "crew_number_of_tasks")
-    )]
-    pub tasks: &'a [Task],
+    /// The exact platform (share_crew).
     #[telemetry(share_crew, flatten)]
     pub platform: Platform,
 }
 
 impl<'a> CrewCreated<'a> {
+    /// The event of `crew`'s creation.
     pub fn of(crew: &'a Crew) -> Self {
         CrewCreated {
-            host: HOST,
+            crew,
             rust_version: crewtel::RUSTC_VERSION,
-            crew: CrewIds::of(crew),
             crew_fingerprint: &crew.fingerprint.uuid,
             crew_fingerprint_created_at: &crew.fingerprint.created_at,
-            crew_process: crew.process,
-            crew_memory: crew.memory,
-            inputs: &crew.inputs,
-            agents: &crew.agents,
-            tasks: &crew.tasks,
             platform: PLATFORM,
         }
     }
@@ -269,17 +217,19 @@ impl<'a> CrewCreated<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Task Created")]
 pub struct TaskCreated<'a> {
-    #[telemetry(always, flatten)]
-    pub task: TaskExecution<'a>,
+    /// The task's execution: its keys, and its crew's consent.
+    #[telemetry(consent, flatten)]
+    pub execution: TaskExecution<'a>,
     /// When the task's fingerprint was minted.
     #[telemetry(always)]
     pub task_fingerprint_created_at: &'a Minted,
 }
 
 impl<'a> TaskCreated<'a> {
+    /// The event of `task`'s creation in `crew`.
     pub fn of(crew: &'a Crew, task: &'a Task) -> Self {
         TaskCreated {
-            task: TaskExecution::of(crew, task),
+            execution: TaskExecution::of(crew, task),
             task_fingerprint_created_at: &task.fingerprint.created_at,
         }
     }
@@ -289,26 +239,32 @@ impl<'a> TaskCreated<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Task Execution")]
 pub struct TaskExecution<'a> {
+    /// The crew the task runs in: its consent is the event's.
+    #[telemetry(consent)]
+    pub crew: &'a Crew,
+    /// The crew's ids.
     #[telemetry(always, flatten)]
-    pub host: HostVersion,
-    #[telemetry(always, flatten)]
-    pub crew: CrewIds<'a>,
+    pub crew_ids: CrewIds<'a>,
     /// The crew's random fingerprint.
     #[telemetry(always)]
     pub crew_fingerprint: &'a Minted,
+    /// The task's ids.
     #[telemetry(always, flatten)]
     pub task: TaskIds<'a>,
+    /// The agent assigned to the task.
     #[telemetry(always, flatten)]
     pub agent: AgentIds<'a>,
+    /// What the task asks for.
     #[telemetry(always, flatten)]
     pub content: TaskContent<'a>,
 }
 
 impl<'a> TaskExecution<'a> {
+    /// The execution of `task` in `crew`.
     pub fn of(crew: &'a Crew, task: &'a Task) -> Self {
         TaskExecution {
-            host: HOST,
-            crew: CrewIds::of(crew),
+            crew,
+            crew_ids: CrewIds::of(crew),
             crew_fingerprint: &crew.fingerprint.uuid,
             task: TaskIds {
                 task_key: &task.key,
@@ -325,6 +281,9 @@ impl<'a> TaskExecution<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Task Execution (end)")]
 pub struct TaskEnded<'a> {
+    /// The crew the task ran in: its consent is the event's.
+    #[telemetry(consent)]
+    pub crew: &'a Crew,
     /// The task's output.
     #[telemetry(share_crew)]
     pub task_output: &'a str,
@@ -334,8 +293,6 @@ pub struct TaskEnded<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]
 pub struct ToolUsage<'a> {
-    #[telemetry(always, flatten)]
-    pub host: HostVersion,
     /// The tool's name, as its author wrote it.
     #[telemetry(always, free_text)]
     pub tool_name: &'a str,
@@ -345,14 +302,15 @@ pub struct ToolUsage<'a> {
     /// The model that chose the tool, as the user named it.
     #[telemetry(always, free_text)]
     pub llm: &'a str,
+    /// The agent that used the tool.
     #[telemetry(always, flatten)]
     pub agent: AgentIds<'a>,
 }
 
 impl<'a> ToolUsage<'a> {
+    /// `agent`'s use of `tool`, the `attempts`th.
     pub fn of(agent: &'a Agent, tool: &'a str, attempts: u32) -> Self {
         ToolUsage {
-            host: HOST,
             tool_name: tool,
             attempts,
             llm: agent.llm.model(),
@@ -365,8 +323,6 @@ impl<'a> ToolUsage<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Repeated Usage")]
 pub struct ToolRepeatedUsage<'a> {
-    #[telemetry(always, flatten)]
-    pub host: HostVersion,
     /// The tool's name, as its author wrote it.
     #[telemetry(always, free_text)]
     pub tool_name: &'a str,
@@ -379,9 +335,9 @@ pub struct ToolRepeatedUsage<'a> {
 }
 
 impl<'a> ToolRepeatedUsage<'a> {
+    /// `agent`'s repeated use of `tool`, the `attempts`th.
     pub fn of(agent: &'a Agent, tool: &'a str, attempts: u32) -> Self {
         ToolRepeatedUsage {
-            host: HOST,
             tool_name: tool,
             attempts,
             llm: agent.llm.model(),
@@ -393,22 +349,21 @@ impl<'a> ToolRepeatedUsage<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage Error")]
 pub struct ToolUsageError<'a> {
-    #[telemetry(always, flatten)]
-    pub host: HostVersion,
     /// The model that chose the tool, as the user named it.
     #[telemetry(always, free_text)]
     pub llm: &'a str,
     /// The tool's name, as its author wrote it.
     #[telemetry(always, free_text)]
     pub tool_name: &'a str,
+    /// The agent whose tool failed.
     #[telemetry(always, flatten)]
     pub agent: AgentIds<'a>,
 }
 
 impl<'a> ToolUsageError<'a> {
+    /// `agent`'s failed call of `tool`.
     pub fn of(agent: &'a Agent, tool: &'a str) -> Self {
         ToolUsageError {
-            host: HOST,
             llm: agent.llm.model(),
             tool_name: tool,
             agent: AgentIds::of(agent),
@@ -420,10 +375,12 @@ impl<'a> ToolUsageError<'a> {
 #[derive(Telemetry)]
 #[telemetry(event = "Crew Execution", share_crew)]
 pub struct CrewExecution<'a> {
+    /// The crew that ran: its consent is the event's.
+    #[telemetry(consent)]
+    pub crew: &'a Crew,
+    /// The crew's ids.
     #[telemetry(always, flatten)]
-    pub host: HostVersion,
-    #[telemetry(always, flatten)]
-    pub crew: CrewIds<'a>,
+    pub crew_ids: CrewIds<'a>,
     /// The inputs the crew was kicked off with.
     #[telemetry(share_crew)]
     pub crew_inputs: &'a BTreeMap<String, String>,
@@ -436,10 +393,11 @@ pub struct CrewExecution<'a> {
 }
 
 impl<'a> CrewExecution<'a> {
+    /// The run of `crew`.
     pub fn of(crew: &'a Crew) -> Self {
         CrewExecution {
-            host: HOST,
-            crew: CrewIds::of(crew),
+            crew,
+            crew_ids: CrewIds::of(crew),
             crew_inputs: &crew.inputs,
             crew_agents: &crew.agents,
             crew_tasks: &crew.tasks,
@@ -465,39 +423,13 @@ pub struct TaskResult {
 #[derive(Telemetry)]
 #[telemetry(event = "Crew Execution (end)", share_crew)]
 pub struct CrewEnded<'a> {
+    /// The crew that ran: its consent is the event's.
+    #[telemetry(consent)]
+    pub crew: &'a Crew,
     /// The crew's final output.
     #[telemetry(share_crew)]
     pub crew_output: &'a str,
     /// Each task's id, description and output.
     #[telemetry(share_crew)]
     pub crew_tasks_output: &'a [TaskResult],
-}
-
-/// The command that regenerates `docs/TELEMETRY.md`.
-pub const REGENERATE: &str =
-    "cargo run -q --example crew -- telemetry catalogue > docs/TELEMETRY.md";
-
-/// minicrew's telemetry document, from its events' catalogues.
-pub fn document() -> String {
-    crewtel::document::markdown(
-        "minicrew",
-        &catalogues(),
-        Some(crewtel::ProcessContext::CATALOGUE),
-        REGENERATE,
-    )
-}
-
-/// Every event minicrew can send, for its telemetry document.
-pub fn catalogues() -> Vec<&'static Catalogue> {
-    vec![
-        CrewCreated::CATALOGUE,
-        TaskCreated::CATALOGUE,
-        TaskExecution::CATALOGUE,
-        TaskEnded::CATALOGUE,
-        ToolUsage::CATALOGUE,
-        ToolRepeatedUsage::CATALOGUE,
-        ToolUsageError::CATALOGUE,
-        CrewExecution::CATALOGUE,
-        CrewEnded::CATALOGUE,
-    ]
 }

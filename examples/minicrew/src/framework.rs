@@ -1,12 +1,16 @@
-//! minicrew: a small agent framework, the host crewtel reports for. Its
-//! structs carry their own telemetry classes: an `Agent` and a `Task` are the
-//! entries of a crew's `crew_agents` and `crew_tasks`.
+//! minicrew's domain: crews, agents, tasks and models. Each struct carries
+//! its own telemetry classes: an `Agent` and a `Task` are the entries of a
+//! crew's `crew_agents` and `crew_tasks`, and a `Crew` sends its own keys,
+//! under its own consent, in every event that flattens it.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use crewtel::{Consent, Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
+use crewtel::{Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
+
+use crate::tools::{Tool, ToolError, tool_names};
 
 /// An id or a time minicrew mints itself: text, but never text a person
 /// wrote, so it is sent anonymously without a `free_text` mark.
@@ -60,6 +64,7 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
+    /// A fingerprint minted now.
     pub fn new() -> Fingerprint {
         Fingerprint {
             uuid: Minted::uuid(),
@@ -68,10 +73,18 @@ impl Fingerprint {
     }
 }
 
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint::new()
+    }
+}
+
 /// A language model and the credentials to reach it.
 #[derive(Clone, Debug)]
 pub struct Llm {
+    /// The model's name.
     pub model: String,
+    /// The key to the model's API: never sent, nor read by telemetry.
     pub api_key: Secret<String>,
 }
 
@@ -81,6 +94,7 @@ pub struct Llm {
 crewtel::secret_free!(Llm);
 
 impl Llm {
+    /// `model`, with a fresh key.
     pub fn new(model: &str) -> Llm {
         Llm {
             model: model.to_owned(),
@@ -99,26 +113,12 @@ pub fn model_of(llm: &Option<Llm>) -> Option<&str> {
     llm.as_ref().map(Llm::model)
 }
 
-/// A tool an agent can call.
-#[derive(Clone, Debug, Telemetry)]
-pub struct Tool {
-    /// The tool's name, as its author wrote it.
-    #[telemetry(always, free_text)]
-    pub name: String,
-    /// Whether calling it fails (for the demonstration of `Tool Usage Error`).
-    #[telemetry(never)]
-    pub broken: bool,
-}
-
-/// The names of tools: all telemetry says of them.
-pub fn tool_names(tools: &[Tool]) -> Vec<&str> {
-    tools.iter().map(|tool| tool.name.as_str()).collect()
-}
-
 /// How a crew runs its tasks.
 #[derive(Clone, Copy, Debug, TelemetryValue)]
 pub enum Process {
+    /// One task after another.
     Sequential,
+    /// A manager agent hands out the tasks.
     Hierarchical,
 }
 
@@ -160,7 +160,7 @@ pub struct Agent {
     pub max_retry_limit: u32,
     /// The tools the agent can use.
     #[telemetry(always, free_text, rename = "tools_names", with = "tool_names")]
-    pub tools: Vec<Tool>,
+    pub tools: Vec<Arc<dyn Tool>>,
     /// What the agent aims for.
     #[telemetry(share_crew)]
     pub goal: String,
@@ -170,6 +170,7 @@ pub struct Agent {
     /// The language of the agent's prompts.
     #[telemetry(share_crew)]
     pub i18n: String,
+    /// The agent's random fingerprint (shared only).
     #[telemetry(share_crew, flatten)]
     pub fingerprint: Fingerprint,
     /// The system prompt: content the user never agreed to send.
@@ -178,7 +179,8 @@ pub struct Agent {
 }
 
 impl Agent {
-    pub fn new(role: &str, goal: &str, backstory: &str, tools: Vec<Tool>) -> Agent {
+    /// An agent with the defaults minicrew gives new agents.
+    pub fn new(role: &str, goal: &str, backstory: &str, tools: Vec<Arc<dyn Tool>>) -> Agent {
         Agent {
             key: Minted::key(),
             id: Minted::uuid(),
@@ -205,7 +207,6 @@ impl Agent {
         AgentRef {
             role: self.role.clone(),
             key: self.key.clone(),
-            fingerprint: self.fingerprint.uuid.clone(),
         }
     }
 }
@@ -219,9 +220,6 @@ pub struct AgentRef {
     /// The assigned agent's random key.
     #[telemetry(always, rename = "agent_key")]
     pub key: Minted,
-    /// Sent by the task events, not in the task's entry.
-    #[telemetry(never)]
-    pub fingerprint: Minted,
 }
 
 /// A task: one entry of `crew_tasks`.
@@ -239,11 +237,12 @@ pub struct Task {
     /// Whether a person reviews the output.
     #[telemetry(always, rename = "human_input?")]
     pub human_input: bool,
+    /// The agent the task is assigned to.
     #[telemetry(always, flatten)]
     pub agent: AgentRef,
     /// The tools the task may use.
     #[telemetry(always, free_text, rename = "tools_names", with = "tool_names")]
-    pub tools: Vec<Tool>,
+    pub tools: Vec<Arc<dyn Tool>>,
     /// What the task asks for.
     #[telemetry(share_crew)]
     pub description: String,
@@ -253,11 +252,13 @@ pub struct Task {
     /// The descriptions of the tasks whose output this one uses.
     #[telemetry(share_crew)]
     pub context: Vec<String>,
+    /// The task's random fingerprint (shared only).
     #[telemetry(share_crew, flatten)]
     pub fingerprint: Fingerprint,
 }
 
 impl Task {
+    /// A task for `agent`, using the output of the `context` tasks.
     pub fn new(
         description: &str,
         expected_output: &str,
@@ -279,26 +280,53 @@ impl Task {
     }
 }
 
-/// A crew: agents working through tasks.
-#[derive(Clone, Debug)]
+/// A crew: agents working through tasks. Its `share_crew` switch is the
+/// consent of every event of its run.
+#[derive(Clone, Debug, Telemetry)]
 pub struct Crew {
+    /// The crew's random key.
+    #[telemetry(always, rename = "crew_key")]
     pub key: Minted,
+    /// The crew's random id.
+    #[telemetry(always, rename = "crew_id")]
     pub id: Minted,
+    /// Sent by the crew's events under their own names
+    /// (`crew_fingerprint`, `crew_fingerprint_created_at`).
+    #[telemetry(never)]
     pub fingerprint: Fingerprint,
+    /// How the crew runs its tasks.
+    #[telemetry(always, rename = "crew_process")]
     pub process: Process,
+    /// Whether the crew keeps memory between tasks.
+    #[telemetry(always, rename = "crew_memory")]
     pub memory: bool,
+    /// The crew's agents, each as its own classes allow.
+    #[telemetry(
+        always,
+        rename = "crew_agents",
+        len(always, rename = "crew_number_of_agents")
+    )]
     pub agents: Vec<Agent>,
+    /// The crew's tasks, each as its own classes allow.
+    #[telemetry(
+        always,
+        rename = "crew_tasks",
+        len(always, rename = "crew_number_of_tasks")
+    )]
     pub tasks: Vec<Task>,
+    /// The inputs the crew was kicked off with.
+    #[telemetry(
+        share_crew,
+        rename = "crew_inputs",
+        present(always, rename = "crew_inputs_present")
+    )]
     pub inputs: BTreeMap<String, String>,
     /// The crew's opt-in: share its content too.
+    #[telemetry(consent)]
     pub share_crew: bool,
 }
 
 impl Crew {
-    pub fn consent(&self) -> Consent {
-        Consent::from_share_crew(self.share_crew)
-    }
-
     /// `text` with `{name}` replaced by the crew's input `name`.
     pub fn interpolate<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         if !text.contains('{') {
@@ -311,6 +339,7 @@ impl Crew {
         std::borrow::Cow::Owned(out)
     }
 
+    /// The agent assigned to `task`.
     pub fn agent(&self, task: &Task) -> &Agent {
         self.agents
             .iter()
@@ -319,24 +348,10 @@ impl Crew {
     }
 }
 
-/// A tool call that failed. Its message may quote the prompt; only its type
-/// is ever sent.
-#[derive(Debug)]
-pub struct ToolError {
-    pub message: String,
-}
-
-impl fmt::Display for ToolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ToolError {}
-
 /// A task that could not finish.
 #[derive(Debug)]
 pub struct TaskFailed {
+    /// The tool call that failed.
     pub cause: ToolError,
 }
 
