@@ -6,7 +6,13 @@
 # Dependencies are built first; each measurement rebuilds only the one crate
 # (`cargo clean -p`), in the same (dev) profile, RUNS times; medians printed.
 #
-#   bash benches/compile_time.sh
+#   bash benches/compile_time.sh                      # wall-clock, median of RUNS
+#   COUNT=instructions bash benches/compile_time.sh   # rustc's instructions, once
+#
+# Wall-clock times of a few tens of milliseconds swing by half between runs
+# on a 2-core machine; `COUNT=instructions` runs the one crate's rustc under
+# `valgrind --tool=callgrind` and counts the instructions it executes (the
+# proc macro included), which repeat to within a fraction of a percent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -55,11 +61,36 @@ make_crate ct-crewtel "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
+# Runs rustc under callgrind for the measured crate only; every other
+# invocation (dependencies, cargo's probes) runs as it is.
+wrapper="$work/count-rustc.sh"
+cat > "$wrapper" <<'SH'
+#!/usr/bin/env bash
+case " $* " in
+  *" --crate-name ct_"*) exec valgrind --tool=callgrind --callgrind-out-file="$COUNT_OUT" "$@" 2>/dev/null ;;
+  *) exec "$@" ;;
+esac
+SH
+chmod +x "$wrapper"
+
+# The instructions rustc executed to build the crate `$1` in `$2`.
+instructions() {
+  local name=$1 dir=$2
+  cargo clean -q -p "$name" --manifest-path "$dir/Cargo.toml"
+  COUNT_OUT="$work/$name.callgrind" RUSTC_WRAPPER="$wrapper" \
+    cargo build -q --manifest-path "$dir/Cargo.toml"
+  awk '/^(summary|totals):/ { print $2; exit }' "$work/$name.callgrind"
+}
+
 declare -A result
 for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel; do
   dir="$work/$name"
   export CARGO_TARGET_DIR="$work/target-$name"
   cargo build -q --manifest-path "$dir/Cargo.toml"   # dependencies, once
+  if [ "${COUNT:-}" = instructions ]; then
+    result[$name]=$(instructions "$name" "$dir")
+    continue
+  fi
   times=()
   for _ in $(seq "$runs"); do
     cargo clean -q -p "$name" --manifest-path "$dir/Cargo.toml"
@@ -72,6 +103,15 @@ for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel; do
 done
 
 sp=${result[ct-serde-plain]}; sd=${result[ct-serde]}; cp=${result[ct-crewtel-plain]}; cd=${result[ct-crewtel]}
+if [ "${COUNT:-}" = instructions ]; then
+  m() { awk -v n="$1" 'BEGIN { printf "%.1f M", n / 1e6 }'; }
+  echo "| 50-field struct | no derive | with the derive | the derive's cost |"
+  echo "|---|---|---|---|"
+  echo "| serde \`Serialize\` | $(m "$sp") | $(m "$sd") | $(m $((sd - sp))) |"
+  echo "| crewtel \`Telemetry\` | $(m "$cp") | $(m "$cd") | $(m $((cd - cp))) |"
+  awk -v a="$((cd - cp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel / serde, the derive'"'"'s cost: %.2f\n", a / b }'
+  exit 0
+fi
 echo "| 50-field struct | no derive (ms) | with the derive (ms) | the derive's cost (ms) |"
 echo "|---|---|---|---|"
 echo "| serde \`Serialize\` | $sp | $sd | $((sd - sp)) |"

@@ -1,8 +1,11 @@
-//! The one constant a derive writes beside its impl for each value field
-//! whose type names no type parameter: the one item that requires the type
-//! to be sendable (so that a type that is not is reported there, once),
-//! which also judges whether the value is free text and says where its
-//! nested catalogue is.
+//! The constant a derive writes beside its impl for each value field whose
+//! value is judged free text or not (an unmarked `always` value whose type
+//! names no type parameter): a free constant is evaluated with the struct's
+//! definition, so a failing judgement fails the build there, one error per
+//! field. It also says where the value's nested catalogue is, so that it is
+//! the one item that requires the type to be sendable. Fields that are not
+//! judged get no constant: a constant costs a const evaluation each, and
+//! their catalogue entries ask `Emit::NESTED` themselves.
 
 use proc_macro2::TokenStream;
 use quote::quote_spanned;
@@ -14,13 +17,20 @@ use crate::types;
 
 use super::free_text;
 
-/// Whether a field has a constant of its own: a value sent as it is, whose
-/// type names no type parameter of the struct.
-pub fn applies(field: &Field, generics: &syn::Generics) -> bool {
+/// Whether a field is a value sent as it is whose type names no type
+/// parameter of the struct: its type is then checked once, by one item
+/// (its constant, or its catalogue entry), and the attribute walk sends it
+/// through the probe, which requires nothing.
+pub fn probed(field: &Field, generics: &syn::Generics) -> bool {
     field.emits_value()
         && field.attrs.flatten.is_none()
         && field.attrs.with.is_none()
         && !types::mentions_type_param(field.ty, generics)
+}
+
+/// Whether a field has a constant of its own: a probed value that is judged.
+pub fn applies(field: &Field, generics: &syn::Generics) -> bool {
+    probed(field, generics) && free_text::is_judged(field)
 }
 
 /// The name of a field's constant.
@@ -34,14 +44,12 @@ pub fn name(field: &Field) -> syn::Ident {
 pub fn of(field: &Field, private: &TokenStream) -> TokenStream {
     let name = name(field);
     let sent = free_text::rewritten(field.ty, true, private);
-    let judgement = free_text::is_judged(field).then(|| {
-        let message = free_text::message(field);
-        quote_spanned! {field.ty.span()=>
-            if <#sent as #private::Emit>::FREE_TEXT {
-                ::core::panic!(#message)
-            }
+    let message = free_text::message(field);
+    let judgement = quote_spanned! {field.ty.span()=>
+        if <#sent as #private::Emit>::FREE_TEXT {
+            ::core::panic!(#message)
         }
-    });
+    };
     quote_spanned! {field.ty.span()=>
         const #name: #private::Option<fn() -> &'static #private::Catalogue> = {
             #judgement

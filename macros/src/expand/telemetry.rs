@@ -130,6 +130,14 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         .filter(|field| constant::applies(field, model.generics))
         .map(|field| constant::of(field, private));
     let secret_free = secret_free(model, private);
+    let probe_traits = model
+        .fields
+        .iter()
+        .any(|field| {
+            (field.emits_value() && field.attrs.flatten.is_some())
+                || constant::probed(field, model.generics)
+        })
+        .then(|| probe_traits(private));
     let nesting = nesting_impls(&generics, ident, private);
     let flattenable = flatten::impl_for(model, &generics, private);
     super::hygienic(quote! {
@@ -153,6 +161,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
                 __consent: #private::Consent,
                 __visitor: &mut __CrewtelV,
             ) {
+                #probe_traits
                 #unique_keys_where_used
                 #(#visits)*
             }
@@ -391,11 +400,7 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
             // Through the probe: a type that is not `Telemetry` is reported
             // once, by the catalogue, not again here.
             quote_spanned! {ty.span()=>
-                {
-                    #[allow(unused_imports)]
-                    use #private::{ViaNothing as _, ViaTelemetry as _};
-                    (&#private::Probe::<#ty>::new()).visit_flattened(#this, #consent, #visitor);
-                }
+                (&#private::Probe::<#ty>::new()).visit_flattened(#this, #consent, #visitor);
             }
         } else if let Some((_, function)) = &field.attrs.with {
             let value = syn::Ident::new("__crewtel_value", function.span());
@@ -406,15 +411,11 @@ fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -
                     #send
                 }
             }
-        } else if constant::applies(field, generics) {
-            // Through the probe: the field's constant beside the impl
+        } else if constant::probed(field, generics) {
+            // Through the probe: the field's constant or catalogue entry
             // requires the type to be sendable, and reports it there, once.
             quote_spanned! {ty.span()=>
-                {
-                    #[allow(unused_imports)]
-                    use #private::{ViaEmit as _, ViaNothing as _};
-                    (&#private::Probe::<#ty>::new()).emit_value(#this, #key, #consent, #visitor);
-                }
+                (&#private::Probe::<#ty>::new()).emit_value(#this, #key, #consent, #visitor);
             }
         } else {
             if free_text::is_judged(field) {
@@ -505,6 +506,15 @@ impl Locals {
     }
 }
 
+/// The probe's traits, in scope once for a whole walk (a scope of its own
+/// for each field costs the compiler a trait lookup each).
+fn probe_traits(private: &TokenStream) -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use #private::{ViaEmit as _, ViaNothing as _, ViaTelemetry as _};
+    }
+}
+
 /// How many attributes one event can carry: its own keys, plus what each
 /// flattened struct can carry.
 fn max_attributes(model: &Struct, private: &TokenStream) -> TokenStream {
@@ -516,12 +526,13 @@ fn max_attributes(model: &Struct, private: &TokenStream) -> TokenStream {
         .map(|field| {
             let ty = field.ty;
             quote! {
-                + {
-                    #[allow(unused_imports)]
-                    use #private::{ViaNothing as _, ViaTelemetry as _};
-                    (&#private::Probe::<#ty>::new()).max_attributes()
-                }
+                + (&#private::Probe::<#ty>::new()).max_attributes()
             }
-        });
-    quote!(#own #(#flattened)*)
+        })
+        .collect::<Vec<_>>();
+    if flattened.is_empty() {
+        return quote!(#own);
+    }
+    let probes = probe_traits(private);
+    quote!({ #probes #own #(#flattened)* })
 }
