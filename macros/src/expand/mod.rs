@@ -10,18 +10,23 @@ pub mod value;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The path generated code reaches crewtel through: `::crewtel::__private`,
-/// or `<crate>::__private` under `#[telemetry(crate = "...")]`.
-fn private(krate: Option<&syn::Path>) -> TokenStream {
-    match krate {
-        Some(path) => quote!(#path::__private),
-        None => quote!(::crewtel::__private),
-    }
+/// The name generated code reaches crewtel's `__private` through: an alias
+/// that [`hygienic`] declares once per expansion, so that each of the many
+/// paths the code names is two tokens, not eight.
+fn private() -> TokenStream {
+    quote!(__crewtel)
 }
 
 /// Wraps generated items so that they import nothing into the host's scope
-/// and trip none of the host's lints.
-fn hygienic(items: TokenStream) -> TokenStream {
+/// and trip none of the host's lints; `__crewtel` there is
+/// `::crewtel::__private`, or `<crate>::__private` under
+/// `#[telemetry(crate = "...")]`.
+fn hygienic(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
+    let path = match krate {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::crewtel::__private),
+    };
+    let alias = private();
     quote! {
         #[doc(hidden)]
         #[allow(
@@ -32,6 +37,8 @@ fn hygienic(items: TokenStream) -> TokenStream {
             clippy::nursery
         )]
         const _: () = {
+            #[allow(unused_imports)]
+            use #path as #alias;
             #items
         };
     }

@@ -20,11 +20,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         valid::check_struct(&cx, model);
     }
     let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
-    let private = super::private(krate);
+    let private = super::private();
     match (cx.finish(), &model) {
-        (None, Some(model)) => impls(model, &private),
+        (None, Some(model)) => super::hygienic(krate, impls(model, &private)),
         (errors, _) => {
-            let fallback = fallback(input, &private);
+            let fallback = super::hygienic(krate, fallback(input, &private));
             quote!(#errors #fallback)
         }
     }
@@ -64,7 +64,7 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
     };
     let nesting = nesting_impls(&input.generics, ident, private);
     let flattenable = flatten::fallback(&input.generics, ident, private);
-    super::hygienic(quote!(#telemetry #secret_free #nesting #flattenable))
+    quote!(#telemetry #secret_free #nesting #flattenable)
 }
 
 fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
@@ -140,7 +140,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         .then(|| probe_traits(private));
     let nesting = nesting_impls(&generics, ident, private);
     let flattenable = flatten::impl_for(model, &generics, private);
-    super::hygienic(quote! {
+    quote! {
         #[automatically_derived]
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
             const EVENT: &'static #private::str = #event;
@@ -176,7 +176,7 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         #nesting
 
         #flattenable
-    })
+    }
 }
 
 /// `Emit` and `Element` for the struct, `&` it and `Box` it: how it is sent

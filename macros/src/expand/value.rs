@@ -16,7 +16,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
     let errors = cx.finish();
     let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
-    let private = super::private(krate);
+    let private = super::private();
     let body = match (&model, &errors) {
         (Some(model), None) => arms(model, &private),
         // Keep one precise error: a fallback impl stops "not implemented"
@@ -25,24 +25,27 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     };
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let item = super::hygienic(quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
-            const KIND: #private::Option<#private::ScalarKind> = #private::Some(#private::ScalarKind::Text);
-            // Its values are its variant names, not text a person wrote.
-            const FREE_TEXT: #private::bool = false;
+    let item = super::hygienic(
+        krate,
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
+                const KIND: #private::Option<#private::ScalarKind> = #private::Some(#private::ScalarKind::Text);
+                // Its values are its variant names, not text a person wrote.
+                const FREE_TEXT: #private::bool = false;
 
-            #[inline]
-            fn telemetry_value(&self) -> #private::Scalar<'_> {
-                #body
+                #[inline]
+                fn telemetry_value(&self) -> #private::Scalar<'_> {
+                    #body
+                }
             }
-        }
 
-        #[automatically_derived]
-        impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
-        #[automatically_derived]
-        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
-    });
+            #[automatically_derived]
+            impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
+            #[automatically_derived]
+            impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
+        },
+    );
     quote!(#errors #item)
 }
 
