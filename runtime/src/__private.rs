@@ -10,10 +10,10 @@ pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
-pub use crate::emit::{Element, Emit, Len, Present};
+pub use crate::emit::{Element, ElementVia, Emit, EmitVia, Len, Own, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, Next, flattened};
-pub use crate::json::{Object, emit_struct_list};
+pub use crate::json::{AsObject, Object};
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;

@@ -24,18 +24,65 @@ use crate::visit::Visitor;
     note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Emit {
+    /// How the value is sent when its impl writes no method of its own: a
+    /// derived struct's impls name `AsObject` and
+    /// nothing else, so that each costs the compiler an associated type, not
+    /// methods to check. Impls that write their methods name `Own`.
+    type Via: EmitVia<Self>;
+
     /// Whether the value can be text a person wrote (see
     /// [`TelemetryValue::FREE_TEXT`]); a nested struct is not: each of its
     /// fields is judged where it is declared.
     const FREE_TEXT: bool = false;
 
     /// Visits the attribute(s) this value sends under `key`.
-    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V);
+    #[inline]
+    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+        <Self::Via as EmitVia<Self>>::emit(self, key, consent, visitor);
+    }
 
     /// Where the catalogue of the struct nested in this value is, if it
     /// nests one (a function, so that a recursive struct is fine; `None` for
     /// a scalar, which costs no function at all).
+    const NESTED: Option<fn() -> &'static Catalogue> = <Self::Via as EmitVia<Self>>::NESTED;
+}
+
+/// How a kind of value is sent: what an [`Emit`] impl that writes no method
+/// takes from its `Via`.
+pub trait EmitVia<T: ?Sized> {
+    /// Where the nested catalogue is.
+    const NESTED: Option<fn() -> &'static Catalogue>;
+
+    /// Visits the attribute(s) `value` sends under `key`.
+    fn emit<V: Visitor>(value: &T, key: &'static str, consent: Consent, visitor: &mut V);
+}
+
+/// The `Via` of an impl that writes its own methods: its defaults send
+/// nothing and nest nothing (they are never reached).
+pub struct Own;
+
+impl<T: ?Sized> EmitVia<T> for Own {
     const NESTED: Option<fn() -> &'static Catalogue> = None;
+
+    #[inline]
+    fn emit<V: Visitor>(_: &T, _: &'static str, _: Consent, _: &mut V) {}
+}
+
+impl<T: ?Sized> ElementVia<T> for Own {
+    const NESTED: Option<fn() -> &'static Catalogue> = None;
+
+    #[inline]
+    fn emit_list<'a, V, I>(_: I, _: &'static str, _: Consent, _: &mut V)
+    where
+        T: 'a,
+        V: Visitor,
+        I: Iterator<Item = &'a T> + Clone,
+    {
+    }
+
+    fn serialize_entry<S: Serializer>(_: &T, _: Consent, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
 }
 
 /// What a list, set or map can hold: scalars (sent as an array attribute) or
@@ -46,28 +93,61 @@ pub trait Emit {
     note = "a `Secret` anywhere in it can only be classified `#[telemetry(never)]`; otherwise derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for the type, or classify the field `#[telemetry(never)]`"
 )]
 pub trait Element {
+    /// How an entry is sent when its impl writes no method (see
+    /// [`Emit::Via`]).
+    type Via: ElementVia<Self>;
+
     /// Whether an entry can be text a person wrote.
     const FREE_TEXT: bool = false;
 
     /// Visits a whole list of entries under `key`.
+    #[inline]
     fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
     where
         Self: 'a,
         V: Visitor,
-        I: Iterator<Item = &'a Self> + Clone;
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        <Self::Via as ElementVia<Self>>::emit_list(items, key, consent, visitor);
+    }
 
     /// Serializes one entry inside a JSON-encoded list or map.
+    #[inline]
     fn serialize_entry<S: Serializer>(
         &self,
         consent: Consent,
         serializer: S,
-    ) -> Result<S::Ok, S::Error>;
+    ) -> Result<S::Ok, S::Error> {
+        <Self::Via as ElementVia<Self>>::serialize_entry(self, consent, serializer)
+    }
 
     /// Where the catalogue of the struct an entry is, if it is one.
-    const NESTED: Option<fn() -> &'static Catalogue> = None;
+    const NESTED: Option<fn() -> &'static Catalogue> = <Self::Via as ElementVia<Self>>::NESTED;
+}
+
+/// How a kind of entry is sent: what an [`Element`] impl that writes no
+/// method takes from its `Via`.
+pub trait ElementVia<T: ?Sized> {
+    /// Where the entry's catalogue is.
+    const NESTED: Option<fn() -> &'static Catalogue>;
+
+    /// Visits a whole list of entries under `key`.
+    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    where
+        T: 'a,
+        V: Visitor,
+        I: Iterator<Item = &'a T> + Clone;
+
+    /// Serializes one entry inside a JSON-encoded list or map.
+    fn serialize_entry<S: Serializer>(
+        value: &T,
+        consent: Consent,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>;
 }
 
 impl<T: TelemetryValue + ?Sized> Emit for T {
+    type Via = Own;
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
@@ -77,6 +157,7 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
 }
 
 impl<T: TelemetryValue + ?Sized> Element for T {
+    type Via = Own;
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
@@ -106,6 +187,7 @@ impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
 }
 
 impl<T: Emit> Emit for Option<T> {
+    type Via = Own;
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
@@ -121,6 +203,7 @@ macro_rules! lists {
     ($($(#[$m:meta])* [$($g:tt)*] $t:ty;)*) => {$(
         $(#[$m])*
         impl<$($g)*> Emit for $t {
+            type Via = Own;
             const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
@@ -149,6 +232,7 @@ lists! {
 macro_rules! shared_pointers {
     ($($p:ident)*) => {$(
         impl<T: Emit + ?Sized> Emit for $p<T> {
+            type Via = Own;
             const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
@@ -159,6 +243,7 @@ macro_rules! shared_pointers {
         }
 
         impl<T: Element + ?Sized> Element for $p<T> {
+            type Via = Own;
             const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]

@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
-use crate::emit::{Element, Emit};
+use crate::emit::{Element, ElementVia, Emit, EmitVia};
 use crate::telemetry::{Attributes, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 use crate::visit::Visitor;
@@ -217,30 +217,6 @@ impl<T: Element + ?Sized> Serialize for Entry<'_, T> {
     }
 }
 
-/// A list of entries, each filtered by its own classes under `consent`.
-pub(crate) struct JsonList<I> {
-    items: I,
-    consent: Consent,
-}
-
-impl<I> JsonList<I> {
-    pub(crate) fn new(items: I, consent: Consent) -> Self {
-        JsonList { items, consent }
-    }
-}
-
-impl<'a, T, I> Serialize for JsonList<I>
-where
-    T: Element + 'a,
-    I: Iterator<Item = &'a T> + Clone,
-{
-    #[inline]
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let consent = self.consent;
-        serializer.collect_seq(self.items.clone().map(|value| Entry { value, consent }))
-    }
-}
-
 /// A map whose values are filtered by their own classes under `consent`.
 pub(crate) struct JsonMap<I> {
     entries: I,
@@ -313,6 +289,7 @@ impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
 macro_rules! maps {
     ($([$($g:tt)*] $t:ty;)*) => {$(
         impl<$($g)*> Emit for $t {
+            type Via = crate::emit::Own;
             // A map's keys are text as much as its values.
             const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
 
@@ -331,14 +308,61 @@ maps! {
     ['a, K: TelemetryValue, V: Element, S] &'a HashMap<K, V, S>;
 }
 
-/// Encodes a list of `Telemetry` structs as one JSON string attribute. Called
-/// by the derive's `Element::emit_list`.
-#[inline]
-pub fn emit_struct_list<'a, T, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+/// How a `Telemetry` struct nested in another is sent: as a JSON object
+/// under its key, or a JSON-encoded list of them. The derive's `Emit` and
+/// `Element` impls for a struct (and `&` and `Box` of it) name it and write
+/// nothing else.
+pub struct AsObject;
+
+fn catalogue_of<T: Telemetry + ?Sized>() -> &'static Catalogue {
+    T::CATALOGUE
+}
+
+impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
+    const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
+
+    #[inline]
+    fn emit<V: Visitor>(value: &T, key: &'static str, consent: Consent, visitor: &mut V) {
+        visitor.json(key, &Object::new(value, consent));
+    }
+}
+
+impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
+    const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
+
+    #[inline]
+    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    where
+        T: 'a,
+        V: Visitor,
+        I: Iterator<Item = &'a T> + Clone,
+    {
+        visitor.json(key, &JsonObjects { items, consent });
+    }
+
+    fn serialize_entry<S: Serializer>(
+        value: &T,
+        consent: Consent,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        Object::new(value, consent).serialize(serializer)
+    }
+}
+
+/// A list of `Telemetry` structs, each filtered by its own classes.
+struct JsonObjects<I> {
+    items: I,
+    consent: Consent,
+}
+
+impl<'a, T, I> Serialize for JsonObjects<I>
 where
-    T: Element + 'a,
-    V: Visitor,
+    T: Telemetry + ?Sized + 'a,
     I: Iterator<Item = &'a T> + Clone,
 {
-    visitor.json(key, &JsonList::new(items, consent));
+    #[inline]
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let consent = self.consent;
+        serializer.collect_seq(self.items.clone().map(|value| Object::new(value, consent)))
+    }
 }

@@ -181,6 +181,8 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
 
 /// `Emit` and `Element` for the struct, `&` it and `Box` it: how it is sent
 /// when nested in another struct (alone, in an `Option`, a list or a map).
+/// Each impl names the runtime's `AsObject` and writes no method: the
+/// methods are the traits' own, checked once in crewtel, not once a struct.
 fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let mut with_lifetime = generics.clone();
@@ -189,72 +191,20 @@ fn nesting_impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream)
         .insert(0, syn::parse_quote!('__crewtel_a));
     let (ref_impl_generics, _, _) = with_lifetime.split_for_impl();
     let own = quote!(#ident #ty_generics);
-    // (impl generics, the implementing type, how to reach the struct from `self`)
     let impls = [
-        (quote!(#impl_generics), own.clone(), quote!(self)),
-        (
-            quote!(#ref_impl_generics),
-            quote!(&'__crewtel_a #own),
-            quote!(&**self),
-        ),
-        (
-            quote!(#impl_generics),
-            quote!(::std::boxed::Box<#own>),
-            quote!(&**self),
-        ),
+        (quote!(#impl_generics), own.clone()),
+        (quote!(#ref_impl_generics), quote!(&'__crewtel_a #own)),
+        (quote!(#impl_generics), quote!(::std::boxed::Box<#own>)),
     ];
-    let impls = impls.into_iter().map(|(impl_generics, target, value)| {
+    let impls = impls.into_iter().map(|(impl_generics, target)| {
         quote! {
             #[automatically_derived]
             impl #impl_generics #private::Emit for #target #where_clause {
-                #[inline]
-                fn emit<__CrewtelV: #private::Visitor>(
-                    &self,
-                    __key: &'static #private::str,
-                    __consent: #private::Consent,
-                    __visitor: &mut __CrewtelV,
-                ) {
-                    #private::Visitor::json(__visitor, __key, &#private::Object::new(#value, __consent));
-                }
-
-                const NESTED: #private::Option<fn() -> &'static #private::Catalogue> =
-                    #private::Some(#private::catalogue_of::<#own>);
+                type Via = #private::AsObject;
             }
-
             #[automatically_derived]
             impl #impl_generics #private::Element for #target #where_clause {
-                #[inline]
-                fn emit_list<'__crewtel_i, __CrewtelV, __CrewtelI>(
-                    __items: __CrewtelI,
-                    __key: &'static #private::str,
-                    __consent: #private::Consent,
-                    __visitor: &mut __CrewtelV,
-                ) where
-                    Self: '__crewtel_i,
-                    __CrewtelV: #private::Visitor,
-                    __CrewtelI: ::core::iter::Iterator<Item = &'__crewtel_i Self> + ::core::clone::Clone,
-                {
-                    #private::emit_struct_list(
-                        ::core::iter::Iterator::map(__items, |__crewtel_item| {
-                            let __crewtel_item: &#own = ::core::borrow::Borrow::borrow(__crewtel_item);
-                            __crewtel_item
-                        }),
-                        __key,
-                        __consent,
-                        __visitor,
-                    );
-                }
-
-                fn serialize_entry<__CrewtelS: #private::Serializer>(
-                    &self,
-                    __consent: #private::Consent,
-                    __serializer: __CrewtelS,
-                ) -> ::core::result::Result<__CrewtelS::Ok, __CrewtelS::Error> {
-                    #private::Serialize::serialize(&#private::Object::new(#value, __consent), __serializer)
-                }
-
-                const NESTED: #private::Option<fn() -> &'static #private::Catalogue> =
-                    #private::Some(#private::catalogue_of::<#own>);
+                type Via = #private::AsObject;
             }
         }
     });
