@@ -54,10 +54,14 @@ TOML
 
 serde_dep='serde = { version = "1", features = ["derive"] }'
 crewtel_dep="crewtel = { path = \"$root/runtime\" }"
+# The facade, as a library that derives depends on it.
+facade_dep="crewtel = { path = \"$root/runtime\", default-features = false }"
 make_crate ct-serde-plain "" "" "$serde_dep"
 make_crate ct-serde "#[derive(serde::Serialize)]" "" "$serde_dep"
 make_crate ct-crewtel-plain "" "" "$crewtel_dep"
 make_crate ct-crewtel "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_text)]" "$crewtel_dep"
+make_crate ct-facade-plain "" "" "$facade_dep"
+make_crate ct-facade "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_text)]" "$facade_dep"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
@@ -83,7 +87,7 @@ instructions() {
 }
 
 declare -A result
-for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel; do
+for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel ct-facade-plain ct-facade; do
   dir="$work/$name"
   export CARGO_TARGET_DIR="$work/target-$name"
   cargo build -q --manifest-path "$dir/Cargo.toml"   # dependencies, once
@@ -103,17 +107,21 @@ for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel; do
 done
 
 sp=${result[ct-serde-plain]}; sd=${result[ct-serde]}; cp=${result[ct-crewtel-plain]}; cd=${result[ct-crewtel]}
+fp=${result[ct-facade-plain]}; fd=${result[ct-facade]}
 if [ "${COUNT:-}" = instructions ]; then
   m() { awk -v n="$1" 'BEGIN { printf "%.1f M", n / 1e6 }'; }
   echo "| 50-field struct | no derive | with the derive | the derive's cost |"
   echo "|---|---|---|---|"
   echo "| serde \`Serialize\` | $(m "$sp") | $(m "$sd") | $(m $((sd - sp))) |"
   echo "| crewtel \`Telemetry\` | $(m "$cp") | $(m "$cd") | $(m $((cd - cp))) |"
+  echo "| crewtel \`Telemetry\`, facade | $(m "$fp") | $(m "$fd") | $(m $((fd - fp))) |"
   awk -v a="$((cd - cp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel / serde, the derive'"'"'s cost: %.2f\n", a / b }'
+  awk -v a="$((fd - fp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel facade / serde, the derive'"'"'s cost: %.2f\n", a / b }'
   exit 0
 fi
 echo "| 50-field struct | no derive (ms) | with the derive (ms) | the derive's cost (ms) |"
 echo "|---|---|---|---|"
 echo "| serde \`Serialize\` | $sp | $sd | $((sd - sp)) |"
 echo "| crewtel \`Telemetry\` | $cp | $cd | $((cd - cp)) |"
+echo "| crewtel \`Telemetry\`, facade | $fp | $fd | $((fd - fp)) |"
 awk -v a="$((cd - cp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel / serde, the derive'"'"'s cost: %.2f\n", a / b }'
