@@ -230,6 +230,7 @@ impl TelemetryValue for char {
 
 macro_rules! forward_pointers {
     ($($p:ident)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<T: TelemetryValue + ?Sized> TelemetryValue for $p<T> {
             const KIND: Option<ScalarKind> = T::KIND;
             const FREE_TEXT: bool = T::FREE_TEXT;
@@ -243,6 +244,7 @@ macro_rules! forward_pointers {
 }
 forward_pointers!(Box);
 
+#[diagnostic::do_not_recommend]
 impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
     const KIND: Option<ScalarKind> = T::KIND;
     const FREE_TEXT: bool = T::FREE_TEXT;
