@@ -12,7 +12,7 @@ pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
 pub use crate::emit::{Element, ElementVia, Emit, EmitVia, Len, Own, Present};
 pub use crate::error_type::ErrorType;
-pub use crate::flatten::{FlattenDepth, Flattenable, Next, flattened};
+pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::json::{AsObject, Object};
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};

@@ -1,10 +1,11 @@
 //! Flattening that ends: a struct may flatten another only if that one does
 //! not, through any chain of flattened structs, flatten it back.
 //!
-//! The derive implements [`Flattenable<Struct>`](Flattenable) for a
-//! type-level count of depth. A struct that flattens others is flattenable at
-//! depth `Next<D>` when each of them is at depth `D`; one that flattens
-//! nothing is flattenable at every depth but [`Zero`]. A flattened link
+//! Each derived struct lists the types it flattens in `Telemetry::Flattens`
+//! (`(A, (B, ()))`), and one impl here, for a type-level count of depth,
+//! follows the lists: a struct is flattenable at depth `Next<D>` when each
+//! type it flattens is at depth `D`; one that flattens nothing is flattenable
+//! at every depth but [`Zero`]. A flattened link
 //! requires its struct at [`FlattenDepth`], so a circle (or nesting deeper
 //! than [`MAX_FLATTEN_DEPTH`]) runs out of depth: a trait error at the field
 //! that closes it, raised before the catalogues are evaluated (where a circle
@@ -13,10 +14,9 @@
 //! rule.
 
 use core::marker::PhantomData;
-use std::rc::Rc;
-use std::sync::Arc;
 
 use crate::catalogue::Catalogue;
+use crate::telemetry::Telemetry;
 
 /// How many levels deep flattening nests: a struct that flattens one that
 /// flattens a third nests two levels. The message of [`Flattenable`] states
@@ -43,23 +43,22 @@ pub trait Flattenable<T: ?Sized> {
     const CATALOGUE: &'static Catalogue;
 }
 
-// A pointer is flattened as what it points to.
+// Not recommended: an error names the field that cannot be flattened, not
+// this impl's requirements, nor the list of every struct there is. A pointer
+// (`&T`, `Box<T>`, `Rc<T>`, `Arc<T>`) is flattened as what it points to: it
+// is `Telemetry` with `T`'s list.
 #[diagnostic::do_not_recommend]
-impl<T: ?Sized, D: Flattenable<T>> Flattenable<&T> for D {
-    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
+impl<T: Telemetry + ?Sized, D: FlattensAll<T::Flattens>> Flattenable<T> for Next<D> {
+    const CATALOGUE: &'static Catalogue = T::CATALOGUE;
 }
+
+/// Every type of a `Telemetry::Flattens` list is flattenable at depth `Self`.
+pub trait FlattensAll<L: ?Sized> {}
+
+impl<D> FlattensAll<()> for D {}
+
 #[diagnostic::do_not_recommend]
-impl<T: ?Sized, D: Flattenable<T>> Flattenable<Box<T>> for D {
-    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
-}
-#[diagnostic::do_not_recommend]
-impl<T: ?Sized, D: Flattenable<T>> Flattenable<Rc<T>> for D {
-    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
-}
-#[diagnostic::do_not_recommend]
-impl<T: ?Sized, D: Flattenable<T>> Flattenable<Arc<T>> for D {
-    const CATALOGUE: &'static Catalogue = D::CATALOGUE;
-}
+impl<D: Flattenable<H> + FlattensAll<R>, H, R> FlattensAll<(H, R)> for D {}
 
 /// The catalogue of a flattened `T`, which must be a telemetry struct that
 /// does not flatten its way back. (One bound, so that a type that is not a

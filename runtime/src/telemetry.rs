@@ -50,6 +50,12 @@ pub trait Telemetry {
     /// Everything this struct can send: key, tier, Rust type and purpose.
     const CATALOGUE: &'static Catalogue;
 
+    /// The types of the struct's flattened fields, as a list `(A, (B, ()))`:
+    /// how crewtel proves at compile time that flattening ends. Written by
+    /// the derive.
+    #[doc(hidden)]
+    type Flattens;
+
     /// The most attributes one event can carry: a capacity hint, constant
     /// once inlined.
     fn max_attributes() -> usize;
@@ -80,6 +86,7 @@ macro_rules! forward_pointers {
             const EVENT: &'static str = T::EVENT;
             const TIER: Tier = T::TIER;
             const CATALOGUE: &'static Catalogue = T::CATALOGUE;
+            type Flattens = T::Flattens;
 
             #[inline]
             fn max_attributes() -> usize {

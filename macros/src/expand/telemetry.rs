@@ -47,6 +47,7 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
                 tier: #private::Tier::Always,
                 entries: &[],
             };
+            type Flattens = ();
             fn max_attributes() -> #private::usize {
                 0
             }
@@ -63,8 +64,7 @@ fn fallback(input: &DeriveInput, private: &TokenStream) -> TokenStream {
         impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
     };
     let nesting = nesting_impls(&input.generics, ident, private);
-    let flattenable = flatten::fallback(&input.generics, ident, private);
-    quote!(#telemetry #secret_free #nesting #flattenable)
+    quote!(#telemetry #secret_free #nesting)
 }
 
 fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
@@ -139,13 +139,14 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         })
         .then(|| probe_traits(private));
     let nesting = nesting_impls(&generics, ident, private);
-    let flattenable = flatten::impl_for(model, &generics, private);
+    let flattens = flatten::list(model);
     quote! {
         #[automatically_derived]
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
             const EVENT: &'static #private::str = #event;
             const TIER: #private::Tier = #event_tier;
             const CATALOGUE: &'static #private::Catalogue = #catalogue;
+            type Flattens = #flattens;
 
             #[inline]
             fn max_attributes() -> #private::usize {
@@ -175,7 +176,6 @@ fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
 
         #nesting
 
-        #flattenable
     }
 }
 
