@@ -26,6 +26,7 @@ pub struct Field<'a> {
 /// An enum deriving `TelemetryValue`.
 pub struct Enum<'a> {
     pub ident: &'a Ident,
+    pub generics: &'a Generics,
     pub attrs: EnumAttrs,
     pub variants: Vec<Variant<'a>>,
 }
@@ -238,6 +239,7 @@ impl<'a> Enum<'a> {
         }
         Some(Enum {
             ident: &input.ident,
+            generics: &input.generics,
             attrs,
             variants,
         })

@@ -2,15 +2,19 @@
 //! `TelemetryValue`. Use them through the `crewtel` crate, which re-exports
 //! them beside the traits they implement.
 //!
-//! The pipeline follows serde_derive and thiserror: `ast` turns the input
-//! into crewtel's own model (with `attr` parsing `#[telemetry(...)]`),
-//! `valid` checks every rule and collects every error, and `expand` only
-//! writes tokens.
+//! The pipeline follows serde_derive and thiserror: one `driver` runs it;
+//! `ast` turns the input into crewtel's own model (with `attr` parsing
+//! `#[telemetry(...)]`), `valid` checks every rule and collects every
+//! error, `expand` only writes tokens (a folder of one module for each
+//! thing it writes), and `fallback` writes the harmless impls beside
+//! errors.
 
 mod ast;
 mod attr;
 mod ctxt;
+mod driver;
 mod expand;
+mod fallback;
 mod symbol;
 mod types;
 mod valid;
@@ -22,12 +26,12 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(Telemetry, attributes(telemetry))]
 pub fn derive_telemetry(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::telemetry::derive(&input).into()
+    driver::telemetry(&input).into()
 }
 
 /// Derives `crewtel::TelemetryValue` for a unit-only enum.
 #[proc_macro_derive(TelemetryValue, attributes(telemetry))]
 pub fn derive_telemetry_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::value::derive(&input).into()
+    driver::value(&input).into()
 }

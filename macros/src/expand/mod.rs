@@ -1,11 +1,15 @@
 //! Token writers. Expansion assumes a valid model: `valid` has run.
 
+mod bounds;
 mod catalogue;
 mod constant;
 mod flatten;
 mod free_text;
+pub mod nesting;
+mod secret_free;
 pub mod telemetry;
 pub mod value;
+mod walk;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -13,7 +17,7 @@ use quote::quote;
 /// The name generated code reaches crewtel's `__private` through: an alias
 /// that [`hygienic`] declares once per expansion, so that each of the many
 /// paths the code names is two tokens, not eight.
-fn private() -> TokenStream {
+pub fn private() -> TokenStream {
     quote!(__crewtel)
 }
 
@@ -21,7 +25,7 @@ fn private() -> TokenStream {
 /// and trip none of the host's lints; `__crewtel` there is
 /// `::crewtel::__private`, or `<crate>::__private` under
 /// `#[telemetry(crate = "...")]`.
-fn hygienic(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
+pub fn hygienic(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
     let path = match krate {
         Some(path) => quote!(#path::__private),
         None => quote!(::crewtel::__private),

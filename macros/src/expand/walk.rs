@@ -1,0 +1,168 @@
+//! The attribute walk: for each field, the code that sends its value (unless
+//! `never`) and its facts, under the consent in force.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{LitStr, Type};
+
+use super::{constant, free_text};
+use crate::ast::Field;
+use crate::attr::{Class, Fact, FactKind};
+use crate::types;
+
+/// Sends `code` only when the consent allows `class`.
+fn gated(class: Option<Class>, code: TokenStream, private: &TokenStream) -> TokenStream {
+    match class {
+        Some(Class::ShareCrew) => quote! {
+            if __consent.allows(#private::Tier::ShareCrew) {
+                #code
+            }
+        },
+        _ => code,
+    }
+}
+
+/// Fails to compile when the field's type holds a `Secret` anywhere (the
+/// type system decides, through aliases and generic parameters): a `with`
+/// function would read it.
+fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
+    quote_spanned! {ty.span()=>
+        #private::assert_secret_free::<#ty>();
+    }
+}
+
+/// The walk over one field: its value (unless `never`), then its facts. A
+/// `never` field generates no code that reads it.
+pub fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -> TokenStream {
+    let member = field.ident;
+    let Locals {
+        this,
+        consent,
+        visitor,
+    } = Locals::of(field);
+    let ty = field.ty;
+    let mut code = TokenStream::new();
+    if field.attrs.with.is_some() {
+        code.extend(assert_secret_free(ty, private));
+    }
+    if field.emits_value() {
+        let key = LitStr::new(&field.key(), member.span());
+        let send = if field.attrs.flatten.is_some() {
+            // Through the probe: a type that is not `Telemetry` is reported
+            // once, by the catalogue, not again here.
+            quote_spanned! {ty.span()=>
+                (&#private::Probe::<#ty>::new()).visit_flattened(#this, #consent, #visitor);
+            }
+        } else if let Some((_, function)) = &field.attrs.with {
+            let value = syn::Ident::new("__crewtel_value", function.span());
+            let send = free_text::send_returned(field, &value, &key, private);
+            quote_spanned! {function.span()=>
+                {
+                    let #value = &#function(#this);
+                    #send
+                }
+            }
+        } else if constant::probed(field, generics) {
+            // Through the probe: the field's constant or catalogue entry
+            // requires the type to be sendable, and reports it there, once.
+            quote_spanned! {ty.span()=>
+                (&#private::Probe::<#ty>::new()).emit_value(#this, #key, #consent, #visitor);
+            }
+        } else {
+            if free_text::is_judged(field) {
+                code.extend(free_text::where_used(field, private));
+            }
+            quote_spanned! {ty.span()=>
+                #private::Emit::emit(#this, #key, #consent, #visitor);
+            }
+        };
+        code.extend(gated(field.class(), send, private));
+    }
+    for fact in &field.attrs.facts {
+        code.extend(gated(
+            fact.class(),
+            visit_fact(field, fact, private),
+            private,
+        ));
+    }
+    code
+}
+
+fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream {
+    let Locals { this, visitor, .. } = Locals::of(field);
+    let ty = field.ty;
+    let key = LitStr::new(&field.fact_key(fact), fact.word.span());
+    match fact.kind {
+        FactKind::Len => quote_spanned! {ty.span()=>
+            #private::Visitor::scalar(
+                #visitor,
+                #key,
+                #private::TelemetryValue::telemetry_value(&<#ty as #private::Len>::telemetry_len(#this)),
+            );
+        },
+        FactKind::Present => quote_spanned! {ty.span()=>
+            #private::Visitor::scalar(
+                #visitor,
+                #key,
+                #private::Scalar::Bool(<#ty as #private::Present>::telemetry_present(#this)),
+            );
+        },
+        FactKind::ErrorType => {
+            let send = |error: TokenStream| {
+                quote! {
+                    #private::Visitor::scalar(
+                        #visitor,
+                        #key,
+                        #private::Scalar::Text(::core::convert::From::from(#private::ErrorType::error_type(#error))),
+                    );
+                }
+            };
+            match types::option_inner(ty) {
+                Some(inner) => {
+                    let error = quote!(__error);
+                    let send = send(error.clone());
+                    quote_spanned! {inner.span()=>
+                        if let #private::Some(#error) = #this {
+                            #send
+                        }
+                    }
+                }
+                None => send(this),
+            }
+        }
+    }
+}
+
+/// The generated code's own locals, as the derive's own tokens (call-site
+/// hygiene), to interpolate into code spanned at a host's field: spanned
+/// themselves, they would not resolve when the field comes from a host's
+/// `macro_rules!`.
+struct Locals {
+    /// The field's value, `&self.field`.
+    this: TokenStream,
+    /// The consent the walk runs under.
+    consent: TokenStream,
+    /// The visitor the walk feeds.
+    visitor: TokenStream,
+}
+
+impl Locals {
+    fn of(field: &Field) -> Self {
+        let member = field.ident;
+        Locals {
+            this: quote!(&self.#member),
+            consent: quote!(__consent),
+            visitor: quote!(__visitor),
+        }
+    }
+}
+
+/// The probe's traits, in scope once for a whole walk (a scope of its own
+/// for each field costs the compiler a trait lookup each).
+pub fn probe_traits(private: &TokenStream) -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use #private::{ViaEmit as _, ViaNothing as _, ViaTelemetry as _};
+    }
+}
