@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use collector::{Behaviour, Captured, Collector, scratch_dir, to_json};
-use crewtel::{Consent, Mode, Reporter, ReporterBuilder, Telemetry};
+use crewtel::{Consent, Mode, NoticeProblem, Reason, Reporter, ReporterBuilder, Telemetry};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]
@@ -168,25 +168,33 @@ fn no_record_when_turned_off_or_when_nothing_leaves() {
 fn status_names_the_switch_that_decided() {
     let collector = Collector::start(Behaviour::Accept);
     let dir = scratch_dir("status").display().to_string();
-    type Case<'a> = (Vec<(&'a str, String)>, bool, &'a str);
+    type Case<'a> = (Vec<(&'a str, String)>, bool, Reason);
     let cases: Vec<Case> = vec![
         (
             vec![("OTEL_SDK_DISABLED", "true".into())],
             false,
-            "OTEL_SDK_DISABLED",
+            Reason::TurnedOff("OTEL_SDK_DISABLED"),
         ),
-        (vec![("DO_NOT_TRACK", "1".into())], false, "DO_NOT_TRACK"),
+        (
+            vec![("DO_NOT_TRACK", "1".into())],
+            false,
+            Reason::TurnedOff("DO_NOT_TRACK"),
+        ),
         (
             vec![("CREWTEL_DISABLED", "1".into())],
             false,
-            "CREWTEL_DISABLED",
+            Reason::TurnedOff("CREWTEL_DISABLED"),
         ),
-        (vec![("CREWTEL_DEBUG", "1".into())], false, "CREWTEL_DEBUG"),
-        (vec![], false, "no OTLP endpoint configured"),
+        (
+            vec![("CREWTEL_DEBUG", "1".into())],
+            false,
+            Reason::DebugVariable,
+        ),
+        (vec![], false, Reason::NoEndpoint),
         (
             vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())],
             true,
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            Reason::Endpoint("OTEL_EXPORTER_OTLP_ENDPOINT"),
         ),
         (
             vec![(
@@ -194,7 +202,7 @@ fn status_names_the_switch_that_decided() {
                 format!("{}/v1/traces", collector.endpoint()),
             )],
             true,
-            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
         ),
     ];
     for (mut vars, enabled, decided_by) in cases {
@@ -208,7 +216,7 @@ fn status_names_the_switch_that_decided() {
             "status shows the reporter's decision, not one crew's consent"
         );
         let shown = status.to_string();
-        assert!(shown.contains(decided_by), "{shown}");
+        assert!(shown.contains(&decided_by.to_string()), "{shown}");
     }
 }
 
@@ -264,7 +272,10 @@ fn nothing_reaches_the_default_endpoint_before_the_notice_is_seen() {
     let notice = Captured::default();
     let reporter = with_default_endpoint(&collector, &dir, &[], notice.clone(), false);
     assert_eq!(reporter.mode(), Mode::NoEndpoint);
-    assert!(reporter.status().decided_by.contains("notice"));
+    assert_eq!(
+        reporter.status().decided_by,
+        Reason::NoticeNotShown(NoticeProblem::NotSeen)
+    );
     reporter.emit(usage(0).telemetry_event());
     reporter.shutdown();
     assert!(notice.text().is_empty());

@@ -37,6 +37,96 @@ impl core::fmt::Display for Mode {
     }
 }
 
+/// Why a reporter does what it does: the switch, variable or setting that
+/// decided its [`Mode`]. [`Reporter::status`](crate::Reporter::status)
+/// shows it; it prints as a sentence (or the variable's name).
+///
+/// ```
+/// use crewtel::{Reason, Reporter};
+///
+/// let reporter = Reporter::builder()
+///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
+///     .build();
+/// assert_eq!(reporter.status().decided_by, Reason::TurnedOff("DO_NOT_TRACK"));
+/// assert_eq!(reporter.status().decided_by.to_string(), "DO_NOT_TRACK");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A variable that turns telemetry off: `OTEL_SDK_DISABLED`,
+    /// `DO_NOT_TRACK` or `CREWTEL_DISABLED`.
+    TurnedOff(&'static str),
+    /// `CREWTEL_DEBUG`: events are printed.
+    DebugVariable,
+    /// The host's own debug setting (`ReporterBuilder::debug`).
+    HostDebug,
+    /// The endpoint the user set in this variable
+    /// (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`).
+    Endpoint(&'static str),
+    /// The host's built-in default endpoint (the user set none).
+    HostDefaultEndpoint,
+    /// No endpoint anywhere: nothing goes on the network.
+    NoEndpoint,
+    /// No endpoint anywhere, and the host prints events instead
+    /// (`ReporterBuilder::debug_without_endpoint`).
+    NoEndpointPrinting,
+    /// The endpoint set in the environment is not a usable URL.
+    UnusableEndpoint,
+    /// The host's default endpoint needs the first-run notice, and it could
+    /// not be shown: nothing is sent there.
+    NoticeNotShown(NoticeProblem),
+    /// The OTLP exporter could not be built.
+    ExporterFailed,
+}
+
+/// Why the first-run notice could not be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoticeProblem {
+    /// In CI, or stderr is not a terminal: nobody would read it.
+    NotSeen,
+    /// stderr could not be written.
+    NotWritable,
+}
+
+impl core::fmt::Display for Reason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Reason::TurnedOff(variable) | Reason::Endpoint(variable) => variable,
+            Reason::DebugVariable => "CREWTEL_DEBUG",
+            Reason::HostDebug => "the host's debug setting",
+            Reason::HostDefaultEndpoint => "the host's default endpoint",
+            Reason::NoEndpoint => "no OTLP endpoint configured",
+            Reason::NoEndpointPrinting => "no OTLP endpoint configured, so the host prints instead",
+            Reason::UnusableEndpoint => "the OTLP endpoint set in the environment is not usable",
+            Reason::NoticeNotShown(NoticeProblem::NotSeen) => {
+                "the first-run notice could not be shown (CI, or stderr is not a terminal)"
+            }
+            Reason::NoticeNotShown(NoticeProblem::NotWritable) => {
+                "the first-run notice could not be shown (stderr is not writable)"
+            }
+            Reason::ExporterFailed => "the OTLP exporter could not be built",
+        })
+    }
+}
+
+/// As the sentence it prints as.
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Whether the first-run notice must be shown before anything is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NoticeGate {
+    /// The endpoint is the user's own choice (or nothing is sent).
+    NotNeeded,
+    /// The endpoint is the host's default: the notice first; in CI nobody
+    /// sees it.
+    BeforeDefaultEndpoint { in_ci: bool },
+}
+
 /// The OTLP/HTTP encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Protocol {
@@ -72,7 +162,6 @@ impl Default for Limits {
 }
 
 const DEFAULT_ATTRIBUTE_COUNT_LIMIT: usize = 128;
-const HOST_DEFAULT_ENDPOINT: &str = "the host's default endpoint";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where the record of sent events goes (`CREWTEL_RECORD`).
@@ -91,7 +180,7 @@ pub(crate) enum RecordChoice {
 pub(crate) struct Settings {
     pub mode: Mode,
     /// The variable or setting that decided `mode`.
-    pub decided_by: &'static str,
+    pub reason: Reason,
     pub endpoint: Option<String>,
     pub protocol: Protocol,
     pub headers: Vec<(String, String)>,
@@ -103,18 +192,15 @@ pub(crate) struct Settings {
     /// marker instead of the user's data directory.
     pub data_dir: Option<PathBuf>,
     pub record: RecordChoice,
-    /// Whether `CI` (or another CI variable) is set: nobody sees a notice there.
-    pub in_ci: bool,
-    /// Whether the endpoint is the host's built-in default (the user set
-    /// none): such an endpoint needs the first-run notice.
-    pub host_default_endpoint: bool,
+    /// Whether the first-run notice must be shown first.
+    pub notice: NoticeGate,
 }
 
 impl Settings {
-    fn with_mode(mode: Mode, decided_by: &'static str) -> Settings {
+    fn with_mode(mode: Mode, reason: Reason) -> Settings {
         Settings {
             mode,
-            decided_by,
+            reason,
             endpoint: None,
             protocol: Protocol::HttpProtobuf,
             headers: Vec::new(),
@@ -124,8 +210,7 @@ impl Settings {
             limits: Limits::default(),
             data_dir: None,
             record: RecordChoice::Default,
-            in_ci: false,
-            host_default_endpoint: false,
+            notice: NoticeGate::NotNeeded,
         }
     }
 
@@ -138,15 +223,15 @@ impl Settings {
     ) -> Settings {
         let mut reader = Reader { env, warn };
         if reader.otel_bool("OTEL_SDK_DISABLED") {
-            return Settings::with_mode(Mode::Off, "OTEL_SDK_DISABLED");
+            return Settings::with_mode(Mode::Off, Reason::TurnedOff("OTEL_SDK_DISABLED"));
         }
         for switch in ["DO_NOT_TRACK", "CREWTEL_DISABLED"] {
             if reader.flag(switch) {
-                return Settings::with_mode(Mode::Off, switch);
+                return Settings::with_mode(Mode::Off, Reason::TurnedOff(switch));
             }
         }
 
-        let mut settings = Settings::with_mode(Mode::NoEndpoint, "no OTLP endpoint configured");
+        let mut settings = Settings::with_mode(Mode::NoEndpoint, Reason::NoEndpoint);
         settings.limits = Limits {
             value_length: reader.number(
                 "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
@@ -168,18 +253,18 @@ impl Settings {
                 _ => RecordChoice::Path(PathBuf::from(v)),
             },
         };
-        settings.in_ci = crate::context::CI_VARIABLES
+        let in_ci = crate::context::CI_VARIABLES
             .iter()
             .any(|name| (reader.env)(name).is_some());
 
         if reader.flag("CREWTEL_DEBUG") {
             settings.mode = Mode::Debug;
-            settings.decided_by = "CREWTEL_DEBUG";
+            settings.reason = Reason::DebugVariable;
             return settings;
         }
         if defaults.debug {
             settings.mode = Mode::Debug;
-            settings.decided_by = "the host's debug setting";
+            settings.reason = Reason::HostDebug;
             return settings;
         }
 
@@ -194,12 +279,12 @@ impl Settings {
         .any(|name| reader.get(name).is_some());
         let endpoint = reader
             .endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", false)
-            .map(|e| (e, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
-            .or_else(|| reader.endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, "OTEL_EXPORTER_OTLP_ENDPOINT")))
+            .map(|e| (e, Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")))
+            .or_else(|| reader.endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, Reason::Endpoint("OTEL_EXPORTER_OTLP_ENDPOINT"))))
             .or_else(|| {
                 let default = defaults.endpoint.as_deref().filter(|_| !user_set)?;
                 match traces_url(default, true) {
-                    Some(url) => Some((url, HOST_DEFAULT_ENDPOINT)),
+                    Some(url) => Some((url, Reason::HostDefaultEndpoint)),
                     None => {
                         (reader.warn)(
                             "crewtel: the host's default endpoint is not an http:// or https:// URL; nothing is sent"
@@ -210,19 +295,21 @@ impl Settings {
                 }
             });
         if endpoint.is_none() && user_set {
-            settings.decided_by = "the OTLP endpoint set in the environment is not usable";
+            settings.reason = Reason::UnusableEndpoint;
         }
-        let Some((endpoint, decided_by)) = endpoint else {
+        let Some((endpoint, reason)) = endpoint else {
             if defaults.debug_without_endpoint {
                 settings.mode = Mode::Debug;
-                settings.decided_by = "no OTLP endpoint configured, so the host prints instead";
+                settings.reason = Reason::NoEndpointPrinting;
             }
             return settings;
         };
 
         settings.mode = Mode::Export;
-        settings.decided_by = decided_by;
-        settings.host_default_endpoint = decided_by == HOST_DEFAULT_ENDPOINT;
+        settings.reason = reason;
+        if reason == Reason::HostDefaultEndpoint {
+            settings.notice = NoticeGate::BeforeDefaultEndpoint { in_ci };
+        }
         settings.endpoint = Some(endpoint);
         settings.protocol = reader.protocol();
         settings.headers = reader.headers();
@@ -462,7 +549,7 @@ mod tests {
         ] {
             let (settings, warnings) = decide(&[endpoint, ("CREWTEL_DEBUG", "1"), (switch, value)]);
             assert_eq!(settings.mode, Mode::Off, "{switch}={value}");
-            assert_eq!(settings.decided_by, switch);
+            assert_eq!(settings.reason, Reason::TurnedOff(switch));
             assert!(warnings.is_empty());
         }
     }
@@ -530,7 +617,10 @@ mod tests {
             ),
         ]);
         assert_eq!(s.endpoint.as_deref(), Some("http://traces:9999/custom"));
-        assert_eq!(s.decided_by, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        assert_eq!(
+            s.reason,
+            Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        );
     }
 
     #[test]
@@ -544,7 +634,7 @@ mod tests {
             s.endpoint.as_deref(),
             Some("https://telemetry.host.example/v1/traces")
         );
-        assert_eq!(s.decided_by, "the host's default endpoint");
+        assert_eq!(s.reason, Reason::HostDefaultEndpoint);
         let (s, _) = decide_with(
             &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://mine:4318")],
             &defaults,

@@ -81,7 +81,7 @@ mod warning;
 
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 #[cfg(feature = "reporter")]
-pub use config::Mode;
+pub use config::{Mode, NoticeProblem, Reason};
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};

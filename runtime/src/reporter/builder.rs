@@ -12,7 +12,7 @@ use super::status::without_credentials;
 use super::{
     DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Output, Reporter, WarningSink, shared_strings,
 };
-use crate::config::{Defaults, Mode, RecordChoice, Settings};
+use crate::config::{Defaults, Mode, NoticeGate, Reason, RecordChoice, Settings};
 use crate::consent::Consent;
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
@@ -205,8 +205,12 @@ impl ReporterBuilder {
         };
         let lookup: &dyn Fn(&str) -> Option<String> = &host_env;
         let settings = Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line));
-        let mut mode = settings.mode;
-        let mut decided_by = settings.decided_by.to_owned();
+        // The settings decided; from here the decision only falls back to
+        // sending nothing (`Decision::fall_back`), never widens.
+        let mut decision = Decision {
+            mode: settings.mode,
+            reason: settings.reason,
+        };
         let service = settings
             .service_name
             .clone()
@@ -214,11 +218,13 @@ impl ReporterBuilder {
         // Off reads and writes nothing: no folder is even looked up.
         let record_choice = settings.record.clone();
         let data_dir = settings.data_dir.clone();
-        let dir = (mode != Mode::Off)
+        let dir = (decision.mode != Mode::Off)
             .then(|| local::host_dir(settings.data_dir.clone(), &service))
             .flatten();
 
-        if mode == Mode::Export && settings.host_default_endpoint {
+        if let NoticeGate::BeforeDefaultEndpoint { in_ci } = settings.notice
+            && decision.mode == Mode::Export
+        {
             let output = self.notice_output.unwrap_or_else(|| NoticeOutput {
                 out: Box::new(std::io::stderr()),
                 visible: std::io::stderr().is_terminal(),
@@ -233,25 +239,24 @@ impl ReporterBuilder {
                 &service,
                 &endpoint,
                 dir.as_deref(),
-                settings.in_ci,
+                in_ci,
                 output,
             ) {
-                mode = Mode::NoEndpoint;
-                decided_by = why.to_owned();
+                decision.fall_back(Reason::NoticeNotShown(why));
             }
         }
 
-        let endpoint = (mode == Mode::Export)
+        let endpoint = (decision.mode == Mode::Export)
             .then(|| settings.endpoint.as_deref().map(without_credentials))
             .flatten();
-        let record = match (&settings.record, mode) {
+        let record = match (&settings.record, decision.mode) {
             (_, mode) if mode != Mode::Export => None,
             (RecordChoice::Off, _) => None,
             (RecordChoice::Path(path), _) => Some(path.clone()),
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
         let mut recorder = None;
-        let output = match mode {
+        let output = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
                 // Before the first event: what every export would carry about
@@ -290,8 +295,7 @@ impl ReporterBuilder {
                         warnings(&format!(
                             "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
                         ));
-                        mode = Mode::NoEndpoint;
-                        decided_by = "the OTLP exporter could not be built".to_owned();
+                        decision.fall_back(Reason::ExporterFailed);
                         None
                     }
                 }
@@ -305,13 +309,13 @@ impl ReporterBuilder {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        let record = record.filter(|_| mode == Mode::Export);
+        let record = record.filter(|_| decision.mode == Mode::Export);
         Reporter {
-            mode,
+            mode: decision.mode,
             output,
             common,
             containment,
-            decided_by,
+            decided_by: decision.reason,
             endpoint,
             record,
             recorder,
@@ -319,5 +323,20 @@ impl ReporterBuilder {
             data_dir,
             service,
         }
+    }
+}
+
+/// The mode and why: decided by the settings, and only ever made narrower
+/// after (nothing sent when the notice cannot be shown or the exporter
+/// cannot be built).
+struct Decision {
+    mode: Mode,
+    reason: Reason,
+}
+
+impl Decision {
+    fn fall_back(&mut self, reason: Reason) {
+        self.mode = Mode::NoEndpoint;
+        self.reason = reason;
     }
 }

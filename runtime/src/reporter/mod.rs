@@ -15,7 +15,7 @@ use opentelemetry::KeyValue;
 pub use builder::ReporterBuilder;
 pub use status::Status;
 
-use crate::config::{Mode, RecordChoice, Settings};
+use crate::config::{Mode, Reason, RecordChoice, Settings};
 use crate::debug::DebugSink;
 use crate::export::Pipeline;
 use crate::limits;
@@ -70,7 +70,7 @@ pub struct Reporter {
     /// Where a panic of host code called for an event stops.
     containment: Containment,
     /// What `status` reports besides the mode.
-    decided_by: String,
+    decided_by: Reason,
     endpoint: Option<String>,
     record: Option<PathBuf>,
     /// The record being kept, when one is.
@@ -206,7 +206,7 @@ impl Reporter {
         Status {
             enabled: self.mode == Mode::Export,
             mode: self.mode,
-            decided_by: self.decided_by.clone(),
+            decided_by: self.decided_by,
             endpoint: self.endpoint.clone(),
             last_events: record
                 .as_deref()

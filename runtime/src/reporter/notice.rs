@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::config::NoticeProblem;
 use crate::local::NoticeMarker;
 
 /// What the host says in its notice, and the catalogue version it covers.
@@ -24,7 +25,7 @@ pub(crate) enum Gate {
     /// Shown before (this version), or shown just now.
     Open,
     /// Could not be shown: send nothing to the default endpoint.
-    Closed(&'static str),
+    Closed(NoticeProblem),
 }
 
 pub(crate) fn gate(
@@ -40,9 +41,7 @@ pub(crate) fn gate(
         return Gate::Open;
     }
     if in_ci || !output.visible {
-        return Gate::Closed(
-            "the first-run notice could not be shown (CI, or stderr is not a terminal)",
-        );
+        return Gate::Closed(NoticeProblem::NotSeen);
     }
     let text = notice.text.clone().unwrap_or_else(|| {
         format!(
@@ -51,7 +50,7 @@ pub(crate) fn gate(
         )
     });
     if writeln!(output.out, "{text}").is_err() {
-        return Gate::Closed("the first-run notice could not be shown (stderr is not writable)");
+        return Gate::Closed(NoticeProblem::NotWritable);
     }
     let _ = output.out.flush();
     if let Some(marker) = marker {

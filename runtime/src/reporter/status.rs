@@ -5,19 +5,19 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::config::Mode;
+use crate::config::{Mode, Reason};
 
 /// Whether telemetry is on, why, and what it has sent.
 ///
 /// ```
-/// use crewtel::Reporter;
+/// use crewtel::{Reason, Reporter};
 ///
 /// let reporter = Reporter::builder()
 ///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
 ///     .build();
 /// let status = reporter.status();
 /// assert!(!status.enabled);
-/// assert_eq!(status.decided_by, "DO_NOT_TRACK");
+/// assert_eq!(status.decided_by, Reason::TurnedOff("DO_NOT_TRACK"));
 /// println!("{status}");
 /// ```
 #[derive(Clone, Debug, Serialize)]
@@ -28,7 +28,7 @@ pub struct Status {
     /// Where events go.
     pub mode: Mode,
     /// The switch, variable or setting that decided the mode.
-    pub decided_by: String,
+    pub decided_by: Reason,
     /// The OTLP endpoint, without any user name or password in it.
     pub endpoint: Option<String>,
     /// The local record of what was sent: the one being kept, or one left by
