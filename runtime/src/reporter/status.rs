@@ -23,7 +23,8 @@ use crate::config::{Mode, Reason};
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct Status {
-    /// Whether events leave the process (or, in debug mode, are printed).
+    /// Whether events leave the process (in debug mode they are printed and
+    /// nothing leaves: this is `false`).
     pub enabled: bool,
     /// Where events go.
     pub mode: Mode,
