@@ -655,3 +655,58 @@ fn the_value_length_limit_never_sends_broken_json() {
     );
     assert_eq!(reporter.dropped_attributes(), 1);
 }
+
+/// Collects what a writer is given.
+#[derive(Clone, Default)]
+struct Printed(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Printed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_debug_printer_shows_what_the_collector_receives_after_the_same_limits() {
+    let limits = [
+        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
+        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
+    ];
+    // Exported.
+    let collector = Collector::start(Behaviour::Accept);
+    let mut vars = to(&collector);
+    vars.extend(limits.clone());
+    let (builder, _) = configured(&vars);
+    let reporter = builder.build();
+    reporter.emit(crew(false, "d").telemetry_event());
+    reporter.shutdown();
+    let spans = collector.spans();
+    let exported: Vec<(String, String)> = spans[0]
+        .1
+        .attributes
+        .iter()
+        .map(|kv| (kv.key.clone(), format!("{:?}", kv.value)))
+        .collect();
+
+    // Printed: the same pipeline, the debug printer at its end.
+    let mut vars: Vec<(&str, String)> = vec![("CREWTEL_DEBUG", "1".to_owned())];
+    vars.extend(limits);
+    let (builder, _) = configured(&vars);
+    let printed = Printed::default();
+    let reporter = builder.debug_output(printed.clone()).build();
+    assert_eq!(reporter.mode(), Mode::Debug);
+    reporter.emit(crew(false, "d").telemetry_event());
+    reporter.shutdown();
+    let text = String::from_utf8(printed.0.lock().unwrap().clone()).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    let attributes = line["attributes"].as_object().unwrap();
+    let keys: Vec<&str> = attributes.keys().map(String::as_str).collect();
+    let exported_keys: Vec<&str> = exported.iter().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(keys, exported_keys, "the count limit applies to both");
+    assert_eq!(attributes["crew_process"], "sequ", "and the length limit");
+}

@@ -1,4 +1,6 @@
-//! `CREWTEL_DEBUG`: each event printed as one JSON line, nothing sent.
+//! `CREWTEL_DEBUG`: each event printed as one JSON line, nothing sent. The
+//! printer is an exporter at the end of the one pipeline (`export`), so
+//! what it prints is what would be sent, after the same limits.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -38,6 +40,37 @@ impl DebugSink {
             let _ = writeln!(out, "{line}");
         }));
         let _ = written.map_err(std::mem::forget);
+    }
+}
+
+/// The debug printer as an exporter: each span, as it ends, one line.
+#[derive(Debug)]
+pub(crate) struct Exporter {
+    out: DebugSink,
+}
+
+impl Exporter {
+    pub(crate) fn new(out: DebugSink) -> Self {
+        Exporter { out }
+    }
+}
+
+impl core::fmt::Debug for DebugSink {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("DebugSink")
+    }
+}
+
+impl opentelemetry_sdk::trace::SpanExporter for Exporter {
+    async fn export(
+        &self,
+        batch: Vec<opentelemetry_sdk::trace::SpanData>,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        for span in batch {
+            let failed = matches!(span.status, opentelemetry::trace::Status::Error { .. });
+            self.out.write(&span.name, &span.attributes, failed);
+        }
+        Ok(())
     }
 }
 

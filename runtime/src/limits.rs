@@ -1,19 +1,13 @@
-//! `OTEL_ATTRIBUTE_COUNT_LIMIT` and `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which
-//! opentelemetry-rust does not implement: applied to each event's attributes
-//! before they leave, in every mode. A JSON-encoded value (a list of agents,
-//! a map of inputs) is never cut into broken JSON: it is whole, cut after
-//! its last entry that fits, or absent.
+//! `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which opentelemetry-rust does not
+//! implement: applied to each event's attributes by the one pipeline
+//! (`export`), whichever exporter is at its end. (`OTEL_ATTRIBUTE_COUNT_LIMIT`
+//! is the SDK's span limit, set by the same pipeline.) A JSON-encoded value (a
+//! list of agents, a map of inputs) is never cut into broken JSON: it is
+//! whole, cut after its last entry that fits, or absent.
 
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 
 use crate::config::Limits;
-
-/// Keeps the first `limits.count` attributes and applies the value length
-/// limit; returns how many attributes that limit removed.
-pub(crate) fn apply(limits: Limits, attributes: &mut Vec<KeyValue>) -> usize {
-    attributes.truncate(limits.count);
-    apply_value_length(limits, attributes)
-}
 
 /// Truncates longer strings (and string array entries) to
 /// `limits.value_length` characters, on a character boundary; a JSON-encoded
@@ -150,19 +144,6 @@ mod tests {
     }
 
     #[test]
-    fn count_keeps_the_first_attributes() {
-        let mut attributes = vec![kv("a", 1), kv("b", 2), kv("c", 3)];
-        apply(
-            Limits {
-                value_length: None,
-                count: 2,
-            },
-            &mut attributes,
-        );
-        assert_eq!(attributes, vec![kv("a", 1), kv("b", 2)]);
-    }
-
-    #[test]
     fn strings_are_cut_on_a_character_boundary() {
         let mut attributes = vec![
             kv("ascii", "abcdef"),
@@ -174,7 +155,7 @@ mod tests {
                 Value::Array(Array::String(vec!["ñandú".into(), "x".into()])),
             ),
         ];
-        apply(
+        apply_value_length(
             Limits {
                 value_length: Some(3),
                 count: 128,
@@ -206,7 +187,7 @@ mod tests {
             kv("one_big", r#"[{"role":"a very long role indeed"}]"#),
             kv("plain", "[not json, just text that is long"),
         ];
-        let removed = apply(
+        let removed = apply_value_length(
             Limits {
                 value_length: Some(30),
                 count: 128,
@@ -234,7 +215,7 @@ mod tests {
     #[test]
     fn zero_length_empties_strings() {
         let mut attributes = vec![kv("s", "abc")];
-        apply(
+        apply_value_length(
             Limits {
                 value_length: Some(0),
                 count: 128,

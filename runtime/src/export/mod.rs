@@ -1,6 +1,9 @@
-//! Export over OTLP/HTTP: opentelemetry-otlp behind the SDK's thread-based
-//! batch processor, with a bounded, counted queue in front of it and a
-//! shutdown that keeps its bound whatever the collector does.
+//! The one pipeline every event goes through, whichever exporter is at its
+//! end: the limits, the size cap and the counted queue are applied here,
+//! once. Two exporters: OTLP/HTTP (opentelemetry-otlp behind the SDK's
+//! thread-based batch processor, with a shutdown that keeps its bound
+//! whatever the collector does) and the debug printer (`CREWTEL_DEBUG`,
+//! each event printed as it ends, on the host's thread).
 
 mod failures;
 mod http;
@@ -17,14 +20,14 @@ use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
-    BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider, SpanData,
-    SpanExporter, SpanLimits,
+    BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider,
+    SimpleSpanProcessor, SpanData, SpanExporter, SpanLimits, SpanProcessor,
 };
 
 pub(crate) use failures::Failures;
 
 use crate::config::{Limits, Protocol, Settings};
-use crate::debug;
+use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
 
@@ -79,9 +82,9 @@ pub(crate) struct OpenSpan {
 }
 
 impl Pipeline {
-    /// Builds the pipeline, or says why it cannot be (warned about once by
-    /// the caller; nothing is then sent).
-    pub(crate) fn build(
+    /// The pipeline to an OTLP collector, or why it cannot be built (warned
+    /// about once by the caller; nothing is then sent).
+    pub(crate) fn otlp(
         settings: Settings,
         resource: Vec<KeyValue>,
         options: Options,
@@ -124,22 +127,61 @@ impl Pipeline {
         let counted = Counted {
             inner: exporter,
             in_flight: Arc::clone(&in_flight),
-            record: options.record,
+            record: options.record.clone(),
         };
         let batch = BatchConfigBuilder::default()
             .with_max_queue_size(capacity)
             .with_max_export_batch_size(capacity.min(512))
             .with_scheduled_delay(options.scheduled_delay)
             .build();
+        let processor = BatchSpanProcessor::builder(counted)
+            .with_batch_config(batch)
+            .build();
+        Ok(Pipeline::assemble(
+            settings.limits,
+            resource,
+            &options,
+            (capacity, in_flight),
+            processor,
+        ))
+    }
+
+    /// The pipeline to the debug printer: the same limits, caps and counts,
+    /// each event printed as it ends.
+    pub(crate) fn debug(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        out: DebugSink,
+        options: Options,
+    ) -> Pipeline {
+        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let counted = Counted {
+            inner: debug::Exporter::new(out),
+            in_flight: Arc::clone(&in_flight),
+            record: None,
+        };
+        Pipeline::assemble(
+            limits,
+            resource,
+            &options,
+            (capacity, in_flight),
+            SimpleSpanProcessor::new(counted),
+        )
+    }
+
+    fn assemble(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        options: &Options,
+        (capacity, in_flight): (usize, Arc<AtomicUsize>),
+        processor: impl SpanProcessor + 'static,
+    ) -> Pipeline {
         // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
         // `OTEL_TRACES_SAMPLER` from the process, behind crewtel's back.
-        let attribute_limit = u32::try_from(settings.limits.count).unwrap_or(u32::MAX);
+        let attribute_limit = u32::try_from(limits.count).unwrap_or(u32::MAX);
         let provider = SdkTracerProvider::builder()
-            .with_span_processor(
-                BatchSpanProcessor::builder(counted)
-                    .with_batch_config(batch)
-                    .build(),
-            )
+            .with_span_processor(processor)
             .with_resource(Resource::builder_empty().with_attributes(resource).build())
             .with_sampler(Sampler::AlwaysOn)
             .with_span_limits(SpanLimits {
@@ -151,15 +193,15 @@ impl Pipeline {
             .with_version(env!("CARGO_PKG_VERSION"))
             .build();
         let tracer = provider.tracer_with_scope(scope);
-        Ok(Pipeline {
+        Pipeline {
             running: RwLock::new(Some(Running { provider, tracer })),
             in_flight,
             capacity,
             dropped: AtomicU64::new(0),
             cut_attributes: AtomicU64::new(0),
-            limits: settings.limits,
+            limits,
             shutdown_timeout: options.shutdown_timeout,
-        })
+        }
     }
 
     /// Whether an event would find room in the queue now; when not, it is

@@ -9,9 +9,7 @@ use opentelemetry::KeyValue;
 use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
-use super::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Output, Reporter, WarningSink, shared_strings,
-};
+use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink, shared_strings};
 use crate::config::{Defaults, Mode, NoticeGate, Reason, RecordChoice, Settings};
 use crate::consent::Consent;
 use crate::debug::{self, DebugSink};
@@ -256,20 +254,27 @@ impl ReporterBuilder {
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
         let mut recorder = None;
-        let output = match decision.mode {
+        // One pipeline, whichever exporter is at its end: the limits, the
+        // size cap and the counted queue apply to both.
+        let options = export::Options {
+            queue_size: self.queue_size,
+            shutdown_timeout: self.shutdown_timeout,
+            scheduled_delay: EXPORT_INTERVAL,
+            record: None,
+        };
+        let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
+                let resource =
+                    Environment::get().resource(&service, self.service_version.as_deref());
                 // Before the first event: what every export would carry about
                 // this machine.
-                let header = debug::resource_line(
-                    &Environment::get().resource(&service, self.service_version.as_deref()),
-                );
                 let out = DebugSink::new(
                     self.debug_out
                         .unwrap_or_else(|| Box::new(std::io::stderr())),
-                    header,
+                    debug::resource_line(&resource),
                 );
-                Some(Output::Debug { out, settings })
+                Some(Pipeline::debug(settings.limits, resource, out, options))
             }
             Mode::Export => {
                 let resource =
@@ -283,14 +288,12 @@ impl ReporterBuilder {
                     ))
                 });
                 let options = export::Options {
-                    queue_size: self.queue_size,
-                    shutdown_timeout: self.shutdown_timeout,
-                    scheduled_delay: EXPORT_INTERVAL,
                     record: recorder.clone(),
+                    ..options
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
-                match Pipeline::build(settings, resource, options, failures) {
-                    Ok(pipeline) => Some(Output::Export(pipeline)),
+                match Pipeline::otlp(settings, resource, options, failures) {
+                    Ok(pipeline) => Some(pipeline),
                     Err(error) => {
                         warnings(&format!(
                             "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
@@ -302,7 +305,7 @@ impl ReporterBuilder {
             }
         };
         let containment = Containment::new(Arc::clone(&warnings));
-        let common = match (&output, self.every_event) {
+        let common = match (&pipeline, self.every_event) {
             (Some(_), Some(detect)) => containment
                 .run(detect)
                 .map(shared_strings)
@@ -312,7 +315,7 @@ impl ReporterBuilder {
         let record = record.filter(|_| decision.mode == Mode::Export);
         Reporter {
             mode: decision.mode,
-            output,
+            pipeline,
             common,
             containment,
             decided_by: decision.reason,

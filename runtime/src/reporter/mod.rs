@@ -15,15 +15,13 @@ use opentelemetry::KeyValue;
 pub use builder::ReporterBuilder;
 pub use status::Status;
 
-use crate::config::{Mode, Reason, RecordChoice, Settings};
-use crate::debug::DebugSink;
+use crate::config::{Mode, Reason, RecordChoice};
 use crate::export::Pipeline;
-use crate::limits;
 use crate::local;
 use crate::sink::{ActiveSpan, AnyEvent, Sink};
 use crate::telemetry::{Event, Telemetry};
 use contain::Containment;
-use span::{Open, Span};
+use span::Span;
 
 pub(crate) use crate::warning::WarningSink;
 
@@ -64,7 +62,9 @@ const STATUS_EVENTS: usize = 5;
 /// ```
 pub struct Reporter {
     mode: Mode,
-    output: Option<Output>,
+    /// Where events go: the export or the debug printer; `None` when off
+    /// or nowhere to go.
+    pipeline: Option<Pipeline>,
     /// Sent on every event (`every_event`), computed once.
     common: Vec<KeyValue>,
     /// Where a panic of host code called for an event stops.
@@ -82,12 +82,6 @@ pub struct Reporter {
     service: String,
 }
 
-/// Where the reporter's events go.
-enum Output {
-    Debug { out: DebugSink, settings: Settings },
-    Export(Pipeline),
-}
-
 impl Reporter {
     /// A builder; nothing is read until [`ReporterBuilder::build`].
     pub fn builder() -> ReporterBuilder {
@@ -103,24 +97,24 @@ impl Reporter {
     /// never blocks, fails or panics.
     #[inline]
     pub fn emit<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) {
-        if let Some(output) = &self.output
+        if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
-            self.send(output, event.name(), || event.key_values_and(&self.common));
+            self.send(pipeline, event.name(), || {
+                event.key_values_and(&self.common)
+            });
         }
     }
 
     /// Builds the attributes (where host code's panics stop) and sends them;
     /// a full queue drops the event before they are built.
     #[inline]
-    fn send(&self, output: &Output, name: &'static str, build: impl FnOnce() -> Vec<KeyValue>) {
-        if let Output::Export(pipeline) = output
-            && !pipeline.admit()
-        {
+    fn send(&self, pipeline: &Pipeline, name: &'static str, build: impl FnOnce() -> Vec<KeyValue>) {
+        if !pipeline.admit() {
             return;
         }
         if let Some(attributes) = self.containment.run(build) {
-            output.emit(name, attributes);
+            pipeline.emit(name, attributes);
         }
     }
 
@@ -156,16 +150,20 @@ impl Reporter {
     /// span.fail(&error); // sends `error_type: "io::Error"`, never the message
     /// ```
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
-        match &self.output {
-            Some(output) if event.is_allowed() => self.open(output, &event),
+        match &self.pipeline {
+            Some(pipeline) if event.is_allowed() => self.open(pipeline, &event),
             _ => ActiveSpan::none(),
         }
     }
 
-    fn open<'r>(&'r self, output: &'r Output, event: &dyn AnyEvent) -> ActiveSpan<'r> {
+    /// A span's own attributes; `common` joins them when it ends, after what
+    /// the end adds, so that a count limit drops the context first.
+    fn open<'r>(&'r self, pipeline: &'r Pipeline, event: &dyn AnyEvent) -> ActiveSpan<'r> {
         match self.containment.run(|| event.key_values()) {
             Some(attributes) => ActiveSpan::new(Span {
-                open: output.start(event.name(), attributes, &self.common),
+                pipeline,
+                open: pipeline.start(event.name(), attributes),
+                common: &self.common,
                 containment: &self.containment,
             }),
             None => ActiveSpan::none(),
@@ -176,10 +174,7 @@ impl Reporter {
     /// large, the reporter was shut down, or host code called to build the
     /// event panicked.
     pub fn dropped_events(&self) -> u64 {
-        let exported = match &self.output {
-            Some(Output::Export(pipeline)) => pipeline.dropped(),
-            _ => 0,
-        };
+        let exported = self.pipeline.as_ref().map_or(0, Pipeline::dropped);
         exported + self.containment.dropped()
     }
 
@@ -190,10 +185,7 @@ impl Reporter {
     /// process). The count limit's drops are in each span's
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
-        let cut = match &self.output {
-            Some(Output::Export(pipeline)) => pipeline.cut_attributes(),
-            _ => 0,
-        };
+        let cut = self.pipeline.as_ref().map_or(0, Pipeline::cut_attributes);
         cut + crate::json::cut_at_depth()
     }
 
@@ -236,7 +228,7 @@ impl Reporter {
     /// calls (and the drop) do nothing. Do not call it from inside an async
     /// task if you can help it: it blocks its thread for up to the bound.
     pub fn shutdown(&self) {
-        if let Some(Output::Export(pipeline)) = &self.output {
+        if let Some(pipeline) = &self.pipeline {
             pipeline.shutdown();
         }
     }
@@ -253,57 +245,23 @@ impl Drop for Reporter {
 /// it down.
 impl Sink for Reporter {
     fn enabled(&self) -> bool {
-        self.output.is_some()
+        self.pipeline.is_some()
     }
 
     fn emit(&self, event: &dyn AnyEvent) {
-        if let Some(output) = &self.output
+        if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
-            self.send(output, event.name(), || event.key_values_and(&self.common));
+            self.send(pipeline, event.name(), || {
+                event.key_values_and(&self.common)
+            });
         }
     }
 
     fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
-        match &self.output {
-            Some(output) if event.is_allowed() => self.open(output, event),
+        match &self.pipeline {
+            Some(pipeline) if event.is_allowed() => self.open(pipeline, event),
             _ => ActiveSpan::none(),
-        }
-    }
-}
-
-impl Output {
-    /// A span's own attributes; `common` joins them when it ends, after what
-    /// the end adds, so that a count limit drops the context first.
-    fn start<'r>(
-        &'r self,
-        name: &'static str,
-        attributes: Vec<KeyValue>,
-        common: &'r [KeyValue],
-    ) -> Open<'r> {
-        match self {
-            Output::Debug { out, settings } => Open::Debug {
-                out,
-                limits: settings.limits,
-                name,
-                attributes,
-                common,
-            },
-            Output::Export(pipeline) => Open::Export {
-                pipeline,
-                span: pipeline.start(name, attributes),
-                common,
-            },
-        }
-    }
-
-    fn emit(&self, name: &'static str, mut attributes: Vec<KeyValue>) {
-        match self {
-            Output::Debug { out, settings } => {
-                limits::apply(settings.limits, &mut attributes);
-                out.write(name, &attributes, false);
-            }
-            Output::Export(pipeline) => pipeline.emit(name, attributes),
         }
     }
 }
