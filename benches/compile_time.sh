@@ -61,6 +61,10 @@ make_crate ct-serde "#[derive(serde::Serialize)]" "" "$serde_dep"
 make_crate ct-crewtel-plain "" "" "$crewtel_dep"
 make_crate ct-crewtel "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_text)]" "$crewtel_dep"
 make_crate ct-facade-plain "" "" "$facade_dep"
+# Baselines that name the dependency, so that loading its metadata (which
+# grows with its dependency graph) cancels out too.
+make_crate ct-serde-named "use serde as _;" "" "$serde_dep"
+make_crate ct-crewtel-named "use crewtel as _;" "" "$crewtel_dep"
 make_crate ct-facade "#[derive(crewtel::Telemetry)]" "#[telemetry(always, free_text)]" "$facade_dep"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -87,7 +91,9 @@ instructions() {
 }
 
 declare -A result
-for name in ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel ct-facade-plain ct-facade; do
+names="ct-serde-plain ct-serde ct-crewtel-plain ct-crewtel ct-facade-plain ct-facade"
+[ "${COUNT:-}" = instructions ] && names="$names ct-serde-named ct-crewtel-named"
+for name in $names; do
   dir="$work/$name"
   export CARGO_TARGET_DIR="$work/target-$name"
   cargo build -q --manifest-path "$dir/Cargo.toml"   # dependencies, once
@@ -117,6 +123,9 @@ if [ "${COUNT:-}" = instructions ]; then
   echo "| crewtel \`Telemetry\`, facade | $(m "$fp") | $(m "$fd") | $(m $((fd - fp))) |"
   awk -v a="$((cd - cp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel / serde, the derive'"'"'s cost: %.2f\n", a / b }'
   awk -v a="$((fd - fp))" -v b="$((sd - sp))" 'BEGIN { printf "crewtel facade / serde, the derive'"'"'s cost: %.2f\n", a / b }'
+  sn=${result[ct-serde-named]}; cn=${result[ct-crewtel-named]}
+  echo "naming the crate, no derive: serde $(m "$sn"), crewtel $(m "$cn")"
+  awk -v a="$((cd - cn))" -v b="$((sd - sn))" 'BEGIN { printf "crewtel / serde, the derive alone (the crate loaded in both baselines): %.2f\n", a / b }'
   exit 0
 fi
 echo "| 50-field struct | no derive (ms) | with the derive (ms) | the derive's cost (ms) |"
