@@ -15,8 +15,28 @@
 use std::sync::Arc;
 
 use crewtel::{Dispatch, Mode, Reporter};
+use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};
-use minicrew::{run, tools};
+use minicrew::tools::{self, Tool, ToolError};
+
+/// A tool this demonstration gives the researcher so that a failure is
+/// reported too: it reads a web page, and the demonstration has no network.
+/// Its error quotes what it was asked, as real errors do; only its type is
+/// ever sent.
+#[derive(Debug)]
+struct Scrape;
+
+impl Tool for Scrape {
+    fn name(&self) -> &str {
+        "scrape"
+    }
+
+    fn call(&self, input: &str) -> Result<String, ToolError> {
+        Err(ToolError {
+            message: format!("scrape timed out while reading the prompt: {input}"),
+        })
+    }
+}
 
 /// minicrew's reporter: the environment decides; with no endpoint anywhere
 /// it prints what it would send.
@@ -73,7 +93,9 @@ fn run_crews() {
     }
     let telemetry = Dispatch::new(reporter.clone());
     for share_crew in [false, true] {
-        let crew = run::research_crew(share_crew, tools::standard());
+        let mut tools = tools::standard();
+        tools.researcher.push(Arc::new(Scrape));
+        let crew = run::research_crew(share_crew, tools);
         println!(
             "Running a crew with share_crew = {share_crew}: {}",
             if share_crew {

@@ -14,7 +14,7 @@
 //!
 //! let crew = run::research_crew(false, tools::standard());
 //! let output = run::kickoff(&Dispatch::none(), &crew);
-//! assert!(output.contains("Two paragraphs done by the Writer"));
+//! assert!(output.contains("Three bullet points done by the Researcher"));
 //! ```
 
 pub mod events;

@@ -15,7 +15,7 @@ use crate::tools::ResearchTools;
 
 /// A research crew: a researcher with `researcher_tools` and a writer with
 /// `writer_tools`, and a task for each ([`tools::standard`](crate::tools::standard)
-/// gives the demonstration's, one of which fails).
+/// gives the usual ones).
 pub fn research_crew(
     share_crew: bool,
     ResearchTools {

@@ -51,23 +51,6 @@ impl Tool for Search {
     }
 }
 
-/// Reads a web page; minicrew's demonstration has no network, so it always
-/// times out, and its error quotes what it was asked (as real errors do).
-#[derive(Debug)]
-pub struct Scrape;
-
-impl Tool for Scrape {
-    fn name(&self) -> &str {
-        "scrape"
-    }
-
-    fn call(&self, input: &str) -> Result<String, ToolError> {
-        Err(ToolError {
-            message: format!("scrape timed out while reading the prompt: {input}"),
-        })
-    }
-}
-
 /// Checks spelling (simulated).
 #[derive(Debug)]
 pub struct Spellcheck;
@@ -93,10 +76,11 @@ pub struct ResearchTools {
     pub writer: Toolbox,
 }
 
-/// The demonstration's tools: search and scrape (which fails), spellcheck.
+/// The research crew's usual tools: search for the researcher, spellcheck
+/// for the writer.
 pub fn standard() -> ResearchTools {
     ResearchTools {
-        researcher: vec![Arc::new(Search), Arc::new(Scrape)],
+        researcher: vec![Arc::new(Search)],
         writer: vec![Arc::new(Spellcheck)],
     }
 }
