@@ -14,52 +14,66 @@ use crate::{expand, fallback, valid};
 
 /// `#[derive(Telemetry)]`.
 pub fn telemetry(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
-    let model = Struct::from_ast(&cx, input);
-    if let Some(model) = &model {
-        valid::check_struct(&cx, model);
-    }
-    let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
-    finish(
-        cx,
-        krate,
-        input,
-        model.as_ref(),
-        expand::telemetry::impls,
-        fallback::telemetry,
-    )
+    run::<Struct>(input, expand::telemetry::impls, fallback::telemetry)
 }
 
 /// `#[derive(TelemetryValue)]`.
 pub fn value(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
-    let model = Enum::from_ast(&cx, input);
-    if let Some(model) = &model {
-        valid::check_enum(&cx, model);
-    }
-    let krate = model.as_ref().and_then(|model| model.attrs.krate.as_ref());
-    finish(
-        cx,
-        krate,
-        input,
-        model.as_ref(),
-        expand::value::derive,
-        fallback::value,
-    )
+    run::<Enum>(input, expand::value::derive, fallback::value)
 }
 
-/// The impls of a valid model, or every error and the fallback; wrapped so
-/// that they import nothing into the host's scope.
-fn finish<M>(
-    cx: Ctxt,
-    krate: Option<&syn::Path>,
-    input: &DeriveInput,
-    model: Option<&M>,
+/// What a derive's input becomes, and how it is checked.
+trait Model<'a>: Sized {
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self>;
+    fn check(&self, cx: &Ctxt);
+    /// `#[telemetry(crate = "...")]`.
+    fn krate(&self) -> Option<&syn::Path>;
+}
+
+impl<'a> Model<'a> for Struct<'a> {
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        Struct::from_ast(cx, input)
+    }
+
+    fn check(&self, cx: &Ctxt) {
+        valid::check_struct(cx, self);
+    }
+
+    fn krate(&self) -> Option<&syn::Path> {
+        self.attrs.krate.as_ref()
+    }
+}
+
+impl<'a> Model<'a> for Enum<'a> {
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        Enum::from_ast(cx, input)
+    }
+
+    fn check(&self, cx: &Ctxt) {
+        valid::check_enum(cx, self);
+    }
+
+    fn krate(&self) -> Option<&syn::Path> {
+        self.attrs.krate.as_ref()
+    }
+}
+
+/// Parses and checks, collecting every error; then the impls of a valid
+/// model, or every error and the fallback, wrapped so that they import
+/// nothing into the host's scope.
+fn run<'a, M: Model<'a>>(
+    input: &'a DeriveInput,
     expand: fn(&M, &TokenStream) -> TokenStream,
     fallback: fn(&DeriveInput, &TokenStream) -> TokenStream,
 ) -> TokenStream {
+    let cx = Ctxt::default();
+    let model = M::parse(&cx, input);
+    if let Some(model) = &model {
+        model.check(&cx);
+    }
+    let krate = model.as_ref().and_then(Model::krate);
     let private = expand::private();
-    match (cx.finish(), model) {
+    match (cx.finish(), &model) {
         (None, Some(model)) => expand::hygienic(krate, expand(model, &private)),
         (errors, _) => {
             let fallback = expand::hygienic(krate, fallback(input, &private));
