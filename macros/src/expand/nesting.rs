@@ -11,18 +11,14 @@ use syn::Generics;
 /// methods are the traits' own, checked once in crewtel, not once a struct.
 pub fn impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let mut with_lifetime = generics.clone();
-    with_lifetime
-        .params
-        .insert(0, syn::parse_quote!('__crewtel_a));
-    let (ref_impl_generics, _, _) = with_lifetime.split_for_impl();
     let own = quote!(#ident #ty_generics);
-    let impls = [
-        (quote!(#impl_generics), own.clone()),
-        (quote!(#ref_impl_generics), quote!(&'__crewtel_a #own)),
-        (quote!(#impl_generics), quote!(::std::boxed::Box<#own>)),
+    // `&'_`: a lifetime of the impl's own, which an error lists as `&Agent`.
+    let targets = [
+        own.clone(),
+        quote!(&'_ #own),
+        quote!(::std::boxed::Box<#own>),
     ];
-    let impls = impls.into_iter().map(|(impl_generics, target)| {
+    let impls = targets.into_iter().map(|target| {
         quote! {
             #[automatically_derived]
             impl #impl_generics #private::Emit for #target #where_clause {
