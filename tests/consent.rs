@@ -338,3 +338,58 @@ fn a_consent_field_can_be_a_consent() {
         );
     }
 }
+
+/// An event of one crew that names another (a crew that delegates to a
+/// sub-crew), nested and flattened.
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Delegated")]
+struct Delegated<'a> {
+    /// The delegating crew: its consent is the event's.
+    #[telemetry(consent)]
+    from: &'a support::Crew,
+    /// The crew delegated to, as an object.
+    #[telemetry(always)]
+    to: &'a support::Crew,
+    #[telemetry(always, flatten)]
+    flattened: &'a support::Crew,
+}
+
+#[test]
+fn a_nested_or_flattened_crew_that_did_not_opt_in_shares_nothing_whatever_the_event() {
+    let sharing = crew(true);
+    let private = crew(false);
+    let delegated = Delegated {
+        from: &sharing,
+        to: &private,
+        flattened: &private,
+    };
+    for event in [
+        delegated.telemetry_event(),
+        delegated.telemetry_event_with(Consent::ShareCrew),
+    ] {
+        assert_eq!(event.consent(), Consent::ShareCrew);
+        let json = serde_json::to_string(&event.attributes()).unwrap();
+        assert!(
+            !json.contains("crew_inputs\"") && !json.contains("crew_label"),
+            "the private crew's content was sent: {json}"
+        );
+        assert!(json.contains("crew_process"), "its usage data is: {json}");
+    }
+    // The other way round, the sharing crew nested in a private one's event
+    // shares nothing either: the stricter consent wins.
+    let reversed = Delegated {
+        from: &private,
+        to: &sharing,
+        flattened: &sharing,
+    };
+    let json = serde_json::to_string(&reversed.telemetry_event().attributes()).unwrap();
+    assert!(!json.contains("crew_label"), "{json}");
+    // And a crew nested in its own event shares as it chose.
+    let own = Delegated {
+        from: &sharing,
+        to: &sharing,
+        flattened: &sharing,
+    };
+    let json = serde_json::to_string(&own.telemetry_event().attributes()).unwrap();
+    assert!(json.contains("crew_label"), "{json}");
+}

@@ -6,6 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crewtel::{ActiveSpan, AnyEvent, Consent, Dispatch, EndSpan, Reporter, Sink, Telemetry};
 
+// A span may end on another thread; the handle is shared between threads.
+static_assertions::assert_impl_all!(ActiveSpan<'static>: Send);
+static_assertions::assert_impl_all!(Dispatch: Send, Sync, Clone);
+
 #[derive(Telemetry)]
 #[telemetry(event = "Task Execution")]
 struct TaskExecution<'a> {

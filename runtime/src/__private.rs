@@ -10,19 +10,13 @@ pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
-pub use crate::emit::{Element, ElementVia, Emit, EmitVia, Len, Own, Present};
+pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
-pub use crate::json::{AsObject, Object};
+pub use crate::json::AsObject;
 pub use crate::telemetry::Telemetry;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 pub use crate::visit::Visitor;
-pub use serde::{Serialize, Serializer};
-
-/// The catalogue of `T`: where a nested struct's catalogue is.
-pub fn catalogue_of<T: Telemetry + ?Sized>() -> &'static Catalogue {
-    T::CATALOGUE
-}
 
 /// Reaches a field's value without requiring anything of its type.
 ///
@@ -82,6 +76,9 @@ pub trait ViaTelemetry<T: ?Sized> {
 impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
     #[inline]
     fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V) {
+        // A flattened struct that carries its own consent (a crew) is walked
+        // under the stricter of the event's and its own.
+        let consent = value.nested_consent(consent);
         if consent.allows(T::TIER) {
             value.visit_attributes(consent, visitor);
         }

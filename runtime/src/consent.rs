@@ -38,6 +38,18 @@ impl Consent {
         }
     }
 
+    /// The stricter of two consents: what a nested or flattened struct that
+    /// carries its own consent (a crew inside another's event) is walked
+    /// under, so that a crew that did not opt in never shares its content
+    /// because the event around it did.
+    #[inline]
+    pub const fn stricter(self, other: Consent) -> Consent {
+        match (self, other) {
+            (Consent::ShareCrew, Consent::ShareCrew) => Consent::ShareCrew,
+            _ => Consent::Anonymous,
+        }
+    }
+
     /// Whether a key classified under `tier` may be sent under this consent.
     #[inline]
     pub const fn allows(self, tier: Tier) -> bool {

@@ -177,9 +177,13 @@ pub struct Object<'a, T: ?Sized> {
 }
 
 impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
-    /// The object `value` shows under `consent`.
+    /// The object `value` shows nested in an event under `consent`: under
+    /// the stricter of that and `value`'s own consent, if it carries one.
     pub fn new(value: &'a T, consent: Consent) -> Self {
-        Object { value, consent }
+        Object {
+            value,
+            consent: value.nested_consent(consent),
+        }
     }
 }
 

@@ -11,9 +11,11 @@ use crate::visit::Visitor;
 /// take. With telemetry off, or under a consent that does not allow the
 /// field, the function is not called.
 ///
-/// The function takes nothing, so it reads nothing of the struct it sits in;
-/// it is host code, so a panic in it drops that event (the reporter counts
-/// it) and nothing else.
+/// The function takes nothing, so it reads nothing of the struct it sits in.
+/// It is host code: sent through a `Reporter`, a panic in it drops that
+/// event (counted) and nothing else. Its value is judged by the free-text
+/// rule as the type `T` it returns, `&'static str` included (a literal
+/// field is not judged; a function's string could be anything).
 ///
 /// ```
 /// use crewtel::{Consent, OnSend, Telemetry};

@@ -51,19 +51,38 @@ pub trait Telemetry {
     const CATALOGUE: &'static Catalogue;
 
     /// The types of the struct's flattened fields, as a list `(A, (B, ()))`:
-    /// how crewtel proves at compile time that flattening ends. Written by
-    /// the derive.
-    #[doc(hidden)]
+    /// how crewtel proves at compile time that flattening ends. The derive
+    /// writes it; a hand-written impl that flattens nothing writes
+    /// `type Flattens = ();`.
     type Flattens;
 
     /// The most attributes one event can carry: a capacity hint, constant
     /// once inlined.
     fn max_attributes() -> usize;
 
-    /// The consent this value carries: its `#[telemetry(consent)]` field, or
+    /// The consent this value carries, if it has a `#[telemetry(consent)]`
+    /// field. A struct nested or flattened in another is walked under the
+    /// stricter of the outer consent and its own.
+    fn own_consent(&self) -> Option<Consent> {
+        None
+    }
+
+    /// The consent this value's events are built under: its own, or
     /// [`Consent::Anonymous`] when it has none.
     fn consent(&self) -> Consent {
-        Consent::Anonymous
+        self.own_consent().unwrap_or(Consent::Anonymous)
+    }
+
+    /// The consent a nested or flattened value is walked under inside an
+    /// event built under `outer`: the stricter of the two when it carries
+    /// its own.
+    #[doc(hidden)]
+    #[inline]
+    fn nested_consent(&self, outer: Consent) -> Consent {
+        match self.own_consent() {
+            Some(own) => outer.stricter(own),
+            None => outer,
+        }
     }
 
     /// Walks the attributes `consent` allows, in declaration order.
@@ -93,8 +112,8 @@ macro_rules! forward_pointers {
                 T::max_attributes()
             }
 
-            fn consent(&self) -> Consent {
-                (**self).consent()
+            fn own_consent(&self) -> Option<Consent> {
+                (**self).own_consent()
             }
 
             #[inline]

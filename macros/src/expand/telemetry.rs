@@ -36,8 +36,8 @@ pub fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
         let consent = quote_spanned!(ty.span()=> <#ty as #private::ConsentFlag>::consent);
         quote! {
             #[inline]
-            fn consent(&self) -> #private::Consent {
-                #consent(#value)
+            fn own_consent(&self) -> #private::Option<#private::Consent> {
+                #private::Some(#consent(#value))
             }
         }
     });

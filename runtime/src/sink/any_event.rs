@@ -11,7 +11,15 @@ use crate::telemetry::{Event, Telemetry};
 /// them under that consent.
 ///
 /// Only events implement it (the trait is sealed), so what a sink receives
-/// is always what the host's classifications allow.
+/// is what the event's consent allows of the host's classifications. (That
+/// consent is the one the event was built with: a crew's own, or the one
+/// its code passed to `telemetry_event_with`.)
+///
+/// Building the attributes runs host code (a `with` function, an
+/// [`OnSend`](crate::OnSend), a hand-written `TelemetryValue`), which may
+/// panic. The `Reporter` contains such a panic (the event is dropped and
+/// counted); a sink of your own that must never panic catches it
+/// (`std::panic::catch_unwind`) around these methods.
 pub trait AnyEvent: sealed::Sealed {
     /// The event (span) name.
     fn name(&self) -> &'static str;

@@ -18,8 +18,8 @@ pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan};
 ///
 /// Each event arrives as an [`AnyEvent`]: its name, the consent it carries
 /// and its attributes, built only when the sink asks for them and only for
-/// the keys that consent allows. Nothing a sink does can widen that: an
-/// `AnyEvent` is always a derived [`Event`](crate::Event).
+/// the keys that consent allows. A sink cannot widen that: an `AnyEvent` is
+/// always an [`Event`](crate::Event) of a `Telemetry` type.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -55,7 +55,9 @@ pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan};
 /// ```
 pub trait Sink: Send + Sync {
     /// Whether events are wanted at all. A [`Dispatch`] asks once, when it
-    /// is made: a sink that says no costs its senders a branch an event.
+    /// is made: a sink that says no costs its senders a branch an event. (A
+    /// `Reporter` wants them when it exports or prints them: in debug mode
+    /// too, where its `Status::enabled` says nothing leaves the process.)
     fn enabled(&self) -> bool {
         true
     }

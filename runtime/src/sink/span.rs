@@ -10,10 +10,11 @@ pub const ERROR_TYPE_KEY: &str = "error_type";
 
 /// A span opened by a [`Sink`](super::Sink) (a `Reporter`, a
 /// [`Dispatch`](super::Dispatch)); it is sent when it ends, and dropping it
-/// ends it too.
+/// ends it too. It is `Send`: a task's span may end on another thread (or
+/// after an `.await`).
 #[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
 pub struct ActiveSpan<'s> {
-    open: Option<Box<dyn EndSpan + 's>>,
+    open: Option<Box<dyn EndSpan + Send + 's>>,
 }
 
 /// How a sink ends one of its spans: what [`ActiveSpan`] calls, once.
@@ -31,7 +32,7 @@ impl<'s> ActiveSpan<'s> {
     }
 
     /// A span that `open` ends.
-    pub fn new(open: impl EndSpan + 's) -> Self {
+    pub fn new(open: impl EndSpan + Send + 's) -> Self {
         ActiveSpan {
             open: Some(Box::new(open)),
         }
