@@ -175,6 +175,12 @@ pub(crate) enum RecordChoice {
     Path(PathBuf),
 }
 
+/// What a path variable holds: a word it knows, or an absolute path.
+enum Word {
+    Word(&'static str),
+    Path(PathBuf),
+}
+
 /// The configuration in force, decided once.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -244,14 +250,19 @@ impl Settings {
         settings.service_name = reader
             .get("OTEL_SERVICE_NAME")
             .or_else(|| defaults.service_name.clone());
-        settings.data_dir = reader.get("CREWTEL_DATA_DIR").map(PathBuf::from);
-        settings.record = match reader.get("CREWTEL_RECORD") {
+        settings.data_dir = reader
+            .path("CREWTEL_DATA_DIR", &[])
+            .and_then(|path| match path {
+                Word::Path(path) => Some(path),
+                Word::Word(_) => None,
+            });
+        settings.record = match reader
+            .path("CREWTEL_RECORD", &["0", "off", "false", "1", "on", "true"])
+        {
             None => RecordChoice::Default,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "0" | "off" | "false" => RecordChoice::Off,
-                "1" | "on" | "true" => RecordChoice::Default,
-                _ => RecordChoice::Path(PathBuf::from(v)),
-            },
+            Some(Word::Path(path)) => RecordChoice::Path(path),
+            Some(Word::Word(word)) if ["0", "off", "false"].contains(&word) => RecordChoice::Off,
+            Some(Word::Word(_)) => RecordChoice::Default,
         };
         let in_ci = crate::context::CI_VARIABLES
             .iter()
@@ -351,6 +362,34 @@ impl Reader<'_, '_> {
         (self.env)(name)
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
+    }
+
+    /// A variable that names a file or folder: an absolute path, or one of
+    /// `words` (case-insensitive). Anything else (a relative path, `.`, a
+    /// `~/x` no shell expanded, an empty value) is ignored with one warning
+    /// that names the variable, never its value: a relative path would put
+    /// files in whatever folder the host happens to run in (the XDG base
+    /// directory specification ignores relative paths the same way).
+    fn path(&mut self, name: &str, words: &[&'static str]) -> Option<Word> {
+        let value = (self.env)(name)?;
+        let trimmed = value.trim();
+        if let Some(word) = words.iter().find(|w| trimmed.eq_ignore_ascii_case(w)) {
+            return Some(Word::Word(word));
+        }
+        let path = PathBuf::from(&value);
+        if path.is_absolute() {
+            return Some(Word::Path(path));
+        }
+        let expected = if words.is_empty() {
+            "is not an absolute path (a relative one would put files in whatever folder the host runs in)".to_owned()
+        } else {
+            format!(
+                "is neither an absolute path (a relative one would put files in whatever folder the host runs in) nor one of {}",
+                words.join(", ")
+            )
+        };
+        self.warn(name, &expected, "using the default");
+        None
     }
 
     fn warn(&mut self, name: &str, problem: &str, default: &str) {
@@ -670,9 +709,45 @@ mod tests {
                 RecordChoice::Path("/tmp/sent.jsonl".into()),
             ),
         ] {
-            let (s, _) = decide(&[("CREWTEL_RECORD", value)]);
+            let (s, warnings) = decide(&[("CREWTEL_RECORD", value)]);
             assert_eq!(s.record, expected, "{value}");
+            assert!(warnings.is_empty(), "{value}: {warnings:?}");
         }
+    }
+
+    #[test]
+    fn a_path_variable_that_is_not_absolute_is_ignored_with_one_warning() {
+        for name in ["CREWTEL_RECORD", "CREWTEL_DATA_DIR"] {
+            for value in [
+                "sent.jsonl",
+                "yes",
+                ".",
+                "~/x",
+                "",
+                "0x",
+                "./dir",
+                "dir/sub",
+            ] {
+                let (s, warnings) = decide(&[(name, value)]);
+                assert_eq!(s.record, RecordChoice::Default, "{name}={value}");
+                assert_eq!(s.data_dir, None, "{name}={value}");
+                assert_eq!(warnings.len(), 1, "{name}={value}: {warnings:?}");
+                assert!(warnings[0].contains(name), "{:?}", warnings[0]);
+                if value.len() > 2 {
+                    assert!(
+                        !warnings[0].contains(value),
+                        "the value is echoed: {:?}",
+                        warnings[0]
+                    );
+                }
+            }
+        }
+        // `0` is `off` for the record, and a folder named `0` nowhere.
+        let (s, warnings) = decide(&[("CREWTEL_DATA_DIR", "0")]);
+        assert_eq!((s.data_dir, warnings.len()), (None, 1));
+        let (s, warnings) = decide(&[("CREWTEL_DATA_DIR", "/var/lib/crewtel")]);
+        assert_eq!(s.data_dir, Some("/var/lib/crewtel".into()));
+        assert!(warnings.is_empty());
     }
 
     #[test]
