@@ -642,3 +642,26 @@ fn an_on_send_value_is_read_only_when_its_key_is_sent() {
     );
     assert_eq!(PLATFORM_READS.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+/// A span's timing.
+#[derive(crewtel::Telemetry)]
+struct Timed {
+    /// How long the crew ran, in milliseconds.
+    #[telemetry(always, rename = "duration_ms")]
+    duration: std::time::Duration,
+}
+
+#[test]
+fn a_duration_is_sent_as_milliseconds_in_an_f64() {
+    let timed = Timed {
+        duration: std::time::Duration::from_micros(2_250),
+    };
+    assert_eq!(
+        timed.telemetry_event().key_values(),
+        vec![KeyValue::new("duration_ms", 2.25_f64)]
+    );
+    assert_eq!(
+        serde_json::to_string(&timed.telemetry_event().attributes()).unwrap(),
+        r#"{"duration_ms":2.25}"#
+    );
+}

@@ -192,6 +192,25 @@ impl TelemetryValue for f32 {
     }
 }
 
+/// A duration is sent in milliseconds, as an `f64` (the reference's
+/// `duration_ms`): fractions of a millisecond are kept; the key's purpose
+/// says the unit.
+///
+/// ```
+/// use std::time::Duration;
+/// use crewtel::{Scalar, TelemetryValue};
+///
+/// assert_eq!(Duration::from_micros(1500).telemetry_value(), Scalar::F64(1.5));
+/// ```
+impl TelemetryValue for std::time::Duration {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::F64);
+
+    #[inline]
+    fn telemetry_value(&self) -> Scalar<'_> {
+        Scalar::F64(self.as_secs_f64() * 1000.0)
+    }
+}
+
 impl TelemetryValue for str {
     const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
 
