@@ -108,3 +108,19 @@ impl<T: ?Sized> ViaNothing for &Probe<T> {}
 /// every `with` function, which could otherwise read it.
 #[inline(always)]
 pub const fn assert_secret_free<T: SecretFree + ?Sized>() {}
+
+/// `Self` is `U`: how the derive confirms that a field written `u32` (or
+/// `Option<bool>` ...) is that primitive, not a host type of the same name,
+/// so that it needs no free-text judgement.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is written like a number or flag, but is another type",
+    label = "a type of this name shadows the primitive `{U}`",
+    note = "rename the type, or write its path (`self::{Self}`), so that crewtel judges whether it is free text"
+)]
+pub trait Same<U: ?Sized> {}
+
+impl<T: ?Sized> Same<T> for T {}
+
+/// Fails to compile unless `T` is `U`.
+#[inline(always)]
+pub const fn same<T: Same<U> + ?Sized, U: ?Sized>() {}

@@ -28,9 +28,29 @@ pub fn probed(field: &Field, generics: &syn::Generics) -> bool {
         && !types::mentions_type_param(field.ty, generics)
 }
 
-/// Whether a field has a constant of its own: a probed value that is judged.
+/// Whether a field has a constant of its own: a probed value that is judged,
+/// unless it is written as a number or flag (see [`types::known_number`]).
 pub fn applies(field: &Field, generics: &syn::Generics) -> bool {
-    probed(field, generics) && free_text::is_judged(field)
+    probed(field, generics)
+        && free_text::is_judged(field)
+        && types::known_number(field.ty).is_none()
+}
+
+/// The check that stands for the judgement of a field written as a number
+/// or flag: its type is the primitive it is written as.
+pub fn known_number_check(
+    field: &Field,
+    generics: &syn::Generics,
+    private: &TokenStream,
+) -> Option<TokenStream> {
+    if !(probed(field, generics) && free_text::is_judged(field)) {
+        return None;
+    }
+    let canonical = types::known_number(field.ty)?;
+    let ty = field.ty;
+    Some(quote_spanned! {ty.span()=>
+        #private::same::<#ty, #canonical>();
+    })
 }
 
 /// The name of a field's constant.

@@ -46,6 +46,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStrea
     if field.attrs.with.is_some() {
         code.extend(assert_secret_free(ty, private));
     }
+    code.extend(constant::known_number_check(field, generics, private));
     if field.emits_value() {
         let key = LitStr::new(&field.key(), member.span());
         let send = if field.attrs.flatten.is_some() {
