@@ -13,6 +13,12 @@
 //! A field with no classification does not compile, and a [`Secret`] cannot be
 //! sent whatever it is marked. The README has the full attribute reference.
 //!
+//! A library depends on this crate without default features (the facade)
+//! and sends through a [`Dispatch`]: a handle on whatever [`Sink`] the
+//! program chose. The program keeps the default `reporter` feature and
+//! builds the one `Reporter` of its process, which is such a sink; each
+//! event carries its own consent.
+//!
 //! ```
 //! use std::collections::BTreeMap;
 //! use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
