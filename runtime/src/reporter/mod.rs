@@ -225,7 +225,9 @@ impl Reporter {
     }
 
     /// Flushes what is queued, waiting at most the shutdown bound; later
-    /// calls (and the drop) do nothing. Do not call it from inside an async
+    /// calls (and the drop) do nothing. Events emitted after it are dropped
+    /// and counted ([`dropped_events`](Self::dropped_events)), printed ones
+    /// in debug mode too: the printer is the pipeline's exporter. Do not call it from inside an async
     /// task if you can help it: it blocks its thread for up to the bound.
     pub fn shutdown(&self) {
         if let Some(pipeline) = &self.pipeline {
