@@ -180,6 +180,12 @@ impl<T: TelemetryValue + ?Sized> Element for T {
 // through `TelemetryValue` (and so the blanket `Emit` and `Element` impls) makes
 // the compiler report that innermost bound, whose message names `Secret` and
 // the fix, however deep the `Secret` hides.
+// Not recommended: errors never list `Secret<T>` among the values that can
+// be sent. (A field whose type is a `Secret` behind an alias then reads "is
+// not a telemetry value", with the note that a `Secret` is `never`; one
+// written `Secret<...>` is refused by the derive itself, and one nested in a
+// list or an `Option` still names `SecretIsNeverSent`.)
+#[diagnostic::do_not_recommend]
 impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
     fn telemetry_value(&self) -> Scalar<'_> {
         unreachable!("SecretIsNeverSent has no implementation")
