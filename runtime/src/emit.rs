@@ -205,18 +205,24 @@ impl<T: Emit> Emit for Option<T> {
     const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
 }
 
+/// A list, set or array of entries: what a list's `Emit` impl walks.
+pub trait List {
+    /// What it holds.
+    type Entry: Element;
+
+    /// Its entries, in order.
+    fn entries(&self) -> impl Iterator<Item = &Self::Entry> + Clone;
+}
+
 macro_rules! lists {
-    ($($(#[$m:meta])* [$($g:tt)*] $t:ty;)*) => {$(
-        $(#[$m])*
-        impl<$($g)*> Emit for $t {
-            type Via = Own;
-            const FREE_TEXT: bool = T::FREE_TEXT;
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        impl<$($g)*> List for $t {
+            type Entry = T;
 
             #[inline]
-            fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
-                T::emit_list(self.iter(), key, consent, visitor);
+            fn entries(&self) -> impl Iterator<Item = &T> + Clone {
+                self.iter()
             }
-            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
         }
     )*};
 }
@@ -229,6 +235,52 @@ lists! {
     [T: Element] VecDeque<T>;
     [T: Element] BTreeSet<T>;
     [T: Element, S] HashSet<T, S>;
+}
+
+/// How a list is sent: its entries, through their `Element` impl.
+pub struct AsList;
+
+impl<C: List + ?Sized> EmitVia<C> for AsList {
+    const NESTED: Option<fn() -> &'static Catalogue> = <C::Entry as Element>::NESTED;
+
+    #[inline]
+    fn emit<V: Visitor>(value: &C, key: &'static str, consent: Consent, visitor: &mut V) {
+        C::Entry::emit_list(value.entries(), key, consent, visitor);
+    }
+}
+
+// Written out, not by a macro: an error that lists them shows these lines.
+impl<T: Element> Emit for [T] {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element> Emit for &[T] {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element, const N: usize> Emit for [T; N] {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element> Emit for Vec<T> {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element> Emit for &Vec<T> {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element> Emit for VecDeque<T> {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element> Emit for BTreeSet<T> {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
+}
+impl<T: Element, S> Emit for HashSet<T, S> {
+    type Via = AsList;
+    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 
 // `Arc` and `Rc` forward at this level (not through `TelemetryValue`, as `&T`
