@@ -175,6 +175,10 @@ pub(crate) enum RecordChoice {
     Path(PathBuf),
 }
 
+/// The words `CREWTEL_RECORD` knows besides a path: off, then on.
+const RECORD_WORDS: &[&str] = &["0", "off", "false", "1", "on", "true"];
+const RECORD_OFF: &[&str] = RECORD_WORDS.split_at(3).0;
+
 /// What a path variable holds: a word it knows, or an absolute path.
 enum Word {
     Word(&'static str),
@@ -256,12 +260,10 @@ impl Settings {
                 Word::Path(path) => Some(path),
                 Word::Word(_) => None,
             });
-        settings.record = match reader
-            .path("CREWTEL_RECORD", &["0", "off", "false", "1", "on", "true"])
-        {
+        settings.record = match reader.path("CREWTEL_RECORD", RECORD_WORDS) {
             None => RecordChoice::Default,
             Some(Word::Path(path)) => RecordChoice::Path(path),
-            Some(Word::Word(word)) if ["0", "off", "false"].contains(&word) => RecordChoice::Off,
+            Some(Word::Word(word)) if RECORD_OFF.contains(&word) => RecordChoice::Off,
             Some(Word::Word(_)) => RecordChoice::Default,
         };
         let in_ci = crate::context::CI_VARIABLES

@@ -122,27 +122,21 @@ impl Pipeline {
             .build()
             .map_err(|_| "the endpoint was refused".to_owned())?;
 
-        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let counted = Counted {
-            inner: exporter,
-            in_flight: Arc::clone(&in_flight),
-            record: options.record.clone(),
-        };
-        let batch = BatchConfigBuilder::default()
-            .with_max_queue_size(capacity)
-            .with_max_export_batch_size(capacity.min(512))
-            .with_scheduled_delay(options.scheduled_delay)
-            .build();
-        let processor = BatchSpanProcessor::builder(counted)
-            .with_batch_config(batch)
-            .build();
         Ok(Pipeline::assemble(
             settings.limits,
             resource,
             &options,
-            (capacity, in_flight),
-            processor,
+            exporter,
+            |counted, capacity| {
+                let batch = BatchConfigBuilder::default()
+                    .with_max_queue_size(capacity)
+                    .with_max_export_batch_size(capacity.min(512))
+                    .with_scheduled_delay(options.scheduled_delay)
+                    .build();
+                BatchSpanProcessor::builder(counted)
+                    .with_batch_config(batch)
+                    .build()
+            },
         ))
     }
 
@@ -154,29 +148,32 @@ impl Pipeline {
         out: DebugSink,
         options: Options,
     ) -> Pipeline {
-        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let counted = Counted {
-            inner: debug::Exporter::new(out),
-            in_flight: Arc::clone(&in_flight),
-            record: None,
-        };
         Pipeline::assemble(
             limits,
             resource,
             &options,
-            (capacity, in_flight),
-            SimpleSpanProcessor::new(counted),
+            debug::Exporter::new(out),
+            |counted, _| SimpleSpanProcessor::new(counted),
         )
     }
 
-    fn assemble(
+    /// The pipeline around `exporter`, counted (and recorded, when the
+    /// options keep a record), behind the processor `processor` makes of it.
+    fn assemble<E: SpanExporter + 'static, P: SpanProcessor + 'static>(
         limits: Limits,
         resource: Vec<KeyValue>,
         options: &Options,
-        (capacity, in_flight): (usize, Arc<AtomicUsize>),
-        processor: impl SpanProcessor + 'static,
+        exporter: E,
+        processor: impl FnOnce(Counted<E>, usize) -> P,
     ) -> Pipeline {
+        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let counted = Counted {
+            inner: exporter,
+            in_flight: Arc::clone(&in_flight),
+            record: options.record.clone(),
+        };
+        let processor = processor(counted, capacity);
         // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
         // `OTEL_TRACES_SAMPLER` from the process, behind crewtel's back.
         let attribute_limit = u32::try_from(limits.count).unwrap_or(u32::MAX);

@@ -262,11 +262,13 @@ impl ReporterBuilder {
             scheduled_delay: EXPORT_INTERVAL,
             record: None,
         };
+        // What every export carries about this machine: probed only when
+        // something is printed or sent.
+        let resource = || Environment::get().resource(&service, self.service_version.as_deref());
         let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
-                let resource =
-                    Environment::get().resource(&service, self.service_version.as_deref());
+                let resource = resource();
                 // Before the first event: what every export would carry about
                 // this machine.
                 let out = DebugSink::new(
@@ -277,8 +279,7 @@ impl ReporterBuilder {
                 Some(Pipeline::debug(settings.limits, resource, out, options))
             }
             Mode::Export => {
-                let resource =
-                    Environment::get().resource(&service, self.service_version.as_deref());
+                let resource = resource();
                 recorder = record.clone().map(|path| {
                     Arc::new(Record::new(
                         path,
