@@ -78,7 +78,7 @@ impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
     fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V) {
         // A flattened struct that carries its own consent (a crew) is walked
         // under the stricter of the event's and its own.
-        let consent = value.nested_consent(consent);
+        let consent = crate::telemetry::nested_consent(value, consent);
         if consent.allows(T::TIER) {
             value.visit_attributes(consent, visitor);
         }

@@ -182,7 +182,7 @@ impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
     pub fn new(value: &'a T, consent: Consent) -> Self {
         Object {
             value,
-            consent: value.nested_consent(consent),
+            consent: crate::telemetry::nested_consent(value, consent),
         }
     }
 }

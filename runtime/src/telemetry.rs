@@ -73,18 +73,6 @@ pub trait Telemetry {
         self.own_consent().unwrap_or(Consent::Anonymous)
     }
 
-    /// The consent a nested or flattened value is walked under inside an
-    /// event built under `outer`: the stricter of the two when it carries
-    /// its own.
-    #[doc(hidden)]
-    #[inline]
-    fn nested_consent(&self, outer: Consent) -> Consent {
-        match self.own_consent() {
-            Some(own) => outer.stricter(own),
-            None => outer,
-        }
-    }
-
     /// Walks the attributes `consent` allows, in declaration order.
     fn visit_attributes<V: Visitor>(&self, consent: Consent, visitor: &mut V);
 
@@ -134,6 +122,16 @@ impl<T: Telemetry + ?Sized> ConsentFlag for T {
     #[inline]
     fn consent(&self) -> Consent {
         Telemetry::consent(self)
+    }
+}
+
+/// The consent `value`, nested or flattened in an event built under
+/// `outer`, is walked under: the stricter of the two when it carries its own.
+#[inline]
+pub(crate) fn nested_consent<T: Telemetry + ?Sized>(value: &T, outer: Consent) -> Consent {
+    match value.own_consent() {
+        Some(own) => outer.stricter(own),
+        None => outer,
     }
 }
 
