@@ -4,7 +4,7 @@
 //! every error of the derive at once, beside the `fallback` impls that keep
 //! them from cascading.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::DeriveInput;
 
@@ -63,8 +63,8 @@ impl<'a> Model<'a> for Enum<'a> {
 /// nothing into the host's scope.
 fn run<'a, M: Model<'a>>(
     input: &'a DeriveInput,
-    expand: fn(&M, &TokenStream) -> TokenStream,
-    fallback: fn(&DeriveInput, &TokenStream) -> TokenStream,
+    expand: fn(&M, &Ident) -> TokenStream,
+    fallback: fn(&DeriveInput, &Ident) -> TokenStream,
 ) -> TokenStream {
     let cx = Ctxt::default();
     let model = M::parse(&cx, input);

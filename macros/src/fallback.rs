@@ -3,7 +3,7 @@
 //! implemented" wherever the type is used or nested (thiserror's
 //! `fallback.rs`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::{DeriveInput, LitStr};
@@ -11,7 +11,7 @@ use syn::{DeriveInput, LitStr};
 use crate::expand;
 
 /// A `Telemetry` struct with no keys.
-pub fn telemetry(input: &DeriveInput, private: &TokenStream) -> TokenStream {
+pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
     let ident = &input.ident;
     let name = LitStr::new(&ident.unraw().to_string(), ident.span());
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -46,7 +46,7 @@ pub fn telemetry(input: &DeriveInput, private: &TokenStream) -> TokenStream {
 }
 
 /// A `TelemetryValue` enum whose value is never asked for (the build fails).
-pub fn value(input: &DeriveInput, private: &TokenStream) -> TokenStream {
+pub fn value(input: &DeriveInput, private: &Ident) -> TokenStream {
     expand::value::impls(
         &input.ident,
         &input.generics,

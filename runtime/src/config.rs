@@ -339,17 +339,21 @@ impl Settings {
 /// appended to its path (before any query); a signal-specific one is used as
 /// it is. `None` unless it is an http(s) URL the HTTP stack accepts too.
 fn traces_url(endpoint: &str, base: bool) -> Option<String> {
-    let mut url = url::Url::parse(endpoint).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+    let uri: http::Uri = endpoint.parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let authority = uri.authority()?;
+    if !matches!(scheme.as_str(), "http" | "https") || authority.host().is_empty() {
         return None;
     }
-    if base {
-        let path = format!("{}/v1/traces", url.path().trim_end_matches('/'));
-        url.set_path(&path);
-    }
-    let url = url.to_string();
-    url.parse::<http::Uri>().ok()?;
-    Some(url)
+    let path = match base {
+        true => format!("{}/v1/traces", uri.path().trim_end_matches('/')),
+        false => uri.path().to_owned(),
+    };
+    let query = uri
+        .query()
+        .map(|query| format!("?{query}"))
+        .unwrap_or_default();
+    Some(format!("{scheme}://{authority}{path}{query}"))
 }
 
 struct Reader<'a, 'w> {

@@ -1,6 +1,6 @@
 //! The bounds a generic struct's impls need.
 
-use proc_macro2::TokenStream;
+use proc_macro2::Ident;
 use syn::spanned::Spanned;
 use syn::{Generics, WherePredicate};
 
@@ -11,7 +11,7 @@ use crate::types;
 
 /// The struct's generics, with the bounds its generic fields need (as serde
 /// does): `T: Emit` for a field of type `T` that is sent, and so on.
-pub fn bounded(model: &Struct, private: &TokenStream) -> Generics {
+pub fn bounded(model: &Struct, private: &Ident) -> Generics {
     let mut generics = model.generics.clone();
     let mut predicates: Vec<WherePredicate> = Vec::new();
     for field in &model.fields {

@@ -1,7 +1,7 @@
 //! The catalogue a derive writes: every key the struct can send, with its
 //! tier, type and purpose, and the compile-time checks that read it.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;
 use syn::ext::IdentExt;
@@ -15,7 +15,7 @@ use super::constant;
 use super::telemetry::tier;
 
 /// The struct's catalogue, a promoted constant.
-pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
+pub fn of(model: &Struct, private: &Ident) -> TokenStream {
     let ident = model.ident;
     let event = LitStr::new(&model.event(), ident.span());
     let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
@@ -37,7 +37,7 @@ pub fn of(model: &Struct, private: &TokenStream) -> TokenStream {
 
 /// The catalogue entries of one field: its value (or flattened struct), then
 /// its facts.
-fn entries(field: &Field, generics: &syn::Generics, private: &TokenStream) -> Vec<TokenStream> {
+fn entries(field: &Field, generics: &syn::Generics, private: &Ident) -> Vec<TokenStream> {
     let ty = field.ty;
     let rust_type = types::display(field.ty);
     let mut entries = Vec::new();
@@ -115,7 +115,7 @@ struct CatalogueEntry {
 }
 
 impl CatalogueEntry {
-    fn to_tokens(&self, private: &TokenStream) -> TokenStream {
+    fn to_tokens(&self, private: &Ident) -> TokenStream {
         let CatalogueEntry {
             key,
             tier,

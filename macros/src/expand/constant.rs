@@ -7,7 +7,7 @@
 //! judged get no constant: a constant costs a const evaluation each, and
 //! their catalogue entries ask `Emit::NESTED` themselves.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote_spanned;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -41,7 +41,7 @@ pub fn applies(field: &Field, generics: &syn::Generics) -> bool {
 pub fn known_number_check(
     field: &Field,
     generics: &syn::Generics,
-    private: &TokenStream,
+    private: &Ident,
 ) -> Option<TokenStream> {
     if !(probed(field, generics) && free_text::is_judged(field)) {
         return None;
@@ -61,7 +61,7 @@ pub fn name(field: &Field) -> syn::Ident {
 /// The constant: where the value's nested catalogue is, evaluated with the
 /// struct's definition after judging whether the value is free text. The
 /// struct's lifetimes are read as `'static`, which changes neither answer.
-pub fn of(field: &Field, private: &TokenStream) -> TokenStream {
+pub fn of(field: &Field, private: &Ident) -> TokenStream {
     let name = name(field);
     let sent = free_text::rewritten(field.ty, true, private);
     let message = free_text::message(field);

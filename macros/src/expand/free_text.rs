@@ -4,7 +4,7 @@
 //! failing judgement is a compile-time panic whose message names the field
 //! and the four fixes.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
@@ -34,7 +34,7 @@ pub(super) fn message(field: &Field) -> String {
 }
 
 /// The judgement of a field's value type where a generic struct is used.
-pub fn where_used(field: &Field, private: &TokenStream) -> TokenStream {
+pub fn where_used(field: &Field, private: &Ident) -> TokenStream {
     let judged = rewritten(field.ty, false, private);
     let message = message(field);
     quote_spanned! {field.ty.span()=>
@@ -49,7 +49,7 @@ pub fn where_used(field: &Field, private: &TokenStream) -> TokenStream {
 /// The type [`where_used`] judges, when it is not the field's own (a
 /// `&'static str` in it read as `Literal`): the derive then requires it to
 /// be `Emit` too.
-pub fn judged_other_type(field: &Field, private: &TokenStream) -> Option<Type> {
+pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
     let judged = rewritten(field.ty, false, private);
     let ty = field.ty;
     (quote!(#judged).to_string() != quote!(#ty).to_string()).then_some(judged)
@@ -64,7 +64,7 @@ pub fn send_returned(
     field: &Field,
     value: &syn::Ident,
     key: &syn::LitStr,
-    private: &TokenStream,
+    private: &Ident,
 ) -> TokenStream {
     let name = field.name();
     let nests = format!(
@@ -114,7 +114,7 @@ pub fn send_returned(
 /// or a standard `Option`, list, set, map or pointer: inside any other
 /// type's arguments (a projection, a host's type) the type is judged as
 /// written, so the rewrite cannot change what the type means.
-pub(super) fn rewritten(ty: &Type, statics: bool, private: &TokenStream) -> Type {
+pub(super) fn rewritten(ty: &Type, statics: bool, private: &Ident) -> Type {
     struct Statics;
     impl VisitMut for Statics {
         fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
@@ -134,7 +134,7 @@ const CONTAINERS: &[&str] = &[
     "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "BTreeMap", "HashMap", "Box", "Rc", "Arc",
 ];
 
-fn literals(ty: &mut Type, private: &TokenStream) {
+fn literals(ty: &mut Type, private: &Ident) {
     match ty {
         Type::Reference(reference)
             if reference.mutability.is_none()

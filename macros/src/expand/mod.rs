@@ -11,14 +11,18 @@ pub mod telemetry;
 pub mod value;
 mod walk;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 /// The name generated code reaches crewtel's `__private` through: an alias
 /// that [`hygienic`] declares once per expansion, so that each of the many
 /// paths the code names is two tokens, not eight.
-pub fn private() -> TokenStream {
-    quote!(__crewtel)
+///
+/// An identifier, not a token stream: quoting an identifier adds one token
+/// to the stream being written, where quoting a stream is a call into the
+/// compiler each time, and the alias is quoted a few times for every key.
+pub fn private() -> Ident {
+    Ident::new("__crewtel", Span::call_site())
 }
 
 /// Wraps generated items so that they import nothing into the host's scope

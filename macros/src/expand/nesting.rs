@@ -1,7 +1,7 @@
 //! How a derived struct is sent when nested in another: its `Emit` and
 //! `Element` impls.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::Generics;
 
@@ -9,7 +9,7 @@ use syn::Generics;
 /// when nested in another struct (alone, in an `Option`, a list or a map).
 /// Each impl names the runtime's `AsObject` and writes no method: the
 /// methods are the traits' own, checked once in crewtel, not once a struct.
-pub fn impls(generics: &Generics, ident: &syn::Ident, private: &TokenStream) -> TokenStream {
+pub fn impls(generics: &Generics, ident: &syn::Ident, private: &Ident) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let own = quote!(#ident #ty_generics);
     // `&'_`: a lifetime of the impl's own, which an error lists as `&Agent`.

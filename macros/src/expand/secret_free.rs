@@ -1,6 +1,6 @@
 //! `SecretFree` and `Countable` for a derived struct.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::WherePredicate;
 use syn::spanned::Spanned;
@@ -14,7 +14,7 @@ use crate::types;
 /// of them. (Each bound names the impl's own lifetime, so that the compiler
 /// checks it where it is used instead of refusing a false one here; a field
 /// that names the struct itself is left out, or the check would never end.)
-pub fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
+pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     let ident = model.ident;
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
     let mut generics = model.generics.clone();

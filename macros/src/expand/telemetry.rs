@@ -3,7 +3,7 @@
 //! `catalogue`), how many attributes it can carry, the check that flattened
 //! keys are unique, and the other impls (`nesting`, `secret_free`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::LitStr;
 use syn::spanned::Spanned;
@@ -13,7 +13,7 @@ use crate::ast::Struct;
 use crate::attr::Class;
 
 /// Everything a struct that derived without errors gets.
-pub fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
+pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     let over_types = model.over_types();
     let ident = model.ident;
     let generics = bounds::bounded(model, private);
@@ -125,7 +125,7 @@ pub fn impls(model: &Struct, private: &TokenStream) -> TokenStream {
     }
 }
 
-pub(super) fn tier(class: Option<Class>, private: &TokenStream) -> TokenStream {
+pub(super) fn tier(class: Option<Class>, private: &Ident) -> TokenStream {
     match class {
         Some(Class::ShareCrew) => quote!(#private::Tier::ShareCrew),
         _ => quote!(#private::Tier::Always),
@@ -134,7 +134,7 @@ pub(super) fn tier(class: Option<Class>, private: &TokenStream) -> TokenStream {
 
 /// How many attributes one event can carry: its own keys, plus what each
 /// flattened struct can carry.
-fn max_attributes(model: &Struct, private: &TokenStream) -> TokenStream {
+fn max_attributes(model: &Struct, private: &Ident) -> TokenStream {
     let own: usize = model.fields.iter().map(|field| field.keys().len()).sum();
     let flattened = model
         .fields

@@ -1,12 +1,12 @@
 //! `#[derive(TelemetryValue)]` for unit-only enums.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ast::Enum;
 
 /// Everything an enum that derived without errors gets.
-pub fn derive(model: &Enum, private: &TokenStream) -> TokenStream {
+pub fn derive(model: &Enum, private: &Ident) -> TokenStream {
     impls(model.ident, model.generics, arms(model, private), private)
 }
 
@@ -15,7 +15,7 @@ pub fn impls(
     ident: &syn::Ident,
     generics: &syn::Generics,
     body: TokenStream,
-    private: &TokenStream,
+    private: &Ident,
 ) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
@@ -38,7 +38,7 @@ pub fn impls(
     }
 }
 
-fn arms(model: &Enum, private: &TokenStream) -> TokenStream {
+fn arms(model: &Enum, private: &Ident) -> TokenStream {
     let ident = model.ident;
     if model.variants.is_empty() {
         return quote!(match *self {});

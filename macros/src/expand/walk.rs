@@ -1,7 +1,7 @@
 //! The attribute walk: for each field, the code that sends its value (unless
 //! `never`) and its facts, under the consent in force.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{LitStr, Type};
@@ -12,7 +12,7 @@ use crate::attr::{Class, Fact, FactKind};
 use crate::types;
 
 /// Sends `code` only when the consent allows `class`.
-fn gated(class: Option<Class>, code: TokenStream, private: &TokenStream) -> TokenStream {
+fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStream {
     match class {
         Some(Class::ShareCrew) => quote! {
             if __consent.allows(#private::Tier::ShareCrew) {
@@ -26,7 +26,7 @@ fn gated(class: Option<Class>, code: TokenStream, private: &TokenStream) -> Toke
 /// Fails to compile when the field's type holds a `Secret` anywhere (the
 /// type system decides, through aliases and generic parameters): a `with`
 /// function would read it.
-fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
+fn assert_secret_free(ty: &Type, private: &Ident) -> TokenStream {
     quote_spanned! {ty.span()=>
         #private::assert_secret_free::<#ty>();
     }
@@ -34,7 +34,7 @@ fn assert_secret_free(ty: &Type, private: &TokenStream) -> TokenStream {
 
 /// The walk over one field: its value (unless `never`), then its facts. A
 /// `never` field generates no code that reads it.
-pub fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStream) -> TokenStream {
+pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> TokenStream {
     let member = field.ident;
     let Locals {
         this,
@@ -90,7 +90,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &TokenStrea
     code
 }
 
-fn visit_fact(field: &Field, fact: &Fact, private: &TokenStream) -> TokenStream {
+fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
     let Locals { this, visitor, .. } = Locals::of(field);
     let ty = field.ty;
     let key = LitStr::new(&field.fact_key(fact), fact.word.span());
@@ -161,7 +161,7 @@ impl Locals {
 
 /// The probe's traits, in scope once for a whole walk (a scope of its own
 /// for each field costs the compiler a trait lookup each).
-pub fn probe_traits(private: &TokenStream) -> TokenStream {
+pub fn probe_traits(private: &Ident) -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use #private::{ViaEmit as _, ViaNothing as _, ViaTelemetry as _};

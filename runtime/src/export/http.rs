@@ -1,6 +1,6 @@
 //! The exporter's HTTP client: blocking (it runs on the batch processor's own
 //! thread, so no async runtime is needed and none of the host's is touched),
-//! with a timeout, TLS by rustls, bounded retries that honour `Retry-After`,
+//! with a timeout, TLS by rustls (ureq), bounded retries that honour `Retry-After`,
 //! and failures reported once per kind.
 
 use std::io::Read;
@@ -19,9 +19,8 @@ const MAX_RETRIES: u32 = 2;
 /// The most a collector's response body is read.
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
 
-#[derive(Debug)]
 pub(crate) struct BlockingHttp {
-    client: reqwest::blocking::Client,
+    agent: ureq::Agent,
     /// Retries stop when the next attempt could not finish within this.
     budget: Duration,
     /// The only custom headers sent: crewtel's reading of
@@ -29,6 +28,15 @@ pub(crate) struct BlockingHttp {
     /// environment on its own; what it adds is dropped here).
     headers: HeaderMap,
     failures: Arc<Failures>,
+}
+
+impl std::fmt::Debug for BlockingHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The headers may hold credentials: never shown.
+        f.debug_struct("BlockingHttp")
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Headers the exporter sets that describe the request itself.
@@ -39,69 +47,50 @@ const PROTOCOL_HEADERS: [header::HeaderName; 3] = [
 ];
 
 impl BlockingHttp {
-    /// Builds the client on a thread of its own: building (or dropping) a
-    /// blocking client inside a tokio runtime panics, and the host may be in one.
+    /// A blocking client (ureq: no async runtime, so none of the host's is
+    /// touched) with TLS by rustls, the proxy of `ALL_PROXY`, `HTTPS_PROXY`
+    /// or `HTTP_PROXY` (with `NO_PROXY`), and no redirects: a redirect would
+    /// carry the headers (credentials) and the events to an endpoint nobody
+    /// chose.
     pub(crate) fn build(
         timeout: Duration,
         headers: HeaderMap,
         failures: Arc<Failures>,
     ) -> Result<BlockingHttp, String> {
-        let client = std::thread::Builder::new()
-            .name("crewtel-http-init".into())
-            .spawn(move || {
-                let tls = tls_config()?;
-                reqwest::blocking::Client::builder()
-                    .timeout(timeout)
-                    .connect_timeout(timeout)
-                    // A redirect would carry the headers (credentials) and the
-                    // events to an endpoint nobody chose.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .tls_backend_preconfigured(tls)
-                    .build()
-                    .map_err(|error| error.to_string())
-            })
-            .map_err(|error| error.to_string())?
-            .join()
-            .map_err(|_| "the HTTP client could not be built".to_owned())??;
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .proxy(ureq::Proxy::try_from_env())
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .provider(ureq::tls::TlsProvider::Rustls)
+                    .root_certs(ureq::tls::RootCerts::WebPki)
+                    .build(),
+            )
+            .build()
+            .into();
         Ok(BlockingHttp {
-            client,
+            agent,
             budget: timeout,
             headers,
             failures,
         })
     }
 
-    fn attempt(
-        &self,
-        request: &Request<Bytes>,
-    ) -> Result<reqwest::blocking::Response, reqwest::Error> {
+    fn attempt(&self, request: &Request<Bytes>) -> Result<Response<ureq::Body>, ureq::Error> {
         let mut headers = self.headers.clone();
         for name in PROTOCOL_HEADERS {
             if let Some(value) = request.headers().get(&name) {
                 headers.insert(name, value.clone());
             }
         }
-        self.client
-            .request(request.method().clone(), request.uri().to_string())
-            .headers(headers)
-            .body(request.body().clone())
-            .send()
+        let mut outgoing = Request::new(request.body().as_ref());
+        *outgoing.method_mut() = request.method().clone();
+        *outgoing.uri_mut() = request.uri().clone();
+        *outgoing.headers_mut() = headers;
+        self.agent.run(outgoing)
     }
-}
-
-/// rustls with the ring provider and the Mozilla root store: builds anywhere
-/// a C compiler does, and installs nothing process-wide.
-fn tls_config() -> Result<rustls::ClientConfig, String> {
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|error| error.to_string())?
-    .with_root_certificates(roots)
-    .with_no_client_auth())
 }
 
 /// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
@@ -119,15 +108,34 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.min(Duration::from_secs(3600)))
 }
 
-fn failure_kind(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() {
-        "the collector did not answer in time"
-    } else if error.is_connect() {
-        "the collector is unreachable"
-    } else if error.is_body() || error.is_decode() {
-        "the collector's response was unreadable"
-    } else {
-        "the request failed"
+fn failure_kind(error: &ureq::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match error {
+        ureq::Error::Timeout(_) => "the collector did not answer in time",
+        ureq::Error::Io(error) if error.kind() == ErrorKind::TimedOut => {
+            "the collector did not answer in time"
+        }
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_) => "the collector is unreachable",
+        ureq::Error::Io(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::AddrNotAvailable
+            ) =>
+        {
+            "the collector is unreachable"
+        }
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
+            "the collector's response was unreadable"
+        }
+        _ => "the request failed",
     }
 }
 
@@ -164,7 +172,12 @@ impl HttpClient for BlockingHttp {
                     .report(&format!("the collector answered HTTP {}", status.as_u16()));
             }
             let mut body = Vec::new();
-            if let Err(error) = response.take(MAX_RESPONSE_BYTES).read_to_end(&mut body) {
+            let read = response
+                .into_body()
+                .into_reader()
+                .take(MAX_RESPONSE_BYTES)
+                .read_to_end(&mut body);
+            if let Err(error) = read {
                 self.failures
                     .report("the collector's response was unreadable");
                 return Err(Box::new(error));

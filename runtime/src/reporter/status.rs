@@ -97,15 +97,18 @@ impl fmt::Display for Status {
 /// `https://user:secret@host/path?key=secret` → `https://host/path`: what
 /// may hold a credential is not shown.
 pub(crate) fn without_credentials(endpoint: &str) -> String {
-    match url::Url::parse(endpoint) {
-        Ok(mut url) => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            url.set_query(None);
-            url.set_fragment(None);
-            url.to_string()
+    let Ok(uri) = endpoint.parse::<http::Uri>() else {
+        return "(not shown)".to_owned();
+    };
+    match (uri.scheme_str(), uri.host()) {
+        (Some(scheme), Some(host)) => {
+            let port = uri
+                .port()
+                .map(|port| format!(":{port}"))
+                .unwrap_or_default();
+            format!("{scheme}://{host}{port}{}", uri.path())
         }
-        Err(_) => "(not shown)".to_owned(),
+        _ => "(not shown)".to_owned(),
     }
 }
 
