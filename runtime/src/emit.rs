@@ -348,33 +348,146 @@ pub trait Present {
 
 // A collection is counted, or tested for emptiness, only when what it holds
 // is `Countable` (no `Secret`): not even how many secrets there are is sent.
-macro_rules! collections {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        impl<$($g)*> Len for $t {
-            #[inline]
-            fn telemetry_len(&self) -> usize {
-                self.len()
-            }
-        }
-        impl<$($g)*> Present for $t {
-            #[inline]
-            fn telemetry_present(&self) -> bool {
-                !self.is_empty()
-            }
-        }
-    )*};
+// Written out, not by a macro: an error that lists these impls then shows
+// the impl, not the macro's internals.
+impl Len for str {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
 }
-collections! {
-    [] str;
-    [] String;
-    [T: Countable] [T];
-    [T: Countable, const N: usize] [T; N];
-    [T: Countable] Vec<T>;
-    [T: Countable] VecDeque<T>;
-    [T: Countable] BTreeSet<T>;
-    [T: Countable, S] HashSet<T, S>;
-    [K: Countable, V: Countable] BTreeMap<K, V>;
-    [K: Countable, V: Countable, S] HashMap<K, V, S>;
+
+impl Present for str {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Len for String {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Present for String {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable> Len for [T] {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable> Present for [T] {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable, const N: usize> Len for [T; N] {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable, const N: usize> Present for [T; N] {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable> Len for Vec<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable> Present for Vec<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable> Len for VecDeque<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable> Present for VecDeque<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable> Len for BTreeSet<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable> Present for BTreeSet<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: Countable, S> Len for HashSet<T, S> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Countable, S> Present for HashSet<T, S> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<K: Countable, V: Countable> Len for BTreeMap<K, V> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<K: Countable, V: Countable> Present for BTreeMap<K, V> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<K: Countable, V: Countable, S> Len for HashMap<K, V, S> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<K: Countable, V: Countable, S> Present for HashMap<K, V, S> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        !self.is_empty()
+    }
 }
 
 impl<T: Countable> Present for Option<T> {
@@ -398,23 +511,47 @@ impl<T: Present + ?Sized> Present for &T {
     }
 }
 
-macro_rules! pointer_facts {
-    ($($p:ident)*) => {$(
-        impl<T: Len + ?Sized> Len for $p<T> {
-            #[inline]
-            fn telemetry_len(&self) -> usize {
-                (**self).telemetry_len()
-            }
-        }
-        impl<T: Present + ?Sized> Present for $p<T> {
-            #[inline]
-            fn telemetry_present(&self) -> bool {
-                (**self).telemetry_present()
-            }
-        }
-    )*};
+impl<T: Len + ?Sized> Len for Box<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        (**self).telemetry_len()
+    }
 }
-pointer_facts!(Box Rc Arc);
+
+impl<T: Present + ?Sized> Present for Box<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        (**self).telemetry_present()
+    }
+}
+
+impl<T: Len + ?Sized> Len for Rc<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        (**self).telemetry_len()
+    }
+}
+
+impl<T: Present + ?Sized> Present for Rc<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        (**self).telemetry_present()
+    }
+}
+
+impl<T: Len + ?Sized> Len for Arc<T> {
+    #[inline]
+    fn telemetry_len(&self) -> usize {
+        (**self).telemetry_len()
+    }
+}
+
+impl<T: Present + ?Sized> Present for Arc<T> {
+    #[inline]
+    fn telemetry_present(&self) -> bool {
+        (**self).telemetry_present()
+    }
+}
 
 impl<T: SecretIsNeverSent> Len for Secret<T> {
     fn telemetry_len(&self) -> usize {

@@ -36,45 +36,100 @@ leaves! {
     dyn std::error::Error + Send + Sync + '_,
 }
 
-macro_rules! wrappers {
-    ($({$($g:tt)*} $t:ty => [$($b:ident),*];)*) => {$(
-        impl<$($g)*> SecretFree for $t where $($b: SecretFree),* {}
-        impl<$($g)*> Countable for $t where $($b: Countable),* {}
-    )*};
+// Written out, not by a macro: an error that lists these impls then shows
+// the impl, not the macro's internals.
+impl<T> SecretFree for Option<T> where T: SecretFree {}
+impl<T> Countable for Option<T> where T: Countable {}
+impl<T, E> SecretFree for Result<T, E>
+where
+    T: SecretFree,
+    E: SecretFree,
+{
 }
-wrappers! {
-    {T} Option<T> => [T];
-    {T, E} Result<T, E> => [T, E];
-    {T} [T] => [T];
-    {T, const N: usize} [T; N] => [T];
-    {T} Vec<T> => [T];
-    {T} VecDeque<T> => [T];
-    {T} LinkedList<T> => [T];
-    {T} BinaryHeap<T> => [T];
-    {T} BTreeSet<T> => [T];
-    {T, S} HashSet<T, S> => [T];
-    {K, V} BTreeMap<K, V> => [K, V];
-    {K, V, S} HashMap<K, V, S> => [K, V];
-    {T: ?Sized} &T => [T];
-    {T: ?Sized} &mut T => [T];
-    {T: ?Sized} Box<T> => [T];
-    {T: ?Sized} Rc<T> => [T];
-    {T: ?Sized} Arc<T> => [T];
-    {T: ?Sized} std::rc::Weak<T> => [T];
-    {T: ?Sized} std::sync::Weak<T> => [T];
-    {T: ?Sized} Cell<T> => [T];
-    {T: ?Sized} RefCell<T> => [T];
-    {T: ?Sized} Mutex<T> => [T];
-    {T: ?Sized} RwLock<T> => [T];
-    {T} OnceCell<T> => [T];
-    {T} OnceLock<T> => [T];
-    {P} Pin<P> => [P];
-    {B: ToOwned + ?Sized} Cow<'_, B> => [B];
-    {T} Wrapping<T> => [T];
-    {T} Saturating<T> => [T];
-    {T} core::cmp::Reverse<T> => [T];
-    {T: ?Sized} PhantomData<T> => [];
+impl<T, E> Countable for Result<T, E>
+where
+    T: Countable,
+    E: Countable,
+{
 }
+impl<T> SecretFree for [T] where T: SecretFree {}
+impl<T> Countable for [T] where T: Countable {}
+impl<T, const N: usize> SecretFree for [T; N] where T: SecretFree {}
+impl<T, const N: usize> Countable for [T; N] where T: Countable {}
+impl<T> SecretFree for Vec<T> where T: SecretFree {}
+impl<T> Countable for Vec<T> where T: Countable {}
+impl<T> SecretFree for VecDeque<T> where T: SecretFree {}
+impl<T> Countable for VecDeque<T> where T: Countable {}
+impl<T> SecretFree for LinkedList<T> where T: SecretFree {}
+impl<T> Countable for LinkedList<T> where T: Countable {}
+impl<T> SecretFree for BinaryHeap<T> where T: SecretFree {}
+impl<T> Countable for BinaryHeap<T> where T: Countable {}
+impl<T> SecretFree for BTreeSet<T> where T: SecretFree {}
+impl<T> Countable for BTreeSet<T> where T: Countable {}
+impl<T, S> SecretFree for HashSet<T, S> where T: SecretFree {}
+impl<T, S> Countable for HashSet<T, S> where T: Countable {}
+impl<K, V> SecretFree for BTreeMap<K, V>
+where
+    K: SecretFree,
+    V: SecretFree,
+{
+}
+impl<K, V> Countable for BTreeMap<K, V>
+where
+    K: Countable,
+    V: Countable,
+{
+}
+impl<K, V, S> SecretFree for HashMap<K, V, S>
+where
+    K: SecretFree,
+    V: SecretFree,
+{
+}
+impl<K, V, S> Countable for HashMap<K, V, S>
+where
+    K: Countable,
+    V: Countable,
+{
+}
+impl<T: ?Sized> SecretFree for &T where T: SecretFree {}
+impl<T: ?Sized> Countable for &T where T: Countable {}
+impl<T: ?Sized> SecretFree for &mut T where T: SecretFree {}
+impl<T: ?Sized> Countable for &mut T where T: Countable {}
+impl<T: ?Sized> SecretFree for Box<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for Box<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for Rc<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for Rc<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for Arc<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for Arc<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for std::rc::Weak<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for std::rc::Weak<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for std::sync::Weak<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for std::sync::Weak<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for Cell<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for Cell<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for RefCell<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for RefCell<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for Mutex<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for Mutex<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for RwLock<T> where T: SecretFree {}
+impl<T: ?Sized> Countable for RwLock<T> where T: Countable {}
+impl<T> SecretFree for OnceCell<T> where T: SecretFree {}
+impl<T> Countable for OnceCell<T> where T: Countable {}
+impl<T> SecretFree for OnceLock<T> where T: SecretFree {}
+impl<T> Countable for OnceLock<T> where T: Countable {}
+impl<P> SecretFree for Pin<P> where P: SecretFree {}
+impl<P> Countable for Pin<P> where P: Countable {}
+impl<B: ToOwned + ?Sized> SecretFree for Cow<'_, B> where B: SecretFree {}
+impl<B: ToOwned + ?Sized> Countable for Cow<'_, B> where B: Countable {}
+impl<T> SecretFree for Wrapping<T> where T: SecretFree {}
+impl<T> Countable for Wrapping<T> where T: Countable {}
+impl<T> SecretFree for Saturating<T> where T: SecretFree {}
+impl<T> Countable for Saturating<T> where T: Countable {}
+impl<T> SecretFree for core::cmp::Reverse<T> where T: SecretFree {}
+impl<T> Countable for core::cmp::Reverse<T> where T: Countable {}
+impl<T: ?Sized> SecretFree for PhantomData<T> {}
+impl<T: ?Sized> Countable for PhantomData<T> {}
 
 macro_rules! tuples {
     ($(($($t:ident),+))*) => {$(
