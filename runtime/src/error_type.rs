@@ -54,7 +54,9 @@ impl<E: Debug + Display + ?Sized> ErrorType for E {
 }
 
 // Keeps the blanket impl's "doesn't implement `Display`" out of the message
-// for a `Secret`: the note above names the fix.
+// for a `Secret`: the note above names the fix. Not recommended: the message
+// does not list `Secret<T>` among the errors whose type can be sent.
+#[diagnostic::do_not_recommend]
 impl<T: SecretIsNeverSent> ErrorType for Secret<T> {
     fn error_type(&self) -> Cow<'static, str> {
         unreachable!("SecretIsNeverSent has no implementation")
