@@ -7,12 +7,26 @@ use syn::ext::IdentExt;
 use crate::attr::{self, Class, EnumAttrs, Fact, FactKind, FieldAttrs, StructAttrs, VariantAttrs};
 use crate::ctxt::Ctxt;
 
-/// A struct deriving `Telemetry`.
+/// A struct, or an enum whose variants carry named fields, deriving
+/// `Telemetry`.
 pub struct Struct<'a> {
     pub ident: &'a Ident,
     pub generics: &'a Generics,
     pub attrs: StructAttrs,
+    /// Every field; an enum's, variant after variant.
     pub fields: Vec<Field<'a>>,
+    /// For an enum: its variants, each owning a run of `fields`.
+    pub arms: Option<Vec<Arm<'a>>>,
+}
+
+/// One variant of an enum deriving `Telemetry`: sent as its name, under the
+/// enum's tag key, with its own fields' keys.
+pub struct Arm<'a> {
+    pub ident: &'a Ident,
+    pub attrs: VariantAttrs,
+    pub doc: String,
+    /// Its fields, in `Struct::fields`.
+    pub fields: std::ops::Range<usize>,
 }
 
 /// One named field of it.
@@ -21,6 +35,9 @@ pub struct Field<'a> {
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
     pub doc: String,
+    /// For a variant's field: the variant's index in `Struct::arms`, and
+    /// the field's index in `Struct::fields` (which names its binding).
+    pub arm: Option<(usize, usize)>,
 }
 
 /// An enum deriving `TelemetryValue`.
@@ -41,10 +58,19 @@ impl<'a> Struct<'a> {
     /// `Telemetry` cannot be derived for its kind of item.
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Struct<'a>> {
         let attrs = StructAttrs::parse(cx, &input.attrs);
-        let fields = match &input.data {
+        let field = |field: &'a syn::Field, arm: Option<(usize, usize)>| Field {
+            ident: field.ident.as_ref().expect("named fields have names"),
+            ty: &field.ty,
+            attrs: FieldAttrs::parse(cx, &field.attrs),
+            doc: attr::doc(&field.attrs),
+            arm,
+        };
+        let (fields, arms) = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => named.named.iter().collect(),
-                Fields::Unit => Vec::new(),
+                Fields::Named(named) => {
+                    (named.named.iter().map(|f| field(f, None)).collect(), None)
+                }
+                Fields::Unit => (Vec::new(), None),
                 Fields::Unnamed(_) => {
                     cx.error_spanned_by(
                         &input.ident,
@@ -54,11 +80,34 @@ impl<'a> Struct<'a> {
                 }
             },
             Data::Enum(data) => {
-                cx.error_spanned_by(
-                    data.enum_token,
-                    "`Telemetry` is not supported (yet) for enums: derive it for a struct, or derive `TelemetryValue` for a unit-only enum to send its variant names",
-                );
-                return None;
+                let mut fields = Vec::new();
+                let mut arms = Vec::new();
+                for variant in &data.variants {
+                    let start = fields.len();
+                    match &variant.fields {
+                        Fields::Named(named) => {
+                            for f in &named.named {
+                                let at = (arms.len(), fields.len());
+                                fields.push(field(f, Some(at)));
+                            }
+                        }
+                        Fields::Unit => {}
+                        Fields::Unnamed(_) => cx.error_spanned_by(
+                            variant,
+                            format!(
+                                "variant `{}` has unnamed fields: give them names, so each can be classified and keyed",
+                                variant.ident
+                            ),
+                        ),
+                    }
+                    arms.push(Arm {
+                        ident: &variant.ident,
+                        attrs: VariantAttrs::parse(cx, &variant.attrs),
+                        doc: attr::doc(&variant.attrs),
+                        fields: start..fields.len(),
+                    });
+                }
+                (fields, Some(arms))
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
@@ -68,21 +117,27 @@ impl<'a> Struct<'a> {
                 return None;
             }
         };
-        let fields = fields
-            .into_iter()
-            .map(|field| Field {
-                ident: field.ident.as_ref().expect("named fields have names"),
-                ty: &field.ty,
-                attrs: FieldAttrs::parse(cx, &field.attrs),
-                doc: attr::doc(&field.attrs),
-            })
-            .collect();
         Some(Struct {
             ident: &input.ident,
             generics: &input.generics,
             attrs,
             fields,
+            arms,
         })
+    }
+
+    /// The fields of one variant (every field, for a struct).
+    pub fn fields_of(&self, arm: &Arm) -> &[Field<'a>] {
+        &self.fields[arm.fields.clone()]
+    }
+
+    /// The key an enum's variant name is sent under: `tag = "..."`, else
+    /// the enum's name in snake_case.
+    pub fn tag_key(&self) -> String {
+        match &self.attrs.tag {
+            Some(lit) => lit.value(),
+            None => crate::types::snake_case(&self.ident.unraw().to_string()),
+        }
     }
 
     /// The event (span) name.
@@ -111,11 +166,27 @@ impl<'a> Struct<'a> {
             .any(|param| !matches!(param, syn::GenericParam::Lifetime(_)))
     }
 
-    /// The field that carries the consent, if any.
+    /// The field that carries the consent, if any (for an enum, the first
+    /// variant's that has one: see [`Struct::consent_fields`]).
     pub fn consent_field(&self) -> Option<&Field<'a>> {
+        self.consent_fields().next()
+    }
+
+    /// Every field that carries the consent: one at most per variant.
+    pub fn consent_fields(&self) -> impl Iterator<Item = &Field<'a>> {
         self.fields
             .iter()
-            .find(|field| field.class() == Some(Class::Consent))
+            .filter(|field| field.class() == Some(Class::Consent))
+    }
+}
+
+impl Arm<'_> {
+    /// The text the variant is sent as: its rename, or its name in snake_case.
+    pub fn name(&self) -> String {
+        match &self.attrs.rename {
+            Some(lit) => lit.value(),
+            None => crate::types::snake_case(&self.ident.unraw().to_string()),
+        }
     }
 }
 
@@ -226,7 +297,7 @@ impl<'a> Enum<'a> {
                 cx.error_spanned_by(
                     variant,
                     format!(
-                        "variant `{}` carries data: `TelemetryValue` is not supported (yet) for enums with data, only for unit-only enums whose variant names are sent",
+                        "variant `{}` carries data: `TelemetryValue` is for unit-only enums, whose variant names are sent as values; derive `Telemetry` instead, to send the variant's name under the enum's key with its fields' keys",
                         variant.ident
                     ),
                 );

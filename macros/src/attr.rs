@@ -86,6 +86,8 @@ pub struct FieldAttrs {
 #[derive(Default)]
 pub struct StructAttrs {
     pub event: Option<LitStr>,
+    /// An enum's: the key its variant's name is sent under.
+    pub tag: Option<LitStr>,
     pub krate: Option<syn::Path>,
     /// `always` (the default) or `share_crew`: when the event is sent at all.
     pub classes: Vec<Written<Class>>,
@@ -288,6 +290,9 @@ impl StructAttrs {
             if meta.path == EVENT {
                 let lit = string(meta, EVENT)?;
                 set_once(&mut out.event, lit, meta, EVENT)
+            } else if meta.path == TAG {
+                let lit = string(meta, TAG)?;
+                set_once(&mut out.tag, lit, meta, TAG)
             } else if meta.path == CRATE {
                 let path = crate_path(meta)?;
                 set_once(&mut out.krate, path, meta, CRATE)

@@ -28,6 +28,7 @@ pub const ERROR_TYPE: Symbol = Symbol("error_type");
 
 // Options of a struct or enum.
 pub const EVENT: Symbol = Symbol("event");
+pub const TAG: Symbol = Symbol("tag");
 pub const CRATE: Symbol = Symbol("crate");
 
 /// What a field can carry, in the order the error messages list them.
@@ -37,7 +38,7 @@ pub const FIELD_WORDS: &[Symbol] = &[
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];
 /// What a `Telemetry` struct can carry.
-pub const STRUCT_WORDS: &[Symbol] = &[EVENT, ALWAYS, SHARE_CREW, CRATE];
+pub const STRUCT_WORDS: &[Symbol] = &[EVENT, ALWAYS, SHARE_CREW, CRATE, TAG];
 /// What a `TelemetryValue` enum can carry.
 pub const ENUM_WORDS: &[Symbol] = &[CRATE];
 /// What a `TelemetryValue` variant can carry.

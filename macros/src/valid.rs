@@ -33,8 +33,22 @@ pub fn check_struct(cx: &Ctxt, input: &Struct) {
             );
         }
     }
+    if let Some(tag) = &input.attrs.tag
+        && input.arms.is_none()
+    {
+        cx.error_spanned_by(
+            tag,
+            "`tag` names the key an enum's variant is sent under, and a struct has no variants: remove it",
+        );
+    }
     let mut consent: Option<&Field> = None;
     for field in &input.fields {
+        // One consent switch per variant.
+        if consent
+            .is_some_and(|first| first.arm.map(|(arm, _)| arm) != field.arm.map(|(arm, _)| arm))
+        {
+            consent = None;
+        }
         check_classes(cx, field);
         check_options(cx, field);
         check_secret(cx, field);
@@ -249,10 +263,57 @@ fn check_flatten_self(cx: &Ctxt, input: &Struct, field: &Field) {
     }
 }
 
-/// Keys are non-empty and unique within the struct.
+/// Keys are non-empty and unique within the struct (within each variant, for
+/// an enum, and none the variant's own key); variants' names are non-empty
+/// and unique.
 fn check_keys(cx: &Ctxt, input: &Struct) {
+    let Some(arms) = &input.arms else {
+        check_unique_keys(cx, &input.fields, None);
+        return;
+    };
+    let tag = input.tag_key();
+    let tag_at = input
+        .attrs
+        .tag
+        .as_ref()
+        .map_or_else(|| input.ident.to_token_stream(), ToTokens::to_token_stream);
+    if tag.trim().is_empty() {
+        cx.error_spanned_by(&tag_at, "the variant's key is empty: write `tag = \"feature\"`, or leave `tag` out to use the enum's name in snake_case");
+    } else if tag == RESERVED_KEY {
+        cx.error_spanned_by(
+            &tag_at,
+            format!("key `{RESERVED_KEY}` is reserved: the reporter sends it when a span fails (`fail`); write another `tag`"),
+        );
+    }
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for arm in arms {
+        let name = arm.name();
+        let at = arm
+            .attrs
+            .rename
+            .as_ref()
+            .map_or_else(|| arm.ident.to_token_stream(), ToTokens::to_token_stream);
+        if name.trim().is_empty() {
+            cx.error_spanned_by(
+                &at,
+                "the variant is sent as an empty string: `rename` it to a non-empty name",
+            );
+        } else if let Some(first) = names.get(&name) {
+            cx.error_spanned_by(
+                &at,
+                format!("`{name}` is already sent for `{first}`: two variants cannot send the same name; `rename` one of them"),
+            );
+        } else {
+            names.insert(name, arm.ident.to_string());
+        }
+        check_unique_keys(cx, input.fields_of(arm), Some(&tag));
+    }
+}
+
+/// `tag`: an enum's own key, which its variants' fields cannot send.
+fn check_unique_keys(cx: &Ctxt, fields: &[Field], tag: Option<&str>) {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for field in &input.fields {
+    for field in fields {
         for (key, at) in field.keys() {
             if key.trim().is_empty() {
                 cx.error_spanned_by(&at, "the key is empty: `rename` to a non-empty key");
@@ -263,6 +324,15 @@ fn check_keys(cx: &Ctxt, input: &Struct) {
                     &at,
                     format!(
                         "key `{RESERVED_KEY}` is reserved: the reporter sends it when a span fails (`fail`); `rename` this key"
+                    ),
+                );
+                continue;
+            }
+            if tag == Some(key.as_str()) {
+                cx.error_spanned_by(
+                    &at,
+                    format!(
+                        "key `{key}` is the enum's own: it sends the variant's name; `rename` this key, or write another `tag` on the enum"
                     ),
                 );
                 continue;

@@ -63,6 +63,10 @@ pub struct Entry {
     /// For [`Source::Flatten`]: the flattened struct's catalogue, whose keys
     /// are checked against this struct's at compile time.
     pub flattened: Option<&'static Catalogue>,
+    /// For a key of one variant of an enum that derives `Telemetry`: the
+    /// name that variant is sent as (under the enum's [`Source::Variant`]
+    /// key). The key is sent only with that variant.
+    pub variant: Option<&'static str>,
 }
 
 /// How an entry's value is derived from its field.
@@ -81,6 +85,9 @@ pub enum Source {
     ErrorType,
     /// The keys of a nested struct, sent as the outer event's own (`flatten`).
     Flatten,
+    /// The name of the variant of an enum that derives `Telemetry`: one of a
+    /// closed set, each variant with keys of its own.
+    Variant,
 }
 
 /// One key an event can carry, with nested catalogues resolved.
@@ -104,6 +111,10 @@ pub struct CatalogueKey {
     /// can carry, with their effective tiers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nested: Vec<CatalogueKey>,
+    /// For a key of one variant of an enum event: the name of that variant,
+    /// the only one it is sent with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<&'static str>,
 }
 
 impl Catalogue {
@@ -111,20 +122,28 @@ impl Catalogue {
     /// expanded in place, nested structs listed under their key.
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
-        self.collect(self.tier, &mut vec![self.path], &mut keys);
+        self.collect(self.tier, None, &mut vec![self.path], &mut keys);
         keys
     }
 
     /// `path`: the catalogues being expanded (by where their types are
     /// declared, not by address: a constant may be copied to several), so
     /// that a recursive struct is listed once rather than forever.
-    fn collect(&self, ceiling: Tier, path: &mut Vec<&'static str>, keys: &mut Vec<CatalogueKey>) {
+    /// `variant`: the variant of an outer enum the keys are sent with.
+    fn collect(
+        &self,
+        ceiling: Tier,
+        variant: Option<&'static str>,
+        path: &mut Vec<&'static str>,
+        keys: &mut Vec<CatalogueKey>,
+    ) {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
+            let variant = entry.variant.or(variant);
             if let Some(inner) = entry.flattened {
                 if !path.contains(&inner.path) {
                     path.push(inner.path);
-                    inner.collect(tier.stricter(inner.tier), path, keys);
+                    inner.collect(tier.stricter(inner.tier), variant, path, keys);
                     path.pop();
                 }
                 continue;
@@ -136,7 +155,7 @@ impl Catalogue {
                 .filter(|inner| !path.contains(&inner.path))
             {
                 path.push(inner.path);
-                inner.collect(tier.stricter(inner.tier), path, &mut nested);
+                inner.collect(tier.stricter(inner.tier), None, path, &mut nested);
                 path.pop();
             }
             keys.push(CatalogueKey {
@@ -147,18 +166,21 @@ impl Catalogue {
                 source: entry.source,
                 free_text: entry.free_text,
                 nested,
+                variant,
             });
         }
     }
 
     /// The first key a flattened struct sends that this struct (or another
     /// flattened struct) sends too, found at compile time: the derive asserts
-    /// there is none. (Its own keys are checked by the derive directly.)
+    /// there is none. (Its own keys are checked by the derive directly.) Keys
+    /// of two different variants of an enum are never sent together.
     pub const fn duplicate_key(&self) -> Option<&'static str> {
         let mut i = 0;
         while i < self.entries.len() {
-            if let Some(inner) = self.entries[i].flattened
-                && let Some(key) = inner.first_key_counted_twice(self)
+            let entry = &self.entries[i];
+            if let Some(inner) = entry.flattened
+                && let Some(key) = inner.first_key_counted_twice(self, entry.variant)
             {
                 return Some(key);
             }
@@ -167,15 +189,21 @@ impl Catalogue {
         None
     }
 
-    const fn first_key_counted_twice(&self, root: &Catalogue) -> Option<&'static str> {
+    /// `variant`: the variant of the root the entries are sent with.
+    const fn first_key_counted_twice(
+        &self,
+        root: &Catalogue,
+        variant: Option<&'static str>,
+    ) -> Option<&'static str> {
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
+            let variant = either(entry.variant, variant);
             if let Some(inner) = entry.flattened {
-                if let Some(key) = inner.first_key_counted_twice(root) {
+                if let Some(key) = inner.first_key_counted_twice(root, variant) {
                     return Some(key);
                 }
-            } else if root.count(entry.key) > 1 {
+            } else if root.count(entry.key, variant, None) > 1 {
                 return Some(entry.key);
             }
             i += 1;
@@ -183,18 +211,38 @@ impl Catalogue {
         None
     }
 
-    const fn count(&self, key: &str) -> usize {
+    /// How many entries send `key` together with `variant`; `outer`: the
+    /// variant these entries are sent with.
+    const fn count(&self, key: &str, variant: Option<&str>, outer: Option<&str>) -> usize {
         let mut n = 0;
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
+            let sent_with = either(entry.variant, outer);
             n += match entry.flattened {
-                Some(inner) => inner.count(key),
-                None => same(entry.key, key) as usize,
+                Some(inner) => inner.count(key, variant, sent_with),
+                None => (same(entry.key, key) && together(sent_with, variant)) as usize,
             };
             i += 1;
         }
         n
+    }
+}
+
+/// `first`, else `second` (`Option::or`, in a constant).
+const fn either<'a>(first: Option<&'a str>, second: Option<&'a str>) -> Option<&'a str> {
+    match first {
+        Some(_) => first,
+        None => second,
+    }
+}
+
+/// Whether keys sent with these variants can be sent together: unless both
+/// belong to variants, and different ones.
+const fn together(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same(a, b),
+        _ => true,
     }
 }
 
@@ -298,6 +346,7 @@ mod tests {
             free_text: false,
             nested: None,
             flattened,
+            variant: None,
         }
     }
 

@@ -95,7 +95,10 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
             key.tier.as_str(),
             if key.free_text { ", free text" } else { "" },
             key.rust_type.replace('|', "\\|"),
-            cell(key.purpose)
+            match key.variant {
+                Some(variant) => format!("Only with `{variant}`. {}", cell(key.purpose)),
+                None => cell(key.purpose),
+            }
         );
         if !key.nested.is_empty() {
             let marker = if is_list(key.rust_type) {

@@ -41,6 +41,26 @@ struct Crew {
     lead: ::std::option::Option<Agent>,
 }
 
+// An enum whose variants carry fields: a consent, a flattened struct, a
+// derived fact, and a variant with none.
+#[derive(::crewtel::Telemetry)]
+#[telemetry(tag = "feature")]
+enum Feature<'a> {
+    Planning {
+        #[telemetry(consent)]
+        share_crew: bool,
+        #[telemetry(always, free_text)]
+        model: &'a str,
+        #[telemetry(share_crew, flatten)]
+        crew: &'a Crew,
+    },
+    Tools {
+        #[telemetry(never, len(always))]
+        names: ::std::vec::Vec<::std::string::String>,
+    },
+    CodingAgent,
+}
+
 // Structs written by a host's `macro_rules!`, their field names and types
 // passed in: the generated code's own locals (`self`, the visitor) must
 // resolve whatever context the host's tokens come from.
@@ -93,4 +113,9 @@ fn main() {
     let crew = Crew { agents: ::std::vec![agent], lead: ::std::option::Option::None };
     let _ = ::crewtel::Telemetry::telemetry_event(&crew);
     let _ = ::crewtel::Telemetry::telemetry_event(&crew.agents[0]);
+    let planning = Feature::Planning { share_crew: true, model: "m", crew: &crew };
+    let _ = ::crewtel::Telemetry::telemetry_event(&planning);
+    let tools = Feature::Tools { names: ::std::vec::Vec::new() };
+    let _ = ::crewtel::Telemetry::telemetry_event(&tools);
+    let _ = ::crewtel::Telemetry::telemetry_event(&Feature::CodingAgent);
 }

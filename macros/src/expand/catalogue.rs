@@ -7,8 +7,8 @@ use syn::LitStr;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use crate::ast::{Field, Struct};
-use crate::attr::FactKind;
+use crate::ast::{Arm, Field, Struct};
+use crate::attr::{Class, FactKind};
 use crate::types;
 
 use super::constant;
@@ -20,10 +20,16 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
     let event = LitStr::new(&model.event(), ident.span());
     let type_name = LitStr::new(&ident.unraw().to_string(), ident.span());
     let event_tier = tier(Some(model.class()), private);
-    let entries = model
-        .fields
-        .iter()
-        .flat_map(|field| entries(field, model.generics, private));
+    let mut entries: Vec<TokenStream> = Vec::new();
+    if let Some(arms) = &model.arms {
+        entries.push(variant_entry(model, arms, private));
+    }
+    for field in &model.fields {
+        let variant = field
+            .arm
+            .and_then(|(arm, _)| model.arms.as_ref().map(|arms| arms[arm].name()));
+        entries.extend(entries_of(field, variant, model.generics, private));
+    }
     quote! {
         &#private::Catalogue {
             event: #event,
@@ -35,9 +41,44 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
     }
 }
 
+/// The entry of an enum's own key: the name of its variant.
+fn variant_entry(model: &Struct, arms: &[Arm], private: &Ident) -> TokenStream {
+    let each = arms
+        .iter()
+        .map(|arm| {
+            let doc = arm.doc.trim_end_matches('.');
+            match doc.is_empty() {
+                true => format!("`{}`", arm.name()),
+                false => format!("`{}` ({doc})", arm.name()),
+            }
+        })
+        .collect::<Vec<_>>();
+    let purpose = match each.is_empty() {
+        true => "No variant: never sent.".to_owned(),
+        false => format!("Which variant it is, one of: {}.", each.join("; ")),
+    };
+    CatalogueEntry {
+        key: model.tag_key(),
+        tier: tier(Some(Class::Always), private),
+        rust_type: model.ident.unraw().to_string(),
+        purpose,
+        source: quote!(Variant),
+        free_text: false,
+        nested: quote!(#private::None),
+        flattened: quote!(#private::None),
+        variant: None,
+    }
+    .to_tokens(private)
+}
+
 /// The catalogue entries of one field: its value (or flattened struct), then
-/// its facts.
-fn entries(field: &Field, generics: &syn::Generics, private: &Ident) -> Vec<TokenStream> {
+/// its facts; `variant`, the name of the variant it belongs to.
+fn entries_of(
+    field: &Field,
+    variant: Option<String>,
+    generics: &syn::Generics,
+    private: &Ident,
+) -> Vec<TokenStream> {
     let ty = field.ty;
     let rust_type = types::display(field.ty);
     let mut entries = Vec::new();
@@ -51,6 +92,7 @@ fn entries(field: &Field, generics: &syn::Generics, private: &Ident) -> Vec<Toke
             free_text: field.attrs.free_text.is_some(),
             nested: quote!(#private::None),
             flattened: quote!(#private::None),
+            variant: variant.clone(),
         };
         if field.attrs.flatten.is_some() {
             // The one place a flattened type must be `Telemetry`.
@@ -96,6 +138,7 @@ fn entries(field: &Field, generics: &syn::Generics, private: &Ident) -> Vec<Toke
             free_text: false,
             nested: quote!(#private::None),
             flattened: quote!(#private::None),
+            variant: variant.clone(),
         };
         entries.push(entry.to_tokens(private));
     }
@@ -112,6 +155,7 @@ struct CatalogueEntry {
     free_text: bool,
     nested: TokenStream,
     flattened: TokenStream,
+    variant: Option<String>,
 }
 
 impl CatalogueEntry {
@@ -125,7 +169,12 @@ impl CatalogueEntry {
             free_text,
             nested,
             flattened,
+            variant,
         } = self;
+        let variant = match variant {
+            Some(name) => quote!(#private::Some(#name)),
+            None => quote!(#private::None),
+        };
         quote! {
             #private::Entry {
                 key: #key,
@@ -136,6 +185,7 @@ impl CatalogueEntry {
                 free_text: #free_text,
                 nested: #nested,
                 flattened: #flattened,
+                variant: #variant,
             }
         }
     }

@@ -55,7 +55,14 @@ pub fn known_number_check(
 
 /// The name of a field's constant.
 pub fn name(field: &Field) -> syn::Ident {
-    quote::format_ident!("__CREWTEL_FIELD_{}", field.ident.unraw())
+    match field.arm {
+        // A variant's field: its index in the enum's fields, as two
+        // variants can have fields of the same name.
+        Some((_, index)) => {
+            quote::format_ident!("__CREWTEL_FIELD_{}_{}", index, field.ident.unraw())
+        }
+        None => quote::format_ident!("__CREWTEL_FIELD_{}", field.ident.unraw()),
+    }
 }
 
 /// The constant: where the value's nested catalogue is, evaluated with the

@@ -9,7 +9,7 @@ use syn::LitStr;
 use syn::spanned::Spanned;
 
 use super::{bounds, catalogue, constant, flatten, nesting, secret_free, walk};
-use crate::ast::Struct;
+use crate::ast::{Arm, Field, Struct};
 use crate::attr::Class;
 
 /// Everything a struct that derived without errors gets.
@@ -19,28 +19,11 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     let generics = bounds::bounded(model, private);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let event = LitStr::new(&model.event(), ident.span());
-    let visits = model
-        .fields
-        .iter()
-        .map(|field| walk::visit_field(field, model.generics, private));
+    let visits = visits(model, private);
     let catalogue = catalogue::of(model, private);
     let max_attributes = max_attributes(model, private);
     let event_tier = tier(Some(model.class()), private);
-    let consent = model.consent_field().map(|field| {
-        let member = field.ident;
-        let ty = field.ty;
-        // The receiver as the derive's own tokens, so that `self` names the
-        // method's receiver whatever context the host's field came from; the
-        // trait's path at the field, where a type that is not `bool` is told.
-        let value = quote!(&self.#member);
-        let consent = quote_spanned!(ty.span()=> <#ty as #private::ConsentFlag>::consent);
-        quote! {
-            #[inline]
-            fn own_consent(&self) -> #private::Option<#private::Consent> {
-                #private::Some(#consent(#value))
-            }
-        }
-    });
+    let consent = own_consent(model, private);
     // Keys a flattened struct brings in are checked here, at compile time
     // (the struct's own keys were checked by `valid`). A struct generic over
     // types is checked where it is used: its flattened types are known only
@@ -110,7 +93,7 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
             ) {
                 #probe_traits
                 #unique_keys_where_used
-                #(#visits)*
+                #visits
             }
         }
 
@@ -132,12 +115,117 @@ pub(super) fn tier(class: Option<Class>, private: &Ident) -> TokenStream {
     }
 }
 
+/// The walk over the fields; for an enum, a `match` whose arms send the
+/// variant's name, then its fields.
+fn visits(model: &Struct, private: &Ident) -> TokenStream {
+    let visit = |fields: &[Field]| -> TokenStream {
+        fields
+            .iter()
+            .map(|field| walk::visit_field(field, model.generics, private))
+            .collect()
+    };
+    let Some(arms) = &model.arms else {
+        return visit(&model.fields);
+    };
+    if arms.is_empty() {
+        return quote!(match *self {});
+    }
+    let tag = LitStr::new(&model.tag_key(), model.ident.span());
+    let arms = arms.iter().map(|arm| {
+        let name = LitStr::new(&arm.name(), arm.ident.span());
+        let fields = model.fields_of(arm);
+        let visits = visit(fields);
+        let pattern = pattern(arm, fields, walk::is_read);
+        quote! {
+            #pattern => {
+                #private::Visitor::scalar(
+                    __visitor,
+                    #tag,
+                    #private::Scalar::Text(#private::Text::Static(#name)),
+                );
+                #visits
+            }
+        }
+    });
+    quote! {
+        match self {
+            #(#arms)*
+        }
+    }
+}
+
+/// `Self::Variant { field: __crewtel_field_0, .. }`, binding the fields
+/// `bind` picks.
+fn pattern(arm: &Arm, fields: &[Field], bind: impl Fn(&Field) -> bool) -> TokenStream {
+    let variant = arm.ident;
+    let bound = fields.iter().filter(|field| bind(field)).map(|field| {
+        let member = field.ident;
+        let binding = walk::binding(field);
+        quote!(#member: #binding,)
+    });
+    quote!(Self::#variant { #(#bound)* .. })
+}
+
+/// `own_consent`, from the consent field (for an enum, the variant's).
+fn own_consent(model: &Struct, private: &Ident) -> Option<TokenStream> {
+    // The trait's path at the field, where a type that is not `bool` is told.
+    let consent = |field: &Field| {
+        let ty = field.ty;
+        let of = quote_spanned!(ty.span()=> <#ty as #private::ConsentFlag>::consent);
+        let value = walk::access(field);
+        quote!(#private::Some(#of(#value)))
+    };
+    let body = match &model.arms {
+        None => consent(model.consent_field()?),
+        Some(arms) => {
+            model.consent_field()?;
+            let arms = arms.iter().map(|arm| {
+                let fields = model.fields_of(arm);
+                match fields.iter().find(|f| f.class() == Some(Class::Consent)) {
+                    Some(field) => {
+                        let pattern = pattern(arm, fields, |f| std::ptr::eq(f, field));
+                        let consent = consent(field);
+                        quote!(#pattern => #consent,)
+                    }
+                    None => {
+                        let variant = arm.ident;
+                        quote!(Self::#variant { .. } => #private::None,)
+                    }
+                }
+            });
+            quote!(match self { #(#arms)* })
+        }
+    };
+    // The receiver as the derive's own tokens, so that `self` names the
+    // method's receiver whatever context the host's field came from.
+    Some(quote! {
+        #[inline]
+        fn own_consent(&self) -> #private::Option<#private::Consent> {
+            #body
+        }
+    })
+}
+
 /// How many attributes one event can carry: its own keys, plus what each
-/// flattened struct can carry.
+/// flattened struct can carry; for an enum, its variant's name and the most
+/// any variant's fields carry.
 fn max_attributes(model: &Struct, private: &Ident) -> TokenStream {
-    let own: usize = model.fields.iter().map(|field| field.keys().len()).sum();
-    let flattened = model
-        .fields
+    let Some(arms) = &model.arms else {
+        return max_of_fields(&model.fields, private);
+    };
+    let most = arms
+        .iter()
+        .map(|arm| max_of_fields(model.fields_of(arm), private))
+        .fold(
+            quote!(0usize),
+            |most, each| quote!(::core::cmp::max(#most, #each)),
+        );
+    quote!(1usize + #most)
+}
+
+fn max_of_fields(fields: &[Field], private: &Ident) -> TokenStream {
+    let own: usize = fields.iter().map(|field| field.keys().len()).sum();
+    let flattened = fields
         .iter()
         .filter(|field| field.emits_value() && field.attrs.flatten.is_some())
         .map(|field| {

@@ -2,7 +2,7 @@
 //! `never`) and its facts, under the consent in force.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{LitStr, Type};
 
@@ -150,13 +150,36 @@ struct Locals {
 
 impl Locals {
     fn of(field: &Field) -> Self {
-        let member = field.ident;
         Locals {
-            this: quote!(&self.#member),
+            this: access(field),
             consent: quote!(__consent),
             visitor: quote!(__visitor),
         }
     }
+}
+
+/// The field's value as a reference: `&self.field`, or a variant's field
+/// as the `match` of the walk binds it (see [`binding`]).
+pub fn access(field: &Field) -> TokenStream {
+    match field.arm {
+        Some(_) => binding(field).into_token_stream(),
+        None => {
+            let member = field.ident;
+            quote!(&self.#member)
+        }
+    }
+}
+
+/// The name a variant's field is bound to in the walk's `match`: the
+/// derive's own (call-site hygiene), numbered, so no host name can clash.
+pub fn binding(field: &Field) -> Ident {
+    let index = field.arm.map_or(0, |(_, index)| index);
+    quote::format_ident!("__crewtel_field_{}", index)
+}
+
+/// Whether the walk reads the field.
+pub fn is_read(field: &Field) -> bool {
+    field.emits_value() || !field.attrs.facts.is_empty()
 }
 
 /// The probe's traits, in scope once for a whole walk (a scope of its own
