@@ -710,3 +710,98 @@ fn the_debug_printer_shows_what_the_collector_receives_after_the_same_limits() {
     assert_eq!(keys, exported_keys, "the count limit applies to both");
     assert_eq!(attributes["crew_process"], "sequ", "and the length limit");
 }
+
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Completed")]
+struct Run {
+    #[telemetry(always)]
+    agents: u32,
+}
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct ToolUsage {
+    #[telemetry(always)]
+    attempts: u32,
+}
+
+/// Starts a run with two tasks, a tool call in the first, and a run-less
+/// event; returns the spans received by name.
+fn run_tree(
+    builder: ReporterBuilder,
+    collector: &Collector,
+) -> HashMap<String, Vec<opentelemetry_proto::tonic::trace::v1::Span>> {
+    let reporter = Arc::new(builder.build());
+    let telemetry = crewtel::Dispatch::new(reporter.clone());
+    let run = telemetry.start(Run { agents: 2 }.telemetry_event());
+    let first = telemetry.start_in(&run, TaskExecution { task_id: "t1" }.telemetry_event());
+    telemetry.emit_in(&first, ToolUsage { attempts: 1 }.telemetry_event());
+    first.end();
+    let second = telemetry.start_in(&run, TaskExecution { task_id: "t2" }.telemetry_event());
+    second.end();
+    run.end();
+    telemetry.emit(ToolUsage { attempts: 9 }.telemetry_event());
+    reporter.shutdown();
+    collector.wait_until(|received| !received.is_empty());
+    let mut by_name: HashMap<String, Vec<_>> = HashMap::new();
+    for (_, span) in collector.spans() {
+        by_name.entry(span.name.clone()).or_default().push(span);
+    }
+    by_name
+}
+
+#[test]
+fn a_run_is_one_trace_whose_spans_are_children_of_what_they_ran_in() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let spans = run_tree(builder, &collector);
+    let run = &spans["Crew Completed"][0];
+    let tasks = &spans["Task Execution"];
+    let tools = &spans["Tool Usage"];
+    assert_eq!((tasks.len(), tools.len()), (2, 2));
+    assert!(run.parent_span_id.is_empty(), "the run is the root");
+    assert_eq!(run.trace_id.len(), 16);
+    assert_eq!(run.span_id.len(), 8);
+    for task in tasks {
+        assert_eq!(task.trace_id, run.trace_id, "one trace per run");
+        assert_eq!(task.parent_span_id, run.span_id);
+    }
+    assert_ne!(tasks[0].span_id, tasks[1].span_id);
+    let in_task = tools
+        .iter()
+        .find(|tool| tool.trace_id == run.trace_id)
+        .expect("the tool call is in the run's trace");
+    let first = tasks
+        .iter()
+        .find(|task| task.span_id == in_task.parent_span_id)
+        .expect("the tool call is a child of its task");
+    assert_eq!(
+        collector::attribute(&first.attributes, "task_id"),
+        Some(&string("t1"))
+    );
+    let outside = tools
+        .iter()
+        .find(|tool| tool.trace_id != run.trace_id)
+        .expect("an event outside the run is a trace of its own");
+    assert!(outside.parent_span_id.is_empty());
+
+    // A second run is another trace: the ids link nothing beyond a run.
+    let again = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&again));
+    let second = run_tree(builder, &again);
+    assert_ne!(second["Crew Completed"][0].trace_id, run.trace_id);
+}
+
+#[test]
+fn a_host_that_wants_no_tree_gets_one_trace_per_span() {
+    let collector = Collector::start(Behaviour::Accept);
+    let (builder, _) = configured(&to(&collector));
+    let spans = run_tree(builder.span_tree(false), &collector);
+    let all: Vec<_> = spans.values().flatten().collect();
+    assert_eq!(all.len(), 5);
+    for span in &all {
+        assert!(span.parent_span_id.is_empty(), "{} has a parent", span.name);
+    }
+    let traces: std::collections::HashSet<_> = all.iter().map(|span| &span.trace_id).collect();
+    assert_eq!(traces.len(), 5, "each span is a trace of its own");
+}

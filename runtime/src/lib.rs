@@ -100,7 +100,7 @@ pub use reporter::{
     DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder, Status,
 };
 pub use secret::{Secret, SecretFree};
-pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink};
+pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
 pub use telemetry::{Attributes, Event, Telemetry};
 pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 

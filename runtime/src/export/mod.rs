@@ -7,6 +7,7 @@
 
 mod failures;
 mod http;
+mod ids;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -14,8 +15,11 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use ::http::{HeaderMap, HeaderName, HeaderValue};
-use opentelemetry::trace::{Span, SpanKind, Status, Tracer, TracerProvider};
-use opentelemetry::{InstrumentationScope, KeyValue, Value};
+use opentelemetry::trace::{
+    Span, SpanContext, SpanId, SpanKind, Status, TraceContextExt, TraceFlags, TraceId, TraceState,
+    Tracer, TracerProvider,
+};
+use opentelemetry::{Context, InstrumentationScope, KeyValue, Value};
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
@@ -30,6 +34,7 @@ use crate::config::{Limits, Protocol, Settings};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
+use crate::sink::SpanIds;
 
 /// The most events the queue may hold, whatever the host asks: the batch
 /// processor allocates its queue up front.
@@ -66,6 +71,8 @@ pub(crate) struct Pipeline {
     cut_attributes: AtomicU64,
     limits: Limits,
     shutdown_timeout: Duration,
+    /// Makes each span's ids when it starts.
+    ids: ids::Preset,
 }
 
 struct Running {
@@ -79,6 +86,16 @@ pub(crate) struct OpenSpan {
     name: &'static str,
     started: SystemTime,
     attributes: Vec<KeyValue>,
+    ids: SpanIds,
+    /// The span it started in, if any: in the same trace.
+    parent: Option<u64>,
+}
+
+impl OpenSpan {
+    /// Its place in its trace, for what starts inside it.
+    pub(crate) fn ids(&self) -> SpanIds {
+        self.ids
+    }
 }
 
 impl Pipeline {
@@ -178,6 +195,7 @@ impl Pipeline {
         // `OTEL_TRACES_SAMPLER` from the process, behind crewtel's back.
         let attribute_limit = u32::try_from(limits.count).unwrap_or(u32::MAX);
         let provider = SdkTracerProvider::builder()
+            .with_id_generator(ids::Preset::default())
             .with_span_processor(processor)
             .with_resource(Resource::builder_empty().with_attributes(resource).build())
             .with_sampler(Sampler::AlwaysOn)
@@ -198,6 +216,7 @@ impl Pipeline {
             cut_attributes: AtomicU64::new(0),
             limits,
             shutdown_timeout: options.shutdown_timeout,
+            ids: ids::Preset::default(),
         }
     }
 
@@ -212,12 +231,20 @@ impl Pipeline {
         false
     }
 
-    /// Starts a span: notes the time; nothing is queued yet.
-    pub(crate) fn start(&self, name: &'static str, attributes: Vec<KeyValue>) -> OpenSpan {
+    /// Starts a span, inside `parent` when there is one: notes the time and
+    /// makes its ids; nothing is queued yet.
+    pub(crate) fn start(
+        &self,
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+        parent: Option<SpanIds>,
+    ) -> OpenSpan {
         OpenSpan {
             name,
             started: SystemTime::now(),
             attributes,
+            ids: self.ids.fresh(parent.map(|parent| parent.trace_id)),
+            parent: parent.map(|parent| parent.span_id),
         }
     }
 
@@ -241,6 +268,8 @@ impl Pipeline {
             name,
             started,
             mut attributes,
+            ids,
+            parent,
         } = open;
         crate::otel::append_new(&mut attributes, more);
         crate::otel::append_new(&mut attributes, common);
@@ -262,22 +291,40 @@ impl Pipeline {
             self.release_dropped();
             return;
         };
-        let mut span = running
+        let context = match parent {
+            Some(parent) => Context::new().with_remote_span_context(SpanContext::new(
+                TraceId::from(ids.trace_id),
+                SpanId::from(parent),
+                TraceFlags::SAMPLED,
+                false,
+                TraceState::default(),
+            )),
+            None => Context::new(),
+        };
+        let builder = running
             .tracer
             .span_builder(name)
             .with_kind(SpanKind::Internal)
             .with_start_time(started)
-            .with_attributes(attributes)
-            .start(&running.tracer);
+            .with_attributes(attributes);
+        let mut span = ids::building(ids, || {
+            builder.start_with_context(&running.tracer, &context)
+        });
         if let Some(error_type) = error_type {
             span.set_status(Status::error(error_type));
         }
         span.end();
     }
 
-    /// Sends one event at once: a span that starts and ends.
-    pub(crate) fn emit(&self, name: &'static str, attributes: Vec<KeyValue>) {
-        self.finish(self.start(name, attributes), &[], &[], None);
+    /// Sends one event at once: a span that starts and ends, inside
+    /// `parent` when there is one.
+    pub(crate) fn emit(
+        &self,
+        name: &'static str,
+        attributes: Vec<KeyValue>,
+        parent: Option<SpanIds>,
+    ) {
+        self.finish(self.start(name, attributes, parent), &[], &[], None);
     }
 
     fn release_dropped(&self) {

@@ -37,6 +37,7 @@ pub struct ReporterBuilder {
     debug_out: Option<Box<dyn Write + Send>>,
     environment: Option<Box<EnvironmentLookup>>,
     every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
+    tree: bool,
 }
 
 impl Default for ReporterBuilder {
@@ -56,6 +57,7 @@ impl Default for ReporterBuilder {
             debug_out: None,
             environment: None,
             every_event: None,
+            tree: true,
         }
     }
 }
@@ -123,6 +125,18 @@ impl ReporterBuilder {
     /// The most [`Reporter::shutdown`] waits (default 2 s).
     pub fn shutdown_timeout(mut self, bound: Duration) -> Self {
         self.shutdown_timeout = bound;
+        self
+    }
+
+    /// Whether spans started inside another ([`Dispatch::start_in`],
+    /// [`Dispatch::emit_in`]) are its children in one trace (the default:
+    /// a collector shows each run as a tree), or each its own trace, as the
+    /// reference sends them (`false`).
+    ///
+    /// [`Dispatch::start_in`]: crate::Dispatch::start_in
+    /// [`Dispatch::emit_in`]: crate::Dispatch::emit_in
+    pub fn span_tree(mut self, on: bool) -> Self {
+        self.tree = on;
         self
     }
 
@@ -326,6 +340,7 @@ impl ReporterBuilder {
             record_choice,
             data_dir,
             service,
+            tree: self.tree,
         }
     }
 }

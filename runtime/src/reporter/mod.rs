@@ -18,7 +18,7 @@ pub use status::Status;
 use crate::config::{Mode, Reason, RecordChoice};
 use crate::export::Pipeline;
 use crate::local;
-use crate::sink::{ActiveSpan, AnyEvent, Sink};
+use crate::sink::{ActiveSpan, AnyEvent, Sink, SpanIds};
 use crate::telemetry::{Event, Telemetry};
 use contain::Containment;
 use span::Span;
@@ -80,6 +80,8 @@ pub struct Reporter {
     record_choice: RecordChoice,
     data_dir: Option<PathBuf>,
     service: String,
+    /// Whether spans started inside another are its children.
+    tree: bool,
 }
 
 impl Reporter {
@@ -100,21 +102,28 @@ impl Reporter {
         if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
-            self.send(pipeline, event.name(), || {
+            self.send(pipeline, event.name(), None, || {
                 event.key_values_and(&self.common)
             });
         }
     }
 
-    /// Builds the attributes (where host code's panics stop) and sends them;
-    /// a full queue drops the event before they are built.
+    /// Builds the attributes (where host code's panics stop) and sends them,
+    /// inside `parent` when there is one and spans form a tree; a full queue
+    /// drops the event before they are built.
     #[inline]
-    fn send(&self, pipeline: &Pipeline, name: &'static str, build: impl FnOnce() -> Vec<KeyValue>) {
+    fn send(
+        &self,
+        pipeline: &Pipeline,
+        name: &'static str,
+        parent: Option<SpanIds>,
+        build: impl FnOnce() -> Vec<KeyValue>,
+    ) {
         if !pipeline.admit() {
             return;
         }
         if let Some(attributes) = self.containment.run(build) {
-            pipeline.emit(name, attributes);
+            pipeline.emit(name, attributes, parent.filter(|_| self.tree));
         }
     }
 
@@ -151,20 +160,26 @@ impl Reporter {
     /// ```
     pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
         match &self.pipeline {
-            Some(pipeline) if event.is_allowed() => self.open(pipeline, &event),
+            Some(pipeline) if event.is_allowed() => self.open(pipeline, &event, None),
             _ => ActiveSpan::none(),
         }
     }
 
     /// A span's own attributes; `common` joins them when it ends, after what
     /// the end adds, so that a count limit drops the context first.
-    fn open<'r>(&'r self, pipeline: &'r Pipeline, event: &dyn AnyEvent) -> ActiveSpan<'r> {
+    fn open<'r>(
+        &'r self,
+        pipeline: &'r Pipeline,
+        event: &dyn AnyEvent,
+        parent: Option<SpanIds>,
+    ) -> ActiveSpan<'r> {
         match self.containment.run(|| event.key_values()) {
             Some(attributes) => ActiveSpan::new(Span {
                 pipeline,
-                open: pipeline.start(event.name(), attributes),
+                open: pipeline.start(event.name(), attributes, parent.filter(|_| self.tree)),
                 common: &self.common,
                 containment: &self.containment,
+                tree: self.tree,
             }),
             None => ActiveSpan::none(),
         }
@@ -251,18 +266,36 @@ impl Sink for Reporter {
     }
 
     fn emit(&self, event: &dyn AnyEvent) {
+        self.emit_under(None, event);
+    }
+
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+        self.start_under(None, event)
+    }
+
+    fn emit_in(&self, parent: SpanIds, event: &dyn AnyEvent) {
+        self.emit_under(Some(parent), event);
+    }
+
+    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+        self.start_under(Some(parent), event)
+    }
+}
+
+impl Reporter {
+    fn emit_under(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) {
         if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
-            self.send(pipeline, event.name(), || {
+            self.send(pipeline, event.name(), parent, || {
                 event.key_values_and(&self.common)
             });
         }
     }
 
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start_under(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> ActiveSpan<'_> {
         match &self.pipeline {
-            Some(pipeline) if event.is_allowed() => self.open(pipeline, event),
+            Some(pipeline) if event.is_allowed() => self.open(pipeline, event, parent),
             _ => ActiveSpan::none(),
         }
     }

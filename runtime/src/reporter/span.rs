@@ -4,7 +4,7 @@ use opentelemetry::KeyValue;
 
 use super::contain::Containment;
 use crate::export::{OpenSpan, Pipeline};
-use crate::sink::{AnyEvent, ERROR_TYPE_KEY, EndSpan};
+use crate::sink::{AnyEvent, ERROR_TYPE_KEY, EndSpan, SpanIds};
 
 /// A span the reporter opened, and where its panics stop.
 pub(super) struct Span<'r> {
@@ -13,6 +13,8 @@ pub(super) struct Span<'r> {
     /// The every-event context, added when it ends.
     pub(super) common: &'r [KeyValue],
     pub(super) containment: &'r Containment,
+    /// Whether what starts inside it is its child.
+    pub(super) tree: bool,
 }
 
 impl EndSpan for Span<'_> {
@@ -26,6 +28,7 @@ impl EndSpan for Span<'_> {
             open,
             common,
             containment,
+            ..
         } = *self;
         let mut attributes = match end {
             Some(end) => match containment.run(|| end.key_values()) {
@@ -39,5 +42,9 @@ impl EndSpan for Span<'_> {
         }
         let error_type = error_type.map(|name| std::borrow::Cow::Owned(name.to_owned()));
         pipeline.finish(open, &attributes, common, error_type);
+    }
+
+    fn ids(&self) -> Option<SpanIds> {
+        self.tree.then(|| self.open.ids())
     }
 }

@@ -69,6 +69,62 @@ impl Dispatch {
             _ => ActiveSpan::none(),
         }
     }
+
+    /// Sends one event that happened inside `parent` (a tool call in its
+    /// task's span), if its consent allows it: a child of `parent` in the
+    /// run's trace. When `parent` sends nothing, as [`emit`](Self::emit).
+    #[inline]
+    pub fn emit_in<T: Telemetry + ?Sized>(&self, parent: &ActiveSpan<'_>, event: Event<'_, T>) {
+        if let Some(sink) = &self.sink
+            && event.is_allowed()
+        {
+            match parent.ids() {
+                Some(ids) => sink.emit_in(ids, &event),
+                None => sink.emit(&event),
+            }
+        }
+    }
+
+    /// Opens a span inside `parent` (a task in its crew's run), if its
+    /// consent allows it. When `parent` sends nothing, as
+    /// [`start`](Self::start).
+    ///
+    /// ```
+    /// # use crewtel::{Dispatch, Telemetry};
+    /// #[derive(Telemetry)]
+    /// #[telemetry(event = "Crew Completed")]
+    /// struct Run {
+    ///     #[telemetry(always)]
+    ///     agents: u32,
+    /// }
+    /// #[derive(Telemetry)]
+    /// #[telemetry(event = "Task Execution")]
+    /// struct TaskRun {
+    ///     #[telemetry(always)]
+    ///     attempt: u32,
+    /// }
+    /// fn kickoff(telemetry: &Dispatch) {
+    ///     let run = telemetry.start(Run { agents: 2 }.telemetry_event());
+    ///     let task = telemetry.start_in(&run, TaskRun { attempt: 1 }.telemetry_event());
+    ///     task.end();
+    ///     run.end();
+    /// }
+    /// # kickoff(&Dispatch::none());
+    /// ```
+    #[inline]
+    pub fn start_in<T: Telemetry + ?Sized>(
+        &self,
+        parent: &ActiveSpan<'_>,
+        event: Event<'_, T>,
+    ) -> ActiveSpan<'_> {
+        match &self.sink {
+            Some(sink) if event.is_allowed() => match parent.ids() {
+                Some(ids) => sink.start_in(ids, &event),
+                None => sink.start(&event),
+            },
+            _ => ActiveSpan::none(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Dispatch {

@@ -12,7 +12,7 @@ mod span;
 
 pub use any_event::AnyEvent;
 pub use dispatch::Dispatch;
-pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan};
+pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan, SpanIds};
 
 /// A destination for events: the `Reporter`, or a test double.
 ///
@@ -70,4 +70,20 @@ pub trait Sink: Send + Sync {
     /// is sent when the returned [`ActiveSpan`] ends. A sink without spans
     /// returns [`ActiveSpan::none`].
     fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_>;
+
+    /// Takes one event that happened inside the span `parent` (a tool call
+    /// in a task). A sink that keeps no tree takes it as [`emit`](Self::emit)
+    /// does, the default.
+    fn emit_in(&self, parent: SpanIds, event: &dyn AnyEvent) {
+        let _ = parent;
+        self.emit(event);
+    }
+
+    /// Opens a span inside the span `parent` (a task in its crew's run). A
+    /// sink that keeps no tree opens it as [`start`](Self::start) does, the
+    /// default.
+    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+        let _ = parent;
+        self.start(event)
+    }
 }

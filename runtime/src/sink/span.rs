@@ -22,6 +22,24 @@ pub trait EndSpan {
     /// Ends the span, adding the attributes `end` allows, with an error
     /// status and `error_type` (under [`ERROR_TYPE_KEY`]) when it failed.
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>);
+
+    /// The span's place in its trace, for the spans and events that happen
+    /// inside it; `None` when the sink keeps no tree.
+    fn ids(&self) -> Option<SpanIds> {
+        None
+    }
+}
+
+/// Where a span is in the trace of its run, as what happens inside it names
+/// it: a crew's run is one trace, its tasks and tool calls children of what
+/// they ran in. Both ids are random, made when the run starts: they link the
+/// spans of one run and nothing beyond it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SpanIds {
+    /// The trace's id: the same for every span of the run.
+    pub trace_id: u128,
+    /// The span's own id.
+    pub span_id: u64,
 }
 
 impl<'s> ActiveSpan<'s> {
@@ -41,6 +59,14 @@ impl<'s> ActiveSpan<'s> {
     /// Whether ending it sends anything.
     pub fn is_recording(&self) -> bool {
         self.open.is_some()
+    }
+
+    /// The span's place in its trace, which the spans and events started
+    /// inside it ([`Dispatch::start_in`](super::Dispatch::start_in),
+    /// [`Dispatch::emit_in`](super::Dispatch::emit_in)) take as their parent;
+    /// `None` when it sends nothing or its sink keeps no tree.
+    pub fn ids(&self) -> Option<SpanIds> {
+        self.open.as_ref().and_then(|open| open.ids())
     }
 
     /// Ends the span.
