@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use crewtel::{Dispatch, Mode, Reporter};
+use minicrew::flow::{Flow, Origin};
 use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};
 use minicrew::tools::{self, Tool, ToolError};
@@ -72,6 +73,20 @@ const USAGE: &str =
        crew telemetry catalogue  everything minicrew can send (Markdown)
        crew --telemetry          the same, as JSON";
 
+/// A review flow that pauses for its editor and resumes, then one whose
+/// publishing fails.
+fn run_flows(telemetry: &Dispatch) {
+    for (share_crew, failing) in [(false, false), (true, true)] {
+        let mut flow = Flow::review(share_crew, failing);
+        flow.created(telemetry);
+        flow.plot(telemetry);
+        let state = flow.kickoff(telemetry, Origin::User);
+        println!("The flow \"{}\" {state:?} for its editor.", flow.name);
+        let state = flow.resume(telemetry, Origin::User, "approve", Some("Lovely, ship it."));
+        println!("Resumed with the editor's answer: {state:?}.\n");
+    }
+}
+
 fn run_crews() {
     // One reporter for the process, whatever the crews' consents.
     let reporter = Arc::new(reporter());
@@ -92,6 +107,8 @@ fn run_crews() {
         ),
     }
     let telemetry = Dispatch::new(reporter.clone());
+    run::report_environment(&telemetry);
+    run::install_template(&telemetry, "research");
     for share_crew in [false, true] {
         let mut tools = tools::standard();
         tools.researcher.push(Arc::new(Scrape));
@@ -107,6 +124,11 @@ fn run_crews() {
         let output = run::kickoff(&telemetry, &crew);
         println!("The crew's output:\n{}\n", output.trim());
     }
+    // A test run: the crew kicked off twice, each run scored.
+    let crew = run::research_crew(false, tools::standard());
+    let quality = run::test(&telemetry, &crew, 2, "gpt-4o");
+    println!("Tested the crew twice: mean quality {quality:.1}.\n");
+    run_flows(&telemetry);
     // Flushes within a bound (2 s by default), whatever the collector does.
     reporter.shutdown();
 }

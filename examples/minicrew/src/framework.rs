@@ -61,6 +61,10 @@ pub struct Fingerprint {
     /// When the id was minted (UTC, to the second).
     #[telemetry(always, rename = "fingerprint_created_at")]
     pub created_at: Minted,
+    /// What the user attached to the fingerprint: their own dict, sent by
+    /// the events that name the fingerprint, only when the crew shares.
+    #[telemetry(never)]
+    pub metadata: BTreeMap<String, String>,
 }
 
 impl Fingerprint {
@@ -69,6 +73,7 @@ impl Fingerprint {
         Fingerprint {
             uuid: Minted::uuid(),
             created_at: Minted::now(),
+            metadata: BTreeMap::new(),
         }
     }
 }
@@ -79,38 +84,93 @@ impl Default for Fingerprint {
     }
 }
 
-/// A language model and the credentials to reach it.
-#[derive(Clone, Debug)]
+/// A language model, its settings and the credentials to reach it: each
+/// attribute the reference's published page lists, classified.
+#[derive(Clone, Debug, Telemetry)]
 pub struct Llm {
-    /// The model's name.
+    /// The model as the user configured it (`openai/gpt-4o`).
+    #[telemetry(always, free_text)]
     pub model: String,
+    /// The model's own name, without its provider (`gpt-4o`).
+    #[telemetry(always, free_text)]
+    pub model_name: String,
+    /// A name the user gave this model's settings: theirs, so only from
+    /// crews that share.
+    #[telemetry(share_crew)]
+    pub name: Option<String>,
+    /// Where the model's API is: it can name a private host, so it is sent
+    /// only as the provider it belongs to, a closed value.
+    #[telemetry(always, rename = "provider", with = "provider_of")]
+    pub base_url: Option<String>,
+    /// How many of the likeliest tokens the model samples from.
+    #[telemetry(always)]
+    pub top_k: Option<u32>,
+    /// How freely the model samples.
+    #[telemetry(always)]
+    pub temperature: Option<f64>,
     /// The key to the model's API: never sent, nor read by telemetry.
+    #[telemetry(never)]
     pub api_key: Secret<String>,
 }
 
-// The one door crewtel leaves, spelled where a reviewer sees it: the `with`
-// functions that read an `Llm` (`Llm::model`, `model_of`) read its model's
-// name only; its key is reached only with `expose()`, to call the model.
-crewtel::secret_free!(Llm);
-
 impl Llm {
-    /// `model`, with a fresh key.
+    /// `model` (`gpt-4o`, or `provider/model`), at its provider's default
+    /// URL, with a fresh key.
     pub fn new(model: &str) -> Llm {
         Llm {
             model: model.to_owned(),
+            model_name: model.rsplit('/').next().unwrap_or(model).to_owned(),
+            name: None,
+            base_url: None,
+            top_k: None,
+            temperature: Some(0.7),
             api_key: Secret::new(format!("sk-{}", &*Minted::key())),
         }
     }
 
-    /// The model's name: all telemetry says of a model.
+    /// The model's name: all most events say of a model.
     pub fn model(&self) -> &str {
         &self.model
     }
 }
 
-/// The model's name of an optional model.
-pub fn model_of(llm: &Option<Llm>) -> Option<&str> {
-    llm.as_ref().map(Llm::model)
+/// Who runs a model's API, from its URL: never the URL itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, TelemetryValue)]
+pub enum Provider {
+    /// The provider's default URL: none was set.
+    Default,
+    /// `api.openai.com`.
+    OpenAi,
+    /// `api.anthropic.com`.
+    Anthropic,
+    /// An Azure OpenAI resource (`*.openai.azure.com`).
+    Azure,
+    /// A model served on this machine (`localhost`, a loopback address).
+    Local,
+    /// Any other host: a company's own gateway, a private address.
+    Other,
+}
+
+/// The provider of the API at `base_url`.
+pub fn provider_of(base_url: &Option<String>) -> Provider {
+    let Some(url) = base_url else {
+        return Provider::Default;
+    };
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':', '?'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match host.as_str() {
+        "api.openai.com" => Provider::OpenAi,
+        "api.anthropic.com" => Provider::Anthropic,
+        "localhost" | "127.0.0.1" | "[::1]" => Provider::Local,
+        _ if host.ends_with(".openai.azure.com") => Provider::Azure,
+        _ => Provider::Other,
+    }
 }
 
 /// How a crew runs its tasks.
@@ -143,11 +203,12 @@ pub struct Agent {
     /// The most model requests per minute.
     #[telemetry(always)]
     pub max_rpm: Option<u32>,
-    /// The model used for tool calls, if not the main one.
-    #[telemetry(always, free_text, with = "model_of")]
+    /// The model used for tool calls, if not the main one: its settings,
+    /// each as it is classified.
+    #[telemetry(always)]
     pub function_calling_llm: Option<Llm>,
-    /// The agent's model.
-    #[telemetry(always, free_text, with = "Llm::model")]
+    /// The agent's model: its settings, each as it is classified.
+    #[telemetry(always)]
     pub llm: Llm,
     /// Whether the agent may hand work to another.
     #[telemetry(always, rename = "delegation_enabled?")]
@@ -300,6 +361,9 @@ pub struct Crew {
     /// Whether the crew keeps memory between tasks.
     #[telemetry(always, rename = "crew_memory")]
     pub memory: bool,
+    /// Whether a planner plans the tasks first (reported as Feature Usage).
+    #[telemetry(never)]
+    pub planning: bool,
     /// The crew's agents, each as its own classes allow.
     #[telemetry(
         always,

@@ -18,7 +18,9 @@
 //! ```
 
 pub mod events;
+pub mod flow;
 pub mod framework;
+pub mod reference;
 pub mod run;
 pub mod telemetry;
 pub mod tools;

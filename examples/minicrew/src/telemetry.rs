@@ -4,8 +4,11 @@
 use crewtel::{Catalogue, ProcessContext, Telemetry, document};
 
 use crate::events::{
-    CrewCreated, CrewEnded, CrewExecution, TaskCreated, TaskEnded, TaskExecution,
-    ToolRepeatedUsage, ToolUsage, ToolUsageError,
+    CrewCompleted, CrewCreated, CrewEnded, CrewExecution, CrewIndividualTestResult,
+    CrewTestExecution, EnvironmentContext, FeatureUsage, FlowCompleted, FlowCreation,
+    FlowExecution, FlowMethodFailed, FlowPaused, FlowPlotting, HumanFeedback, RunEnded,
+    TaskCreated, TaskEnded, TaskExecution, TemplateInstalled, ToolRepeatedUsage, ToolUsage,
+    ToolUsageError,
 };
 
 /// The framework's own version.
@@ -56,6 +59,20 @@ pub fn catalogues() -> Vec<&'static Catalogue> {
         ToolUsageError::CATALOGUE,
         CrewExecution::CATALOGUE,
         CrewEnded::CATALOGUE,
+        CrewCompleted::CATALOGUE,
+        RunEnded::CATALOGUE,
+        CrewTestExecution::CATALOGUE,
+        CrewIndividualTestResult::CATALOGUE,
+        FlowCreation::CATALOGUE,
+        FlowPlotting::CATALOGUE,
+        FlowExecution::CATALOGUE,
+        FlowCompleted::CATALOGUE,
+        FlowPaused::CATALOGUE,
+        FlowMethodFailed::CATALOGUE,
+        HumanFeedback::CATALOGUE,
+        FeatureUsage::CATALOGUE,
+        EnvironmentContext::CATALOGUE,
+        TemplateInstalled::CATALOGUE,
     ]
 }
 
@@ -65,14 +82,17 @@ pub fn catalogue_version() -> String {
     document::version(&catalogues(), Some(EveryEvent::CATALOGUE))
 }
 
-/// minicrew's telemetry document (Markdown), from its events' catalogues.
+/// minicrew's telemetry document (Markdown), from its events' catalogues,
+/// and where it differs from the reference.
 pub fn document() -> String {
-    document::markdown(
+    let mut out = document::markdown(
         "minicrew",
         &catalogues(),
         Some(EveryEvent::CATALOGUE),
         REGENERATE,
-    )
+    );
+    out.push_str(&crate::reference::markdown());
+    out
 }
 
 /// The same, as JSON for tools.
