@@ -68,7 +68,7 @@ fn main() {
 }
 
 const USAGE: &str =
-    "usage: crew                      run two research crews (share_crew off, then on)
+    "usage: crew                      run two research crews (share_crew off, then on), a test run and two flows
        crew telemetry status     is telemetry on, why, and what was sent
        crew telemetry catalogue  everything minicrew can send (Markdown)
        crew --telemetry          the same, as JSON";
