@@ -316,6 +316,10 @@ pub struct Task {
     /// The task's random fingerprint (shared only).
     #[telemetry(share_crew, flatten)]
     pub fingerprint: Fingerprint,
+    /// Whether the task's output is checked before it is accepted
+    /// (reported as Feature Usage).
+    #[telemetry(never)]
+    pub guardrail: bool,
 }
 
 impl Task {
@@ -337,6 +341,7 @@ impl Task {
             expected_output: expected_output.to_owned(),
             context,
             fingerprint: Fingerprint::new(),
+            guardrail: true,
         }
     }
 }
@@ -364,6 +369,10 @@ pub struct Crew {
     /// Whether a planner plans the tasks first (reported as Feature Usage).
     #[telemetry(never)]
     pub planning: bool,
+    /// Whether the crew runs its hooks before each task (reported as
+    /// Feature Usage).
+    #[telemetry(never)]
+    pub hooks: bool,
     /// The crew's agents, each as its own classes allow.
     #[telemetry(
         always,

@@ -72,6 +72,7 @@ pub fn research_crew(
         process: Process::Sequential,
         memory: true,
         planning: true,
+        hooks: true,
         agents: vec![researcher, writer],
         tasks: vec![census, article],
         inputs: BTreeMap::from([("region".into(), "Altiplano".into())]),
@@ -108,9 +109,15 @@ fn kickoff_in(telemetry: &Dispatch, parent: &ActiveSpan<'_>, crew: &Crew) -> (St
     for task in &crew.tasks {
         telemetry.emit_in(tasks_in, TaskCreated::of(crew, task).telemetry_event());
         let span = telemetry.start_in(tasks_in, TaskExecution::of(crew, task).telemetry_event());
+        if crew.hooks {
+            telemetry.emit_in(&span, FeatureUsage::HooksBeforeTask.telemetry_event());
+        }
         let agent = crew.agent(task);
         let output = match perform(telemetry, &span, crew, agent, task) {
             Ok(output) => {
+                if task.guardrail {
+                    telemetry.emit_in(&span, FeatureUsage::GuardrailExecution.telemetry_event());
+                }
                 if crew.memory {
                     telemetry.emit_in(&span, FeatureUsage::MemorySave.telemetry_event());
                 }
@@ -239,6 +246,9 @@ fn perform(
         crew.interpolate(&task.description)
     );
     for tool in &agent.tools {
+        if tool.over_mcp() {
+            telemetry.emit_in(task_span, FeatureUsage::McpConnection.telemetry_event());
+        }
         telemetry.emit_in(
             task_span,
             ToolUsage::of(agent, tool.name(), 1).telemetry_event(),

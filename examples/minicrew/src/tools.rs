@@ -11,6 +11,12 @@ pub trait Tool: Send + Sync + fmt::Debug {
 
     /// Runs the tool on `input`.
     fn call(&self, input: &str) -> Result<String, ToolError>;
+
+    /// Whether the tool is served over MCP (reported as Feature Usage when
+    /// it is reached).
+    fn over_mcp(&self) -> bool {
+        false
+    }
 }
 
 // What reads a tool for telemetry (`tool_names`) reads its name only.
@@ -62,6 +68,10 @@ impl Tool for Spellcheck {
 
     fn call(&self, input: &str) -> Result<String, ToolError> {
         Ok(input.to_owned())
+    }
+
+    fn over_mcp(&self) -> bool {
+        true
     }
 }
 
