@@ -38,6 +38,10 @@ fn run(endpoint: String, export_timeout_ms: u64, events: u32, queue_size: usize)
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", export_timeout_ms.to_string()),
         ("CREWTEL_RECORD", "off".to_owned()),
+        (
+            "CREWTEL_DATA_DIR",
+            collector::scratch_dir("faults").display().to_string(),
+        ),
     ]);
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
@@ -135,6 +139,10 @@ fn http_429_is_retried_after_the_wait_it_asks_for() {
         ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "3000".to_owned()),
         ("CREWTEL_RECORD", "off".to_owned()),
+        (
+            "CREWTEL_DATA_DIR",
+            collector::scratch_dir("faults").display().to_string(),
+        ),
     ]);
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
@@ -235,6 +243,10 @@ fn exporting_to(collector: &Collector) -> Reporter {
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", "off".to_owned()),
+        (
+            "CREWTEL_DATA_DIR",
+            collector::scratch_dir("faults").display().to_string(),
+        ),
     ]);
     Reporter::builder()
         .environment(move |name| env.get(name).cloned())
@@ -434,6 +446,10 @@ fn host_code_that_panics_costs_the_event_and_nothing_else() {
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", "off".to_owned()),
+        (
+            "CREWTEL_DATA_DIR",
+            collector::scratch_dir("faults").display().to_string(),
+        ),
     ]);
     let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = Arc::clone(&warnings);
@@ -519,11 +535,13 @@ fn host_code_around_the_reporter_that_panics_stops_there() {
     // warning sink and a payload whose drop panics stop in crewtel.
     let collector = Collector::start(Behaviour::Accept);
     let endpoint = collector.endpoint();
+    let dir = collector::scratch_dir("panics").display().to_string();
     let outcome = std::panic::catch_unwind(|| {
         let reporter = Reporter::builder()
             .environment(move |name| match name {
                 "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
                 "CREWTEL_RECORD" => Some("off".into()),
+                "CREWTEL_DATA_DIR" => Some(dir.clone()),
                 "OTEL_SERVICE_NAME" => panic!("the host's lookup panicked"),
                 _ => None,
             })

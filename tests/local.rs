@@ -27,10 +27,13 @@ fn usage(n: u32) -> ToolUsage {
 }
 
 fn builder(vars: &[(&str, String)]) -> ReporterBuilder {
-    let env: HashMap<String, String> = vars
+    let mut env: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
+    // Never the user's own data folder (the outbox is kept there).
+    env.entry("CREWTEL_DATA_DIR".into())
+        .or_insert_with(|| scratch_dir("local").display().to_string());
     Reporter::builder()
         .service_name("local-tests")
         .environment(move |name| env.get(name).cloned())
@@ -160,8 +163,27 @@ fn no_record_when_turned_off_or_when_nothing_leaves() {
         reporter.emit(usage(1).telemetry_event());
         reporter.shutdown();
         assert_eq!(reporter.status().record, None);
-        assert!(!dir.exists(), "something was written with {vars:?}");
+        // What an export keeps until the collector takes it is gone once
+        // it did; nothing else is written.
+        let written: Vec<_> = walk(&dir)
+            .into_iter()
+            .filter(|path| path.is_file())
+            .collect();
+        assert!(written.is_empty(), "{written:?} was written with {vars:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Every path under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            paths.push(entry.path());
+            paths.extend(walk(&entry.path()));
+        }
+    }
+    paths
 }
 
 #[test]
@@ -355,6 +377,10 @@ mod the_record_is_the_users_alone {
                 collector.endpoint(),
             ),
             ("CREWTEL_RECORD".to_owned(), record.display().to_string()),
+            (
+                "CREWTEL_DATA_DIR".to_owned(),
+                scratch_dir("private").display().to_string(),
+            ),
         ]);
         let warnings = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&warnings);

@@ -74,6 +74,9 @@ fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
         .environment(|name| match name {
             "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
             "CREWTEL_RECORD" => Some("off".into()),
+            "CREWTEL_DATA_DIR" => {
+                Some(concat!(env!("CARGO_TARGET_TMPDIR"), "/crewtel-off-means-off").into())
+            }
             _ => None,
         })
         .build();

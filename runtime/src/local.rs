@@ -183,7 +183,7 @@ fn own_uid() -> u32 {
 /// Creates a folder (and its parents) only its owner can enter; an existing
 /// one of the user's own is tightened to that, one that is a symbolic link
 /// or someone else's is refused.
-fn private_dir(dir: &Path) -> Result<(), String> {
+pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -12,6 +12,7 @@ use http::header::{self, HeaderMap};
 use opentelemetry_http::{HttpClient, HttpError, Request, Response};
 
 use super::failures::Failures;
+use super::outbox::{Outbox, Stored};
 
 /// Retried statuses (the OTLP specification's list).
 const RETRYABLE: [u16; 4] = [429, 502, 503, 504];
@@ -28,6 +29,8 @@ pub(crate) struct BlockingHttp {
     /// environment on its own; what it adds is dropped here).
     headers: HeaderMap,
     failures: Arc<Failures>,
+    /// Where requests are kept until a collector takes them, if anywhere.
+    outbox: Option<Arc<Outbox>>,
 }
 
 impl std::fmt::Debug for BlockingHttp {
@@ -56,6 +59,7 @@ impl BlockingHttp {
         timeout: Duration,
         headers: HeaderMap,
         failures: Arc<Failures>,
+        outbox: Option<Arc<Outbox>>,
     ) -> Result<BlockingHttp, String> {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
@@ -75,6 +79,7 @@ impl BlockingHttp {
             budget: timeout,
             headers,
             failures,
+            outbox,
         })
     }
 
@@ -139,13 +144,20 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
     }
 }
 
-#[async_trait::async_trait]
-impl HttpClient for BlockingHttp {
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+/// Whether a status (or a failure to get one) is worth another attempt
+/// later: network errors, 429 and 5xx are; any other refusal is for good.
+fn retry_later(status: Option<u16>) -> bool {
+    status.is_none_or(|status| status == 429 || (500..600).contains(&status))
+}
+
+impl BlockingHttp {
+    /// Sends `request` within the budget, retrying what the OTLP
+    /// specification says to retry; the response, or the error.
+    fn exchange(&self, request: &Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
         let started = Instant::now();
         let mut retries = 0;
         loop {
-            let response = match self.attempt(&request) {
+            let response = match self.attempt(request) {
                 Ok(response) => response,
                 Err(error) => {
                     self.failures.report(failure_kind(&error));
@@ -186,6 +198,86 @@ impl HttpClient for BlockingHttp {
             *out.status_mut() = status;
             return Ok(out);
         }
+    }
+
+    /// Delivers what earlier attempts (of this process or another) left in
+    /// the outbox, to `like`'s endpoint, oldest first, until one cannot be
+    /// sent now.
+    fn deliver_pending(&self, outbox: &Outbox, like: &Request<Bytes>) {
+        outbox.deliver_pending(|stored, claim| {
+            let request = rebuilt(like, stored);
+            let status = self.exchange(&request).ok().map(|r| r.status().as_u16());
+            if retry_later(status) {
+                claim.release();
+                return false;
+            }
+            // Delivered, or refused for good (and reported): gone.
+            claim.delivered();
+            true
+        });
+    }
+}
+
+/// The request `stored` holds, to `like`'s endpoint.
+fn rebuilt(like: &Request<Bytes>, stored: &Stored) -> Request<Bytes> {
+    let mut request = Request::new(Bytes::from(stored.body.clone()));
+    *request.method_mut() = like.method().clone();
+    *request.uri_mut() = like.uri().clone();
+    let headers = request.headers_mut();
+    if let Ok(value) = stored.content_type.parse() {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Some(value) = stored
+        .content_encoding
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+    {
+        headers.insert(header::CONTENT_ENCODING, value);
+    }
+    if let Some(agent) = like.headers().get(header::USER_AGENT) {
+        headers.insert(header::USER_AGENT, agent.clone());
+    }
+    request
+}
+
+/// What of `request` the outbox keeps.
+fn stored(request: &Request<Bytes>) -> Stored {
+    let text = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value: &header::HeaderValue| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    Stored {
+        content_type: text(header::CONTENT_TYPE)
+            .unwrap_or_else(|| "application/x-protobuf".to_owned()),
+        content_encoding: text(header::CONTENT_ENCODING),
+        body: request.body().to_vec(),
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpClient for BlockingHttp {
+    /// Keeps the request in the outbox first (when there is one), sends it,
+    /// and then forgets it, or leaves it pending when it could not be sent
+    /// now; after a delivery, delivers what is pending.
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let claim = self
+            .outbox
+            .as_ref()
+            .and_then(|outbox| outbox.keep(&stored(&request)).ok());
+        let result = self.exchange(&request);
+        let status = result.as_ref().ok().map(|r| r.status().as_u16());
+        match claim {
+            Some(claim) if retry_later(status) => claim.release(),
+            Some(claim) => claim.delivered(),
+            None => {}
+        }
+        if let (Some(outbox), Some(200..=299)) = (&self.outbox, status) {
+            self.deliver_pending(outbox, &request);
+        }
+        result
     }
 }
 

@@ -8,6 +8,7 @@
 mod failures;
 mod http;
 mod ids;
+pub(crate) mod outbox;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -57,6 +58,8 @@ pub(crate) struct Options {
     pub scheduled_delay: Duration,
     /// The local record every exported span is appended to.
     pub record: Option<Arc<Record>>,
+    /// Where export requests are kept until a collector takes them.
+    pub outbox: Option<Arc<outbox::Outbox>>,
 }
 
 /// The running export pipeline.
@@ -73,6 +76,8 @@ pub(crate) struct Pipeline {
     shutdown_timeout: Duration,
     /// Makes each span's ids when it starts.
     ids: ids::Preset,
+    /// Where requests wait for a collector, when they are kept on disk.
+    outbox: Option<Arc<outbox::Outbox>>,
 }
 
 struct Running {
@@ -118,7 +123,8 @@ impl Pipeline {
                 ))
             })
             .collect();
-        let client = http::BlockingHttp::build(settings.timeout, headers, failures)?;
+        let client =
+            http::BlockingHttp::build(settings.timeout, headers, failures, options.outbox.clone())?;
         let mut exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
             .with_endpoint(endpoint)
@@ -217,6 +223,7 @@ impl Pipeline {
             limits,
             shutdown_timeout: options.shutdown_timeout,
             ids: ids::Preset::default(),
+            outbox: options.outbox.clone(),
         }
     }
 
@@ -333,9 +340,11 @@ impl Pipeline {
     }
 
     /// Events dropped because the queue was full, they were too large, or
-    /// the pipeline had shut down.
+    /// the pipeline had shut down; and requests the outbox dropped (past its
+    /// bounds, or damaged), one each.
     pub(crate) fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+        let outbox = self.outbox.as_ref().map_or(0, |outbox| outbox.dropped());
+        self.dropped.load(Ordering::Relaxed) + outbox
     }
 
     /// Attributes removed by the value length limit.

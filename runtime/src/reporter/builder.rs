@@ -14,6 +14,7 @@ use crate::config::{Defaults, Mode, NoticeGate, Reason, RecordChoice, Settings};
 use crate::consent::Consent;
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
+use crate::export::outbox::{OUTBOX_DIR, Outbox};
 use crate::export::{self, Failures, Pipeline};
 use crate::local::{self, DEFAULT_RECORD_MAX_BYTES, Record};
 use crate::telemetry::Telemetry;
@@ -275,6 +276,7 @@ impl ReporterBuilder {
             shutdown_timeout: self.shutdown_timeout,
             scheduled_delay: EXPORT_INTERVAL,
             record: None,
+            outbox: None,
         };
         // What every export carries about this machine: probed only when
         // something is printed or sent.
@@ -302,8 +304,22 @@ impl ReporterBuilder {
                         Arc::clone(&warnings),
                     ))
                 });
+                // What could not be sent yet is kept on disk, in the host's
+                // folder; without one (no disk, read-only, someone else's),
+                // in memory only, with one warning.
+                let outbox = dir.as_ref().and_then(|dir| {
+                    Outbox::open(dir.join(OUTBOX_DIR), Arc::clone(&warnings))
+                        .map_err(|why| {
+                            warnings(&format!(
+                                "crewtel: events that cannot be sent now are kept in memory only: the outbox cannot be kept ({why})"
+                            ));
+                        })
+                        .ok()
+                        .map(Arc::new)
+                });
                 let options = export::Options {
                     record: recorder.clone(),
+                    outbox,
                     ..options
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));

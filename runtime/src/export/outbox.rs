@@ -1,0 +1,480 @@
+//! The outbox: export requests kept on disk until a collector takes them,
+//! so that what could not be sent yet is not lost.
+//!
+//! Each request is written before it is sent (a write-ahead), as a file of
+//! its own, already *claimed* by the process sending it; it is deleted when
+//! the collector accepts it, and released to the *pending* requests when it
+//! could not be sent. A process delivers pending requests by claiming each
+//! (an atomic rename, which only one process can win), so that several
+//! processes on one data directory never send the same request twice; a
+//! claim whose process is gone is pending again. The bytes are kept exactly
+//! as they were built, so every attempt carries the same trace and span ids.
+//!
+//! Files are the user's alone (0600 in a folder of 0700); a file that is not
+//! a request crewtel wrote is set aside (renamed `.damaged`) with one
+//! warning, never sent; past the bounds the oldest pending requests are
+//! dropped and counted.
+
+use std::fs::{self, File, OpenOptions};
+use std::hash::{BuildHasher, RandomState};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::warning::WarningSink;
+
+/// The outbox's folder, in the host's data folder.
+pub(crate) const OUTBOX_DIR: &str = "outbox";
+
+/// The most bytes the outbox holds, all requests together.
+pub(crate) const MAX_BYTES: u64 = 32 << 20;
+/// The most requests it holds.
+pub(crate) const MAX_REQUESTS: usize = 500;
+/// The largest request file read back.
+const MAX_REQUEST_BYTES: u64 = 8 << 20;
+
+const MAGIC: &str = "crewtel-outbox 1";
+const PENDING: &str = "otlp";
+const CLAIMED: &str = "sending";
+
+/// A request as it is sent: its body and the headers that describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stored {
+    pub content_type: String,
+    pub content_encoding: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// The outbox of one host's reporter.
+pub(crate) struct Outbox {
+    dir: PathBuf,
+    pid: u32,
+    random: RandomState,
+    counter: AtomicU64,
+    dropped: AtomicU64,
+    warned_damaged: AtomicBool,
+    warn: WarningSink,
+}
+
+/// A request this process has claimed: deleted when delivered, pending
+/// again when released (or when this process is gone).
+#[derive(Debug)]
+pub(crate) struct Claim {
+    path: PathBuf,
+}
+
+impl Outbox {
+    /// The outbox in `dir`, created private if need be; why not, when it
+    /// cannot be (the caller warns once and keeps requests in memory only).
+    pub(crate) fn open(dir: PathBuf, warn: WarningSink) -> Result<Outbox, String> {
+        crate::local::private_dir(&dir)?;
+        Ok(Outbox {
+            dir,
+            pid: std::process::id(),
+            random: RandomState::new(),
+            counter: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            warned_damaged: AtomicBool::new(false),
+            warn,
+        })
+    }
+
+    /// Requests dropped past the bounds, or because they were damaged.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Writes `request` as claimed by this process, before it is sent; the
+    /// oldest pending requests are dropped (and counted) to keep the bounds.
+    pub(crate) fn keep(&self, request: &Stored) -> Result<Claim, String> {
+        let name = self.new_name();
+        let tmp = self.dir.join(format!(".tmp-{name}"));
+        let path = self
+            .dir
+            .join(format!("{name}.{PENDING}.{}.{CLAIMED}", self.pid));
+        let written = write_private(&tmp, &encode(request))
+            .and_then(|()| fs::rename(&tmp, &path).map_err(|e| e.kind().to_string()));
+        if let Err(why) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(why);
+        }
+        self.keep_bounds();
+        Ok(Claim { path })
+    }
+
+    /// The pending requests, oldest first, each claimed by this process as
+    /// it is taken: `deliver` sends one and says whether to go on (`true`:
+    /// delivered, or refused for good; `false`: not now, keep the rest).
+    pub(crate) fn deliver_pending(&self, mut deliver: impl FnMut(&Stored, Claim) -> bool) {
+        for name in self.pending_names() {
+            let from = self.dir.join(&name);
+            let claimed = self.dir.join(format!("{name}.{}.{CLAIMED}", self.pid));
+            if fs::rename(&from, &claimed).is_err() {
+                continue; // another process took it
+            }
+            let claim = Claim { path: claimed };
+            match read_request(&claim.path).and_then(|bytes| decode(&bytes)) {
+                Some(request) => {
+                    if !deliver(&request, claim) {
+                        return;
+                    }
+                }
+                None => self.set_aside(&claim.path, &name),
+            }
+        }
+    }
+
+    /// Names of pending requests, oldest first; claims of processes that are
+    /// gone are released first, and leftovers of interrupted writes removed.
+    fn pending_names(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut pending = Vec::new();
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if name.ends_with(&format!(".{PENDING}")) {
+                pending.push(name);
+            } else if let Some(base) = stale_claim(&name, self.pid) {
+                if fs::rename(entry.path(), self.dir.join(base)).is_ok() {
+                    pending.push(base.to_owned());
+                }
+            } else if name.starts_with(".tmp-") && older_than_an_hour(&entry.path()) {
+                let _ = fs::remove_file(entry.path());
+            } else if !name.ends_with(".damaged") && !name.ends_with(&format!(".{CLAIMED}")) {
+                // A file crewtel did not write.
+                self.set_aside(&entry.path(), &name);
+            }
+        }
+        pending.sort();
+        pending
+    }
+
+    /// Drops the oldest pending requests while the outbox is past a bound.
+    fn keep_bounds(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut files: Vec<(String, u64)> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let size = entry.metadata().ok()?.len();
+                (name.ends_with(&format!(".{PENDING}")) || name.ends_with(&format!(".{CLAIMED}")))
+                    .then_some((name, size))
+            })
+            .collect();
+        files.sort();
+        let mut bytes: u64 = files.iter().map(|(_, size)| size).sum();
+        let mut count = files.len();
+        for (name, size) in &files {
+            if bytes <= MAX_BYTES && count <= MAX_REQUESTS {
+                break;
+            }
+            // Only pending ones: a claimed request is being sent.
+            if name.ends_with(&format!(".{PENDING}"))
+                && fs::remove_file(self.dir.join(name)).is_ok()
+            {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                bytes -= size;
+                count -= 1;
+            }
+        }
+    }
+
+    /// Renames the file at `path` (once named `name`) to `<name>.damaged`.
+    fn set_aside(&self, path: &Path, name: &str) {
+        let _ = fs::rename(path, self.dir.join(format!("{name}.damaged")));
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+        if !self.warned_damaged.swap(true, Ordering::Relaxed) {
+            (self.warn)(
+                "crewtel: a file in the telemetry outbox is not a request crewtel wrote, or is damaged; it was set aside (renamed `.damaged`) and is never sent",
+            );
+        }
+    }
+
+    /// `<nanoseconds since 1970, 20 digits>-<random>`: sorted by name, the
+    /// oldest first; unique across processes.
+    fn new_name(&self) -> String {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let random = self.random.hash_one((n, self.pid));
+        format!("{nanos:020}-{random:016x}")
+    }
+}
+
+impl Claim {
+    /// The collector took it (or refused it for good): it is gone.
+    pub(crate) fn delivered(self) {
+        let _ = fs::remove_file(&self.path);
+    }
+
+    /// Not sent now: pending again, for a later attempt (by any process).
+    pub(crate) fn release(self) {
+        let name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|name| {
+                let base = name.strip_suffix(&format!(".{CLAIMED}"))?;
+                Some(base.rsplit_once('.')?.0.to_owned())
+            });
+        if let (Some(name), Some(dir)) = (name, self.path.parent()) {
+            let _ = fs::rename(&self.path, dir.join(name));
+        }
+    }
+}
+
+/// For `<base>.<pid>.sending` of a process other than `own` that is gone:
+/// `<base>`.
+fn stale_claim(name: &str, own: u32) -> Option<&str> {
+    let rest = name.strip_suffix(&format!(".{CLAIMED}"))?;
+    let (base, pid) = rest.rsplit_once('.')?;
+    let pid: u32 = pid.parse().ok()?;
+    (pid != own && !alive(pid)).then_some(base)
+}
+
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    // Signal 0 only asks whether the process exists; EPERM means it does.
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
+
+#[cfg(not(unix))]
+fn alive(_pid: u32) -> bool {
+    true
+}
+
+fn older_than_an_hour(path: &Path) -> bool {
+    fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+fn encode(request: &Stored) -> Vec<u8> {
+    let mut out = format!("{MAGIC}\ncontent-type: {}\n", request.content_type).into_bytes();
+    if let Some(encoding) = &request.content_encoding {
+        out.extend_from_slice(format!("content-encoding: {encoding}\n").as_bytes());
+    }
+    out.push(b'\n');
+    out.extend_from_slice(&request.body);
+    out
+}
+
+/// The request in `bytes`, or `None` when they are not one crewtel wrote.
+fn decode(bytes: &[u8]) -> Option<Stored> {
+    let end = bytes.windows(2).position(|w| w == b"\n\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.lines();
+    if lines.next()? != MAGIC {
+        return None;
+    }
+    let mut content_type = None;
+    let mut content_encoding = None;
+    for line in lines {
+        match line.split_once(": ")? {
+            ("content-type", value) => content_type = Some(value.to_owned()),
+            ("content-encoding", value) => content_encoding = Some(value.to_owned()),
+            _ => return None,
+        }
+    }
+    let content_type = content_type.filter(|t| t.starts_with("application/"))?;
+    Some(Stored {
+        content_type,
+        content_encoding,
+        body: bytes[end + 2..].to_vec(),
+    })
+}
+
+fn read_request(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(MAX_REQUEST_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Writes a new file only its owner can read.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| e.kind().to_string())?;
+    file.write_all(bytes).map_err(|e| e.kind().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("crewtel-outbox-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn outbox(dir: &Path) -> (Outbox, Arc<Mutex<Vec<String>>>) {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let warn: WarningSink =
+            Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_owned()));
+        (Outbox::open(dir.to_owned(), warn).unwrap(), lines)
+    }
+
+    fn request(body: &[u8]) -> Stored {
+        Stored {
+            content_type: "application/x-protobuf".into(),
+            content_encoding: Some("gzip".into()),
+            body: body.to_vec(),
+        }
+    }
+
+    fn pending(outbox: &Outbox) -> Vec<Vec<u8>> {
+        let mut bodies = Vec::new();
+        outbox.deliver_pending(|request, claim| {
+            bodies.push(request.body.clone());
+            claim.release();
+            true
+        });
+        bodies
+    }
+
+    #[test]
+    fn a_released_request_is_pending_with_its_exact_bytes_and_a_delivered_one_is_gone() {
+        let dir = scratch("release");
+        let (outbox, _) = outbox(&dir);
+        outbox.keep(&request(b"first\n\nbytes")).unwrap().release();
+        outbox.keep(&request(b"second")).unwrap().delivered();
+        let claimed = outbox.keep(&request(b"in flight")).unwrap();
+        assert_eq!(
+            pending(&outbox),
+            [b"first\n\nbytes".to_vec()],
+            "a claim is not pending"
+        );
+        claimed.release();
+        let mut taken = Vec::new();
+        outbox.deliver_pending(|request, claim| {
+            taken.push(request.clone());
+            claim.delivered();
+            true
+        });
+        assert_eq!(
+            taken,
+            [request(b"first\n\nbytes"), request(b"in flight")],
+            "oldest first"
+        );
+        assert!(pending(&outbox).is_empty());
+    }
+
+    #[test]
+    fn delivery_stops_when_told_and_keeps_the_rest() {
+        let dir = scratch("stop");
+        let (outbox, _) = outbox(&dir);
+        for body in [b"a", b"b", b"c"] {
+            outbox.keep(&request(body)).unwrap().release();
+        }
+        let mut tried = 0;
+        outbox.deliver_pending(|_, claim| {
+            tried += 1;
+            claim.release();
+            false
+        });
+        assert_eq!(tried, 1);
+        assert_eq!(pending(&outbox).len(), 3);
+    }
+
+    #[test]
+    fn a_foreign_or_damaged_file_is_set_aside_with_one_warning_and_never_taken() {
+        let dir = scratch("damaged");
+        let (outbox, warnings) = outbox(&dir);
+        fs::write(dir.join("00000000000000000001-x.otlp"), b"not a request").unwrap();
+        fs::write(dir.join("notes.txt"), b"the user's own file").unwrap();
+        outbox.keep(&request(b"good")).unwrap().release();
+        assert_eq!(pending(&outbox), [b"good".to_vec()]);
+        assert_eq!(
+            warnings.lock().unwrap().len(),
+            1,
+            "{:?}",
+            warnings.lock().unwrap()
+        );
+        assert!(dir.join("00000000000000000001-x.otlp.damaged").exists());
+        assert_eq!(outbox.dropped(), 2);
+        assert_eq!(pending(&outbox), [b"good".to_vec()], "set aside for good");
+    }
+
+    #[test]
+    fn a_claim_of_a_process_that_is_gone_is_pending_again_and_a_live_ones_is_not() {
+        let dir = scratch("stale");
+        let (outbox, _) = outbox(&dir);
+        let bytes = encode(&request(b"orphan"));
+        // No process has this id (above the kernel's maximum).
+        fs::write(
+            dir.join("00000000000000000001-a.otlp.4194999.sending"),
+            &bytes,
+        )
+        .unwrap();
+        // The parent of this test is alive.
+        let parent = rustix::process::getppid().map_or(1, |pid| pid.as_raw_nonzero().get() as u32);
+        fs::write(
+            dir.join(format!("00000000000000000002-b.otlp.{parent}.sending")),
+            &bytes,
+        )
+        .unwrap();
+        assert_eq!(pending(&outbox), [b"orphan".to_vec()]);
+    }
+
+    #[test]
+    fn past_its_bound_the_oldest_pending_requests_are_dropped_and_counted() {
+        let dir = scratch("bounds");
+        let (outbox, _) = outbox(&dir);
+        for i in 0..MAX_REQUESTS + 3 {
+            outbox
+                .keep(&request(format!("{i}").as_bytes()))
+                .unwrap()
+                .release();
+        }
+        let kept = pending(&outbox);
+        assert_eq!(kept.len(), MAX_REQUESTS);
+        assert_eq!(kept[0], b"3".to_vec(), "the oldest went first");
+        assert_eq!(outbox.dropped(), 3);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn its_files_are_the_users_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("private");
+        let (outbox, _) = outbox(&dir);
+        outbox.keep(&request(b"x")).unwrap().release();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        for entry in fs::read_dir(&dir).unwrap() {
+            assert_eq!(mode(&entry.unwrap().path()), 0o600);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! What could not be sent yet is kept, and sent later: by the same process
+//! when the collector answers again, or by the next one.
+
+mod collector;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use collector::{Behaviour, Collector, attribute, nothing_listening, scratch_dir};
+use crewtel::{Reporter, Telemetry};
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+
+#[derive(Telemetry)]
+#[telemetry(event = "Tool Usage")]
+struct ToolUsage {
+    #[telemetry(always)]
+    attempts: u32,
+}
+
+/// One process: a reporter to `endpoint` on the data folder `dir`, which
+/// emits the events numbered `events` and shuts down; its warnings.
+fn process(dir: &Path, endpoint: String, events: std::ops::Range<u32>) -> Vec<String> {
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "500".to_owned()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .service_name("outbox-tests")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .build();
+    for attempts in events {
+        reporter.emit(ToolUsage { attempts }.telemetry_event());
+    }
+    reporter.shutdown();
+    warnings.lock().unwrap().clone()
+}
+
+/// How many times each event arrived at `collector`.
+fn arrivals(collector: &Collector) -> BTreeMap<i64, usize> {
+    accepted(collector, 0)
+}
+
+/// How many times each event arrived in the requests `collector` accepted,
+/// the first `refused` having been refused.
+fn accepted(collector: &Collector, refused: usize) -> BTreeMap<i64, usize> {
+    let mut seen = BTreeMap::new();
+    for received in collector.received().into_iter().skip(refused) {
+        for resource in received.request.into_iter().flat_map(|r| r.resource_spans) {
+            for span in resource.scope_spans.into_iter().flat_map(|s| s.spans) {
+                if let Some(Value::IntValue(n)) = attribute(&span.attributes, "attempts") {
+                    *seen.entry(*n).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    seen
+}
+
+fn outbox_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir.join("outbox-tests").join("outbox"))
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default()
+}
+
+fn once_each(events: std::ops::Range<u32>) -> BTreeMap<i64, usize> {
+    events.map(|n| (i64::from(n), 1)).collect()
+}
+
+#[test]
+fn a_collector_down_for_one_run_gets_every_event_of_both_from_the_next_once() {
+    let dir = scratch_dir("down-then-up");
+    process(&dir, nothing_listening(), 0..5);
+    assert!(
+        !outbox_files(&dir).is_empty(),
+        "what could not be sent is kept"
+    );
+
+    let collector = Collector::start(Behaviour::Accept);
+    process(&dir, collector.endpoint(), 5..8);
+    assert_eq!(arrivals(&collector), once_each(0..8));
+    assert!(outbox_files(&dir).is_empty(), "{:?}", outbox_files(&dir));
+
+    // And a third run sends nothing twice.
+    let again = Collector::start(Behaviour::Accept);
+    process(&dir, again.endpoint(), 8..9);
+    assert_eq!(arrivals(&again), once_each(8..9));
+}
+
+#[test]
+fn a_collector_that_answers_503_gets_what_it_refused_once_it_accepts() {
+    let dir = scratch_dir("503");
+    let collector = Collector::start(Behaviour::Fail {
+        status: 503,
+        retry_after: None,
+        fail_times: 3,
+    });
+    // The exporter's own retries give up within its budget: kept.
+    process(&dir, collector.endpoint(), 0..4);
+    process(&dir, collector.endpoint(), 4..6);
+    assert_eq!(accepted(&collector, 3), once_each(0..6));
+    assert!(outbox_files(&dir).is_empty());
+}
+
+#[test]
+fn a_request_refused_for_good_is_not_kept() {
+    let dir = scratch_dir("400");
+    let refusing = Collector::start(Behaviour::Fail {
+        status: 400,
+        retry_after: None,
+        fail_times: usize::MAX,
+    });
+    let warnings = process(&dir, refusing.endpoint(), 0..3);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(outbox_files(&dir).is_empty(), "a 400 is not retried");
+}
+
+#[test]
+fn a_file_that_is_not_a_request_is_set_aside_and_never_sent() {
+    let dir = scratch_dir("damaged");
+    let outbox = dir.join("outbox-tests").join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    std::fs::write(
+        outbox.join("00000000000000000001-0.otlp"),
+        b"crewtel-outbox 1\ncontent-type: text/plain\n\nmy secret notes",
+    )
+    .unwrap();
+    let collector = Collector::start(Behaviour::Accept);
+    let warnings = process(&dir, collector.endpoint(), 0..2);
+    assert_eq!(arrivals(&collector), once_each(0..2));
+    let wire = format!("{:?}", collector.received());
+    assert!(!wire.contains("my secret notes"));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(outbox.join("00000000000000000001-0.otlp.damaged").exists());
+}
