@@ -138,3 +138,24 @@ fn a_file_that_is_not_a_request_is_set_aside_and_never_sent() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(outbox.join("00000000000000000001-0.otlp.damaged").exists());
 }
+
+#[test]
+fn turning_telemetry_off_deletes_what_is_pending() {
+    let dir = scratch_dir("off");
+    process(&dir, nothing_listening(), 0..3);
+    assert!(!outbox_files(&dir).is_empty());
+    let env: HashMap<&str, String> = HashMap::from([
+        ("DO_NOT_TRACK", "1".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    let off = Reporter::builder()
+        .service_name("outbox-tests")
+        .environment(move |name| env.get(name).cloned())
+        .build();
+    drop(off);
+    assert!(outbox_files(&dir).is_empty(), "{:?}", outbox_files(&dir));
+    // And nothing is sent by the next run that is on.
+    let collector = Collector::start(Behaviour::Accept);
+    process(&dir, collector.endpoint(), 3..4);
+    assert_eq!(arrivals(&collector), once_each(3..4));
+}

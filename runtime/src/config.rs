@@ -232,12 +232,23 @@ impl Settings {
         warn: &mut dyn FnMut(String),
     ) -> Settings {
         let mut reader = Reader { env, warn };
+        // Off keeps only where an earlier run's outbox would be, to delete
+        // it, read without a warning.
+        let off = |switch| {
+            let mut settings = Settings::with_mode(Mode::Off, Reason::TurnedOff(switch));
+            settings.service_name =
+                env("OTEL_SERVICE_NAME").or_else(|| defaults.service_name.clone());
+            settings.data_dir = env("CREWTEL_DATA_DIR")
+                .map(PathBuf::from)
+                .filter(|path| path.is_absolute());
+            settings
+        };
         if reader.otel_bool("OTEL_SDK_DISABLED") {
-            return Settings::with_mode(Mode::Off, Reason::TurnedOff("OTEL_SDK_DISABLED"));
+            return off("OTEL_SDK_DISABLED");
         }
         for switch in ["DO_NOT_TRACK", "CREWTEL_DISABLED"] {
             if reader.flag(switch) {
-                return Settings::with_mode(Mode::Off, Reason::TurnedOff(switch));
+                return off(switch);
             }
         }
 

@@ -228,7 +228,14 @@ impl ReporterBuilder {
             .service_name
             .clone()
             .unwrap_or_else(|| "unknown_service".to_owned());
-        // Off reads and writes nothing: no folder is even looked up.
+        // Off reads and writes nothing, but for one thing: what an earlier
+        // run kept unsent is deleted, so that turning telemetry off, by any
+        // switch, also stops what was pending.
+        if decision.mode == Mode::Off
+            && let Some(dir) = local::host_dir(settings.data_dir.clone(), &service)
+        {
+            let _ = std::fs::remove_dir_all(dir.join(OUTBOX_DIR));
+        }
         let record_choice = settings.record.clone();
         let data_dir = settings.data_dir.clone();
         let dir = (decision.mode != Mode::Off)
