@@ -170,7 +170,7 @@ fn the_catalogue_lists_each_variants_keys_with_its_name() {
     let keys = Feature::CATALOGUE.keys();
     let listed: Vec<(&str, Option<&str>, Tier)> = keys
         .iter()
-        .map(|key| (key.key, key.variant, key.tier))
+        .map(|key| (key.key, key.variants.first().copied(), key.tier))
         .collect();
     assert_eq!(
         listed,
@@ -195,8 +195,8 @@ fn the_catalogue_lists_each_variants_keys_with_its_name() {
     assert!(keys[5].free_text);
     assert_eq!(Feature::max_attributes(), 4);
     let json = serde_json::to_value(Feature::CATALOGUE).unwrap();
-    assert_eq!(json["keys"][1]["variant"], "planning:creation");
-    assert!(json["keys"][0].get("variant").is_none());
+    assert_eq!(json["keys"][1]["variants"][0], "planning:creation");
+    assert!(json["keys"][0].get("variants").is_none());
 }
 
 /// Two variants may send the same key: they are never sent together.
@@ -233,5 +233,56 @@ fn variants_may_share_a_key() {
     assert_eq!(
         completed.telemetry_event().key_values(),
         [kv("outcome", "completed"), kv("duration_ms", 2.0)]
+    );
+}
+
+/// An enum flattened into an enum's variant.
+#[derive(Telemetry)]
+enum Inner {
+    Bar {
+        #[telemetry(always)]
+        j: u32,
+    },
+}
+
+#[derive(Telemetry)]
+enum Outer {
+    Foo {
+        #[telemetry(always)]
+        k: u32,
+        #[telemetry(always, flatten)]
+        inner: Inner,
+    },
+}
+
+/// One enum whose variants share a key, flattened into a struct: fine.
+#[derive(Telemetry)]
+struct Holder {
+    #[telemetry(always, flatten)]
+    outcome: Outcome,
+    #[telemetry(always)]
+    elapsed: u32,
+}
+
+#[test]
+fn a_key_of_a_nested_enum_lists_every_variant_it_is_sent_with() {
+    assert_eq!(Holder::CATALOGUE.duplicate_key(), None);
+    let keys = Outer::CATALOGUE.keys();
+    let j = keys.iter().find(|key| key.key == "j").unwrap();
+    assert_eq!(j.variants, ["foo", "bar"], "sent with foo and bar");
+    let sent = Outer::Foo {
+        k: 1,
+        inner: Inner::Bar { j: 2 },
+    }
+    .telemetry_event()
+    .key_values();
+    assert_eq!(
+        sent,
+        [
+            kv("outer", "foo"),
+            kv("k", 1i64),
+            kv("inner", "bar"),
+            kv("j", 2i64)
+        ]
     );
 }

@@ -111,10 +111,11 @@ pub struct CatalogueKey {
     /// can carry, with their effective tiers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nested: Vec<CatalogueKey>,
-    /// For a key of one variant of an enum event: the name of that variant,
-    /// the only one it is sent with.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variant: Option<&'static str>,
+    /// For a key of a variant of an enum: the names of the variants it is
+    /// sent with, outermost first (one, unless enums are flattened into
+    /// enums); empty when it is sent whatever the variant.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<&'static str>,
 }
 
 impl Catalogue {
@@ -122,28 +123,29 @@ impl Catalogue {
     /// expanded in place, nested structs listed under their key.
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
-        self.collect(self.tier, None, &mut vec![self.path], &mut keys);
+        self.collect(self.tier, &[], &mut vec![self.path], &mut keys);
         keys
     }
 
     /// `path`: the catalogues being expanded (by where their types are
     /// declared, not by address: a constant may be copied to several), so
     /// that a recursive struct is listed once rather than forever.
-    /// `variant`: the variant of an outer enum the keys are sent with.
+    /// `variants`: the variants of outer enums the keys are sent with.
     fn collect(
         &self,
         ceiling: Tier,
-        variant: Option<&'static str>,
+        variants: &[&'static str],
         path: &mut Vec<&'static str>,
         keys: &mut Vec<CatalogueKey>,
     ) {
         for entry in self.entries {
             let tier = entry.tier.stricter(ceiling);
-            let variant = entry.variant.or(variant);
+            let mut variants = variants.to_vec();
+            variants.extend(entry.variant);
             if let Some(inner) = entry.flattened {
                 if !path.contains(&inner.path) {
                     path.push(inner.path);
-                    inner.collect(tier.stricter(inner.tier), variant, path, keys);
+                    inner.collect(tier.stricter(inner.tier), &variants, path, keys);
                     path.pop();
                 }
                 continue;
@@ -155,7 +157,7 @@ impl Catalogue {
                 .filter(|inner| !path.contains(&inner.path))
             {
                 path.push(inner.path);
-                inner.collect(tier.stricter(inner.tier), None, path, &mut nested);
+                inner.collect(tier.stricter(inner.tier), &[], path, &mut nested);
                 path.pop();
             }
             keys.push(CatalogueKey {
@@ -166,21 +168,23 @@ impl Catalogue {
                 source: entry.source,
                 free_text: entry.free_text,
                 nested,
-                variant,
+                variants,
             });
         }
     }
 
     /// The first key a flattened struct sends that this struct (or another
     /// flattened struct) sends too, found at compile time: the derive asserts
-    /// there is none. (Its own keys are checked by the derive directly.) Keys
-    /// of two different variants of an enum are never sent together.
+    /// there is none. (Its own keys are checked by the derive directly.) Two
+    /// keys are never sent together only when they belong to different
+    /// variants of one enum.
     pub const fn duplicate_key(&self) -> Option<&'static str> {
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
             if let Some(inner) = entry.flattened
-                && let Some(key) = inner.first_key_counted_twice(self, entry.variant)
+                && let Some(key) =
+                    inner.first_key_counted_twice(self, Chain::EMPTY.with(self.path, entry.variant))
             {
                 return Some(key);
             }
@@ -189,21 +193,21 @@ impl Catalogue {
         None
     }
 
-    /// `variant`: the variant of the root the entries are sent with.
+    /// `chain`: the variants, of which enums, the entries are sent with.
     const fn first_key_counted_twice(
         &self,
         root: &Catalogue,
-        variant: Option<&'static str>,
+        chain: Chain,
     ) -> Option<&'static str> {
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
-            let variant = either(entry.variant, variant);
+            let chain = chain.with(self.path, entry.variant);
             if let Some(inner) = entry.flattened {
-                if let Some(key) = inner.first_key_counted_twice(root, variant) {
+                if let Some(key) = inner.first_key_counted_twice(root, chain) {
                     return Some(key);
                 }
-            } else if root.count(entry.key, variant, None) > 1 {
+            } else if root.count(entry.key, &chain, Chain::EMPTY) > 1 {
                 return Some(entry.key);
             }
             i += 1;
@@ -211,17 +215,17 @@ impl Catalogue {
         None
     }
 
-    /// How many entries send `key` together with `variant`; `outer`: the
-    /// variant these entries are sent with.
-    const fn count(&self, key: &str, variant: Option<&str>, outer: Option<&str>) -> usize {
+    /// How many entries send `key` together with a key sent with `target`;
+    /// `own`: the variants these entries are sent with.
+    const fn count(&self, key: &str, target: &Chain, own: Chain) -> usize {
         let mut n = 0;
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
-            let sent_with = either(entry.variant, outer);
+            let own = own.with(self.path, entry.variant);
             n += match entry.flattened {
-                Some(inner) => inner.count(key, variant, sent_with),
-                None => (same(entry.key, key) && together(sent_with, variant)) as usize,
+                Some(inner) => inner.count(key, target, own),
+                None => (same(entry.key, key) && !target.excludes(&own)) as usize,
             };
             i += 1;
         }
@@ -229,20 +233,47 @@ impl Catalogue {
     }
 }
 
-/// `first`, else `second` (`Option::or`, in a constant).
-const fn either<'a>(first: Option<&'a str>, second: Option<&'a str>) -> Option<&'a str> {
-    match first {
-        Some(_) => first,
-        None => second,
-    }
+/// The variants a key is sent with: for each enum on its way, the enum's
+/// path and the variant's name.
+#[derive(Clone, Copy)]
+struct Chain {
+    links: [(&'static str, &'static str); crate::flatten::MAX_FLATTEN_DEPTH + 1],
+    len: usize,
 }
 
-/// Whether keys sent with these variants can be sent together: unless both
-/// belong to variants, and different ones.
-const fn together(a: Option<&str>, b: Option<&str>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => same(a, b),
-        _ => true,
+impl Chain {
+    const EMPTY: Chain = Chain {
+        links: [("", ""); crate::flatten::MAX_FLATTEN_DEPTH + 1],
+        len: 0,
+    };
+
+    /// The chain of an entry of the catalogue at `path`, in `variant`.
+    const fn with(mut self, path: &'static str, variant: Option<&'static str>) -> Chain {
+        if let Some(variant) = variant
+            && self.len < self.links.len()
+        {
+            self.links[self.len] = (path, variant);
+            self.len += 1;
+        }
+        self
+    }
+
+    /// Whether a key sent with `self` and one sent with `other` are never
+    /// sent together: some enum is on both ways, in different variants.
+    const fn excludes(&self, other: &Chain) -> bool {
+        let mut i = 0;
+        while i < self.len {
+            let mut j = 0;
+            while j < other.len {
+                let (a, b) = (self.links[i], other.links[j]);
+                if same(a.0, b.0) && !same(a.1, b.1) {
+                    return true;
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        false
     }
 }
 

@@ -95,9 +95,13 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
             key.tier.as_str(),
             if key.free_text { ", free text" } else { "" },
             key.rust_type.replace('|', "\\|"),
-            match key.variant {
-                Some(variant) => format!("Only with `{variant}`. {}", cell(key.purpose)),
-                None => cell(key.purpose),
+            match key.variants.as_slice() {
+                [] => cell(key.purpose),
+                variants => format!(
+                    "Only with `{}`. {}",
+                    variants.join("` and `"),
+                    cell(key.purpose)
+                ),
             }
         );
         if !key.nested.is_empty() {
