@@ -437,6 +437,9 @@ fn run_crew(share_crew: bool) -> Vec<Span> {
     flow.plot(&telemetry);
     flow.kickoff(&telemetry, Origin::User);
     flow.resume(&telemetry, Origin::User, "approve", Some("Lovely."));
+    let mut typed = Flow::review(share_crew, false);
+    typed.kickoff(&telemetry, Origin::User);
+    typed.resume(&telemetry, Origin::User, "ship it, my dear", None);
     reporter.shutdown();
     collector
         .spans()
@@ -584,6 +587,7 @@ fn what_the_reference_leaks_minicrew_sends_only_from_those_that_share() {
     for (what, text) in [
         ("a private model host", "corp.example"),
         ("a person's feedback", "Lovely."),
+        ("an answer that is no outcome", "ship it, my dear"),
         ("a method's error", "failed on the draft"),
     ] {
         assert!(!anonymous.contains(text), "{what} was sent");

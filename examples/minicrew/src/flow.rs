@@ -194,6 +194,15 @@ impl Flow {
         );
         if let Some((outcome, feedback)) = answer.filter(|_| self.waiting) {
             let num_outcomes = self.outcomes_waited_for();
+            // Only one of the outcomes the flow's author named is sent: what
+            // a person typed instead is `other`, never their words.
+            let outcome = match self.methods.get(self.next).map(|method| &method.step) {
+                Some(Step::AskHuman { outcomes }) => outcomes
+                    .iter()
+                    .find(|named| named.as_str() == outcome)
+                    .map_or("other", String::as_str),
+                _ => "other",
+            };
             telemetry.emit_in(
                 &run,
                 HumanFeedback::Received {
