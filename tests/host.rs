@@ -352,8 +352,8 @@ fn expected(span: &Span, shared: bool) -> BTreeMap<String, Option<Wire>> {
                 }
                 keys.insert(count.to_owned(), Some(I));
             }
-            Change::Added => {
-                keys.insert(key, None);
+            Change::Added(wire) => {
+                keys.insert(key, Some(wire));
             }
             Change::Inside => {}
         }
@@ -525,7 +525,45 @@ fn check_parity(share_crew: bool) {
                 wanted,
                 "an entry of {key} (share_crew = {share_crew})"
             );
+            if key == "crew_agents" {
+                check_models(&entry, share_crew);
+            }
         }
+    }
+}
+
+/// The model settings of an agent's entry (the `Inside` difference of
+/// `crew_agents`): each classified, its URL only as a provider. minicrew's
+/// writer talks to a private gateway under a name the user gave it.
+fn check_models(entry: &serde_json::Map<String, serde_json::Value>, share_crew: bool) {
+    use serde_json::Value as Json;
+    let writer = entry["role"] == "Writer";
+    for key in ["llm", "function_calling_llm"] {
+        let Some(Json::Object(model)) = entry.get(key) else {
+            panic!("{key} of an agent is not an object: {entry:?}")
+        };
+        let keys: BTreeSet<&str> = model.keys().map(String::as_str).collect();
+        let mut wanted = BTreeSet::from(["model", "model_name", "provider", "temperature"]);
+        let gateway = writer && key == "llm";
+        if gateway && share_crew {
+            wanted.insert("name");
+        }
+        assert_eq!(keys, wanted, "{key} (share_crew = {share_crew}): {model:?}");
+        for text in ["model", "model_name", "provider"] {
+            assert!(model[text].is_string(), "{key}.{text} is a string");
+        }
+        assert!(
+            model["temperature"].is_f64(),
+            "{key}.temperature is a float"
+        );
+        let provider = if gateway { "other" } else { "default" };
+        assert_eq!(model["provider"], provider, "{key}.provider");
+        let all = Json::Object(model.clone()).to_string();
+        assert!(
+            !all.contains("corp.example"),
+            "a private host was sent: {all}"
+        );
+        assert!(!all.contains("sk-"), "an API key was sent: {all}");
     }
 }
 
@@ -542,7 +580,10 @@ fn every_span_matches_the_reference_when_shared() {
 #[test]
 fn a_failed_task_sends_its_error_type_and_never_its_message() {
     let spans = run_crew(true);
-    let failed = spans.iter().find(|s| s.failed).unwrap();
+    let failed = spans
+        .iter()
+        .find(|s| s.name == "Task Execution" && s.failed)
+        .expect("a failed task");
     assert_eq!(
         attribute(&failed.attributes, "error_type"),
         Some(&Value::StringValue("TaskFailed".into()))

@@ -233,17 +233,23 @@ impl Catalogue {
     }
 }
 
+/// How many levels deep flattening nests: a struct that flattens one that
+/// flattens a third nests two levels. The `flatten` module holds every chain
+/// of flattened structs to this depth (its trait error states it too), so a
+/// catalogue nests at most this deep.
+pub const MAX_FLATTEN_DEPTH: usize = 8;
+
 /// The variants a key is sent with: for each enum on its way, the enum's
 /// path and the variant's name.
 #[derive(Clone, Copy)]
 struct Chain {
-    links: [(&'static str, &'static str); crate::flatten::MAX_FLATTEN_DEPTH + 1],
+    links: [(&'static str, &'static str); MAX_FLATTEN_DEPTH + 1],
     len: usize,
 }
 
 impl Chain {
     const EMPTY: Chain = Chain {
-        links: [("", ""); crate::flatten::MAX_FLATTEN_DEPTH + 1],
+        links: [("", ""); MAX_FLATTEN_DEPTH + 1],
         len: 0,
     };
 

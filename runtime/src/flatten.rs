@@ -7,7 +7,7 @@
 //! type it flattens is at depth `D`; one that flattens nothing is flattenable
 //! at every depth but [`Zero`]. A flattened link
 //! requires its struct at [`FlattenDepth`], so a circle (or nesting deeper
-//! than [`MAX_FLATTEN_DEPTH`]) runs out of depth: a trait error at the field
+//! than [`MAX_FLATTEN_DEPTH`](crate::catalogue::MAX_FLATTEN_DEPTH)) runs out of depth: a trait error at the field
 //! that closes it, raised before the catalogues are evaluated (where a circle
 //! would be a const-evaluation cycle). The depth is the implementing type so
 //! that the host's struct, as the trait's parameter, satisfies the orphan
@@ -18,18 +18,13 @@ use core::marker::PhantomData;
 use crate::catalogue::Catalogue;
 use crate::telemetry::Telemetry;
 
-/// How many levels deep flattening nests: a struct that flattens one that
-/// flattens a third nests two levels. The message of [`Flattenable`] states
-/// it too.
-pub const MAX_FLATTEN_DEPTH: usize = 8;
-
 /// Depth zero: no struct that flattens another is flattenable here.
 pub struct Zero;
 
 /// One more level of depth than `D`.
 pub struct Next<D>(PhantomData<D>);
 
-/// [`MAX_FLATTEN_DEPTH`] as a type.
+/// [`MAX_FLATTEN_DEPTH`](crate::catalogue::MAX_FLATTEN_DEPTH) as a type.
 pub type FlattenDepth = Next<Next<Next<Next<Next<Next<Next<Next<Zero>>>>>>>>;
 
 /// `T` can be flattened with `Self` levels of depth left; its catalogue.
@@ -73,6 +68,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::MAX_FLATTEN_DEPTH;
 
     #[test]
     fn the_depth_type_counts_the_documented_depth() {

@@ -85,6 +85,7 @@ mod visit;
 #[cfg(feature = "reporter")]
 mod warning;
 
+pub use catalogue::MAX_FLATTEN_DEPTH;
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 #[cfg(feature = "reporter")]
 pub use config::{Mode, NoticeProblem, Reason};
@@ -92,7 +93,6 @@ pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
-pub use flatten::MAX_FLATTEN_DEPTH;
 pub use json::MAX_NESTING;
 pub use on_send::OnSend;
 #[cfg(feature = "reporter")]
