@@ -6,6 +6,7 @@ mod collector;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use collector::{Behaviour, Collector, attribute, nothing_listening, scratch_dir};
 use crewtel::{Reporter, Telemetry};
@@ -19,8 +20,19 @@ struct ToolUsage {
 }
 
 /// One process: a reporter to `endpoint` on the data folder `dir`, which
-/// emits the events numbered `events` and shuts down; its warnings.
+/// emits the events numbered `events` and shuts down (within the default
+/// bound); its warnings.
 fn process(dir: &Path, endpoint: String, events: std::ops::Range<u32>) -> Vec<String> {
+    process_for(dir, endpoint, events, crewtel::DEFAULT_SHUTDOWN_TIMEOUT)
+}
+
+/// The same, with `bound` for its shutdown.
+fn process_for(
+    dir: &Path,
+    endpoint: String,
+    events: std::ops::Range<u32>,
+    bound: Duration,
+) -> Vec<String> {
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "500".to_owned()),
@@ -33,6 +45,7 @@ fn process(dir: &Path, endpoint: String, events: std::ops::Range<u32>) -> Vec<St
         .service_name("outbox-tests")
         .environment(move |name| env.get(name).cloned())
         .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .shutdown_timeout(bound)
         .build();
     for attempts in events {
         reporter.emit(ToolUsage { attempts }.telemetry_event());
@@ -62,9 +75,19 @@ fn accepted(collector: &Collector, refused: usize) -> BTreeMap<i64, usize> {
     seen
 }
 
+/// The requests kept in the outbox of `dir` (pending or claimed).
 fn outbox_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir.join("outbox-tests").join("outbox"))
-        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| {
+                    let name = path.to_string_lossy();
+                    name.ends_with(".otlp") || name.ends_with(".sending")
+                })
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -93,18 +116,41 @@ fn a_collector_down_for_one_run_gets_every_event_of_both_from_the_next_once() {
 }
 
 #[test]
-fn a_collector_that_answers_503_gets_what_it_refused_once_it_accepts() {
+fn a_collector_that_answers_503_gets_what_it_refused_from_the_same_process_once_it_accepts() {
     let dir = scratch_dir("503");
     let collector = Collector::start(Behaviour::Fail {
         status: 503,
         retry_after: None,
         fail_times: 3,
     });
-    // The exporter's own retries give up within its budget: kept.
-    process(&dir, collector.endpoint(), 0..4);
-    process(&dir, collector.endpoint(), 4..6);
-    assert_eq!(accepted(&collector, 3), once_each(0..6));
+    // Backing off 1, 2 and 4 s at most (with jitter): within the bound.
+    let warnings = process_for(&dir, collector.endpoint(), 0..4, Duration::from_secs(20));
+    assert_eq!(accepted(&collector, 3), once_each(0..4));
     assert!(outbox_files(&dir).is_empty());
+    let received = collector.received();
+    let gaps: Vec<Duration> = received.windows(2).map(|w| w[1].at - w[0].at).collect();
+    assert!(
+        gaps[0] >= Duration::from_millis(450) && gaps[1] > gaps[0] / 2,
+        "backed off, growing: {gaps:?}"
+    );
+    assert_eq!(warnings.len(), 1, "a failure that lasted: {warnings:?}");
+    assert!(warnings[0].contains("HTTP 503"), "{warnings:?}");
+}
+
+#[test]
+fn a_wait_a_collector_asks_for_binds_the_next_process_too() {
+    let dir = scratch_dir("retry-after");
+    let collector = Collector::start(Behaviour::Fail {
+        status: 429,
+        retry_after: Some(3600),
+        fail_times: usize::MAX,
+    });
+    process(&dir, collector.endpoint(), 0..2);
+    assert_eq!(collector.received().len(), 1, "asked for an hour of quiet");
+    // The next process keeps the quiet: it sends nothing, keeps its events.
+    process(&dir, collector.endpoint(), 2..4);
+    assert_eq!(collector.received().len(), 1, "the next process waited too");
+    assert_eq!(outbox_files(&dir).len(), 2, "{:?}", outbox_files(&dir));
 }
 
 #[test]

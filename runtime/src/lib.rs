@@ -97,7 +97,7 @@ pub use json::MAX_NESTING;
 pub use on_send::OnSend;
 #[cfg(feature = "reporter")]
 pub use reporter::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder, Status,
+    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter, ReporterBuilder, Status,
 };
 pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};

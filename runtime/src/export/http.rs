@@ -1,66 +1,63 @@
-//! The exporter's HTTP client: blocking (it runs on the batch processor's own
-//! thread, so no async runtime is needed and none of the host's is touched),
-//! with a timeout, TLS by rustls (ureq), bounded retries that honour `Retry-After`,
-//! and failures reported once per kind.
+//! The exporter's HTTP transport: blocking (it runs on crewtel's own
+//! courier thread, so no async runtime is needed and none of the host's is
+//! touched), with a timeout, TLS by rustls (ureq), and no redirects. One
+//! attempt at a time: when to try again is the courier's to decide.
 
 use std::io::Read;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{self, HeaderMap};
-use opentelemetry_http::{HttpClient, HttpError, Request, Response};
+use opentelemetry_http::Request;
 
-use super::failures::Failures;
-use super::outbox::{Outbox, Stored};
+use super::outbox::Stored;
 
-/// Retried statuses (the OTLP specification's list).
-const RETRYABLE: [u16; 4] = [429, 502, 503, 504];
-const MAX_RETRIES: u32 = 2;
 /// The most a collector's response body is read.
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
 
-pub(crate) struct BlockingHttp {
+pub(crate) struct Transport {
     agent: ureq::Agent,
-    /// Retries stop when the next attempt could not finish within this.
-    budget: Duration,
+    /// Where requests go.
+    uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
     /// `OTEL_EXPORTER_OTLP_*HEADERS` (the exporter also reads the process
     /// environment on its own; what it adds is dropped here).
     headers: HeaderMap,
-    failures: Arc<Failures>,
-    /// Where requests are kept until a collector takes them, if anywhere.
-    outbox: Option<Arc<Outbox>>,
 }
 
-impl std::fmt::Debug for BlockingHttp {
+/// How one attempt went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sent {
+    /// The collector took it.
+    Delivered,
+    /// Not now (a network error, 429 or 5xx): try again later, not before
+    /// the wait the collector asked for, if it did.
+    Later {
+        why: String,
+        retry_after: Option<Duration>,
+    },
+    /// Refused for good (any other status): the warning names the likely
+    /// fix.
+    Refused { status: u16, why: String },
+}
+
+impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The headers may hold credentials: never shown.
-        f.debug_struct("BlockingHttp")
-            .field("budget", &self.budget)
-            .finish_non_exhaustive()
+        f.debug_struct("Transport").finish_non_exhaustive()
     }
 }
 
-/// Headers the exporter sets that describe the request itself.
-const PROTOCOL_HEADERS: [header::HeaderName; 3] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_ENCODING,
-    header::USER_AGENT,
-];
-
-impl BlockingHttp {
+impl Transport {
     /// A blocking client (ureq: no async runtime, so none of the host's is
-    /// touched) with TLS by rustls, the proxy of `ALL_PROXY`, `HTTPS_PROXY`
-    /// or `HTTP_PROXY` (with `NO_PROXY`), and no redirects: a redirect would
-    /// carry the headers (credentials) and the events to an endpoint nobody
-    /// chose.
+    /// touched) to `uri`, with TLS by rustls, the proxy of `ALL_PROXY`,
+    /// `HTTPS_PROXY` or `HTTP_PROXY` (with `NO_PROXY`), and no redirects: a
+    /// redirect would carry the headers (credentials) and the events to an
+    /// endpoint nobody chose.
     pub(crate) fn build(
         timeout: Duration,
+        uri: http::Uri,
         headers: HeaderMap,
-        failures: Arc<Failures>,
-        outbox: Option<Arc<Outbox>>,
-    ) -> Result<BlockingHttp, String> {
+    ) -> Result<Transport, String> {
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .max_redirects(0)
@@ -74,28 +71,91 @@ impl BlockingHttp {
             )
             .build()
             .into();
-        Ok(BlockingHttp {
+        Ok(Transport {
             agent,
-            budget: timeout,
+            uri,
             headers,
-            failures,
-            outbox,
         })
     }
 
-    fn attempt(&self, request: &Request<Bytes>) -> Result<Response<ureq::Body>, ureq::Error> {
+    /// One attempt at sending `stored`.
+    pub(crate) fn send(&self, stored: &Stored) -> Sent {
         let mut headers = self.headers.clone();
-        for name in PROTOCOL_HEADERS {
-            if let Some(value) = request.headers().get(&name) {
-                headers.insert(name, value.clone());
-            }
+        if let Ok(value) = stored.content_type.parse() {
+            headers.insert(header::CONTENT_TYPE, value);
         }
-        let mut outgoing = Request::new(request.body().as_ref());
-        *outgoing.method_mut() = request.method().clone();
-        *outgoing.uri_mut() = request.uri().clone();
+        if let Some(value) = stored
+            .content_encoding
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+        {
+            headers.insert(header::CONTENT_ENCODING, value);
+        }
+        headers.insert(
+            header::USER_AGENT,
+            header::HeaderValue::from_static(concat!("crewtel/", env!("CARGO_PKG_VERSION"))),
+        );
+        let mut outgoing = Request::new(stored.body.as_slice());
+        *outgoing.method_mut() = http::Method::POST;
+        *outgoing.uri_mut() = self.uri.clone();
         *outgoing.headers_mut() = headers;
-        self.agent.run(outgoing)
+        let response = match self.agent.run(outgoing) {
+            Ok(response) => response,
+            Err(error) => {
+                return Sent::Later {
+                    why: failure_kind(&error).to_owned(),
+                    retry_after: None,
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = retry_after(response.headers());
+        // Read (a bounded part of) the body, so the connection can be kept.
+        let read = response
+            .into_body()
+            .into_reader()
+            .take(MAX_RESPONSE_BYTES)
+            .read_to_end(&mut Vec::new());
+        match status {
+            200..=299 if read.is_ok() => Sent::Delivered,
+            200..=299 => Sent::Later {
+                why: "the collector's response was unreadable".to_owned(),
+                retry_after: None,
+            },
+            429 | 500..=599 => Sent::Later {
+                why: format!("the collector answered HTTP {status}"),
+                retry_after,
+            },
+            _ => Sent::Refused {
+                status,
+                why: refusal(status),
+            },
+        }
     }
+}
+
+/// What a refusal for good says: the status and its likely fix.
+fn refusal(status: u16) -> String {
+    let fix = match status {
+        400 => {
+            "the collector could not read the request; check that OTEL_EXPORTER_OTLP_PROTOCOL is one it accepts"
+        }
+        401 | 403 => {
+            "the collector refused the credentials; a header it requires (an API key, a project or experiment id) may be missing from OTEL_EXPORTER_OTLP_HEADERS"
+        }
+        404 => {
+            "the endpoint has no OTLP traces path; OTEL_EXPORTER_OTLP_ENDPOINT takes the collector's base URL (`/v1/traces` is added), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT the whole URL"
+        }
+        413 => "a request was larger than the collector accepts; raise its request size limit",
+        415 => {
+            "the collector may accept only http/protobuf; set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+        }
+        422 => {
+            "the collector refused the events' content; a header it requires (a project or experiment id) may be missing from OTEL_EXPORTER_OTLP_HEADERS"
+        }
+        _ => "the collector refused the events",
+    };
+    format!("the collector answered HTTP {status}: {fix}; these events are dropped")
 }
 
 /// The wait a `Retry-After` header asks for: seconds, or an HTTP date.
@@ -141,143 +201,6 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
             "the collector's response was unreadable"
         }
         _ => "the request failed",
-    }
-}
-
-/// Whether a status (or a failure to get one) is worth another attempt
-/// later: network errors, 429 and 5xx are; any other refusal is for good.
-fn retry_later(status: Option<u16>) -> bool {
-    status.is_none_or(|status| status == 429 || (500..600).contains(&status))
-}
-
-impl BlockingHttp {
-    /// Sends `request` within the budget, retrying what the OTLP
-    /// specification says to retry; the response, or the error.
-    fn exchange(&self, request: &Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let started = Instant::now();
-        let mut retries = 0;
-        loop {
-            let response = match self.attempt(request) {
-                Ok(response) => response,
-                Err(error) => {
-                    self.failures.report(failure_kind(&error));
-                    return Err(Box::new(error));
-                }
-            };
-            let status = response.status();
-            if RETRYABLE.contains(&status.as_u16()) && retries < MAX_RETRIES {
-                let wait = retry_after(response.headers())
-                    .unwrap_or(Duration::from_millis(100 << retries));
-                // Only wait when the next attempt can still end within the budget.
-                let next_ends = started
-                    .elapsed()
-                    .saturating_add(wait)
-                    .saturating_add(Duration::from_millis(100));
-                if next_ends < self.budget {
-                    std::thread::sleep(wait);
-                    retries += 1;
-                    continue;
-                }
-            }
-            if !status.is_success() {
-                self.failures
-                    .report(&format!("the collector answered HTTP {}", status.as_u16()));
-            }
-            let mut body = Vec::new();
-            let read = response
-                .into_body()
-                .into_reader()
-                .take(MAX_RESPONSE_BYTES)
-                .read_to_end(&mut body);
-            if let Err(error) = read {
-                self.failures
-                    .report("the collector's response was unreadable");
-                return Err(Box::new(error));
-            }
-            let mut out = Response::new(Bytes::from(body));
-            *out.status_mut() = status;
-            return Ok(out);
-        }
-    }
-
-    /// Delivers what earlier attempts (of this process or another) left in
-    /// the outbox, to `like`'s endpoint, oldest first, until one cannot be
-    /// sent now.
-    fn deliver_pending(&self, outbox: &Outbox, like: &Request<Bytes>) {
-        outbox.deliver_pending(|stored, claim| {
-            let request = rebuilt(like, stored);
-            let status = self.exchange(&request).ok().map(|r| r.status().as_u16());
-            if retry_later(status) {
-                claim.release();
-                return false;
-            }
-            // Delivered, or refused for good (and reported): gone.
-            claim.delivered();
-            true
-        });
-    }
-}
-
-/// The request `stored` holds, to `like`'s endpoint.
-fn rebuilt(like: &Request<Bytes>, stored: &Stored) -> Request<Bytes> {
-    let mut request = Request::new(Bytes::from(stored.body.clone()));
-    *request.method_mut() = like.method().clone();
-    *request.uri_mut() = like.uri().clone();
-    let headers = request.headers_mut();
-    if let Ok(value) = stored.content_type.parse() {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Some(value) = stored
-        .content_encoding
-        .as_deref()
-        .and_then(|v| v.parse().ok())
-    {
-        headers.insert(header::CONTENT_ENCODING, value);
-    }
-    if let Some(agent) = like.headers().get(header::USER_AGENT) {
-        headers.insert(header::USER_AGENT, agent.clone());
-    }
-    request
-}
-
-/// What of `request` the outbox keeps.
-fn stored(request: &Request<Bytes>) -> Stored {
-    let text = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value: &header::HeaderValue| value.to_str().ok())
-            .map(str::to_owned)
-    };
-    Stored {
-        content_type: text(header::CONTENT_TYPE)
-            .unwrap_or_else(|| "application/x-protobuf".to_owned()),
-        content_encoding: text(header::CONTENT_ENCODING),
-        body: request.body().to_vec(),
-    }
-}
-
-#[async_trait::async_trait]
-impl HttpClient for BlockingHttp {
-    /// Keeps the request in the outbox first (when there is one), sends it,
-    /// and then forgets it, or leaves it pending when it could not be sent
-    /// now; after a delivery, delivers what is pending.
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let claim = self
-            .outbox
-            .as_ref()
-            .and_then(|outbox| outbox.keep(&stored(&request)).ok());
-        let result = self.exchange(&request);
-        let status = result.as_ref().ok().map(|r| r.status().as_u16());
-        match claim {
-            Some(claim) if retry_later(status) => claim.release(),
-            Some(claim) => claim.delivered(),
-            None => {}
-        }
-        if let (Some(outbox), Some(200..=299)) = (&self.outbox, status) {
-            self.deliver_pending(outbox, &request);
-        }
-        result
     }
 }
 

@@ -1,19 +1,24 @@
 //! The one pipeline every event goes through, whichever exporter is at its
 //! end: the limits, the size cap and the counted queue are applied here,
 //! once. Two exporters: OTLP/HTTP (opentelemetry-otlp behind the SDK's
-//! thread-based batch processor, with a shutdown that keeps its bound
-//! whatever the collector does) and the debug printer (`CREWTEL_DEBUG`,
-//! each event printed as it ends, on the host's thread).
+//! thread-based batch processor, whose requests go to the spool, on disk
+//! when it can be, and from there to the collector by the courier's thread,
+//! so that neither the host nor the shutdown ever waits on the network) and
+//! the debug printer (`CREWTEL_DEBUG`, each event printed as it ends, on the
+//! host's thread).
 
+mod courier;
+mod drops;
 mod failures;
 mod http;
 mod ids;
 pub(crate) mod outbox;
+mod spool;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use ::http::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::trace::{
@@ -29,7 +34,9 @@ use opentelemetry_sdk::trace::{
     SimpleSpanProcessor, SpanData, SpanExporter, SpanLimits, SpanProcessor,
 };
 
+pub use drops::Drops;
 pub(crate) use failures::Failures;
+pub(crate) use outbox::Pending;
 
 use crate::config::{Limits, Protocol, Settings};
 use crate::debug::{self, DebugSink};
@@ -60,6 +67,8 @@ pub(crate) struct Options {
     pub record: Option<Arc<Record>>,
     /// Where export requests are kept until a collector takes them.
     pub outbox: Option<Arc<outbox::Outbox>>,
+    /// Where the spool warns (once) that it keeps requests in memory only.
+    pub warn: crate::warning::WarningSink,
 }
 
 /// The running export pipeline.
@@ -68,7 +77,12 @@ pub(crate) struct Pipeline {
     running: RwLock<Option<Running>>,
     in_flight: Arc<AtomicUsize>,
     capacity: usize,
-    dropped: AtomicU64,
+    /// Events dropped because the queue was full.
+    full: AtomicU64,
+    /// Events dropped because they were too large to send.
+    too_large: AtomicU64,
+    /// Events that ended after the pipeline shut down.
+    late: AtomicU64,
     /// Attributes removed because their value could not be cut to the
     /// length limit without breaking it (a JSON-encoded list's one entry).
     cut_attributes: AtomicU64,
@@ -76,8 +90,9 @@ pub(crate) struct Pipeline {
     shutdown_timeout: Duration,
     /// Makes each span's ids when it starts.
     ids: ids::Preset,
-    /// Where requests wait for a collector, when they are kept on disk.
-    outbox: Option<Arc<outbox::Outbox>>,
+    /// What sends the requests to the collector (none for the debug
+    /// printer).
+    courier: Option<courier::Courier>,
 }
 
 struct Running {
@@ -123,8 +138,14 @@ impl Pipeline {
                 ))
             })
             .collect();
-        let client =
-            http::BlockingHttp::build(settings.timeout, headers, failures, options.outbox.clone())?;
+        let uri: ::http::Uri = endpoint
+            .parse()
+            .map_err(|_| "the endpoint was refused".to_owned())?;
+        let transport = http::Transport::build(settings.timeout, uri, headers)?;
+        let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
+        let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
+        let lines: courier::Lines = Arc::default();
+        let client = courier.handoff(Arc::clone(&lines));
         let mut exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
             .with_endpoint(endpoint)
@@ -134,7 +155,7 @@ impl Pipeline {
                 Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
             })
             .with_http_client(client)
-            // Retries happen in the client, where `Retry-After` can be seen.
+            // Retries are the courier's, which sees `Retry-After`.
             .with_retry_policy(opentelemetry_otlp::RetryPolicy::disabled());
         if settings.gzip {
             exporter = exporter.with_compression(opentelemetry_otlp::Compression::Gzip);
@@ -145,11 +166,12 @@ impl Pipeline {
             .build()
             .map_err(|_| "the endpoint was refused".to_owned())?;
 
-        Ok(Pipeline::assemble(
+        let mut pipeline = Pipeline::assemble(
             settings.limits,
             resource,
             &options,
             exporter,
+            options.record.as_ref().map(|_| lines),
             |counted, capacity| {
                 let batch = BatchConfigBuilder::default()
                     .with_max_queue_size(capacity)
@@ -160,7 +182,9 @@ impl Pipeline {
                     .with_batch_config(batch)
                     .build()
             },
-        ))
+        );
+        pipeline.courier = Some(courier);
+        Ok(pipeline)
     }
 
     /// The pipeline to the debug printer: the same limits, caps and counts,
@@ -176,17 +200,20 @@ impl Pipeline {
             resource,
             &options,
             debug::Exporter::new(out),
+            None,
             |counted, _| SimpleSpanProcessor::new(counted),
         )
     }
 
-    /// The pipeline around `exporter`, counted (and recorded, when the
-    /// options keep a record), behind the processor `processor` makes of it.
+    /// The pipeline around `exporter`, counted (and each request's record
+    /// lines handed to `lines`, when a record is kept), behind the processor
+    /// `processor` makes of it.
     fn assemble<E: SpanExporter + 'static, P: SpanProcessor + 'static>(
         limits: Limits,
         resource: Vec<KeyValue>,
         options: &Options,
         exporter: E,
+        lines: Option<courier::Lines>,
         processor: impl FnOnce(Counted<E>, usize) -> P,
     ) -> Pipeline {
         let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
@@ -194,7 +221,7 @@ impl Pipeline {
         let counted = Counted {
             inner: exporter,
             in_flight: Arc::clone(&in_flight),
-            record: options.record.clone(),
+            lines,
         };
         let processor = processor(counted, capacity);
         // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
@@ -218,12 +245,14 @@ impl Pipeline {
             running: RwLock::new(Some(Running { provider, tracer })),
             in_flight,
             capacity,
-            dropped: AtomicU64::new(0),
+            full: AtomicU64::new(0),
+            too_large: AtomicU64::new(0),
+            late: AtomicU64::new(0),
             cut_attributes: AtomicU64::new(0),
             limits,
             shutdown_timeout: options.shutdown_timeout,
             ids: ids::Preset::default(),
-            outbox: options.outbox.clone(),
+            courier: None,
         }
     }
 
@@ -234,7 +263,7 @@ impl Pipeline {
         if self.in_flight.load(Ordering::Acquire) < self.capacity {
             return true;
         }
-        self.dropped.fetch_add(1, Ordering::Relaxed);
+        self.full.fetch_add(1, Ordering::Relaxed);
         false
     }
 
@@ -285,17 +314,17 @@ impl Pipeline {
             self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);
         }
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.too_large.fetch_add(1, Ordering::Relaxed);
             return;
         }
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= self.capacity {
-            self.release_dropped();
+            self.release_dropped(&self.full);
             return;
         }
         // `try_read`: a shutdown in progress drops the event rather than wait.
         let running = self.running.try_read();
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
-            self.release_dropped();
+            self.release_dropped(&self.late);
             return;
         };
         let context = match parent {
@@ -334,17 +363,45 @@ impl Pipeline {
         self.finish(self.start(name, attributes, parent), &[], &[], None);
     }
 
-    fn release_dropped(&self) {
+    fn release_dropped(&self, reason: &AtomicU64) {
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
-        self.dropped.fetch_add(1, Ordering::Relaxed);
+        reason.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Events dropped because the queue was full, they were too large, or
-    /// the pipeline had shut down; and requests the outbox dropped (past its
-    /// bounds, or damaged), one each.
+    /// the pipeline had shut down; and requests dropped after they were
+    /// built (refused by the collector, past the outbox's bounds, damaged),
+    /// one each.
     pub(crate) fn dropped(&self) -> u64 {
-        let outbox = self.outbox.as_ref().map_or(0, |outbox| outbox.dropped());
-        self.dropped.load(Ordering::Relaxed) + outbox
+        let drops = self.drops();
+        drops.queue_full
+            + drops.too_large
+            + drops.after_shutdown
+            + drops.refused
+            + drops.outbox_full
+            + drops.damaged
+    }
+
+    /// What was dropped, by reason.
+    pub(crate) fn drops(&self) -> Drops {
+        let courier = self.courier.as_ref();
+        Drops {
+            queue_full: self.full.load(Ordering::Relaxed),
+            too_large: self.too_large.load(Ordering::Relaxed),
+            after_shutdown: self.late.load(Ordering::Relaxed),
+            refused: courier.map_or(0, |c| c.refused()),
+            outbox_full: courier.map_or(0, |c| c.overflowed()),
+            damaged: courier.map_or(0, |c| c.damaged()),
+            ..Drops::default()
+        }
+    }
+
+    /// What waits to be sent, and when the next attempt is due.
+    pub(crate) fn pending(&self) -> (Pending, Option<SystemTime>) {
+        match &self.courier {
+            Some(courier) => (courier.pending(), courier.next_attempt()),
+            None => (Pending::default(), None),
+        }
     }
 
     /// Attributes removed by the value length limit.
@@ -352,10 +409,12 @@ impl Pipeline {
         self.cut_attributes.load(Ordering::Relaxed)
     }
 
-    /// Flushes and stops, waiting at most the shutdown bound. The work goes
-    /// to a thread of its own, which the host never waits on past the bound
-    /// (the SDK's own shutdown may overrun it while a collector hangs).
-    /// Later calls do nothing.
+    /// Flushes and stops, waiting at most the shutdown bound: the queue goes
+    /// to the spool (on disk, a matter of milliseconds), and the courier
+    /// sends what it can in the time left; what it cannot stays in the
+    /// outbox for the next process. The SDK's flush runs on a thread of its
+    /// own, which the host never waits on past the bound. Later calls do
+    /// nothing.
     pub(crate) fn shutdown(&self) {
         let taken = match self.running.write() {
             Ok(mut running) => running.take(),
@@ -365,6 +424,7 @@ impl Pipeline {
             return;
         };
         let bound = self.shutdown_timeout;
+        let deadline = Instant::now() + bound;
         let (done, finished) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("crewtel-shutdown".into())
@@ -376,6 +436,9 @@ impl Pipeline {
             });
         if spawned.is_ok() {
             let _ = finished.recv_timeout(bound);
+        }
+        if let Some(courier) = &self.courier {
+            courier.finish(deadline);
         }
     }
 }
@@ -432,11 +495,12 @@ fn requests(batch: Vec<SpanData>) -> Vec<Vec<SpanData>> {
 }
 
 /// Counts spans out of the queue, so the gate in `finish` knows how full it
-/// is, and appends each to the local record as it leaves.
+/// is, and hands each request's record lines to the handoff that keeps it
+/// (they are recorded once the request is delivered).
 struct Counted<E> {
     inner: E,
     in_flight: Arc<AtomicUsize>,
-    record: Option<Arc<Record>>,
+    lines: Option<courier::Lines>,
 }
 
 impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
@@ -452,8 +516,8 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
         let spans = batch.len();
         let mut result = Ok(());
         for request in requests(batch) {
-            let lines: Option<Vec<String>> = self.record.as_ref().map(|_| {
-                request
+            if let Some(slot) = &self.lines {
+                let lines = request
                     .iter()
                     .map(|span| {
                         debug::line(
@@ -462,14 +526,12 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
                             matches!(span.status, Status::Error { .. }),
                         )
                     })
-                    .collect()
-            });
-            let sent = self.inner.export(request).await;
-            // Recorded once they have left: what a collector refused or
-            // never received was not sent.
-            if let (Ok(()), Some(record), Some(lines)) = (&sent, &self.record, lines) {
-                record.append(&lines);
+                    .collect();
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(lines);
+                }
             }
+            let sent = self.inner.export(request).await;
             if result.is_ok() {
                 result = sent;
             }

@@ -1,19 +1,21 @@
 //! The outbox: export requests kept on disk until a collector takes them,
 //! so that what could not be sent yet is not lost.
 //!
-//! Each request is written before it is sent (a write-ahead), as a file of
-//! its own, already *claimed* by the process sending it; it is deleted when
-//! the collector accepts it, and released to the *pending* requests when it
-//! could not be sent. A process delivers pending requests by claiming each
-//! (an atomic rename, which only one process can win), so that several
-//! processes on one data directory never send the same request twice; a
-//! claim whose process is gone is pending again. The bytes are kept exactly
-//! as they were built, so every attempt carries the same trace and span ids.
+//! Each request is written as a file of its own, *pending*, before any
+//! attempt to send it. A process sends one by *claiming* it (an atomic
+//! rename to a name that carries its process id, which only one process can
+//! win), so that several processes on one data directory never send the
+//! same request twice; it is deleted when the collector accepts it (or
+//! refuses it for good), and released to the pending ones when it could not
+//! be sent now. A claim whose process is gone (a crash, an exit while the
+//! collector hung) is pending again. The bytes are kept exactly as they were
+//! built, so every attempt carries the same trace and span ids.
 //!
 //! Files are the user's alone (0600 in a folder of 0700); a file that is not
 //! a request crewtel wrote is set aside (renamed `.damaged`) with one
 //! warning, never sent; past the bounds the oldest pending requests are
-//! dropped and counted.
+//! dropped and counted. A collector's `Retry-After` is kept here too
+//! (`quiet-until`), so that the next process waits as well.
 
 use std::fs::{self, File, OpenOptions};
 use std::hash::{BuildHasher, RandomState};
@@ -35,15 +37,29 @@ pub(crate) const MAX_REQUESTS: usize = 500;
 const MAX_REQUEST_BYTES: u64 = 8 << 20;
 
 const MAGIC: &str = "crewtel-outbox 1";
+/// When a collector asked for quiet until: seconds since 1970.
+const QUIET_FILE: &str = "quiet-until";
 const PENDING: &str = "otlp";
 const CLAIMED: &str = "sending";
 
-/// A request as it is sent: its body and the headers that describe it.
+/// A request as it is sent: its body and the headers that describe it, and
+/// the lines its events add to the local record once it is delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Stored {
     pub content_type: String,
     pub content_encoding: Option<String>,
     pub body: Vec<u8>,
+    /// One JSON object per event, without a line break.
+    pub lines: Vec<String>,
+}
+
+/// What waits to be sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pending {
+    /// Requests kept, claimed ones included.
+    pub requests: usize,
+    /// When the oldest was kept.
+    pub oldest: Option<SystemTime>,
 }
 
 /// The outbox of one host's reporter.
@@ -52,7 +68,10 @@ pub(crate) struct Outbox {
     pid: u32,
     random: RandomState,
     counter: AtomicU64,
-    dropped: AtomicU64,
+    /// Dropped past the bounds.
+    overflowed: AtomicU64,
+    /// Set aside as damaged or foreign.
+    damaged: AtomicU64,
     warned_damaged: AtomicBool,
     warn: WarningSink,
 }
@@ -74,25 +93,29 @@ impl Outbox {
             pid: std::process::id(),
             random: RandomState::new(),
             counter: AtomicU64::new(0),
-            dropped: AtomicU64::new(0),
+            overflowed: AtomicU64::new(0),
+            damaged: AtomicU64::new(0),
             warned_damaged: AtomicBool::new(false),
             warn,
         })
     }
 
-    /// Requests dropped past the bounds, or because they were damaged.
-    pub(crate) fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    /// Requests dropped past the bounds.
+    pub(crate) fn overflowed(&self) -> u64 {
+        self.overflowed.load(Ordering::Relaxed)
     }
 
-    /// Writes `request` as claimed by this process, before it is sent; the
-    /// oldest pending requests are dropped (and counted) to keep the bounds.
-    pub(crate) fn keep(&self, request: &Stored) -> Result<Claim, String> {
+    /// Files set aside because they were damaged or not crewtel's.
+    pub(crate) fn damaged(&self) -> u64 {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    /// Writes `request`, pending, for any process to send; the oldest
+    /// pending requests are dropped (and counted) to keep the bounds.
+    pub(crate) fn keep(&self, request: &Stored) -> Result<(), String> {
         let name = self.new_name();
         let tmp = self.dir.join(format!(".tmp-{name}"));
-        let path = self
-            .dir
-            .join(format!("{name}.{PENDING}.{}.{CLAIMED}", self.pid));
+        let path = self.dir.join(format!("{name}.{PENDING}"));
         let written = write_private(&tmp, &encode(request))
             .and_then(|()| fs::rename(&tmp, &path).map_err(|e| e.kind().to_string()));
         if let Err(why) = written {
@@ -100,13 +123,12 @@ impl Outbox {
             return Err(why);
         }
         self.keep_bounds();
-        Ok(Claim { path })
+        Ok(())
     }
 
-    /// The pending requests, oldest first, each claimed by this process as
-    /// it is taken: `deliver` sends one and says whether to go on (`true`:
-    /// delivered, or refused for good; `false`: not now, keep the rest).
-    pub(crate) fn deliver_pending(&self, mut deliver: impl FnMut(&Stored, Claim) -> bool) {
+    /// The oldest pending request, claimed by this process; `None` when
+    /// none is pending (a damaged one is set aside on the way).
+    pub(crate) fn take(&self) -> Option<(Stored, Claim)> {
         for name in self.pending_names() {
             let from = self.dir.join(&name);
             let claimed = self.dir.join(format!("{name}.{}.{CLAIMED}", self.pid));
@@ -115,13 +137,56 @@ impl Outbox {
             }
             let claim = Claim { path: claimed };
             match read_request(&claim.path).and_then(|bytes| decode(&bytes)) {
-                Some(request) => {
-                    if !deliver(&request, claim) {
-                        return;
-                    }
-                }
+                Some(request) => return Some((request, claim)),
                 None => self.set_aside(&claim.path, &name),
             }
+        }
+        None
+    }
+
+    /// What waits, by the names of the files (nothing is read or moved).
+    pub(crate) fn pending(&self) -> Pending {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Pending::default();
+        };
+        let mut pending = Pending::default();
+        for entry in entries.flatten() {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if !name.ends_with(&format!(".{PENDING}")) && !name.ends_with(&format!(".{CLAIMED}")) {
+                continue;
+            }
+            pending.requests += 1;
+            let kept = name
+                .split('-')
+                .next()
+                .and_then(|nanos| nanos.parse::<u64>().ok())
+                .map(|nanos| UNIX_EPOCH + std::time::Duration::from_nanos(nanos));
+            if let Some(kept) = kept {
+                pending.oldest = Some(pending.oldest.map_or(kept, |oldest| oldest.min(kept)));
+            }
+        }
+        pending
+    }
+
+    /// Until when a collector asked (any process of this host) not to be
+    /// sent anything, if that is still ahead.
+    pub(crate) fn quiet_until(&self) -> Option<SystemTime> {
+        let text = fs::read_to_string(self.dir.join(QUIET_FILE)).ok()?;
+        let until = UNIX_EPOCH + std::time::Duration::from_secs(text.trim().parse().ok()?);
+        (until > SystemTime::now()).then_some(until)
+    }
+
+    /// Keeps a collector's request for quiet until `until`, for every
+    /// process of this host.
+    pub(crate) fn ask_quiet_until(&self, until: SystemTime) {
+        let seconds = until.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let tmp = self.dir.join(format!(".tmp-{}", self.new_name()));
+        if write_private(&tmp, seconds.to_string().as_bytes()).is_err()
+            || fs::rename(&tmp, self.dir.join(QUIET_FILE)).is_err()
+        {
+            let _ = fs::remove_file(&tmp);
         }
     }
 
@@ -144,7 +209,11 @@ impl Outbox {
                 }
             } else if name.starts_with(".tmp-") && older_than_an_hour(&entry.path()) {
                 let _ = fs::remove_file(entry.path());
-            } else if !name.ends_with(".damaged") && !name.ends_with(&format!(".{CLAIMED}")) {
+            } else if !name.ends_with(".damaged")
+                && !name.ends_with(&format!(".{CLAIMED}"))
+                && !name.starts_with(".tmp-")
+                && name != QUIET_FILE
+            {
                 // A file crewtel did not write.
                 self.set_aside(&entry.path(), &name);
             }
@@ -178,7 +247,7 @@ impl Outbox {
             if name.ends_with(&format!(".{PENDING}"))
                 && fs::remove_file(self.dir.join(name)).is_ok()
             {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.overflowed.fetch_add(1, Ordering::Relaxed);
                 bytes -= size;
                 count -= 1;
             }
@@ -188,7 +257,7 @@ impl Outbox {
     /// Renames the file at `path` (once named `name`) to `<name>.damaged`.
     fn set_aside(&self, path: &Path, name: &str) {
         let _ = fs::rename(path, self.dir.join(format!("{name}.damaged")));
-        self.dropped.fetch_add(1, Ordering::Relaxed);
+        self.damaged.fetch_add(1, Ordering::Relaxed);
         if !self.warned_damaged.swap(true, Ordering::Relaxed) {
             (self.warn)(
                 "crewtel: a file in the telemetry outbox is not a request crewtel wrote, or is damaged; it was set aside (renamed `.damaged`) and is never sent",
@@ -272,6 +341,9 @@ fn encode(request: &Stored) -> Vec<u8> {
     if let Some(encoding) = &request.content_encoding {
         out.extend_from_slice(format!("content-encoding: {encoding}\n").as_bytes());
     }
+    for line in &request.lines {
+        out.extend_from_slice(format!("record: {line}\n").as_bytes());
+    }
     out.push(b'\n');
     out.extend_from_slice(&request.body);
     out
@@ -287,10 +359,12 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
     }
     let mut content_type = None;
     let mut content_encoding = None;
+    let mut record = Vec::new();
     for line in lines {
         match line.split_once(": ")? {
             ("content-type", value) => content_type = Some(value.to_owned()),
             ("content-encoding", value) => content_encoding = Some(value.to_owned()),
+            ("record", value) => record.push(value.to_owned()),
             _ => return None,
         }
     }
@@ -299,6 +373,7 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
         content_type,
         content_encoding,
         body: bytes[end + 2..].to_vec(),
+        lines: record,
     })
 }
 
@@ -351,61 +426,87 @@ mod tests {
             content_type: "application/x-protobuf".into(),
             content_encoding: Some("gzip".into()),
             body: body.to_vec(),
+            lines: vec![r#"{"name":"Tool Usage"}"#.into()],
         }
     }
 
+    /// The bodies pending, oldest first (each taken and released).
     fn pending(outbox: &Outbox) -> Vec<Vec<u8>> {
-        let mut bodies = Vec::new();
-        outbox.deliver_pending(|request, claim| {
-            bodies.push(request.body.clone());
-            claim.release();
-            true
-        });
-        bodies
+        let mut claims = Vec::new();
+        while let Some((request, claim)) = outbox.take() {
+            claims.push((request.body, claim));
+        }
+        claims
+            .into_iter()
+            .map(|(body, claim)| {
+                claim.release();
+                body
+            })
+            .collect()
     }
 
     #[test]
     fn a_released_request_is_pending_with_its_exact_bytes_and_a_delivered_one_is_gone() {
         let dir = scratch("release");
         let (outbox, _) = outbox(&dir);
-        outbox.keep(&request(b"first\n\nbytes")).unwrap().release();
-        outbox.keep(&request(b"second")).unwrap().delivered();
-        let claimed = outbox.keep(&request(b"in flight")).unwrap();
+        outbox.keep(&request(b"first\n\nbytes")).unwrap();
+        outbox.keep(&request(b"second")).unwrap();
+        outbox.keep(&request(b"third")).unwrap();
+        let (first, claim) = outbox.take().unwrap();
+        assert_eq!(first, request(b"first\n\nbytes"), "oldest first, exact");
+        let (second, delivered) = outbox.take().unwrap();
+        assert_eq!(second.body, b"second");
+        delivered.delivered();
         assert_eq!(
             pending(&outbox),
-            [b"first\n\nbytes".to_vec()],
+            [b"third".to_vec()],
             "a claim is not pending"
         );
-        claimed.release();
-        let mut taken = Vec::new();
-        outbox.deliver_pending(|request, claim| {
-            taken.push(request.clone());
-            claim.delivered();
-            true
-        });
+        claim.release();
         assert_eq!(
-            taken,
-            [request(b"first\n\nbytes"), request(b"in flight")],
-            "oldest first"
+            pending(&outbox),
+            [b"first\n\nbytes".to_vec(), b"third".to_vec()]
         );
-        assert!(pending(&outbox).is_empty());
+        assert_eq!(outbox.pending().requests, 2);
     }
 
     #[test]
-    fn delivery_stops_when_told_and_keeps_the_rest() {
-        let dir = scratch("stop");
+    fn what_is_pending_is_counted_with_the_age_of_the_oldest() {
+        let dir = scratch("count");
         let (outbox, _) = outbox(&dir);
-        for body in [b"a", b"b", b"c"] {
-            outbox.keep(&request(body)).unwrap().release();
-        }
-        let mut tried = 0;
-        outbox.deliver_pending(|_, claim| {
-            tried += 1;
-            claim.release();
-            false
-        });
-        assert_eq!(tried, 1);
-        assert_eq!(pending(&outbox).len(), 3);
+        assert_eq!(outbox.pending(), Pending::default());
+        let before = SystemTime::now();
+        outbox.keep(&request(b"a")).unwrap();
+        outbox.keep(&request(b"b")).unwrap();
+        let (_, claim) = outbox.take().unwrap();
+        let pending = outbox.pending();
+        assert_eq!(pending.requests, 2, "a claimed request still waits");
+        let oldest = pending.oldest.unwrap();
+        assert!(
+            oldest >= before - std::time::Duration::from_secs(1) && oldest <= SystemTime::now()
+        );
+        claim.delivered();
+        assert_eq!(outbox.pending().requests, 1);
+    }
+
+    #[test]
+    fn a_request_for_quiet_is_kept_for_every_process_until_it_passes() {
+        let dir = scratch("quiet");
+        let (outbox, _) = outbox(&dir);
+        assert_eq!(outbox.quiet_until(), None);
+        let until = SystemTime::now() + std::time::Duration::from_secs(60);
+        outbox.ask_quiet_until(until);
+        let (other, warnings) = self::outbox(&dir);
+        let read = other.quiet_until().unwrap();
+        assert!(read <= until && read + std::time::Duration::from_secs(1) >= until);
+        outbox.ask_quiet_until(SystemTime::now() - std::time::Duration::from_secs(1));
+        assert_eq!(other.quiet_until(), None, "a wait that has passed");
+        outbox.keep(&request(b"a")).unwrap();
+        assert_eq!(pending(&other).len(), 1);
+        assert!(
+            warnings.lock().unwrap().is_empty(),
+            "the file is crewtel's own"
+        );
     }
 
     #[test]
@@ -414,7 +515,7 @@ mod tests {
         let (outbox, warnings) = outbox(&dir);
         fs::write(dir.join("00000000000000000001-x.otlp"), b"not a request").unwrap();
         fs::write(dir.join("notes.txt"), b"the user's own file").unwrap();
-        outbox.keep(&request(b"good")).unwrap().release();
+        outbox.keep(&request(b"good")).unwrap();
         assert_eq!(pending(&outbox), [b"good".to_vec()]);
         assert_eq!(
             warnings.lock().unwrap().len(),
@@ -423,7 +524,7 @@ mod tests {
             warnings.lock().unwrap()
         );
         assert!(dir.join("00000000000000000001-x.otlp.damaged").exists());
-        assert_eq!(outbox.dropped(), 2);
+        assert_eq!(outbox.damaged(), 2);
         assert_eq!(pending(&outbox), [b"good".to_vec()], "set aside for good");
     }
 
@@ -453,15 +554,12 @@ mod tests {
         let dir = scratch("bounds");
         let (outbox, _) = outbox(&dir);
         for i in 0..MAX_REQUESTS + 3 {
-            outbox
-                .keep(&request(format!("{i}").as_bytes()))
-                .unwrap()
-                .release();
+            outbox.keep(&request(format!("{i}").as_bytes())).unwrap();
         }
         let kept = pending(&outbox);
         assert_eq!(kept.len(), MAX_REQUESTS);
         assert_eq!(kept[0], b"3".to_vec(), "the oldest went first");
-        assert_eq!(outbox.dropped(), 3);
+        assert_eq!(outbox.overflowed(), 3);
     }
 
     #[cfg(unix)]
@@ -470,7 +568,8 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = scratch("private");
         let (outbox, _) = outbox(&dir);
-        outbox.keep(&request(b"x")).unwrap().release();
+        outbox.keep(&request(b"x")).unwrap();
+        outbox.ask_quiet_until(SystemTime::now());
         let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&dir), 0o700);
         for entry in fs::read_dir(&dir).unwrap() {

@@ -123,7 +123,9 @@ impl ReporterBuilder {
         self
     }
 
-    /// The most [`Reporter::shutdown`] waits (default 2 s).
+    /// The most [`Reporter::shutdown`] waits (default 100 ms): the queue
+    /// goes to the outbox, and what the collector has not taken by then is
+    /// sent by the next process.
     pub fn shutdown_timeout(mut self, bound: Duration) -> Self {
         self.shutdown_timeout = bound;
         self
@@ -284,6 +286,7 @@ impl ReporterBuilder {
             scheduled_delay: EXPORT_INTERVAL,
             record: None,
             outbox: None,
+            warn: Arc::clone(&warnings),
         };
         // What every export carries about this machine: probed only when
         // something is printed or sent.

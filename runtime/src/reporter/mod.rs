@@ -13,7 +13,7 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 
 pub use builder::ReporterBuilder;
-pub use status::Status;
+pub use status::{Drops, Pending, Status};
 
 use crate::config::{Mode, Reason, RecordChoice};
 use crate::export::Pipeline;
@@ -26,7 +26,7 @@ use span::Span;
 pub(crate) use crate::warning::WarningSink;
 
 /// The default bound on [`Reporter::shutdown`].
-pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// The default number of events the export queue holds before it drops.
 pub const DEFAULT_QUEUE_SIZE: usize = 2048;
@@ -193,6 +193,28 @@ impl Reporter {
         exported + self.containment.dropped()
     }
 
+    fn drops(&self) -> Drops {
+        let mut drops = self
+            .pipeline
+            .as_ref()
+            .map(Pipeline::drops)
+            .unwrap_or_default();
+        drops.host_code_panicked = self.containment.dropped();
+        drops
+    }
+
+    fn pending(&self) -> Pending {
+        let Some((pending, next)) = self.pipeline.as_ref().map(Pipeline::pending) else {
+            return Pending::default();
+        };
+        Pending {
+            requests: pending.requests,
+            oldest_age: pending.oldest.and_then(|at| at.elapsed().ok()),
+            next_attempt_in: next
+                .and_then(|at| at.duration_since(std::time::SystemTime::now()).ok()),
+        }
+    }
+
     /// Attributes left out so far because `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
     /// first entry alone is longer), and nested structs cut at the nesting
@@ -222,6 +244,8 @@ impl Reporter {
             record,
             recording,
             dropped_events: self.dropped_events(),
+            dropped: self.drops(),
+            pending: self.pending(),
             unrecorded_events: self.recorder.as_ref().map_or(0, |r| r.left_out()),
         }
     }

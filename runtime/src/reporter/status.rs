@@ -2,10 +2,12 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::config::{Mode, Reason};
+pub use crate::export::Drops;
 
 /// Whether telemetry is on, why, and what it has sent.
 ///
@@ -39,13 +41,31 @@ pub struct Status {
     pub recording: bool,
     /// The last events in the record, oldest first, one JSON object each.
     pub last_events: Vec<String>,
-    /// Events dropped: the export queue was full, an event was too large,
-    /// or host code called to build it panicked.
+    /// Events dropped, all reasons together ([`Drops`] has them one by
+    /// one).
     pub dropped_events: u64,
+    /// What was dropped, by reason.
+    pub dropped: Drops,
+    /// What waits to be sent: kept in the outbox (or in memory) until a
+    /// collector takes it.
+    pub pending: Pending,
     /// Events that left but are not in the record: one line alone longer
     /// than the record's bound, or a record refused (a symbolic link, a
     /// file or folder of another user).
     pub unrecorded_events: u64,
+}
+
+/// What waits to be sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Pending {
+    /// Export requests waiting, each holding one or more events.
+    pub requests: usize,
+    /// How long the oldest has waited.
+    pub oldest_age: Option<Duration>,
+    /// When the next attempt is due, if one waits on a backoff or on a
+    /// collector's `Retry-After`; `None` when the next is due at once.
+    pub next_attempt_in: Option<Duration>,
 }
 
 /// How much of each recent event `Display` shows.
@@ -75,8 +95,29 @@ impl fmt::Display for Status {
             )?,
             (None, _) => writeln!(f, "record:    (none)")?,
         }
-        if self.dropped_events > 0 {
-            writeln!(f, "dropped:   {} events (queue full)", self.dropped_events)?;
+        let pending = &self.pending;
+        if pending.requests > 0 {
+            write!(f, "pending:   {} requests", pending.requests)?;
+            if let Some(age) = pending.oldest_age {
+                write!(f, ", the oldest {} old", seconds(age))?;
+            }
+            match pending.next_attempt_in {
+                Some(wait) => writeln!(f, "; next attempt in {}", seconds(wait))?,
+                None => writeln!(f)?,
+            }
+        }
+        let d = &self.dropped;
+        let reasons = [
+            (d.queue_full, "events: the queue was full"),
+            (d.too_large, "events: too large"),
+            (d.after_shutdown, "events: after shutdown"),
+            (d.host_code_panicked, "events: host code panicked"),
+            (d.refused, "requests: refused by the collector"),
+            (d.outbox_full, "requests: past the outbox's bounds"),
+            (d.damaged, "outbox files: damaged, set aside"),
+        ];
+        for (count, reason) in reasons.into_iter().filter(|(count, _)| *count > 0) {
+            writeln!(f, "dropped:   {count} {reason}")?;
         }
         if self.last_events.is_empty() {
             write!(f, "last events sent: none")
@@ -91,6 +132,15 @@ impl fmt::Display for Status {
             }
             Ok(())
         }
+    }
+}
+
+/// `83 s`, `4 min`, `2 h`: a wait or an age, to a reader.
+fn seconds(duration: Duration) -> String {
+    match duration.as_secs() {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s => format!("{} h", s / 3600),
     }
 }
 

@@ -1,0 +1,422 @@
+//! The courier: one thread per reporter that sends what waits in the spool,
+//! oldest first, one request at a time, so that the exporter (and the host
+//! behind it) never waits on the network.
+//!
+//! A network error, 429 or 5xx leaves the request waiting and the courier
+//! backs off, exponentially with jitter (1 s doubling to 5 min), and never
+//! sooner than a collector's `Retry-After`, which is kept in the outbox for
+//! the other processes of the host too. Uploads are rate-limited (at most
+//! [`BURST`] requests in any second). Any other status is a refusal for
+//! good: the request is dropped, counted, and one warning names the likely
+//! fix. A delivered request's events are added to the local record, with
+//! when they were delivered.
+//!
+//! At shutdown the courier gets until a deadline: what it cannot send by
+//! then stays in the outbox, and a request it is sending when the process
+//! exits is released by the next process (its claim names a process that is
+//! gone).
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http::header;
+use opentelemetry_http::{HttpClient, HttpError, Request, Response};
+
+use super::failures::Failures;
+use super::http::{Sent, Transport};
+use super::outbox::{Pending, Stored};
+use super::spool::Spool;
+use crate::local::Record;
+
+/// The first wait after a failed attempt; it doubles with each failure in a
+/// row, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// Failed attempts in a row after which the failure is reported (it is
+/// also reported when it is still there at shutdown).
+const REPORTED_AFTER: u32 = 3;
+/// The most requests sent in any one second.
+pub(crate) const BURST: usize = 10;
+
+/// The record lines of the request the exporter is building: set by the
+/// counting exporter, taken by the [`Handoff`] that receives the request.
+pub(crate) type Lines = Arc<Mutex<Option<Vec<String>>>>;
+
+/// The courier of one reporter.
+pub(crate) struct Courier {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    spool: Spool,
+    transport: Transport,
+    record: Option<Arc<Record>>,
+    failures: Arc<Failures>,
+    /// Requests the collector refused for good.
+    refused: AtomicU64,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    /// Something may wait: kept since the courier last looked, or left
+    /// after a failed attempt.
+    work: bool,
+    /// No attempt before this (the backoff, or a collector's wait).
+    not_before: Option<Instant>,
+    /// Failed attempts in a row.
+    failed: u32,
+    /// Why the last attempt failed, when it did.
+    last_failure: Option<String>,
+    /// Set by [`Courier::finish`]: the courier stops by then.
+    stop: Option<Instant>,
+    /// Whether the thread runs.
+    alive: bool,
+}
+
+impl Courier {
+    /// Starts the courier, which first sends what earlier runs left.
+    pub(crate) fn start(
+        spool: Spool,
+        transport: Transport,
+        record: Option<Arc<Record>>,
+        failures: Arc<Failures>,
+    ) -> Courier {
+        let shared = Arc::new(Shared {
+            spool,
+            transport,
+            record,
+            failures,
+            refused: AtomicU64::new(0),
+            state: Mutex::new(State {
+                work: true,
+                alive: true,
+                ..State::default()
+            }),
+            changed: Condvar::new(),
+        });
+        let running = Arc::clone(&shared);
+        let spawned = std::thread::Builder::new()
+            .name("crewtel-courier".into())
+            .spawn(move || running.run());
+        if spawned.is_err() {
+            // What is kept on disk waits for the next process.
+            shared.lock().alive = false;
+        }
+        Courier { shared }
+    }
+
+    /// The exporter's HTTP client: it hands each request to the spool.
+    pub(crate) fn handoff(&self, lines: Lines) -> Handoff {
+        Handoff {
+            shared: Arc::clone(&self.shared),
+            lines,
+        }
+    }
+
+    /// Gives the courier until `deadline` to send what waits, and returns
+    /// by then, whatever the collector does.
+    pub(crate) fn finish(&self, deadline: Instant) {
+        let mut state = self.shared.lock();
+        state.stop = Some(deadline);
+        self.shared.changed.notify_all();
+        while state.alive {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            state = match self.shared.changed.wait_timeout(state, deadline - now) {
+                Ok((state, _)) => state,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        if let Some(why) = state.last_failure.take() {
+            drop(state);
+            self.shared.failures.report(&kept(&why));
+        }
+    }
+
+    /// What waits to be sent.
+    pub(crate) fn pending(&self) -> Pending {
+        self.shared.spool.pending()
+    }
+
+    /// When the next attempt is due, if one waits on a backoff or on a
+    /// collector's `Retry-After`.
+    pub(crate) fn next_attempt(&self) -> Option<SystemTime> {
+        let state = self.shared.lock();
+        let backoff = state
+            .not_before
+            .filter(|_| state.work)
+            .and_then(|at| at.checked_duration_since(Instant::now()))
+            .map(|wait| SystemTime::now() + wait);
+        let quiet = self.shared.spool.disk().and_then(|d| d.quiet_until());
+        backoff.max(quiet)
+    }
+
+    /// Requests dropped: refused by the collector, past the outbox's bounds,
+    /// set aside as damaged.
+    pub(crate) fn refused(&self) -> u64 {
+        self.shared.refused.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn overflowed(&self) -> u64 {
+        self.shared.spool.overflowed()
+    }
+
+    pub(crate) fn damaged(&self) -> u64 {
+        self.shared.spool.damaged()
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Something was kept: the courier looks.
+    fn wake(&self) {
+        self.lock().work = true;
+        self.changed.notify_all();
+    }
+
+    fn run(self: Arc<Self>) {
+        let mut sends: VecDeque<Instant> = VecDeque::with_capacity(BURST);
+        while self.wait_for_work() {
+            self.deliver(&mut sends);
+        }
+        self.lock().alive = false;
+        self.changed.notify_all();
+    }
+
+    /// Waits until something may be sent and an attempt is due; `false`
+    /// when the courier is to stop instead.
+    fn wait_for_work(&self) -> bool {
+        let mut state = self.lock();
+        loop {
+            let now = Instant::now();
+            if state.stop.is_some_and(|stop| now >= stop || !state.work) {
+                return false;
+            }
+            let quiet = self
+                .spool
+                .disk()
+                .filter(|_| state.work)
+                .and_then(|disk| disk.quiet_until())
+                .and_then(|until| until.duration_since(SystemTime::now()).ok())
+                .map(|wait| now + wait);
+            let ready = state.not_before.max(quiet).filter(|at| *at > now);
+            if state.work && ready.is_none() {
+                state.work = false;
+                return true;
+            }
+            if let (Some(stop), Some(ready)) = (state.stop, ready)
+                && ready > stop
+            {
+                return false; // nothing can be sent in time
+            }
+            let until = match (ready.filter(|_| state.work), state.stop) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            state = match until {
+                Some(until) => match self.changed.wait_timeout(state, until - now) {
+                    Ok((state, _)) => state,
+                    Err(poisoned) => poisoned.into_inner().0,
+                },
+                None => self
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            };
+        }
+    }
+
+    /// Sends what waits, oldest first, until it is all sent or an attempt
+    /// fails.
+    fn deliver(&self, sends: &mut VecDeque<Instant>) {
+        loop {
+            let stop = self.lock().stop;
+            if stop.is_some_and(|stop| Instant::now() >= stop) || !self.pace(sends, stop) {
+                return;
+            }
+            let Some(taken) = self.spool.take() else {
+                return;
+            };
+            sends.push_back(Instant::now());
+            match self.transport.send(&taken.request) {
+                Sent::Delivered => {
+                    if let Some(record) = &self.record {
+                        record.append(&delivered_lines(&taken.request.lines));
+                    }
+                    self.spool.delivered(taken);
+                    let mut state = self.lock();
+                    state.failed = 0;
+                    state.last_failure = None;
+                    state.not_before = None;
+                }
+                Sent::Refused { why, .. } => {
+                    self.failures.report(&why);
+                    self.refused.fetch_add(1, Ordering::Relaxed);
+                    self.spool.delivered(taken);
+                }
+                Sent::Later { why, retry_after } => {
+                    self.spool.retry(taken);
+                    if let (Some(wait), Some(disk)) = (retry_after, self.spool.disk()) {
+                        disk.ask_quiet_until(SystemTime::now() + wait);
+                    }
+                    let mut state = self.lock();
+                    state.failed = state.failed.saturating_add(1);
+                    // A passing failure (one 429, a collector restarting)
+                    // is no news: reported when it lasts, or is still there
+                    // at the end.
+                    if state.failed >= REPORTED_AFTER {
+                        self.failures.report(&kept(&why));
+                    }
+                    state.last_failure = Some(why);
+                    let wait = backoff(state.failed).max(retry_after.unwrap_or_default());
+                    state.not_before = Some(Instant::now() + wait);
+                    state.work = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Waits, when [`BURST`] requests went in the last second, until one
+    /// more may go; `false` when that would pass `stop`.
+    fn pace(&self, sends: &mut VecDeque<Instant>, stop: Option<Instant>) -> bool {
+        let now = Instant::now();
+        while sends
+            .front()
+            .is_some_and(|sent| now.duration_since(*sent) >= Duration::from_secs(1))
+        {
+            sends.pop_front();
+        }
+        if sends.len() < BURST {
+            return true;
+        }
+        let free = sends[0] + Duration::from_secs(1);
+        if stop.is_some_and(|stop| free > stop) {
+            return false;
+        }
+        std::thread::sleep(free - now);
+        sends.pop_front();
+        true
+    }
+}
+
+/// The wait after `failed` failed attempts in a row: `FIRST_BACKOFF`
+/// doubled each time, at most `MAX_BACKOFF`, between half of that and all of
+/// it (jitter, so that many processes do not retry in step).
+fn backoff(failed: u32) -> Duration {
+    let full = FIRST_BACKOFF
+        .saturating_mul(1 << failed.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF);
+    let half = full / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+/// A passing failure, as reported: what happens to what it kept back.
+fn kept(why: &str) -> String {
+    format!("{why}; what was not sent is kept and sent later")
+}
+
+/// `lines` with when they were delivered, first.
+fn delivered_lines(lines: &[String]) -> Vec<String> {
+    let at = humantime::format_rfc3339_seconds(SystemTime::now());
+    lines
+        .iter()
+        .map(|line| match line.strip_prefix('{') {
+            Some(rest) if rest.starts_with('}') => format!("{{\"delivered\":\"{at}\"}}"),
+            Some(rest) => format!("{{\"delivered\":\"{at}\",{rest}"),
+            None => line.clone(),
+        })
+        .collect()
+}
+
+/// The exporter's HTTP client: each request it is given is kept in the
+/// spool for the courier, and taken as accepted at once.
+pub(crate) struct Handoff {
+    shared: Arc<Shared>,
+    lines: Lines,
+}
+
+impl std::fmt::Debug for Handoff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handoff").finish_non_exhaustive()
+    }
+}
+
+/// What of `request` the spool keeps.
+fn stored(request: &Request<Bytes>, lines: Vec<String>) -> Stored {
+    let text = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value: &header::HeaderValue| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    Stored {
+        content_type: text(header::CONTENT_TYPE)
+            .unwrap_or_else(|| "application/x-protobuf".to_owned()),
+        content_encoding: text(header::CONTENT_ENCODING),
+        body: request.body().to_vec(),
+        lines,
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpClient for Handoff {
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let lines = self
+            .lines
+            .lock()
+            .ok()
+            .and_then(|mut lines| lines.take())
+            .unwrap_or_default();
+        self.shared.spool.keep(stored(&request, lines));
+        self.shared.wake();
+        Ok(Response::new(Bytes::new()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_with_jitter_up_to_its_bound() {
+        for failed in 1..40 {
+            let full = FIRST_BACKOFF
+                .saturating_mul(1 << (failed - 1).min(16))
+                .min(MAX_BACKOFF);
+            let wait = backoff(failed);
+            assert!(wait >= full / 2 && wait <= full, "{failed}: {wait:?}");
+        }
+        assert!(backoff(1) <= Duration::from_secs(1));
+        assert!(backoff(30) >= MAX_BACKOFF / 2);
+        let waits: std::collections::BTreeSet<Duration> = (0..20).map(|_| backoff(5)).collect();
+        assert!(waits.len() > 1, "jitter: the waits differ");
+    }
+
+    #[test]
+    fn a_delivered_line_says_when_first() {
+        let lines = delivered_lines(&[r#"{"name":"Tool Usage"}"#.into(), "{}".into()]);
+        assert!(lines[0].starts_with(r#"{"delivered":""#), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with(r#"Z","name":"Tool Usage"}"#),
+            "{}",
+            lines[0]
+        );
+        for line in &lines {
+            serde_json::from_str::<serde_json::Value>(line).expect("JSON");
+        }
+    }
+}

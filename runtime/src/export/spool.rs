@@ -1,0 +1,191 @@
+//! Where export requests wait for the courier: the outbox on disk when
+//! there is one, else (or when a write to it fails: a full or read-only
+//! disk) memory, within the same bounds.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use super::outbox::{self, Claim, Outbox, Pending, Stored};
+use crate::warning::WarningSink;
+
+/// Requests waiting to be sent.
+pub(crate) struct Spool {
+    disk: Option<Arc<Outbox>>,
+    /// Requests kept in memory, each with when it was kept, oldest first.
+    memory: Mutex<VecDeque<(SystemTime, Stored)>>,
+    /// Requests dropped from memory past the bounds.
+    overflowed: AtomicU64,
+    warned: AtomicBool,
+    warn: WarningSink,
+}
+
+/// A request taken to be sent: given back with [`Spool::delivered`] or
+/// [`Spool::retry`].
+pub(crate) struct Taken {
+    pub request: Stored,
+    place: Place,
+}
+
+enum Place {
+    Disk(Claim),
+    Memory(SystemTime),
+}
+
+impl Spool {
+    pub(crate) fn new(disk: Option<Arc<Outbox>>, warn: WarningSink) -> Spool {
+        Spool {
+            disk,
+            memory: Mutex::new(VecDeque::new()),
+            overflowed: AtomicU64::new(0),
+            warned: AtomicBool::new(false),
+            warn,
+        }
+    }
+
+    /// The outbox on disk, if requests are kept there.
+    pub(crate) fn disk(&self) -> Option<&Outbox> {
+        self.disk.as_deref()
+    }
+
+    /// Keeps `request` until it is sent: on disk, or, when that fails, in
+    /// memory with one warning.
+    pub(crate) fn keep(&self, request: Stored) {
+        if let Some(disk) = &self.disk {
+            match disk.keep(&request) {
+                Ok(()) => return,
+                Err(why) => {
+                    if !self.warned.swap(true, Ordering::Relaxed) {
+                        (self.warn)(&format!(
+                            "crewtel: the telemetry outbox cannot be written ({why}); events that cannot be sent now are kept in memory only"
+                        ));
+                    }
+                }
+            }
+        }
+        self.remember(SystemTime::now(), request, false);
+    }
+
+    /// The oldest request waiting (memory first: it cannot outlive the
+    /// process), taken out until it is given back.
+    pub(crate) fn take(&self) -> Option<Taken> {
+        let remembered = self.memory.lock().ok().and_then(|mut m| m.pop_front());
+        if let Some((kept, request)) = remembered {
+            return Some(Taken {
+                request,
+                place: Place::Memory(kept),
+            });
+        }
+        let (request, claim) = self.disk.as_ref()?.take()?;
+        Some(Taken {
+            request,
+            place: Place::Disk(claim),
+        })
+    }
+
+    /// The collector took it, or refused it for good: it is gone.
+    pub(crate) fn delivered(&self, taken: Taken) {
+        if let Place::Disk(claim) = taken.place {
+            claim.delivered();
+        }
+    }
+
+    /// Not sent now: waiting again, first in line.
+    pub(crate) fn retry(&self, taken: Taken) {
+        match taken.place {
+            Place::Disk(claim) => claim.release(),
+            Place::Memory(kept) => self.remember(kept, taken.request, true),
+        }
+    }
+
+    fn remember(&self, kept: SystemTime, request: Stored, first: bool) {
+        let Ok(mut memory) = self.memory.lock() else {
+            return;
+        };
+        if first {
+            memory.push_front((kept, request));
+        } else {
+            memory.push_back((kept, request));
+        }
+        let bytes = |m: &VecDeque<(SystemTime, Stored)>| -> u64 {
+            m.iter().map(|(_, r)| r.body.len() as u64).sum()
+        };
+        while memory.len() > outbox::MAX_REQUESTS || bytes(&memory) > outbox::MAX_BYTES {
+            memory.pop_front();
+            self.overflowed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// What waits, on disk and in memory.
+    pub(crate) fn pending(&self) -> Pending {
+        let mut pending = self.disk.as_ref().map(|d| d.pending()).unwrap_or_default();
+        if let Ok(memory) = self.memory.lock() {
+            pending.requests += memory.len();
+            if let Some((kept, _)) = memory.front() {
+                pending.oldest = Some(pending.oldest.map_or(*kept, |o| o.min(*kept)));
+            }
+        }
+        pending
+    }
+
+    /// Requests dropped past the bounds, on disk or in memory.
+    pub(crate) fn overflowed(&self) -> u64 {
+        let disk = self.disk.as_ref().map_or(0, |d| d.overflowed());
+        disk + self.overflowed.load(Ordering::Relaxed)
+    }
+
+    /// Files set aside as damaged.
+    pub(crate) fn damaged(&self) -> u64 {
+        self.disk.as_ref().map_or(0, |d| d.damaged())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: &str) -> Stored {
+        Stored {
+            content_type: "application/x-protobuf".into(),
+            content_encoding: None,
+            body: body.as_bytes().to_vec(),
+            lines: Vec::new(),
+        }
+    }
+
+    fn quiet() -> WarningSink {
+        Arc::new(|_: &str| {})
+    }
+
+    #[test]
+    fn without_a_disk_requests_wait_in_memory_in_order_and_a_retry_goes_first() {
+        let spool = Spool::new(None, quiet());
+        spool.keep(request("a"));
+        spool.keep(request("b"));
+        let a = spool.take().unwrap();
+        assert_eq!(a.request.body, b"a");
+        assert_eq!(spool.pending().requests, 1);
+        spool.retry(a);
+        assert_eq!(spool.pending().requests, 2);
+        let again = spool.take().unwrap();
+        assert_eq!(
+            again.request.body, b"a",
+            "a retried request keeps its place"
+        );
+        spool.delivered(again);
+        assert_eq!(spool.take().unwrap().request.body, b"b");
+        assert!(spool.take().is_none());
+    }
+
+    #[test]
+    fn memory_keeps_the_outboxs_bounds() {
+        let spool = Spool::new(None, quiet());
+        for i in 0..outbox::MAX_REQUESTS + 2 {
+            spool.keep(request(&i.to_string()));
+        }
+        assert_eq!(spool.pending().requests, outbox::MAX_REQUESTS);
+        assert_eq!(spool.overflowed(), 2);
+        assert_eq!(spool.take().unwrap().request.body, b"2", "the oldest went");
+    }
+}
