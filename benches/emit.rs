@@ -1,7 +1,9 @@
 //! What `emit` costs the host: off, with nowhere to send, with a collector
 //! that is not there and with one that never answers (criterion); then the
 //! latency distribution per call, end-to-end throughput to a loopback
-//! collector, and memory after a million emits (printed tables).
+//! collector, memory after a million emits, the time `shutdown` takes
+//! against a hanging collector, and how many events a second the outbox
+//! absorbs while the collector is down (printed tables).
 //!
 //! `cargo bench --bench emit`; the figures are in BENCHMARKS.md.
 
@@ -16,11 +18,16 @@ use collector::{Behaviour, Collector, nothing_listening};
 use crewtel::{Reporter, Telemetry};
 use criterion::Criterion;
 
-/// A reporter on `vars` alone. The local record is off: its file writes
-/// happen on the export thread, not in `emit`, and would only add disk noise.
+/// A reporter on `vars` alone, its outbox in a scratch folder. The local
+/// record is off: its file writes happen on the courier's thread, not in
+/// `emit`, and would only add disk noise.
 fn reporter(vars: Vec<(&'static str, String)>) -> Reporter {
     let mut vars = vars;
     vars.push(("CREWTEL_RECORD", "off".into()));
+    if !vars.iter().any(|(k, _)| *k == "CREWTEL_DATA_DIR") {
+        let dir = collector::scratch_dir("bench-emit");
+        vars.push(("CREWTEL_DATA_DIR", dir.display().to_string()));
+    }
     Reporter::builder()
         .environment(move |name| {
             vars.iter()
@@ -102,9 +109,11 @@ fn throughput_table() {
         let reporter = Reporter::builder()
             .environment({
                 let endpoint = collector.endpoint();
+                let dir = collector::scratch_dir("bench-throughput");
                 move |name| match name {
                     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
                     "CREWTEL_RECORD" => Some("off".into()),
+                    "CREWTEL_DATA_DIR" => Some(dir.display().to_string()),
                     _ => None,
                 }
             })
@@ -162,6 +171,118 @@ fn memory_table() {
     println!("dropped: {}", reporter.dropped_events());
 }
 
+/// `sorted`'s value at quantile `q`.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)]
+}
+
+/// How long `shutdown` keeps the host, over many runs: against a collector
+/// that never answers (the whole bound is the most it may take) and one
+/// that accepts.
+fn exit_table(hanging: &Collector) {
+    println!("\nshutdown after 10 emits (1-agent crew), 50 runs each, default bound");
+    println!("| collector | p50 | p90 | max | events kept for later |");
+    println!("|---|---|---|---|---|");
+    let crew = model::crew(1, false);
+    let accepting = Collector::start(Behaviour::Accept);
+    for (name, collector) in [("hangs", hanging), ("accepts", &accepting)] {
+        let mut kept = 0;
+        let mut samples: Vec<Duration> = (0..50)
+            .map(|_| {
+                let dir = collector::scratch_dir("bench-exit");
+                let reporter = Reporter::builder()
+                    .environment({
+                        let endpoint = collector.endpoint();
+                        let dir = dir.display().to_string();
+                        move |name| match name {
+                            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                            "CREWTEL_RECORD" => Some("off".into()),
+                            "CREWTEL_DATA_DIR" => Some(dir.clone()),
+                            _ => None,
+                        }
+                    })
+                    .on_warning(|_| {})
+                    .build();
+                for _ in 0..10 {
+                    reporter.emit(crew.telemetry_event());
+                }
+                let started = Instant::now();
+                reporter.shutdown();
+                let took = started.elapsed();
+                kept += reporter.status().pending.requests;
+                took
+            })
+            .collect();
+        samples.sort_unstable();
+        println!(
+            "| {name} | {:?} | {:?} | {:?} | {kept} of 50 requests |",
+            quantile(&samples, 0.5),
+            quantile(&samples, 0.9),
+            samples[samples.len() - 1],
+        );
+    }
+}
+
+/// Events a second written to the outbox while the collector is down: a
+/// burst of `emit` (1-agent crew) into a queue that holds it all, then
+/// `shutdown`, counting what the outbox's files hold.
+fn absorbed_table() {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use prost::Message;
+
+    println!("\nabsorbed by the outbox while the collector is down (1-agent crew, queue 65536)");
+    println!("| burst | emit + shutdown | kept in the outbox | dropped | kept per second |");
+    println!("|---|---|---|---|---|");
+    let crew = model::crew(1, false);
+    for burst in [1_000, 10_000, 30_000] {
+        let dir = collector::scratch_dir("bench-absorbed");
+        let reporter = Reporter::builder()
+            .environment({
+                let endpoint = nothing_listening();
+                let dir = dir.display().to_string();
+                move |name| match name {
+                    "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                    "CREWTEL_RECORD" => Some("off".into()),
+                    "CREWTEL_DATA_DIR" => Some(dir.clone()),
+                    _ => None,
+                }
+            })
+            .on_warning(|_| {})
+            .queue_size(1 << 16)
+            .build();
+        let started = Instant::now();
+        for _ in 0..burst {
+            reporter.emit(crew.telemetry_event());
+        }
+        reporter.shutdown();
+        let took = started.elapsed();
+        let mut kept = 0;
+        for entry in std::fs::read_dir(dir.join("unknown_service").join("outbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            let Some(at) = bytes.windows(2).position(|w| w == b"\n\n") else {
+                continue;
+            };
+            if let Ok(request) = ExportTraceServiceRequest::decode(&bytes[at + 2..]) {
+                kept += request
+                    .resource_spans
+                    .iter()
+                    .flat_map(|r| &r.scope_spans)
+                    .map(|s| s.spans.len())
+                    .sum::<usize>();
+            }
+        }
+        println!(
+            "| {burst} | {took:?} | {kept} | {} | {:.0} |",
+            reporter.dropped_events(),
+            kept as f64 / took.as_secs_f64()
+        );
+    }
+}
+
 fn main() {
     let hanging = Collector::start(Behaviour::Hang);
     let mut c = Criterion::default().configure_from_args();
@@ -172,5 +293,7 @@ fn main() {
         latency_table(&hanging);
         throughput_table();
         memory_table();
+        exit_table(&hanging);
+        absorbed_table();
     }
 }

@@ -82,6 +82,11 @@ fn the_record_matches_what_the_collector_received() {
         );
     }
     assert_eq!(recorded[3]["attributes"]["tool_name"], "tool-2");
+    for line in &recorded[1..] {
+        let at = line["delivered"].as_str().expect("when it was delivered");
+        let at = humantime::parse_rfc3339(at).expect("an RFC 3339 time");
+        assert!(at.elapsed().unwrap() < std::time::Duration::from_secs(60));
+    }
 }
 
 #[test]
@@ -104,6 +109,41 @@ fn what_never_left_is_not_recorded() {
         "an event that never left was recorded"
     );
     assert!(reporter.status().last_events.is_empty());
+}
+
+#[test]
+fn an_event_kept_while_the_collector_was_down_is_recorded_when_a_later_run_delivers_it() {
+    let dir = scratch_dir("kept-then-sent");
+    let down = builder(&[
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            collector::nothing_listening(),
+        ),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ])
+    .on_warning(|_| {})
+    .build();
+    down.emit(usage(7).telemetry_event());
+    down.shutdown();
+    let record = dir.join("local-tests").join("sent.jsonl");
+    assert!(lines(&record).iter().all(|line| line.get("name").is_none()));
+
+    let collector = Collector::start(Behaviour::Accept);
+    let up = builder(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ])
+    .shutdown_timeout(std::time::Duration::from_secs(10))
+    .build();
+    up.shutdown();
+    assert_eq!(collector.spans().len(), 1, "the next run delivered it");
+    let events: Vec<_> = lines(&record)
+        .into_iter()
+        .filter(|line| line.get("name").is_some())
+        .collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["attributes"]["tool_name"], "tool-7");
+    assert!(events[0]["delivered"].is_string());
 }
 
 #[test]

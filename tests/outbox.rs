@@ -154,16 +154,85 @@ fn a_wait_a_collector_asks_for_binds_the_next_process_too() {
 }
 
 #[test]
-fn a_request_refused_for_good_is_not_kept() {
-    let dir = scratch_dir("400");
-    let refusing = Collector::start(Behaviour::Fail {
-        status: 400,
-        retry_after: None,
-        fail_times: usize::MAX,
-    });
-    let warnings = process(&dir, refusing.endpoint(), 0..3);
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(outbox_files(&dir).is_empty(), "a 400 is not retried");
+fn a_request_refused_for_good_is_not_kept_and_one_warning_names_the_fix() {
+    for (status, fix) in [
+        (400, "OTEL_EXPORTER_OTLP_PROTOCOL"),
+        (401, "OTEL_EXPORTER_OTLP_HEADERS"),
+        (403, "OTEL_EXPORTER_OTLP_HEADERS"),
+        (404, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+        (413, "request size limit"),
+        (415, "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"),
+        (422, "project or experiment id"),
+    ] {
+        let dir = scratch_dir(&format!("refused-{status}"));
+        let refusing = Collector::start(Behaviour::Fail {
+            status,
+            retry_after: None,
+            fail_times: usize::MAX,
+        });
+        let warnings = process(&dir, refusing.endpoint(), 0..3);
+        assert_eq!(warnings.len(), 1, "{status}: {warnings:?}");
+        assert!(
+            warnings[0].contains(&format!("HTTP {status}")) && warnings[0].contains(fix),
+            "{status}: {warnings:?}"
+        );
+        assert!(outbox_files(&dir).is_empty(), "a {status} is not retried");
+        assert_eq!(refusing.received().len(), 1, "{status} is not retried");
+    }
+}
+
+#[test]
+fn status_shows_what_is_pending_and_what_was_dropped() {
+    let dir = scratch_dir("status");
+    process(&dir, nothing_listening(), 0..2);
+    let env: HashMap<&str, String> = HashMap::from([
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", nothing_listening()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    let reporter = Reporter::builder()
+        .service_name("outbox-tests")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(|_| {})
+        .build();
+    // The courier tries what an earlier run left, fails, and backs off.
+    let waited = std::time::Instant::now();
+    let status = loop {
+        let status = reporter.status();
+        if status.pending.next_attempt_in.is_some() {
+            break status;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(10), "{status:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.pending.requests, 1, "{status:?}");
+    assert!(status.pending.oldest_age.is_some());
+    assert!(status.pending.next_attempt_in.unwrap() <= Duration::from_secs(1));
+    let shown = status.to_string();
+    assert!(shown.contains("pending:   1 requests"), "{shown}");
+    assert!(shown.contains("next attempt in"), "{shown}");
+    assert_eq!(status.dropped, crewtel::Drops::default());
+    reporter.shutdown();
+}
+
+#[test]
+fn uploads_are_rate_limited() {
+    let dir = scratch_dir("rate");
+    for n in 0..25 {
+        process(&dir, nothing_listening(), n..n + 1);
+    }
+    assert_eq!(outbox_files(&dir).len(), 25);
+    let collector = Collector::start(Behaviour::Accept);
+    process_for(&dir, collector.endpoint(), 25..25, Duration::from_secs(20));
+    assert_eq!(arrivals(&collector), once_each(0..25));
+    let at: Vec<_> = collector.received().iter().map(|r| r.at).collect();
+    for window in at.windows(11) {
+        assert!(
+            window[10] - window[0] >= Duration::from_millis(950),
+            "11 requests within {:?}",
+            window[10] - window[0]
+        );
+    }
 }
 
 #[test]

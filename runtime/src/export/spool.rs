@@ -179,6 +179,35 @@ mod tests {
     }
 
     #[test]
+    fn when_the_disk_fails_requests_wait_in_memory_with_one_warning() {
+        let dir = std::env::temp_dir().join(format!("crewtel-spool-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&warnings);
+        let warn: WarningSink =
+            Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_owned()));
+        let disk = Arc::new(Outbox::open(dir.clone(), Arc::clone(&warn)).unwrap());
+        let spool = Spool::new(Some(disk), warn);
+        spool.keep(request("on disk"));
+        // The folder goes (a full disk fails the same way: the write).
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::write(&dir, b"").unwrap();
+        spool.keep(request("a"));
+        spool.keep(request("b"));
+        assert_eq!(
+            warnings.lock().unwrap().len(),
+            1,
+            "{:?}",
+            warnings.lock().unwrap()
+        );
+        assert!(warnings.lock().unwrap()[0].contains("memory"));
+        assert_eq!(spool.take().unwrap().request.body, b"a");
+        assert_eq!(spool.take().unwrap().request.body, b"b");
+        assert!(spool.take().is_none());
+        let _ = std::fs::remove_file(&dir);
+    }
+
+    #[test]
     fn memory_keeps_the_outboxs_bounds() {
         let spool = Spool::new(None, quiet());
         for i in 0..outbox::MAX_REQUESTS + 2 {
