@@ -22,12 +22,19 @@ fn footprint() -> (usize, usize) {
 
 #[test]
 fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
+    // The user's lasting choice, kept in a file: off.
+    const CONFIG: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/crewtel-off-choice");
+    std::fs::create_dir_all(CONFIG).unwrap();
+    std::fs::write(format!("{CONFIG}/telemetry"), "off\n").unwrap();
     let before = footprint();
-    // Each off switch, and "no endpoint anywhere": nothing may start.
+    // Each off switch, the choice (a variable, a file), and "no endpoint
+    // anywhere": nothing may start.
     for (switch, value) in [
         ("OTEL_SDK_DISABLED", "true"),
         ("DO_NOT_TRACK", "1"),
         ("CREWTEL_DISABLED", "1"),
+        ("CREWTEL_TELEMETRY", "off"),
+        ("CREWTEL_CONFIG_DIR", CONFIG),
         ("", ""),
     ] {
         let reporter = Reporter::builder()

@@ -8,13 +8,15 @@
 //! OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 cargo run --example crew   # sends
 //! DO_NOT_TRACK=1 cargo run --example crew       # off: nothing at all
 //! cargo run --example crew -- telemetry status  # is it on, why, and what was sent
+//! cargo run --example crew -- telemetry off     # keep the choice: off, local or on
+//! cargo run --example crew -- telemetry show    # the events sent or kept
 //! cargo run --example crew -- telemetry catalogue   # everything it can send (Markdown)
 //! cargo run --example crew -- --telemetry       # the same, as JSON for tools
 //! ```
 
 use std::sync::Arc;
 
-use crewtel::{Dispatch, Mode, Reporter};
+use crewtel::{Dispatch, Mode, Reporter, ReporterBuilder};
 use minicrew::flow::{Flow, Origin};
 use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};
@@ -39,16 +41,15 @@ impl Tool for Scrape {
     }
 }
 
-/// minicrew's reporter: the environment decides; with no endpoint anywhere
-/// it prints what it would send.
-fn reporter() -> Reporter {
+/// minicrew's reporter: the user's choice and the environment decide; with
+/// no endpoint anywhere it prints what it would send.
+fn builder() -> ReporterBuilder {
     Reporter::builder()
         .service_name("minicrew")
         .service_version(telemetry::VERSION)
         .first_run_notice(telemetry::NOTICE, telemetry::catalogue_version())
         .every_event(EveryEvent::detect)
         .debug_without_endpoint(true)
-        .build()
 }
 
 fn main() {
@@ -58,7 +59,13 @@ fn main() {
         [] => run_crews(),
         ["--telemetry"] => println!("{}", telemetry::document_json()),
         ["telemetry", "catalogue"] => print!("{}", telemetry::document()),
-        ["telemetry", "status"] => println!("{}", reporter().status()),
+        ["telemetry", command @ ..] => match builder().command(command) {
+            Ok(said) => println!("{said}"),
+            Err(usage) => {
+                eprintln!("{usage}\ntelemetry catalogue  everything minicrew can send (Markdown)");
+                std::process::exit(2);
+            }
+        },
         ["--help" | "-h" | "help"] => println!("{USAGE}"),
         _ => {
             eprintln!("{USAGE}");
@@ -70,6 +77,9 @@ fn main() {
 const USAGE: &str =
     "usage: crew                      run two research crews (share_crew off, then on), a test run and two flows
        crew telemetry status     is telemetry on, why, and what was sent
+       crew telemetry on|off|local  keep your choice (local: kept on this machine, never uploaded)
+       crew telemetry show       the events sent or kept, and what waits to be sent
+       crew telemetry clear      delete the record, the notice's marker and what waits
        crew telemetry catalogue  everything minicrew can send (Markdown)
        crew --telemetry          the same, as JSON";
 
@@ -89,7 +99,7 @@ fn run_flows(telemetry: &Dispatch) {
 
 fn run_crews() {
     // One reporter for the process, whatever the crews' consents.
-    let reporter = Arc::new(reporter());
+    let reporter = Arc::new(builder().build());
     let status = reporter.status();
     match reporter.mode() {
         Mode::Debug => println!(
@@ -100,6 +110,14 @@ fn run_crews() {
             "Sending to {} ({}).",
             status.endpoint.unwrap_or_default(),
             status.decided_by
+        ),
+        Mode::Local => println!(
+            "Telemetry is local ({}): events are kept on this machine, in {}; nothing is uploaded.",
+            status.decided_by,
+            status
+                .record
+                .map(|path| path.display().to_string())
+                .unwrap_or_else(|| "no record (CREWTEL_RECORD=off)".to_owned())
         ),
         _ => println!(
             "Telemetry is off or has nowhere to go ({}): nothing is sent.",

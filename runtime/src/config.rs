@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::choice::{Choice, ChosenBy, Places};
+
 /// Reads one environment variable; `None` when unset.
 pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
@@ -21,6 +23,9 @@ pub enum Mode {
     Debug,
     /// Events are exported over OTLP/HTTP.
     Export,
+    /// The user chose `local`: events are kept in the local record on this
+    /// machine, and nothing is uploaded (no socket is opened).
+    Local,
     /// On, but no endpoint is configured anywhere: events are dropped and
     /// nothing goes on the network.
     NoEndpoint,
@@ -32,6 +37,9 @@ impl core::fmt::Display for Mode {
             Mode::Off => "off: nothing is gathered, printed or sent",
             Mode::Debug => "printing each event to stderr; nothing leaves the process",
             Mode::Export => "exporting over OTLP/HTTP",
+            Mode::Local => {
+                "local: events are kept in the record on this machine; nothing is uploaded"
+            }
             Mode::NoEndpoint => "no endpoint: nothing leaves the process",
         })
     }
@@ -77,6 +85,8 @@ pub enum Reason {
     NoticeNotShown(NoticeProblem),
     /// The OTLP exporter could not be built.
     ExporterFailed,
+    /// The user's lasting choice (`off` or `local`), found there.
+    Chosen(ChosenBy),
 }
 
 /// Why the first-run notice could not be shown.
@@ -106,6 +116,7 @@ impl core::fmt::Display for Reason {
                 "the first-run notice could not be shown (stderr is not writable)"
             }
             Reason::ExporterFailed => "the OTLP exporter could not be built",
+            Reason::Chosen(by) => return by.fmt(f),
         })
     }
 }
@@ -141,6 +152,9 @@ pub(crate) struct Defaults {
     pub endpoint: Option<String>,
     pub debug: bool,
     pub debug_without_endpoint: bool,
+    /// Where the search for the project's choice file starts (default: the
+    /// working directory).
+    pub project_dir: Option<PathBuf>,
 }
 
 /// Attribute limits (`OTEL_ATTRIBUTE_*_LIMIT`).
@@ -204,6 +218,11 @@ pub(crate) struct Settings {
     pub record: RecordChoice,
     /// Whether the first-run notice must be shown first.
     pub notice: NoticeGate,
+    /// The user's lasting choice, where it was found, and its file.
+    pub choice: Option<(Choice, ChosenBy, Option<PathBuf>)>,
+    /// `CREWTEL_CONFIG_DIR`: where choices are kept instead of the user's
+    /// configuration directory.
+    pub config_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -221,6 +240,8 @@ impl Settings {
             data_dir: None,
             record: RecordChoice::Default,
             notice: NoticeGate::NotNeeded,
+            choice: None,
+            config_dir: None,
         }
     }
 
@@ -241,6 +262,9 @@ impl Settings {
             settings.data_dir = env("CREWTEL_DATA_DIR")
                 .map(PathBuf::from)
                 .filter(|path| path.is_absolute());
+            settings.config_dir = env("CREWTEL_CONFIG_DIR")
+                .map(PathBuf::from)
+                .filter(|path| path.is_absolute());
             settings
         };
         if reader.otel_bool("OTEL_SDK_DISABLED") {
@@ -250,6 +274,17 @@ impl Settings {
             if reader.flag(switch) {
                 return off(switch);
             }
+        }
+        let config_dir = match reader.path("CREWTEL_CONFIG_DIR", &[]) {
+            Some(Word::Path(path)) => Some(path),
+            _ => None,
+        };
+        let choice = reader.choice(defaults, config_dir.clone());
+        if let Some((Choice::Off, by, _)) = &choice {
+            let mut settings = off("");
+            settings.reason = Reason::Chosen(*by);
+            settings.choice = choice;
+            return settings;
         }
 
         let mut settings = Settings::with_mode(Mode::NoEndpoint, Reason::NoEndpoint);
@@ -281,6 +316,8 @@ impl Settings {
             .iter()
             .any(|name| (reader.env)(name).is_some());
 
+        settings.choice = choice;
+        settings.config_dir = config_dir;
         if reader.flag("CREWTEL_DEBUG") {
             settings.mode = Mode::Debug;
             settings.reason = Reason::DebugVariable;
@@ -289,6 +326,11 @@ impl Settings {
         if defaults.debug {
             settings.mode = Mode::Debug;
             settings.reason = Reason::HostDebug;
+            return settings;
+        }
+        if let Some((Choice::Local, by, _)) = &settings.choice {
+            settings.mode = Mode::Local;
+            settings.reason = Reason::Chosen(*by);
             return settings;
         }
 
@@ -427,6 +469,37 @@ impl Reader<'_, '_> {
     }
 
     /// A `DO_NOT_TRACK`-style flag: set to anything but empty, `0` or `false`.
+    /// The user's lasting choice: `CREWTEL_TELEMETRY`, else the first file
+    /// that holds one (see `choice`); a bad value is read as `off`.
+    fn choice(
+        &mut self,
+        defaults: &Defaults,
+        config: Option<PathBuf>,
+    ) -> Option<(Choice, ChosenBy, Option<PathBuf>)> {
+        if let Some(word) = self.get("CREWTEL_TELEMETRY") {
+            let choice = word.parse().unwrap_or_else(|_| {
+                self.warn(
+                    "CREWTEL_TELEMETRY",
+                    "is not `off`, `local` or `on`",
+                    "reading it as `off`",
+                );
+                Choice::Off
+            });
+            return Some((choice, ChosenBy::Variable, None));
+        }
+        let service = self
+            .get("OTEL_SERVICE_NAME")
+            .or_else(|| defaults.service_name.clone())
+            .unwrap_or_default();
+        let project = defaults
+            .project_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok());
+        Places::new(config, &service, project)
+            .read(self.warn)
+            .map(|(choice, by, file)| (choice, by, Some(file)))
+    }
+
     fn flag(&mut self, name: &str) -> bool {
         self.get(name)
             .is_some_and(|v| v != "0" && !v.eq_ignore_ascii_case("false"))

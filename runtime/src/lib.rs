@@ -56,6 +56,8 @@
 
 mod catalogue;
 #[cfg(feature = "reporter")]
+mod choice;
+#[cfg(feature = "reporter")]
 mod config;
 mod consent;
 mod context;
@@ -88,6 +90,8 @@ mod warning;
 pub use catalogue::MAX_FLATTEN_DEPTH;
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Source};
 #[cfg(feature = "reporter")]
+pub use choice::{Choice, ChosenBy};
+#[cfg(feature = "reporter")]
 pub use config::{Mode, NoticeProblem, Reason};
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
@@ -97,7 +101,8 @@ pub use json::MAX_NESTING;
 pub use on_send::OnSend;
 #[cfg(feature = "reporter")]
 pub use reporter::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter, ReporterBuilder, Status,
+    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter, ReporterBuilder,
+    Status, TELEMETRY_USAGE,
 };
 pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};

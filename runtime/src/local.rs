@@ -22,6 +22,26 @@ pub(crate) const RECORD_FILE: &str = "sent.jsonl";
 /// The folder crewtel keeps a host's files in, if one can be found.
 pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathBuf> {
     let base = data_dir.or_else(|| dirs::data_dir().map(|dir| dir.join("crewtel")))?;
+    Some(base.join(safe_name(service)))
+}
+
+/// `lines` (JSON objects) with `key` first: when they were delivered, or
+/// kept in local mode, in RFC 3339.
+pub(crate) fn stamped(lines: &[String], key: &str) -> Vec<String> {
+    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
+    lines
+        .iter()
+        .map(|line| match line.strip_prefix('{') {
+            Some(rest) if rest.starts_with('}') => format!("{{\"{key}\":\"{at}\"}}"),
+            Some(rest) => format!("{{\"{key}\":\"{at}\",{rest}"),
+            None => line.clone(),
+        })
+        .collect()
+}
+
+/// A service name as a folder's name: letters, digits, `-`, `_` and `.`
+/// kept, anything else `_`.
+pub(crate) fn safe_name(service: &str) -> String {
     let service: String = service
         .chars()
         .map(|c| {
@@ -32,11 +52,11 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
             }
         })
         .collect();
-    Some(base.join(if service.is_empty() {
+    if service.is_empty() {
         "unknown_service".to_owned()
     } else {
         service
-    }))
+    }
 }
 
 /// An append-only record of sent events, one JSON object a line, rotated to
@@ -209,7 +229,7 @@ pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn rotated(path: &Path) -> PathBuf {
+pub(crate) fn rotated(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".1");
     PathBuf::from(name)
@@ -233,6 +253,9 @@ pub(crate) fn tail(path: &Path, n: usize) -> Vec<String> {
     lines.split_off(skip)
 }
 
+/// How the names of the first-run notice's markers begin.
+pub(crate) const NOTICE_MARKER: &str = "notice-shown-";
+
 /// Whether the first-run notice of this catalogue version was shown to this
 /// user; `mark` records that it now has been.
 pub(crate) struct NoticeMarker {
@@ -246,7 +269,7 @@ impl NoticeMarker {
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
         NoticeMarker {
-            path: dir.join(format!("notice-shown-{version}")),
+            path: dir.join(format!("{NOTICE_MARKER}{version}")),
         }
     }
 
@@ -312,6 +335,23 @@ mod tests {
         assert_eq!(mode(record.path()), 0o600);
         assert_eq!(mode(&dir.join("deep")), 0o700);
         let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_stamped_line_says_when_first() {
+        let lines = stamped(
+            &[r#"{"name":"Tool Usage"}"#.into(), "{}".into()],
+            "delivered",
+        );
+        assert!(lines[0].starts_with(r#"{"delivered":""#), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with(r#"Z","name":"Tool Usage"}"#),
+            "{}",
+            lines[0]
+        );
+        for line in &lines {
+            serde_json::from_str::<serde_json::Value>(line).expect("JSON");
+        }
     }
 
     #[test]

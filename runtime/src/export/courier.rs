@@ -253,7 +253,7 @@ impl Shared {
             match self.transport.send(&taken.request) {
                 Sent::Delivered => {
                     if let Some(record) = &self.record {
-                        record.append(&delivered_lines(&taken.request.lines));
+                        record.append(&crate::local::stamped(&taken.request.lines, "delivered"));
                     }
                     self.spool.delivered(taken);
                     let mut state = self.lock();
@@ -328,19 +328,6 @@ fn kept(why: &str) -> String {
     format!("{why}; what was not sent is kept and sent later")
 }
 
-/// `lines` with when they were delivered, first.
-fn delivered_lines(lines: &[String]) -> Vec<String> {
-    let at = humantime::format_rfc3339_seconds(SystemTime::now());
-    lines
-        .iter()
-        .map(|line| match line.strip_prefix('{') {
-            Some(rest) if rest.starts_with('}') => format!("{{\"delivered\":\"{at}\"}}"),
-            Some(rest) => format!("{{\"delivered\":\"{at}\",{rest}"),
-            None => line.clone(),
-        })
-        .collect()
-}
-
 /// The exporter's HTTP client: each request it is given is kept in the
 /// spool for the courier, and taken as accepted at once.
 pub(crate) struct Handoff {
@@ -404,19 +391,5 @@ mod tests {
         assert!(backoff(30) >= MAX_BACKOFF / 2);
         let waits: std::collections::BTreeSet<Duration> = (0..20).map(|_| backoff(5)).collect();
         assert!(waits.len() > 1, "jitter: the waits differ");
-    }
-
-    #[test]
-    fn a_delivered_line_says_when_first() {
-        let lines = delivered_lines(&[r#"{"name":"Tool Usage"}"#.into(), "{}".into()]);
-        assert!(lines[0].starts_with(r#"{"delivered":""#), "{}", lines[0]);
-        assert!(
-            lines[0].ends_with(r#"Z","name":"Tool Usage"}"#),
-            "{}",
-            lines[0]
-        );
-        for line in &lines {
-            serde_json::from_str::<serde_json::Value>(line).expect("JSON");
-        }
     }
 }

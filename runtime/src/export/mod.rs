@@ -12,6 +12,7 @@ mod drops;
 mod failures;
 mod http;
 mod ids;
+mod keep;
 pub(crate) mod outbox;
 mod spool;
 
@@ -172,16 +173,7 @@ impl Pipeline {
             &options,
             exporter,
             options.record.as_ref().map(|_| lines),
-            |counted, capacity| {
-                let batch = BatchConfigBuilder::default()
-                    .with_max_queue_size(capacity)
-                    .with_max_export_batch_size(capacity.min(512))
-                    .with_scheduled_delay(options.scheduled_delay)
-                    .build();
-                BatchSpanProcessor::builder(counted)
-                    .with_batch_config(batch)
-                    .build()
-            },
+            |counted, capacity| batched(counted, capacity, options.scheduled_delay),
         );
         pipeline.courier = Some(courier);
         Ok(pipeline)
@@ -202,6 +194,24 @@ impl Pipeline {
             debug::Exporter::new(out),
             None,
             |counted, _| SimpleSpanProcessor::new(counted),
+        )
+    }
+
+    /// The pipeline of local mode: the same limits, caps and counts, each
+    /// event appended to `record` by the batch thread; nothing is uploaded.
+    pub(crate) fn local(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        record: Arc<Record>,
+        options: Options,
+    ) -> Pipeline {
+        Pipeline::assemble(
+            limits,
+            resource,
+            &options,
+            keep::Keep::new(record),
+            None,
+            |counted, capacity| batched(counted, capacity, options.scheduled_delay),
         )
     }
 
@@ -441,6 +451,23 @@ impl Pipeline {
             courier.finish(deadline);
         }
     }
+}
+
+/// The SDK's batch processor around `exporter`: its own thread, a queue of
+/// `capacity`, batches of at most 512, sent every `delay`.
+fn batched<E: SpanExporter + 'static>(
+    exporter: E,
+    capacity: usize,
+    delay: Duration,
+) -> BatchSpanProcessor {
+    let batch = BatchConfigBuilder::default()
+        .with_max_queue_size(capacity)
+        .with_max_export_batch_size(capacity.min(512))
+        .with_scheduled_delay(delay)
+        .build();
+    BatchSpanProcessor::builder(exporter)
+        .with_batch_config(batch)
+        .build()
 }
 
 /// What an event's attributes weigh on the wire, at most: every key, every

@@ -146,28 +146,7 @@ impl Outbox {
 
     /// What waits, by the names of the files (nothing is read or moved).
     pub(crate) fn pending(&self) -> Pending {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return Pending::default();
-        };
-        let mut pending = Pending::default();
-        for entry in entries.flatten() {
-            let Ok(name) = entry.file_name().into_string() else {
-                continue;
-            };
-            if !name.ends_with(&format!(".{PENDING}")) && !name.ends_with(&format!(".{CLAIMED}")) {
-                continue;
-            }
-            pending.requests += 1;
-            let kept = name
-                .split('-')
-                .next()
-                .and_then(|nanos| nanos.parse::<u64>().ok())
-                .map(|nanos| UNIX_EPOCH + std::time::Duration::from_nanos(nanos));
-            if let Some(kept) = kept {
-                pending.oldest = Some(pending.oldest.map_or(kept, |oldest| oldest.min(kept)));
-            }
-        }
-        pending
+        pending_in(&self.dir)
     }
 
     /// Until when a collector asked (any process of this host) not to be
@@ -297,6 +276,33 @@ impl Claim {
             let _ = fs::rename(&self.path, dir.join(name));
         }
     }
+}
+
+/// What waits in the outbox at `dir`, by the names of its files (nothing is
+/// read, moved or created).
+pub(crate) fn pending_in(dir: &Path) -> Pending {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Pending::default();
+    };
+    let mut pending = Pending::default();
+    for entry in entries.flatten() {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if !name.ends_with(&format!(".{PENDING}")) && !name.ends_with(&format!(".{CLAIMED}")) {
+            continue;
+        }
+        pending.requests += 1;
+        let kept = name
+            .split('-')
+            .next()
+            .and_then(|nanos| nanos.parse::<u64>().ok())
+            .map(|nanos| UNIX_EPOCH + std::time::Duration::from_nanos(nanos));
+        if let Some(kept) = kept {
+            pending.oldest = Some(pending.oldest.map_or(kept, |oldest| oldest.min(kept)));
+        }
+    }
+    pending
 }
 
 /// For `<base>.<pid>.sending` of a process other than `own` that is gone:

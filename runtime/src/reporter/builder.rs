@@ -27,14 +27,14 @@ const EXPORT_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Configures a [`Reporter`]. The environment wins over everything set here.
 pub struct ReporterBuilder {
-    defaults: Defaults,
+    pub(super) defaults: Defaults,
     service_version: Option<String>,
     shutdown_timeout: Duration,
     queue_size: usize,
     record_max_bytes: u64,
     notice: Notice,
     notice_output: Option<NoticeOutput>,
-    warnings: Option<WarningSink>,
+    pub(super) warnings: Option<WarningSink>,
     debug_out: Option<Box<dyn Write + Send>>,
     environment: Option<Box<EnvironmentLookup>>,
     every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
@@ -123,6 +123,15 @@ impl ReporterBuilder {
         self
     }
 
+    /// Where the search for the project's choice file
+    /// (`.crewtel-telemetry`, which can turn telemetry `off` or `local` for
+    /// everyone who works on the project) starts; it goes up from there.
+    /// Default: the working directory.
+    pub fn project_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.defaults.project_dir = Some(dir.into());
+        self
+    }
+
     /// The most [`Reporter::shutdown`] waits (default 100 ms): the queue
     /// goes to the outbox, and what the collector has not taken by then is
     /// sent by the next process.
@@ -205,21 +214,9 @@ impl ReporterBuilder {
 
     /// Reads the environment and builds the reporter. Never fails or panics:
     /// what cannot be used is warned about once and replaced by a safe default.
-    pub fn build(self) -> Reporter {
-        // `writeln!`, not `eprintln!`: a closed stderr must not panic the host.
-        let warnings: WarningSink = match self.warnings {
-            Some(host) => crate::warning::contained(host),
-            None => Arc::new(|line: &str| {
-                let _ = writeln!(std::io::stderr(), "{line}");
-            }),
-        };
-        let process_env = |name: &str| std::env::var(name).ok();
-        let host_env = |name: &str| {
-            let lookup = self.environment.as_deref().unwrap_or(&process_env);
-            crate::warning::lookup_contained(lookup, name)
-        };
-        let lookup: &dyn Fn(&str) -> Option<String> = &host_env;
-        let settings = Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line));
+    pub fn build(mut self) -> Reporter {
+        let warnings = self.warning_sink();
+        let settings = self.decide(&warnings);
         // The settings decided; from here the decision only falls back to
         // sending nothing (`Decision::fall_back`), never widens.
         let mut decision = Decision {
@@ -232,13 +229,15 @@ impl ReporterBuilder {
             .unwrap_or_else(|| "unknown_service".to_owned());
         // Off reads and writes nothing, but for one thing: what an earlier
         // run kept unsent is deleted, so that turning telemetry off, by any
-        // switch, also stops what was pending.
-        if decision.mode == Mode::Off
+        // switch, also stops what was pending. Local mode, which uploads
+        // nothing, deletes it too.
+        if matches!(decision.mode, Mode::Off | Mode::Local)
             && let Some(dir) = local::host_dir(settings.data_dir.clone(), &service)
         {
             let _ = std::fs::remove_dir_all(dir.join(OUTBOX_DIR));
         }
         let record_choice = settings.record.clone();
+        let choice = settings.choice.clone();
         let data_dir = settings.data_dir.clone();
         let dir = (decision.mode != Mode::Off)
             .then(|| local::host_dir(settings.data_dir.clone(), &service))
@@ -272,7 +271,7 @@ impl ReporterBuilder {
             .then(|| settings.endpoint.as_deref().map(without_credentials))
             .flatten();
         let record = match (&settings.record, decision.mode) {
-            (_, mode) if mode != Mode::Export => None,
+            (_, mode) if !matches!(mode, Mode::Export | Mode::Local) => None,
             (RecordChoice::Off, _) => None,
             (RecordChoice::Path(path), _) => Some(path.clone()),
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
@@ -291,6 +290,18 @@ impl ReporterBuilder {
         // What every export carries about this machine: probed only when
         // something is printed or sent.
         let resource = || Environment::get().resource(&service, self.service_version.as_deref());
+        // The record, with the resource its events went with first.
+        let record_max_bytes = self.record_max_bytes;
+        let keep_record = |resource: &[KeyValue]| {
+            record.clone().map(|path| {
+                Arc::new(Record::new(
+                    path,
+                    record_max_bytes,
+                    debug::resource_line(resource),
+                    Arc::clone(&warnings),
+                ))
+            })
+        };
         let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
@@ -304,16 +315,16 @@ impl ReporterBuilder {
                 );
                 Some(Pipeline::debug(settings.limits, resource, out, options))
             }
+            Mode::Local => {
+                let resource = resource();
+                recorder = keep_record(&resource);
+                recorder
+                    .clone()
+                    .map(|record| Pipeline::local(settings.limits, resource, record, options))
+            }
             Mode::Export => {
                 let resource = resource();
-                recorder = record.clone().map(|path| {
-                    Arc::new(Record::new(
-                        path,
-                        self.record_max_bytes,
-                        debug::resource_line(&resource),
-                        Arc::clone(&warnings),
-                    ))
-                });
+                recorder = keep_record(&resource);
                 // What could not be sent yet is kept on disk, in the host's
                 // folder; without one (no disk, read-only, someone else's),
                 // in memory only, with one warning.
@@ -353,7 +364,7 @@ impl ReporterBuilder {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        let record = record.filter(|_| decision.mode == Mode::Export);
+        let record = record.filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));
         Reporter {
             mode: decision.mode,
             pipeline,
@@ -367,7 +378,34 @@ impl ReporterBuilder {
             data_dir,
             service,
             tree: self.tree,
+            choice,
         }
+    }
+}
+
+impl ReporterBuilder {
+    /// Where warnings go: the host's sink (contained), else stderr. Taken
+    /// once.
+    pub(super) fn warning_sink(&mut self) -> WarningSink {
+        // `writeln!`, not `eprintln!`: a closed stderr must not panic the host.
+        match self.warnings.take() {
+            Some(host) => crate::warning::contained(host),
+            None => Arc::new(|line: &str| {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }),
+        }
+    }
+
+    /// The settings, from the environment (or the host's lookup) and the
+    /// host's defaults.
+    pub(super) fn decide(&self, warnings: &WarningSink) -> Settings {
+        let process_env = |name: &str| std::env::var(name).ok();
+        let host_env = |name: &str| {
+            let lookup = self.environment.as_deref().unwrap_or(&process_env);
+            crate::warning::lookup_contained(lookup, name)
+        };
+        let lookup: &dyn Fn(&str) -> Option<String> = &host_env;
+        Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line))
     }
 }
 

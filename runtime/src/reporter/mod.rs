@@ -1,6 +1,7 @@
 //! `Reporter`: the one object a host keeps to send events.
 
 mod builder;
+mod command;
 mod contain;
 mod notice;
 mod span;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use opentelemetry::KeyValue;
 
 pub use builder::ReporterBuilder;
+pub use command::TELEMETRY_USAGE;
 pub use status::{Drops, Pending, Status};
 
 use crate::config::{Mode, Reason, RecordChoice};
@@ -82,6 +84,8 @@ pub struct Reporter {
     service: String,
     /// Whether spans started inside another are its children.
     tree: bool,
+    /// The user's lasting choice, where it was found, and its file.
+    choice: Option<(crate::Choice, crate::ChosenBy, Option<PathBuf>)>,
 }
 
 impl Reporter {
@@ -245,6 +249,9 @@ impl Reporter {
             recording,
             dropped_events: self.dropped_events(),
             dropped: self.drops(),
+            choice: self.choice.as_ref().map(|(choice, _, _)| *choice),
+            chosen_by: self.choice.as_ref().map(|(_, by, _)| *by),
+            choice_file: self.choice.as_ref().and_then(|(_, _, file)| file.clone()),
             pending: self.pending(),
             unrecorded_events: self.recorder.as_ref().map_or(0, |r| r.left_out()),
         }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::choice::{Choice, ChosenBy};
 use crate::config::{Mode, Reason};
 pub use crate::export::Drops;
 
@@ -32,6 +33,12 @@ pub struct Status {
     pub mode: Mode,
     /// The switch, variable or setting that decided the mode.
     pub decided_by: Reason,
+    /// The user's lasting choice (`off`, `local`, `on`), if one was found.
+    pub choice: Option<Choice>,
+    /// Where it was found.
+    pub chosen_by: Option<ChosenBy>,
+    /// The file that holds it (`None` for the variable).
+    pub choice_file: Option<PathBuf>,
     /// The OTLP endpoint, without any user name or password in it.
     pub endpoint: Option<String>,
     /// The local record of what was sent: the one being kept, or one left by
@@ -73,12 +80,26 @@ const SHOWN_CHARS: usize = 160;
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = if self.enabled { "on" } else { "off" };
+        let state = match self.mode {
+            _ if self.enabled => "on",
+            Mode::Local => "local",
+            _ => "off",
+        };
         writeln!(
             f,
             "telemetry: {state}: {} (decided by {})",
             self.mode, self.decided_by
         )?;
+        match (&self.choice, &self.chosen_by, &self.choice_file) {
+            (Some(choice), Some(by), Some(file)) => {
+                writeln!(f, "choice:    {choice} ({by}: {})", file.display())?
+            }
+            (Some(choice), Some(by), None) => writeln!(f, "choice:    {choice} ({by})")?,
+            _ => writeln!(
+                f,
+                "choice:    none kept (`telemetry off`, `local` or `on` keeps one)"
+            )?,
+        }
         writeln!(
             f,
             "endpoint:  {}",

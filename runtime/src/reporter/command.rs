@@ -1,0 +1,192 @@
+//! A host's `telemetry` subcommands: `status`, `on`, `off`, `local`,
+//! `show` and `clear`, each answering with what it did.
+
+use std::fs;
+use std::path::Path;
+
+use super::ReporterBuilder;
+use crate::choice::{self, Choice, ChosenBy, Places};
+use crate::config::{Mode, RecordChoice, Settings};
+use crate::export::outbox::{self, OUTBOX_DIR};
+use crate::local;
+
+/// What `telemetry` takes, for a host's usage text.
+pub const TELEMETRY_USAGE: &str = "\
+telemetry status   is telemetry on, why, and what was sent
+telemetry on       send usage data (the default unless something says otherwise)
+telemetry local    keep the events on this machine only, never upload them
+telemetry off      gather, keep and send nothing
+telemetry show     the events sent or kept, and what waits to be sent
+telemetry clear    delete the record, the first-run notice's marker and what waits";
+
+/// How many events `show` lists.
+const SHOWN: usize = 50;
+
+impl ReporterBuilder {
+    /// Runs a `telemetry` subcommand of the host (`args` is what follows
+    /// `telemetry`): the text to print, or the usage when `args` is not one
+    /// ([`TELEMETRY_USAGE`](crate::TELEMETRY_USAGE)). `on`, `off` and `local`
+    /// keep the choice for this host (it wins over the user's choice for
+    /// every crewtel host); a variable or the project's file still wins over
+    /// it, and the answer says so. Only `status` builds the reporter.
+    ///
+    /// ```
+    /// use crewtel::Reporter;
+    /// # let dir = std::env::temp_dir().join(format!("crewtel-doc-command-{}", std::process::id()));
+    /// # let config = dir.join("config").display().to_string();
+    /// # let data = dir.join("data").display().to_string();
+    /// let builder = || {
+    ///     Reporter::builder()
+    ///         .service_name("my-framework")
+    /// #       .environment({ let (c, d) = (config.clone(), data.clone()); move |name| match name {
+    /// #           "CREWTEL_CONFIG_DIR" => Some(c.clone()), "CREWTEL_DATA_DIR" => Some(d.clone()), _ => None } })
+    /// };
+    /// let said = builder().command(&["off"]).unwrap();
+    /// assert!(said.starts_with("telemetry is now off for my-framework"), "{said}");
+    /// assert!(builder().command(&["status"]).unwrap().starts_with("telemetry: off"));
+    /// assert!(builder().command(&["maybe"]).is_err());
+    /// ```
+    pub fn command(mut self, args: &[&str]) -> Result<String, String> {
+        let warnings = self.warning_sink();
+        let settings = self.decide(&warnings);
+        let service = settings
+            .service_name
+            .clone()
+            .unwrap_or_else(|| "unknown_service".to_owned());
+        let host_dir = local::host_dir(settings.data_dir.clone(), &service);
+        match args {
+            ["status"] => {
+                self.warnings = Some(warnings);
+                Ok(self.build().status().to_string())
+            }
+            [word @ ("on" | "off" | "local")] => {
+                let choice: Choice = word.parse().map_err(|_| TELEMETRY_USAGE.to_owned())?;
+                let places = places(&self, &settings, &service);
+                let file = places.host_file().ok_or_else(|| {
+                    "telemetry: no configuration directory is known (set CREWTEL_CONFIG_DIR); nothing was changed".to_owned()
+                })?;
+                choice::write(&file, choice).map_err(|error| {
+                    format!(
+                        "telemetry: the choice could not be kept in {} ({}); nothing was changed",
+                        file.display(),
+                        error.kind()
+                    )
+                })?;
+                let mut said = format!(
+                    "telemetry is now {choice} for {service} (kept in {})",
+                    file.display()
+                );
+                if choice != Choice::On
+                    && let Some(dir) = &host_dir
+                {
+                    let pending = outbox::pending_in(&dir.join(OUTBOX_DIR)).requests;
+                    if pending > 0 && fs::remove_dir_all(dir.join(OUTBOX_DIR)).is_ok() {
+                        said.push_str(&format!("; deleted {pending} requests waiting to be sent"));
+                    }
+                }
+                let after = self.decide(&warnings);
+                let decides_here = after.choice.as_ref().map(|(_, by, _)| *by);
+                if decides_here != Some(ChosenBy::Host) {
+                    said.push_str(&format!(
+                        "; but {} decides here: {}",
+                        after.reason,
+                        mode_word(after.mode)
+                    ));
+                }
+                Ok(said)
+            }
+            ["show"] => Ok(show(&settings, host_dir.as_deref())),
+            ["clear"] => Ok(clear(&settings, host_dir.as_deref())),
+            _ => Err(TELEMETRY_USAGE.to_owned()),
+        }
+    }
+}
+
+fn places(builder: &ReporterBuilder, settings: &Settings, service: &str) -> Places {
+    let project = builder
+        .defaults
+        .project_dir
+        .clone()
+        .or_else(|| std::env::current_dir().ok());
+    Places::new(settings.config_dir.clone(), service, project)
+}
+
+fn mode_word(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Off => "off",
+        Mode::Local => "local",
+        Mode::Debug => "printing events, sending nothing",
+        Mode::Export => "on",
+        Mode::NoEndpoint => "on, with no endpoint: nothing is sent",
+    }
+}
+
+/// Where the record is (or would be).
+fn record_path(settings: &Settings, host_dir: Option<&Path>) -> Option<std::path::PathBuf> {
+    match &settings.record {
+        RecordChoice::Off => None,
+        RecordChoice::Path(path) => Some(path.clone()),
+        RecordChoice::Default => host_dir.map(|dir| dir.join(local::RECORD_FILE)),
+    }
+}
+
+fn show(settings: &Settings, host_dir: Option<&Path>) -> String {
+    let mut out = String::new();
+    match record_path(settings, host_dir).filter(|path| path.exists()) {
+        Some(path) => {
+            let events = local::tail(&path, SHOWN);
+            out.push_str(&format!(
+                "sent or kept: {} events shown, the latest last (the record: {})\n",
+                events.len(),
+                path.display()
+            ));
+            for event in events {
+                out.push_str(&event);
+                out.push('\n');
+            }
+        }
+        None => out.push_str("sent or kept: none recorded\n"),
+    }
+    let pending = host_dir
+        .map(|dir| outbox::pending_in(&dir.join(OUTBOX_DIR)).requests)
+        .unwrap_or(0);
+    out.push_str(&format!("waiting to be sent: {pending} requests"));
+    out
+}
+
+fn clear(settings: &Settings, host_dir: Option<&Path>) -> String {
+    let mut deleted = Vec::new();
+    if let Some(path) = record_path(settings, host_dir) {
+        for file in [local::rotated(&path), path] {
+            if fs::remove_file(&file).is_ok() {
+                deleted.push(format!("the record {}", file.display()));
+            }
+        }
+    }
+    if let Some(dir) = host_dir {
+        let markers = fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| {
+                entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(local::NOTICE_MARKER)
+            })
+            .filter(|entry| fs::remove_file(entry.path()).is_ok())
+            .count();
+        if markers > 0 {
+            deleted.push("the first-run notice's marker (it shows again)".to_owned());
+        }
+        let pending = outbox::pending_in(&dir.join(OUTBOX_DIR)).requests;
+        if fs::remove_dir_all(dir.join(OUTBOX_DIR)).is_ok() && pending > 0 {
+            deleted.push(format!("{pending} requests waiting to be sent"));
+        }
+    }
+    if deleted.is_empty() {
+        "telemetry: nothing to clear".to_owned()
+    } else {
+        format!("telemetry: deleted {}", deleted.join(", "))
+    }
+}
