@@ -421,6 +421,28 @@ fn run_crew(share_crew: bool) -> Vec<Span> {
         .environment(move |name| env.get(name).cloned())
         .every_event(EveryEvent::detect)
         .build();
+    run_everything(reporter, share_crew);
+    collector
+        .spans()
+        .into_iter()
+        .map(|(_, span)| Span {
+            name: span.name.clone(),
+            keys: span.attributes.iter().map(|kv| kv.key.clone()).collect(),
+            failed: span
+                .status
+                .as_ref()
+                .is_some_and(|s| s.code == StatusCode::Error as i32),
+            attributes: span.attributes,
+            trace_id: span.trace_id,
+            span_id: span.span_id,
+            parent: span.parent_span_id,
+        })
+        .collect()
+}
+
+/// Everything minicrew reports, sent through `reporter`, which is then shut
+/// down.
+fn run_everything(reporter: Reporter, share_crew: bool) {
     let reporter = Arc::new(reporter);
     let tools = ResearchTools {
         researcher: vec![Arc::new(Search), Arc::new(Unreachable)],
@@ -441,22 +463,38 @@ fn run_crew(share_crew: bool) -> Vec<Span> {
     typed.kickoff(&telemetry, Origin::User);
     typed.resume(&telemetry, Origin::User, "ship it, my dear", None);
     reporter.shutdown();
-    collector
-        .spans()
-        .into_iter()
-        .map(|(_, span)| Span {
-            name: span.name.clone(),
-            keys: span.attributes.iter().map(|kv| kv.key.clone()).collect(),
-            failed: span
-                .status
-                .as_ref()
-                .is_some_and(|s| s.code == StatusCode::Error as i32),
-            attributes: span.attributes,
-            trace_id: span.trace_id,
-            span_id: span.span_id,
-            parent: span.parent_span_id,
-        })
-        .collect()
+}
+
+#[test]
+fn what_minicrew_sends_is_its_catalogue_whole_and_nothing_else() {
+    for share_crew in [false, true] {
+        let capture = crewtel::testing::Capture::new();
+        let reporter = Reporter::builder()
+            .service_name("minicrew")
+            .every_event(EveryEvent::detect)
+            .capture(&capture)
+            .build();
+        run_everything(reporter, share_crew);
+        let catalogues = telemetry::catalogues();
+        let every_event = <EveryEvent as crewtel::Telemetry>::CATALOGUE;
+        let checked = capture.check_catalogue(&catalogues, &[every_event]);
+        if share_crew {
+            assert_eq!(checked, Ok(()), "shared: every event, each key catalogued");
+        } else {
+            // Anonymously, Crew Execution (and its end) is never sent.
+            let problems = checked.unwrap_err();
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            assert!(
+                problems.iter().all(|p| p.starts_with("Crew Execution")),
+                "{problems:?}"
+            );
+            capture.assert_key_absent("crew_inputs");
+            capture.assert_key_absent("goal");
+        }
+        capture.assert_never_sent("sk-");
+        capture.assert_never_sent("timed out while reading the prompt");
+        capture.assert_never_sent("llm-gateway.corp.example");
+    }
 }
 
 fn check_parity(share_crew: bool) {

@@ -26,6 +26,9 @@ pub enum Mode {
     /// The user chose `local`: events are kept in the local record on this
     /// machine, and nothing is uploaded (no socket is opened).
     Local,
+    /// Built onto a test's capture (`crewtel::testing`): each event is kept
+    /// in memory; nothing leaves the process.
+    Capture,
     /// On, but no endpoint is configured anywhere: events are dropped and
     /// nothing goes on the network.
     NoEndpoint,
@@ -37,9 +40,8 @@ impl core::fmt::Display for Mode {
             Mode::Off => "off: nothing is gathered, printed or sent",
             Mode::Debug => "printing each event to stderr; nothing leaves the process",
             Mode::Export => "exporting over OTLP/HTTP",
-            Mode::Local => {
-                "local: events are kept in the record on this machine; nothing is uploaded"
-            }
+            Mode::Local => "events are kept in the record on this machine; nothing is uploaded",
+            Mode::Capture => "captured in memory by a test; nothing leaves the process",
             Mode::NoEndpoint => "no endpoint: nothing leaves the process",
         })
     }
@@ -87,6 +89,9 @@ pub enum Reason {
     ExporterFailed,
     /// The user's lasting choice (`off` or `local`), found there.
     Chosen(ChosenBy),
+    /// The host built the reporter onto a capture
+    /// (`ReporterBuilder::capture`).
+    Captured,
 }
 
 /// Why the first-run notice could not be shown.
@@ -117,6 +122,7 @@ impl core::fmt::Display for Reason {
             }
             Reason::ExporterFailed => "the OTLP exporter could not be built",
             Reason::Chosen(by) => return by.fmt(f),
+            Reason::Captured => "the host's capture (crewtel::testing)",
         })
     }
 }

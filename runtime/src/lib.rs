@@ -82,6 +82,7 @@ mod reporter;
 mod secret;
 mod sink;
 mod telemetry;
+pub mod testing;
 mod value;
 mod visit;
 #[cfg(feature = "reporter")]

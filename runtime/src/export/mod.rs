@@ -7,6 +7,7 @@
 //! the debug printer (`CREWTEL_DEBUG`, each event printed as it ends, on the
 //! host's thread).
 
+mod capture;
 mod courier;
 mod drops;
 mod failures;
@@ -197,6 +198,25 @@ impl Pipeline {
         )
     }
 
+    /// The pipeline of a reporter built onto a capture (`crewtel::testing`):
+    /// the same limits, caps and counts, each event kept in `capture` as it
+    /// ends, on the host's thread.
+    pub(crate) fn capture(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        capture: crate::testing::Capture,
+        options: Options,
+    ) -> Pipeline {
+        Pipeline::assemble(
+            limits,
+            resource,
+            &options,
+            capture::ToCapture::new(capture),
+            None,
+            |counted, _| SimpleSpanProcessor::new(counted),
+        )
+    }
+
     /// The pipeline of local mode: the same limits, caps and counts, each
     /// event appended to `record` by the batch thread; nothing is uploaded.
     pub(crate) fn local(
@@ -360,17 +380,6 @@ impl Pipeline {
             span.set_status(Status::error(error_type));
         }
         span.end();
-    }
-
-    /// Sends one event at once: a span that starts and ends, inside
-    /// `parent` when there is one.
-    pub(crate) fn emit(
-        &self,
-        name: &'static str,
-        attributes: Vec<KeyValue>,
-        parent: Option<SpanIds>,
-    ) {
-        self.finish(self.start(name, attributes, parent), &[], &[], None);
     }
 
     fn release_dropped(&self, reason: &AtomicU64) {

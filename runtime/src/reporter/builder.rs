@@ -39,6 +39,7 @@ pub struct ReporterBuilder {
     environment: Option<Box<EnvironmentLookup>>,
     every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
     tree: bool,
+    capture: Option<crate::testing::Capture>,
 }
 
 impl Default for ReporterBuilder {
@@ -58,6 +59,7 @@ impl Default for ReporterBuilder {
             debug_out: None,
             environment: None,
             every_event: None,
+            capture: None,
             tree: true,
         }
     }
@@ -120,6 +122,36 @@ impl ReporterBuilder {
     /// dropping them (a host's "show me what would be sent" mode).
     pub fn debug_without_endpoint(mut self, on: bool) -> Self {
         self.defaults.debug_without_endpoint = on;
+        self
+    }
+
+    /// Builds the reporter onto `capture` (`crewtel::testing`), whatever
+    /// the environment says: every event goes through the same pipeline as
+    /// an export (the limits, the size cap, the every-event attributes, the
+    /// counters of [`Reporter::status`]) and is kept in the capture as it
+    /// ends; nothing leaves the process, and nothing is written.
+    ///
+    /// ```
+    /// use crewtel::testing::Capture;
+    /// use crewtel::{Reporter, Telemetry};
+    ///
+    /// #[derive(Telemetry)]
+    /// struct Ping {
+    ///     /// How many.
+    ///     #[telemetry(always)]
+    ///     n: u8,
+    /// }
+    /// let capture = Capture::new();
+    /// let reporter = Reporter::builder()
+    ///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
+    ///     .capture(&capture)
+    ///     .build();
+    /// reporter.emit(Ping { n: 1 }.telemetry_event());
+    /// assert_eq!(capture.named("Ping").len(), 1);
+    /// assert_eq!(reporter.dropped_events(), 0);
+    /// ```
+    pub fn capture(mut self, capture: &crate::testing::Capture) -> Self {
+        self.capture = Some(capture.clone());
         self
     }
 
@@ -219,9 +251,15 @@ impl ReporterBuilder {
         let settings = self.decide(&warnings);
         // The settings decided; from here the decision only falls back to
         // sending nothing (`Decision::fall_back`), never widens.
-        let mut decision = Decision {
-            mode: settings.mode,
-            reason: settings.reason,
+        let mut decision = match &self.capture {
+            Some(_) => Decision {
+                mode: Mode::Capture,
+                reason: Reason::Captured,
+            },
+            None => Decision {
+                mode: settings.mode,
+                reason: settings.reason,
+            },
         };
         let service = settings
             .service_name
@@ -315,6 +353,10 @@ impl ReporterBuilder {
                 );
                 Some(Pipeline::debug(settings.limits, resource, out, options))
             }
+            Mode::Capture => self
+                .capture
+                .clone()
+                .map(|capture| Pipeline::capture(settings.limits, resource(), capture, options)),
             Mode::Local => {
                 let resource = resource();
                 recorder = keep_record(&resource);
@@ -379,6 +421,7 @@ impl ReporterBuilder {
             service,
             tree: self.tree,
             choice,
+            capture: self.capture,
         }
     }
 }
@@ -400,7 +443,19 @@ impl ReporterBuilder {
     /// host's defaults.
     pub(super) fn decide(&self, warnings: &WarningSink) -> Settings {
         let process_env = |name: &str| std::env::var(name).ok();
+        let captured = self.capture.is_some();
         let host_env = |name: &str| {
+            // A capture decides the mode itself, whatever the machine's
+            // switches and kept choices (none is read); the limits apply.
+            match name {
+                "OTEL_SDK_DISABLED" | "DO_NOT_TRACK" | "CREWTEL_DISABLED" | "CREWTEL_DEBUG"
+                    if captured =>
+                {
+                    return None;
+                }
+                "CREWTEL_TELEMETRY" if captured => return Some("on".to_owned()),
+                _ => {}
+            }
             let lookup = self.environment.as_deref().unwrap_or(&process_env);
             crate::warning::lookup_contained(lookup, name)
         };

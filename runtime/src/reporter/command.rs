@@ -118,6 +118,7 @@ fn mode_word(mode: Mode) -> &'static str {
         Mode::Debug => "printing events, sending nothing",
         Mode::Export => "on",
         Mode::NoEndpoint => "on, with no endpoint: nothing is sent",
+        Mode::Capture => "captured by a test",
     }
 }
 

@@ -86,6 +86,9 @@ pub struct Reporter {
     tree: bool,
     /// The user's lasting choice, where it was found, and its file.
     choice: Option<(crate::Choice, crate::ChosenBy, Option<PathBuf>)>,
+    /// The test's capture, when the reporter was built onto one: told each
+    /// event's consent and catalogue.
+    capture: Option<crate::testing::Capture>,
 }
 
 impl Reporter {
@@ -103,31 +106,28 @@ impl Reporter {
     /// never blocks, fails or panics.
     #[inline]
     pub fn emit<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) {
-        if let Some(pipeline) = &self.pipeline
-            && event.is_allowed()
-        {
-            self.send(pipeline, event.name(), None, || {
-                event.key_values_and(&self.common)
-            });
-        }
+        self.emit_under(None, &event);
     }
 
     /// Builds the attributes (where host code's panics stop) and sends them,
     /// inside `parent` when there is one and spans form a tree; a full queue
     /// drops the event before they are built.
     #[inline]
-    fn send(
-        &self,
-        pipeline: &Pipeline,
-        name: &'static str,
-        parent: Option<SpanIds>,
-        build: impl FnOnce() -> Vec<KeyValue>,
-    ) {
+    fn send(&self, pipeline: &Pipeline, event: &dyn AnyEvent, parent: Option<SpanIds>) {
         if !pipeline.admit() {
             return;
         }
-        if let Some(attributes) = self.containment.run(build) {
-            pipeline.emit(name, attributes, parent.filter(|_| self.tree));
+        if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
+            let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
+            self.note(&open, Some(event));
+            pipeline.finish(open, &[], &[], None);
+        }
+    }
+
+    /// Tells the capture, when there is one, what built the span `open`.
+    fn note(&self, open: &crate::export::OpenSpan, event: Option<&dyn AnyEvent>) {
+        if let (Some(capture), Some(event)) = (&self.capture, event) {
+            capture.note(open.ids().span_id, Some(event.consent()), event.catalogue());
         }
     }
 
@@ -178,13 +178,18 @@ impl Reporter {
         parent: Option<SpanIds>,
     ) -> ActiveSpan<'r> {
         match self.containment.run(|| event.key_values()) {
-            Some(attributes) => ActiveSpan::new(Span {
-                pipeline,
-                open: pipeline.start(event.name(), attributes, parent.filter(|_| self.tree)),
-                common: &self.common,
-                containment: &self.containment,
-                tree: self.tree,
-            }),
+            Some(attributes) => {
+                let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
+                self.note(&open, Some(event));
+                ActiveSpan::new(Span {
+                    pipeline,
+                    open,
+                    common: &self.common,
+                    containment: &self.containment,
+                    tree: self.tree,
+                    capture: self.capture.as_ref(),
+                })
+            }
             None => ActiveSpan::none(),
         }
     }
@@ -318,9 +323,7 @@ impl Reporter {
         if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
-            self.send(pipeline, event.name(), parent, || {
-                event.key_values_and(&self.common)
-            });
+            self.send(pipeline, event, parent);
         }
     }
 

@@ -15,6 +15,8 @@ pub(super) struct Span<'r> {
     pub(super) containment: &'r Containment,
     /// Whether what starts inside it is its child.
     pub(super) tree: bool,
+    /// The test's capture, told what ended the span.
+    pub(super) capture: Option<&'r crate::testing::Capture>,
 }
 
 impl EndSpan for Span<'_> {
@@ -28,8 +30,12 @@ impl EndSpan for Span<'_> {
             open,
             common,
             containment,
+            capture,
             ..
         } = *self;
+        if let (Some(capture), Some(end)) = (capture, end) {
+            capture.note(open.ids().span_id, None, end.catalogue());
+        }
         let mut attributes = match end {
             Some(end) => match containment.run(|| end.key_values()) {
                 Some(attributes) => attributes,

@@ -1,0 +1,58 @@
+//! The exporter of a reporter built onto a [`Capture`]: each event, after
+//! the whole pipeline, kept in the capture; nothing leaves the process.
+
+use opentelemetry::trace::{SpanId, Status};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+
+use crate::sink::SpanIds;
+use crate::testing::{Capture, Captured};
+
+pub(crate) struct ToCapture {
+    capture: Capture,
+}
+
+impl ToCapture {
+    pub(crate) fn new(capture: Capture) -> ToCapture {
+        ToCapture { capture }
+    }
+}
+
+impl core::fmt::Debug for ToCapture {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ToCapture").finish_non_exhaustive()
+    }
+}
+
+impl SpanExporter for ToCapture {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        for span in batch {
+            let trace_id = u128::from_be_bytes(span.span_context.trace_id().to_bytes());
+            let ids = SpanIds {
+                trace_id,
+                span_id: u64::from_be_bytes(span.span_context.span_id().to_bytes()),
+            };
+            let parent = (span.parent_span_id != SpanId::INVALID).then(|| SpanIds {
+                trace_id,
+                span_id: u64::from_be_bytes(span.parent_span_id.to_bytes()),
+            });
+            let name = match span.name {
+                std::borrow::Cow::Borrowed(name) => name,
+                // Every span crewtel sends is named by a `&'static str`.
+                std::borrow::Cow::Owned(_) => "(unnamed)",
+            };
+            let error_type = match &span.status {
+                Status::Error { description } => Some(description.to_string()),
+                _ => None,
+            };
+            self.capture.exported(Captured::new(
+                name,
+                span.attributes,
+                error_type,
+                ids,
+                parent,
+            ));
+        }
+        Ok(())
+    }
+}
