@@ -97,13 +97,17 @@ fn assert_unnoticeable(what: &str, outcome: &Outcome) {
 
 #[test]
 fn a_collector_that_is_not_there() {
-    let outcome = run(nothing_listening(), 1000, 200, 2048);
+    let endpoint = nothing_listening();
+    let outcome = run(endpoint.clone(), 1000, 200, 2048);
     assert_unnoticeable("nothing listening", &outcome);
     assert_eq!(outcome.warnings.len(), 1);
+    // Where it was looked for, and what to check.
+    let at = endpoint.trim_start_matches("http://");
+    let warning = &outcome.warnings[0];
     assert!(
-        outcome.warnings[0].contains("unreachable"),
-        "{:?}",
-        outcome.warnings
+        warning.contains(&format!("unreachable at {at}"))
+            && warning.contains("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        "{warning}"
     );
 }
 

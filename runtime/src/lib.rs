@@ -75,6 +75,8 @@ mod json;
 mod limits;
 #[cfg(feature = "reporter")]
 mod local;
+#[cfg(feature = "reporter")]
+mod notes;
 mod on_send;
 mod otel;
 #[cfg(feature = "reporter")]

@@ -39,7 +39,7 @@
 //! capture.check_catalogue(&[Crew::CATALOGUE], &[]).unwrap();
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use opentelemetry::{KeyValue, Value};
@@ -81,15 +81,16 @@ impl Captured {
         error_type: Option<String>,
         ids: SpanIds,
         parent: Option<SpanIds>,
+        note: crate::notes::Note,
     ) -> Captured {
         Captured {
             name,
-            consent: None,
+            consent: note.consent,
             attributes,
             error_type,
             ids,
             parent,
-            catalogues: Vec::new(),
+            catalogues: note.catalogues,
         }
     }
 
@@ -116,8 +117,6 @@ pub struct Capture {
 #[derive(Default)]
 struct Log {
     events: Vec<Captured>,
-    /// What a reporter noted about each span it sent, by span id.
-    notes: HashMap<u64, (Consent, Vec<&'static Catalogue>)>,
     next_id: u64,
 }
 
@@ -163,9 +162,7 @@ impl Capture {
 
     /// Forgets what was captured.
     pub fn clear(&self) {
-        let mut log = self.lock();
-        log.events.clear();
-        log.notes.clear();
+        self.lock().events.clear();
     }
 
     /// Panics, naming the events, if any event carried `key`.
@@ -270,35 +267,10 @@ impl Capture {
         self.lock().events.push(event);
     }
 
-    /// A reporter's note: the span `span_id` was built under `consent` from
-    /// `catalogue` (or ended with it).
+    /// An event a reporter's pipeline sent.
     #[cfg(feature = "reporter")]
-    pub(crate) fn note(
-        &self,
-        span_id: u64,
-        consent: Option<Consent>,
-        catalogue: &'static Catalogue,
-    ) {
-        let mut log = self.lock();
-        let note = log
-            .notes
-            .entry(span_id)
-            .or_insert_with(|| (consent.unwrap_or(Consent::Anonymous), Vec::new()));
-        if let Some(consent) = consent {
-            note.0 = consent;
-        }
-        note.1.push(catalogue);
-    }
-
-    /// An event a reporter's pipeline sent, with what was noted of it.
-    #[cfg(feature = "reporter")]
-    pub(crate) fn exported(&self, mut event: Captured) {
-        let mut log = self.lock();
-        if let Some((consent, catalogues)) = log.notes.remove(&event.ids.span_id) {
-            event.consent = Some(consent);
-            event.catalogues = catalogues;
-        }
-        log.events.push(event);
+    pub(crate) fn exported(&self, event: Captured) {
+        self.lock().events.push(event);
     }
 }
 

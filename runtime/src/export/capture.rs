@@ -5,16 +5,20 @@ use opentelemetry::trace::{SpanId, Status};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
+use std::sync::Arc;
+
+use crate::notes::Notes;
 use crate::sink::SpanIds;
 use crate::testing::{Capture, Captured};
 
 pub(crate) struct ToCapture {
     capture: Capture,
+    notes: Arc<Notes>,
 }
 
 impl ToCapture {
-    pub(crate) fn new(capture: Capture) -> ToCapture {
-        ToCapture { capture }
+    pub(crate) fn new(capture: Capture, notes: Arc<Notes>) -> ToCapture {
+        ToCapture { capture, notes }
     }
 }
 
@@ -51,6 +55,7 @@ impl SpanExporter for ToCapture {
                 error_type,
                 ids,
                 parent,
+                self.notes.take(ids.span_id),
             ));
         }
         Ok(())

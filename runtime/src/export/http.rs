@@ -102,8 +102,12 @@ impl Transport {
         let response = match self.agent.run(outgoing) {
             Ok(response) => response,
             Err(error) => {
+                let why = match failure_kind(&error) {
+                    UNREACHABLE => self.unreachable(),
+                    kind => kind.to_owned(),
+                };
                 return Sent::Later {
-                    why: failure_kind(&error).to_owned(),
+                    why,
                     retry_after: None,
                 };
             }
@@ -133,6 +137,23 @@ impl Transport {
         }
     }
 }
+
+impl Transport {
+    /// What an unreachable collector's warning says: where it was looked
+    /// for (host and port, never a credential) and what to check.
+    fn unreachable(&self) -> String {
+        let host = self.uri.host().unwrap_or("?");
+        let port = self.uri.port_u16().unwrap_or(match self.uri.scheme_str() {
+            Some("https") => 443,
+            _ => 80,
+        });
+        format!(
+            "the collector is unreachable at {host}:{port}; check OTEL_EXPORTER_OTLP_ENDPOINT and that a collector listens on that port (OTLP/HTTP is usually 4318, not gRPC's 4317)"
+        )
+    }
+}
+
+const UNREACHABLE: &str = "the collector is unreachable";
 
 /// What a refusal for good says: the status and its likely fix.
 fn refusal(status: u16) -> String {
@@ -180,9 +201,10 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
         ureq::Error::Io(error) if error.kind() == ErrorKind::TimedOut => {
             "the collector did not answer in time"
         }
-        ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed
-        | ureq::Error::ConnectProxyFailed(_) => "the collector is unreachable",
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => UNREACHABLE,
+        ureq::Error::ConnectProxyFailed(_) => {
+            "the proxy (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) could not reach the collector"
+        }
         ureq::Error::Io(error)
             if matches!(
                 error.kind(),
@@ -195,7 +217,7 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
                     | ErrorKind::AddrNotAvailable
             ) =>
         {
-            "the collector is unreachable"
+            UNREACHABLE
         }
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
             "the collector's response was unreadable"

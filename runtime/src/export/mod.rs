@@ -205,13 +205,14 @@ impl Pipeline {
         limits: Limits,
         resource: Vec<KeyValue>,
         capture: crate::testing::Capture,
+        notes: Arc<crate::notes::Notes>,
         options: Options,
     ) -> Pipeline {
         Pipeline::assemble(
             limits,
             resource,
             &options,
-            capture::ToCapture::new(capture),
+            capture::ToCapture::new(capture, notes),
             None,
             |counted, _| SimpleSpanProcessor::new(counted),
         )

@@ -340,6 +340,9 @@ impl ReporterBuilder {
                 ))
             })
         };
+        // What the reporter notes of each span for a reader at the end of
+        // the pipeline (a capture), if there is one.
+        let mut reader_notes = None;
         let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
@@ -353,10 +356,11 @@ impl ReporterBuilder {
                 );
                 Some(Pipeline::debug(settings.limits, resource, out, options))
             }
-            Mode::Capture => self
-                .capture
-                .clone()
-                .map(|capture| Pipeline::capture(settings.limits, resource(), capture, options)),
+            Mode::Capture => self.capture.clone().map(|capture| {
+                let notes = Arc::new(crate::notes::Notes::default());
+                reader_notes = Some(Arc::clone(&notes));
+                Pipeline::capture(settings.limits, resource(), capture, notes, options)
+            }),
             Mode::Local => {
                 let resource = resource();
                 recorder = keep_record(&resource);
@@ -421,7 +425,7 @@ impl ReporterBuilder {
             service,
             tree: self.tree,
             choice,
-            capture: self.capture,
+            notes: reader_notes,
         }
     }
 }

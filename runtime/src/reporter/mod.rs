@@ -86,9 +86,9 @@ pub struct Reporter {
     tree: bool,
     /// The user's lasting choice, where it was found, and its file.
     choice: Option<(crate::Choice, crate::ChosenBy, Option<PathBuf>)>,
-    /// The test's capture, when the reporter was built onto one: told each
-    /// event's consent and catalogue.
-    capture: Option<crate::testing::Capture>,
+    /// Where each span's consent and catalogues are noted, for a reader at
+    /// the end of the pipeline (a test's capture), when there is one.
+    notes: Option<Arc<crate::notes::Notes>>,
 }
 
 impl Reporter {
@@ -126,8 +126,8 @@ impl Reporter {
 
     /// Tells the capture, when there is one, what built the span `open`.
     fn note(&self, open: &crate::export::OpenSpan, event: Option<&dyn AnyEvent>) {
-        if let (Some(capture), Some(event)) = (&self.capture, event) {
-            capture.note(open.ids().span_id, Some(event.consent()), event.catalogue());
+        if let (Some(notes), Some(event)) = (&self.notes, event) {
+            notes.note(open.ids().span_id, Some(event.consent()), event.catalogue());
         }
     }
 
@@ -187,7 +187,7 @@ impl Reporter {
                     common: &self.common,
                     containment: &self.containment,
                     tree: self.tree,
-                    capture: self.capture.as_ref(),
+                    notes: self.notes.as_deref(),
                 })
             }
             None => ActiveSpan::none(),

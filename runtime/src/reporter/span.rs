@@ -15,8 +15,8 @@ pub(super) struct Span<'r> {
     pub(super) containment: &'r Containment,
     /// Whether what starts inside it is its child.
     pub(super) tree: bool,
-    /// The test's capture, told what ended the span.
-    pub(super) capture: Option<&'r crate::testing::Capture>,
+    /// Where what ended the span is noted, when a reader wants it.
+    pub(super) notes: Option<&'r crate::notes::Notes>,
 }
 
 impl EndSpan for Span<'_> {
@@ -30,11 +30,11 @@ impl EndSpan for Span<'_> {
             open,
             common,
             containment,
-            capture,
+            notes,
             ..
         } = *self;
-        if let (Some(capture), Some(end)) = (capture, end) {
-            capture.note(open.ids().span_id, None, end.catalogue());
+        if let (Some(notes), Some(end)) = (notes, end) {
+            notes.note(open.ids().span_id, None, end.catalogue());
         }
         let mut attributes = match end {
             Some(end) => match containment.run(|| end.key_values()) {
