@@ -805,3 +805,43 @@ fn a_host_that_wants_no_tree_gets_one_trace_per_span() {
     let traces: std::collections::HashSet<_> = all.iter().map(|span| &span.trace_id).collect();
     assert_eq!(traces.len(), 5, "each span is a trace of its own");
 }
+
+#[test]
+fn the_readable_printer_shows_each_run_as_a_tree_with_consents_and_values() {
+    let (builder, _) = configured(&[("CREWTEL_DEBUG", "pretty".to_owned())]);
+    let printed = Printed::default();
+    let reporter = Arc::new(builder.debug_output(printed.clone()).build());
+    assert_eq!(reporter.mode(), Mode::Debug);
+    let telemetry = crewtel::Dispatch::new(reporter.clone());
+    let run = telemetry.start(Run { agents: 2 }.telemetry_event());
+    let task = telemetry.start_in(&run, TaskExecution { task_id: "t1" }.telemetry_event());
+    telemetry.emit_in(&task, ToolUsage { attempts: 1 }.telemetry_event());
+    task.fail(&std::io::Error::other("the prompt leaked here"));
+    run.end();
+    telemetry.emit(crew(true, "shared-marker").telemetry_event());
+    reporter.shutdown();
+    let text = String::from_utf8(printed.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |prefix: &str| {
+        lines
+            .iter()
+            .position(|line| line.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line `{prefix}` in\n{text}"))
+    };
+    assert!(lines[0].contains("nothing leaves the process"), "{text}");
+    // The run first, what ran inside it indented under it, in order.
+    let run = at("● Crew Completed · anonymous");
+    let task = at("    ● Task Execution · anonymous · failed: io::Error");
+    let tool = at("        ● Tool Usage · anonymous");
+    assert!(run < task && task < tool, "{text}");
+    assert!(lines[run + 1].trim_start().starts_with("agents"), "{text}");
+    assert!(
+        lines[tool + 1].trim_start().starts_with("attempts"),
+        "{text}"
+    );
+    assert!(lines[tool + 1].ends_with(" 1"), "{text}");
+    // A crew that shares says so; an error's message is never shown.
+    at("● Crew Created · shared by the crew");
+    assert!(!text.contains("the prompt leaked here"), "{text}");
+    assert!(text.contains("shared-marker"), "{text}");
+}

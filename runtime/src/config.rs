@@ -229,6 +229,9 @@ pub(crate) struct Settings {
     /// `CREWTEL_CONFIG_DIR`: where choices are kept instead of the user's
     /// configuration directory.
     pub config_dir: Option<PathBuf>,
+    /// `CREWTEL_DEBUG=pretty`: printed for a person (each run a tree), not
+    /// one JSON line an event.
+    pub debug_pretty: bool,
 }
 
 impl Settings {
@@ -248,6 +251,7 @@ impl Settings {
             notice: NoticeGate::NotNeeded,
             choice: None,
             config_dir: None,
+            debug_pretty: false,
         }
     }
 
@@ -324,6 +328,9 @@ impl Settings {
 
         settings.choice = choice;
         settings.config_dir = config_dir;
+        settings.debug_pretty = reader
+            .get("CREWTEL_DEBUG")
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("pretty"));
         if reader.flag("CREWTEL_DEBUG") {
             settings.mode = Mode::Debug;
             settings.reason = Reason::DebugVariable;

@@ -198,6 +198,19 @@ impl Pipeline {
         )
     }
 
+    /// The pipeline to the readable printer (`CREWTEL_DEBUG=pretty`): the
+    /// same limits, caps and counts.
+    pub(crate) fn pretty(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        out: debug::Pretty,
+        options: Options,
+    ) -> Pipeline {
+        Pipeline::assemble(limits, resource, &options, out, None, |counted, _| {
+            SimpleSpanProcessor::new(counted)
+        })
+    }
+
     /// The pipeline of a reporter built onto a capture (`crewtel::testing`):
     /// the same limits, caps and counts, each event kept in `capture` as it
     /// ends, on the host's thread.

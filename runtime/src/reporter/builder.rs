@@ -341,20 +341,26 @@ impl ReporterBuilder {
             })
         };
         // What the reporter notes of each span for a reader at the end of
-        // the pipeline (a capture), if there is one.
+        // the pipeline (a capture, the readable printer), if there is one.
         let mut reader_notes = None;
         let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
                 let resource = resource();
-                // Before the first event: what every export would carry about
-                // this machine.
-                let out = DebugSink::new(
-                    self.debug_out
-                        .unwrap_or_else(|| Box::new(std::io::stderr())),
-                    debug::resource_line(&resource),
-                );
-                Some(Pipeline::debug(settings.limits, resource, out, options))
+                let out = self
+                    .debug_out
+                    .unwrap_or_else(|| Box::new(std::io::stderr()));
+                if settings.debug_pretty {
+                    let notes = Arc::new(crate::notes::Notes::default());
+                    reader_notes = Some(Arc::clone(&notes));
+                    let out = debug::Pretty::new(out, &resource, notes);
+                    Some(Pipeline::pretty(settings.limits, resource, out, options))
+                } else {
+                    // Before the first event: what every export would carry
+                    // about this machine.
+                    let out = DebugSink::new(out, debug::resource_line(&resource));
+                    Some(Pipeline::debug(settings.limits, resource, out, options))
+                }
             }
             Mode::Capture => self.capture.clone().map(|capture| {
                 let notes = Arc::new(crate::notes::Notes::default());

@@ -1,6 +1,12 @@
-//! `CREWTEL_DEBUG`: each event printed as one JSON line, nothing sent. The
-//! printer is an exporter at the end of the one pipeline (`export`), so
-//! what it prints is what would be sent, after the same limits.
+//! `CREWTEL_DEBUG`: each event printed as one JSON line (for tools), or
+//! with `CREWTEL_DEBUG=pretty` readably (for a person: `pretty`), nothing
+//! sent. The printer is an exporter at the end of the one pipeline
+//! (`export`), so what it prints is what would be sent, after the same
+//! limits.
+
+mod pretty;
+
+pub(crate) use pretty::Pretty;
 
 use std::io::Write;
 use std::sync::Mutex;
