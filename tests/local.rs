@@ -34,10 +34,13 @@ fn builder(vars: &[(&str, String)]) -> ReporterBuilder {
     // Never the user's own data folder (the outbox is kept there).
     env.entry("CREWTEL_DATA_DIR".into())
         .or_insert_with(|| scratch_dir("local").display().to_string());
+    // A long bound: the tests read the record after `shutdown`, and a
+    // courier that finishes its work stops at once.
     Reporter::builder()
         .service_name("local-tests")
         .environment(move |name| env.get(name).cloned())
         .on_warning(|line| panic!("unexpected warning: {line}"))
+        .shutdown_timeout(std::time::Duration::from_secs(10))
 }
 
 fn lines(path: &Path) -> Vec<serde_json::Value> {

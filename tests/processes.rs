@@ -216,7 +216,10 @@ fn a_process_that_exits_while_the_collector_hangs_keeps_its_bound_and_loses_noth
         shutdown < crewtel::DEFAULT_SHUTDOWN_TIMEOUT + SLACK,
         "shutdown took {shutdown:?} against a hanging collector"
     );
-    hanging.wait_until(|r| !r.is_empty());
+    assert!(
+        !hanging.wait_until(|r| !r.is_empty()).is_empty(),
+        "the collector was tried"
+    );
     assert_eq!(
         kept_events(&dir),
         once_each(0..20),

@@ -51,6 +51,8 @@ fn run(vars: &[(&str, &str)]) -> Run {
         .environment(move |name| env.get(name).cloned())
         .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
         .debug_output(debug.clone())
+        // Long: what arrived is checked after it.
+        .shutdown_timeout(std::time::Duration::from_secs(10))
         .build();
     let mode = reporter.mode();
     reporter.emit(USAGE.telemetry_event());

@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use crate::choice::{Choice, ChosenBy, Places};
 
+/// The longest `CREWTEL_SHUTDOWN_TIMEOUT` honoured: a host's exit is never
+/// held longer.
+const MAX_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Reads one environment variable; `None` when unset.
 pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
@@ -232,6 +236,9 @@ pub(crate) struct Settings {
     /// `CREWTEL_DEBUG=pretty`: printed for a person (each run a tree), not
     /// one JSON line an event.
     pub debug_pretty: bool,
+    /// `CREWTEL_SHUTDOWN_TIMEOUT`: the most `shutdown` waits, over the
+    /// host's setting (for a collector slower to answer than 100 ms).
+    pub shutdown_timeout: Option<Duration>,
 }
 
 impl Settings {
@@ -252,6 +259,7 @@ impl Settings {
             choice: None,
             config_dir: None,
             debug_pretty: false,
+            shutdown_timeout: None,
         }
     }
 
@@ -386,6 +394,9 @@ impl Settings {
 
         settings.mode = Mode::Export;
         settings.reason = reason;
+        settings.shutdown_timeout = reader
+            .timeout("CREWTEL_SHUTDOWN_TIMEOUT")
+            .map(|bound| bound.min(MAX_SHUTDOWN_TIMEOUT));
         if reason == Reason::HostDefaultEndpoint {
             settings.notice = NoticeGate::BeforeDefaultEndpoint { in_ci };
         }
@@ -721,6 +732,20 @@ mod tests {
             !warnings[0].contains("yes please"),
             "values are never echoed"
         );
+    }
+
+    #[test]
+    fn the_shutdown_bound_can_be_lengthened_within_reason() {
+        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let (s, warnings) = decide(&[endpoint, ("CREWTEL_SHUTDOWN_TIMEOUT", "1500")]);
+        assert_eq!(s.shutdown_timeout, Some(Duration::from_millis(1500)));
+        assert!(warnings.is_empty());
+        let (s, _) = decide(&[endpoint, ("CREWTEL_SHUTDOWN_TIMEOUT", "99999999")]);
+        assert_eq!(s.shutdown_timeout, Some(MAX_SHUTDOWN_TIMEOUT), "capped");
+        let (s, warnings) = decide(&[endpoint, ("CREWTEL_SHUTDOWN_TIMEOUT", "soon")]);
+        assert_eq!(s.shutdown_timeout, None, "the host's bound");
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("CREWTEL_SHUTDOWN_TIMEOUT"));
     }
 
     #[test]

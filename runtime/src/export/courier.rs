@@ -11,8 +11,9 @@
 //! fix. A delivered request's events are added to the local record, with
 //! when they were delivered.
 //!
-//! At shutdown the courier gets until a deadline: what it cannot send by
-//! then stays in the outbox, and a request it is sending when the process
+//! At shutdown the courier gets until a deadline to send what can go now
+//! (it never waits out a backoff): what it cannot send by then stays in the
+//! outbox, and a request it is sending when the process
 //! exits is released by the next process (its claim names a process that is
 //! gone).
 
@@ -120,7 +121,7 @@ impl Courier {
 
     /// Gives the courier until `deadline` to send what waits, and returns
     /// by then, whatever the collector does.
-    pub(crate) fn finish(&self, deadline: Instant) {
+    pub(crate) fn finish(&self, deadline: Instant, bound: Duration) {
         let mut state = self.shared.lock();
         state.stop = Some(deadline);
         self.shared.changed.notify_all();
@@ -134,9 +135,22 @@ impl Courier {
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
+        let cut_short = state.alive;
         if let Some(why) = state.last_failure.take() {
             drop(state);
             self.shared.failures.report(&kept(&why));
+        } else {
+            drop(state);
+        }
+        // Still sending at the bound, with a backlog: a collector slower to
+        // answer than the bound (or hanging) would otherwise get nothing
+        // more, run after run, without a word.
+        let waiting = self.shared.spool.pending().requests;
+        if cut_short && waiting >= 2 {
+            self.shared.failures.report(&format!(
+                "the collector did not answer within the shutdown bound ({} ms); {waiting} requests wait in the outbox for the next run (CREWTEL_SHUTDOWN_TIMEOUT, in milliseconds, gives a slow collector longer)",
+                bound.as_millis()
+            ));
         }
     }
 
@@ -170,6 +184,18 @@ impl Courier {
 
     pub(crate) fn damaged(&self) -> u64 {
         self.shared.spool.damaged()
+    }
+}
+
+impl Drop for Courier {
+    /// A courier dropped without [`Courier::finish`] (its pipeline could not
+    /// be built) stops after what it is doing now.
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        if state.stop.is_none() {
+            state.stop = Some(Instant::now());
+        }
+        self.shared.changed.notify_all();
     }
 }
 
@@ -216,10 +242,10 @@ impl Shared {
                 state.work = false;
                 return true;
             }
-            if let (Some(stop), Some(ready)) = (state.stop, ready)
-                && ready > stop
-            {
-                return false; // nothing can be sent in time
+            if state.stop.is_some() && ready.is_some() {
+                // Finishing sends what can go now; it never waits out a
+                // backoff (what waits is the next process's).
+                return false;
             }
             let until = match (ready.filter(|_| state.work), state.stop) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -244,6 +270,18 @@ impl Shared {
         loop {
             let stop = self.lock().stop;
             if stop.is_some_and(|stop| Instant::now() >= stop) || !self.pace(sends, stop) {
+                return;
+            }
+            // The pace may have slept past the end; and another process
+            // may have been asked for quiet meanwhile.
+            if self.lock().stop.is_some_and(|stop| Instant::now() >= stop) {
+                return;
+            }
+            if let Some(until) = self.spool.disk().and_then(|disk| disk.quiet_until()) {
+                let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
+                let mut state = self.lock();
+                state.not_before = Some(Instant::now() + wait);
+                state.work = true;
                 return;
             }
             let Some(taken) = self.spool.take() else {

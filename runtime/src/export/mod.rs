@@ -471,7 +471,7 @@ impl Pipeline {
             let _ = finished.recv_timeout(bound);
         }
         if let Some(courier) = &self.courier {
-            courier.finish(deadline);
+            courier.finish(deadline, bound);
         }
     }
 }

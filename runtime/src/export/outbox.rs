@@ -39,6 +39,10 @@ const MAX_REQUEST_BYTES: u64 = 8 << 20;
 const MAGIC: &str = "crewtel-outbox 1";
 /// When a collector asked for quiet until: seconds since 1970.
 const QUIET_FILE: &str = "quiet-until";
+/// The longest quiet a collector can ask for (as `Retry-After` is capped).
+const MAX_QUIET: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How long a file set aside is kept, for a person to look at.
+const DAMAGED_KEPT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 const PENDING: &str = "otlp";
 const CLAIMED: &str = "sending";
 
@@ -81,6 +85,8 @@ pub(crate) struct Outbox {
 #[derive(Debug)]
 pub(crate) struct Claim {
     path: PathBuf,
+    /// The file, locked while it is claimed.
+    _lock: File,
 }
 
 impl Outbox {
@@ -128,15 +134,30 @@ impl Outbox {
 
     /// The oldest pending request, claimed by this process; `None` when
     /// none is pending (a damaged one is set aside on the way).
+    ///
+    /// A claim is a lock held on the file (`flock`, which the system drops
+    /// when the process ends, however it ends) and a rename that says so:
+    /// the lock is taken before the rename, so a process that finds a
+    /// claimed file it can lock knows its claimer is gone.
     pub(crate) fn take(&self) -> Option<(Stored, Claim)> {
         for name in self.pending_names() {
             let from = self.dir.join(&name);
+            let Ok(mut file) = File::open(&from) else {
+                continue; // another process took it
+            };
+            if file.try_lock().is_err() {
+                continue; // another process is taking it
+            }
             let claimed = self.dir.join(format!("{name}.{}.{CLAIMED}", self.pid));
             if fs::rename(&from, &claimed).is_err() {
-                continue; // another process took it
+                continue; // another process took it and let it go
             }
-            let claim = Claim { path: claimed };
-            match read_request(&claim.path).and_then(|bytes| decode(&bytes)) {
+            let request = read_request(&mut file).and_then(|bytes| decode(&bytes));
+            let claim = Claim {
+                path: claimed,
+                _lock: file,
+            };
+            match request {
                 Some(request) => return Some((request, claim)),
                 None => self.set_aside(&claim.path, &name),
             }
@@ -150,17 +171,40 @@ impl Outbox {
     }
 
     /// Until when a collector asked (any process of this host) not to be
-    /// sent anything, if that is still ahead.
+    /// sent anything, if that is still ahead (at most an hour: a damaged
+    /// file, or one written by a clock that was wrong, is removed).
     pub(crate) fn quiet_until(&self) -> Option<SystemTime> {
-        let text = fs::read_to_string(self.dir.join(QUIET_FILE)).ok()?;
-        let until = UNIX_EPOCH + std::time::Duration::from_secs(text.trim().parse().ok()?);
-        (until > SystemTime::now()).then_some(until)
+        let path = self.dir.join(QUIET_FILE);
+        let text = fs::read_to_string(&path).ok()?;
+        let now = SystemTime::now();
+        let until = text
+            .trim()
+            .parse()
+            .ok()
+            .and_then(|seconds| UNIX_EPOCH.checked_add(std::time::Duration::from_secs(seconds)))
+            // A second of slack: the kept time is rounded up.
+            .filter(|until| *until <= now + MAX_QUIET + std::time::Duration::from_secs(1));
+        match until {
+            Some(until) => (until > now).then_some(until),
+            None => {
+                let _ = fs::remove_file(&path);
+                None
+            }
+        }
     }
 
-    /// Keeps a collector's request for quiet until `until`, for every
-    /// process of this host.
+    /// Keeps a collector's request for quiet until `until` (at most an
+    /// hour ahead), for every process of this host; a longer wait already
+    /// kept stays.
     pub(crate) fn ask_quiet_until(&self, until: SystemTime) {
-        let seconds = until.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let until = until.min(SystemTime::now() + MAX_QUIET);
+        if self.quiet_until().is_some_and(|kept| kept >= until) {
+            return;
+        }
+        // Rounded up: nobody retries before the collector's time.
+        let seconds = until
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
         let tmp = self.dir.join(format!(".tmp-{}", self.new_name()));
         if write_private(&tmp, seconds.to_string().as_bytes()).is_err()
             || fs::rename(&tmp, self.dir.join(QUIET_FILE)).is_err()
@@ -182,11 +226,17 @@ impl Outbox {
             };
             if name.ends_with(&format!(".{PENDING}")) {
                 pending.push(name);
-            } else if let Some(base) = stale_claim(&name, self.pid) {
-                if fs::rename(entry.path(), self.dir.join(base)).is_ok() {
+            } else if let Some(base) = claimed_base(&name) {
+                // Locked: its claimer is sending it. Lockable: it is gone.
+                let stale = File::open(entry.path()).is_ok_and(|file| file.try_lock().is_ok());
+                if stale && fs::rename(entry.path(), self.dir.join(base)).is_ok() {
                     pending.push(base.to_owned());
                 }
-            } else if name.starts_with(".tmp-") && older_than_an_hour(&entry.path()) {
+            } else if (name.starts_with(".tmp-") && older_than(&entry.path(), ONE_HOUR))
+                || (name.ends_with(".damaged") && older_than(&entry.path(), DAMAGED_KEPT))
+            {
+                // An interrupted write's leftover, or a file set aside long
+                // enough ago.
                 let _ = fs::remove_file(entry.path());
             } else if !name.ends_with(".damaged")
                 && !name.ends_with(&format!(".{CLAIMED}"))
@@ -305,41 +355,22 @@ pub(crate) fn pending_in(dir: &Path) -> Pending {
     pending
 }
 
-/// For `<base>.<pid>.sending` of a process other than `own` that is gone:
-/// `<base>`.
-fn stale_claim(name: &str, own: u32) -> Option<&str> {
+/// For a claimed request's name, `<base>.<pid>.sending`: `<base>`.
+fn claimed_base(name: &str) -> Option<&str> {
     let rest = name.strip_suffix(&format!(".{CLAIMED}"))?;
     let (base, pid) = rest.rsplit_once('.')?;
-    let pid: u32 = pid.parse().ok()?;
-    (pid != own && !alive(pid)).then_some(base)
+    pid.parse::<u32>().ok()?;
+    Some(base)
 }
 
-#[cfg(unix)]
-fn alive(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    else {
-        return false;
-    };
-    // Signal 0 only asks whether the process exists; EPERM means it does.
-    !matches!(
-        rustix::process::test_kill_process(pid),
-        Err(rustix::io::Errno::SRCH)
-    )
-}
+const ONE_HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
 
-#[cfg(not(unix))]
-fn alive(_pid: u32) -> bool {
-    true
-}
-
-fn older_than_an_hour(path: &Path) -> bool {
+fn older_than(path: &Path, age: std::time::Duration) -> bool {
     fs::metadata(path)
         .and_then(|meta| meta.modified())
         .ok()
         .and_then(|modified| modified.elapsed().ok())
-        .is_some_and(|age| age.as_secs() > 3600)
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 fn encode(request: &Stored) -> Vec<u8> {
@@ -383,14 +414,14 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
     })
 }
 
-fn read_request(path: &Path) -> Option<Vec<u8>> {
+/// The bytes of a request file; `None` when it cannot be read or is larger
+/// than any request crewtel writes (a cut request is never sent).
+fn read_request(file: &mut File) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
-    File::open(path)
-        .ok()?
-        .take(MAX_REQUEST_BYTES)
+    file.take(MAX_REQUEST_BYTES + 1)
         .read_to_end(&mut bytes)
         .ok()?;
-    Some(bytes)
+    (bytes.len() as u64 <= MAX_REQUEST_BYTES).then_some(bytes)
 }
 
 /// Writes a new file only its owner can read.
@@ -504,8 +535,13 @@ mod tests {
         outbox.ask_quiet_until(until);
         let (other, warnings) = self::outbox(&dir);
         let read = other.quiet_until().unwrap();
-        assert!(read <= until && read + std::time::Duration::from_secs(1) >= until);
-        outbox.ask_quiet_until(SystemTime::now() - std::time::Duration::from_secs(1));
+        assert!(
+            read >= until && read <= until + std::time::Duration::from_secs(1),
+            "rounded up"
+        );
+        let passed = SystemTime::now() - std::time::Duration::from_secs(1);
+        let seconds = passed.duration_since(UNIX_EPOCH).unwrap().as_secs();
+        fs::write(dir.join(QUIET_FILE), seconds.to_string()).unwrap();
         assert_eq!(other.quiet_until(), None, "a wait that has passed");
         outbox.keep(&request(b"a")).unwrap();
         assert_eq!(pending(&other).len(), 1);
@@ -535,24 +571,70 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_of_a_process_that_is_gone_is_pending_again_and_a_live_ones_is_not() {
+    fn a_claim_whose_claimer_is_gone_is_pending_again_and_a_held_one_is_not() {
         let dir = scratch("stale");
         let (outbox, _) = outbox(&dir);
-        let bytes = encode(&request(b"orphan"));
-        // No process has this id (above the kernel's maximum).
+        // Its claimer is gone: nobody holds its lock (whatever its process
+        // id, this process's own included, as in a container's PID 1).
+        let own = std::process::id();
         fs::write(
-            dir.join("00000000000000000001-a.otlp.4194999.sending"),
-            &bytes,
+            dir.join(format!("00000000000000000001-a.otlp.{own}.sending")),
+            encode(&request(b"orphan")),
         )
         .unwrap();
-        // The parent of this test is alive.
-        let parent = rustix::process::getppid().map_or(1, |pid| pid.as_raw_nonzero().get() as u32);
-        fs::write(
-            dir.join(format!("00000000000000000002-b.otlp.{parent}.sending")),
-            &bytes,
-        )
-        .unwrap();
+        // Held: another claimer sends it now.
+        let held = dir.join("00000000000000000002-b.otlp.1.sending");
+        fs::write(&held, encode(&request(b"in flight"))).unwrap();
+        let lock = File::open(&held).unwrap();
+        lock.lock().unwrap();
         assert_eq!(pending(&outbox), [b"orphan".to_vec()]);
+        // Two outboxes on one folder (two processes): one claim each.
+        let (other, _) = self::outbox(&dir);
+        let (first, claim) = outbox.take().unwrap();
+        assert_eq!(first.body, b"orphan");
+        assert!(other.take().is_none(), "a held claim is not taken twice");
+        drop(lock);
+        assert_eq!(
+            other.take().unwrap().0.body,
+            b"in flight",
+            "its claimer let go"
+        );
+        claim.delivered();
+    }
+
+    #[test]
+    fn a_damaged_or_outlandish_quiet_file_is_removed_and_a_longer_wait_stays() {
+        let dir = scratch("quiet-damaged");
+        let (outbox, warnings) = outbox(&dir);
+        for text in ["18446744073709551615", "soon", "99999999999"] {
+            fs::write(dir.join(QUIET_FILE), text).unwrap();
+            assert_eq!(outbox.quiet_until(), None, "{text}");
+            assert!(!dir.join(QUIET_FILE).exists(), "{text}");
+        }
+        let now = SystemTime::now();
+        outbox.ask_quiet_until(now + std::time::Duration::from_secs(600));
+        outbox.ask_quiet_until(now + std::time::Duration::from_secs(5));
+        let kept = outbox.quiet_until().unwrap();
+        assert!(
+            kept >= now + std::time::Duration::from_secs(600),
+            "the longer wait stays"
+        );
+        outbox.ask_quiet_until(now + std::time::Duration::from_secs(999_999));
+        let capped = outbox.quiet_until().unwrap();
+        assert!(capped <= SystemTime::now() + MAX_QUIET + std::time::Duration::from_secs(1));
+        assert!(warnings.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_request_file_larger_than_any_request_is_set_aside() {
+        let dir = scratch("huge");
+        let (outbox, warnings) = outbox(&dir);
+        let mut bytes = encode(&request(b""));
+        bytes.resize(MAX_REQUEST_BYTES as usize + 10, b'x');
+        fs::write(dir.join("00000000000000000001-a.otlp"), bytes).unwrap();
+        assert!(outbox.take().is_none());
+        assert_eq!(outbox.damaged(), 1);
+        assert_eq!(warnings.lock().unwrap().len(), 1);
     }
 
     #[test]

@@ -319,7 +319,7 @@ impl ReporterBuilder {
         // size cap and the counted queue apply to both.
         let options = export::Options {
             queue_size: self.queue_size,
-            shutdown_timeout: self.shutdown_timeout,
+            shutdown_timeout: settings.shutdown_timeout.unwrap_or(self.shutdown_timeout),
             scheduled_delay: EXPORT_INTERVAL,
             record: None,
             outbox: None,
