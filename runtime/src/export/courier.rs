@@ -13,9 +13,8 @@
 //!
 //! At shutdown the courier gets until a deadline to send what can go now
 //! (it never waits out a backoff): what it cannot send by then stays in the
-//! outbox, and a request it is sending when the process
-//! exits is released by the next process (its claim names a process that is
-//! gone).
+//! outbox, and a request it is sending when the process exits is pending
+//! again for the next process (the system drops its claim's lock).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,13 +2,13 @@
 //! so that what could not be sent yet is not lost.
 //!
 //! Each request is written as a file of its own, *pending*, before any
-//! attempt to send it. A process sends one by *claiming* it (an atomic
-//! rename to a name that carries its process id, which only one process can
-//! win), so that several processes on one data directory never send the
-//! same request twice; it is deleted when the collector accepts it (or
+//! attempt to send it. A process sends one by *claiming* it (a lock on the
+//! file, then a rename to a name that carries its process id: only one
+//! process can win both), so that several processes on one data directory
+//! never send the same request twice; it is deleted when the collector accepts it (or
 //! refuses it for good), and released to the pending ones when it could not
 //! be sent now. A claim whose process is gone (a crash, an exit while the
-//! collector hung) is pending again. The bytes are kept exactly as they were
+//! collector hung) is pending again: the system dropped its lock. The bytes are kept exactly as they were
 //! built, so every attempt carries the same trace and span ids.
 //!
 //! Files are the user's alone (0600 in a folder of 0700); a file that is not
