@@ -171,6 +171,19 @@ fn memory_table() {
     println!("dropped: {}", reporter.dropped_events());
 }
 
+/// A reporter to `endpoint`, its outbox in `dir`, no record, quiet.
+fn exporting(endpoint: String, dir: &std::path::Path) -> crewtel::ReporterBuilder {
+    let dir = dir.display().to_string();
+    Reporter::builder()
+        .environment(move |name| match name {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+            "CREWTEL_RECORD" => Some("off".into()),
+            "CREWTEL_DATA_DIR" => Some(dir.clone()),
+            _ => None,
+        })
+        .on_warning(|_| {})
+}
+
 /// `sorted`'s value at quantile `q`.
 fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted[((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)]
@@ -190,19 +203,7 @@ fn exit_table(hanging: &Collector) {
         let mut samples: Vec<Duration> = (0..50)
             .map(|_| {
                 let dir = collector::scratch_dir("bench-exit");
-                let reporter = Reporter::builder()
-                    .environment({
-                        let endpoint = collector.endpoint();
-                        let dir = dir.display().to_string();
-                        move |name| match name {
-                            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
-                            "CREWTEL_RECORD" => Some("off".into()),
-                            "CREWTEL_DATA_DIR" => Some(dir.clone()),
-                            _ => None,
-                        }
-                    })
-                    .on_warning(|_| {})
-                    .build();
+                let reporter = exporting(collector.endpoint(), &dir).build();
                 for _ in 0..10 {
                     reporter.emit(crew.telemetry_event());
                 }
@@ -236,18 +237,7 @@ fn absorbed_table() {
     let crew = model::crew(1, false);
     for burst in [1_000, 10_000, 30_000] {
         let dir = collector::scratch_dir("bench-absorbed");
-        let reporter = Reporter::builder()
-            .environment({
-                let endpoint = nothing_listening();
-                let dir = dir.display().to_string();
-                move |name| match name {
-                    "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
-                    "CREWTEL_RECORD" => Some("off".into()),
-                    "CREWTEL_DATA_DIR" => Some(dir.clone()),
-                    _ => None,
-                }
-            })
-            .on_warning(|_| {})
+        let reporter = exporting(nothing_listening(), &dir)
             .queue_size(1 << 16)
             .build();
         let started = Instant::now();

@@ -35,6 +35,17 @@ fn process_for(
     events: std::ops::Range<u32>,
     bound: Duration,
 ) -> Vec<String> {
+    let (reporter, warnings) = reporter(dir, endpoint, bound);
+    for attempts in events {
+        reporter.emit(ToolUsage { attempts }.telemetry_event());
+    }
+    reporter.shutdown();
+    warnings.lock().unwrap().clone()
+}
+
+/// A reporter to `endpoint` on the data folder `dir`, with `bound` for its
+/// shutdown, and its warnings.
+fn reporter(dir: &Path, endpoint: String, bound: Duration) -> (Reporter, Arc<Mutex<Vec<String>>>) {
     let env: HashMap<&str, String> = HashMap::from([
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "500".to_owned()),
@@ -49,11 +60,7 @@ fn process_for(
         .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
         .shutdown_timeout(bound)
         .build();
-    for attempts in events {
-        reporter.emit(ToolUsage { attempts }.telemetry_event());
-    }
-    reporter.shutdown();
-    warnings.lock().unwrap().clone()
+    (reporter, warnings)
 }
 
 /// How many times each event arrived at `collector`.
@@ -125,18 +132,7 @@ fn a_collector_that_answers_503_gets_what_it_refused_from_the_same_process_once_
         retry_after: None,
         fail_times: 3,
     });
-    let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-        ("CREWTEL_RECORD", "off".to_owned()),
-        ("CREWTEL_DATA_DIR", dir.display().to_string()),
-    ]);
-    let warnings = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&warnings);
-    let reporter = Reporter::builder()
-        .service_name("outbox-tests")
-        .environment(move |name| env.get(name).cloned())
-        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
-        .build();
+    let (reporter, warnings) = reporter(&dir, collector.endpoint(), Duration::from_secs(10));
     for attempts in 0..4 {
         reporter.emit(ToolUsage { attempts }.telemetry_event());
     }
@@ -229,16 +225,7 @@ fn a_request_refused_for_good_is_not_kept_and_one_warning_names_the_fix() {
 fn status_shows_what_is_pending_and_what_was_dropped() {
     let dir = scratch_dir("status");
     process(&dir, nothing_listening(), 0..2);
-    let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", nothing_listening()),
-        ("CREWTEL_RECORD", "off".to_owned()),
-        ("CREWTEL_DATA_DIR", dir.display().to_string()),
-    ]);
-    let reporter = Reporter::builder()
-        .service_name("outbox-tests")
-        .environment(move |name| env.get(name).cloned())
-        .on_warning(|_| {})
-        .build();
+    let (reporter, _) = reporter(&dir, nothing_listening(), Duration::from_secs(10));
     // The courier tries what an earlier run left, fails, and backs off.
     let waited = std::time::Instant::now();
     let status = loop {

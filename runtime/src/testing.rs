@@ -297,35 +297,31 @@ impl Capture {
         if !event.is_allowed() {
             return;
         }
-        let ids = self.fresh_ids(parent);
-        self.push(Captured {
-            name: event.name(),
-            consent: Some(event.consent()),
-            attributes: event.key_values(),
-            error_type: None,
-            ids,
-            parent,
-            catalogues: vec![event.catalogue()],
-        });
+        let captured = self.captured(parent, event);
+        self.push(captured);
     }
 
     fn start_at(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> ActiveSpan<'_> {
         if !event.is_allowed() {
             return ActiveSpan::none();
         }
-        let ids = self.fresh_ids(parent);
         ActiveSpan::new(Open {
             capture: self,
-            event: Captured {
-                name: event.name(),
-                consent: Some(event.consent()),
-                attributes: event.key_values(),
-                error_type: None,
-                ids,
-                parent,
-                catalogues: vec![event.catalogue()],
-            },
+            event: self.captured(parent, event),
         })
+    }
+
+    /// `event` as sent, inside `parent`, with fresh ids.
+    fn captured(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> Captured {
+        Captured {
+            name: event.name(),
+            consent: Some(event.consent()),
+            attributes: event.key_values(),
+            error_type: None,
+            ids: self.fresh_ids(parent),
+            parent,
+            catalogues: vec![event.catalogue()],
+        }
     }
 }
 

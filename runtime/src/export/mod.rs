@@ -188,14 +188,7 @@ impl Pipeline {
         out: DebugSink,
         options: Options,
     ) -> Pipeline {
-        Pipeline::assemble(
-            limits,
-            resource,
-            &options,
-            debug::Exporter::new(out),
-            None,
-            |counted, _| SimpleSpanProcessor::new(counted),
-        )
+        Pipeline::on_host_thread(limits, resource, debug::Exporter::new(out), options)
     }
 
     /// The pipeline to the readable printer (`CREWTEL_DEBUG=pretty`): the
@@ -206,9 +199,7 @@ impl Pipeline {
         out: debug::Pretty,
         options: Options,
     ) -> Pipeline {
-        Pipeline::assemble(limits, resource, &options, out, None, |counted, _| {
-            SimpleSpanProcessor::new(counted)
-        })
+        Pipeline::on_host_thread(limits, resource, out, options)
     }
 
     /// The pipeline of a reporter built onto a capture (`crewtel::testing`):
@@ -221,14 +212,21 @@ impl Pipeline {
         notes: Arc<crate::notes::Notes>,
         options: Options,
     ) -> Pipeline {
-        Pipeline::assemble(
-            limits,
-            resource,
-            &options,
-            capture::ToCapture::new(capture, notes),
-            None,
-            |counted, _| SimpleSpanProcessor::new(counted),
-        )
+        let exporter = capture::ToCapture::new(capture, notes);
+        Pipeline::on_host_thread(limits, resource, exporter, options)
+    }
+
+    /// The pipeline around `exporter`, which each event reaches as it ends,
+    /// on the host's thread (a printer, a capture: nothing that waits).
+    fn on_host_thread<E: SpanExporter + 'static>(
+        limits: Limits,
+        resource: Vec<KeyValue>,
+        exporter: E,
+        options: Options,
+    ) -> Pipeline {
+        Pipeline::assemble(limits, resource, &options, exporter, None, |counted, _| {
+            SimpleSpanProcessor::new(counted)
+        })
     }
 
     /// The pipeline of local mode: the same limits, caps and counts, each
