@@ -107,3 +107,18 @@ fn the_derive_allocates_no_more_than_hand_written_code() {
         }
     }
 }
+
+#[test]
+fn the_hand_written_json_writer_emits_the_derives_bytes() {
+    for n in [0, 1, 10] {
+        for consent in [Consent::Anonymous, Consent::ShareCrew] {
+            let mut crew = model::crew(n, consent == Consent::ShareCrew);
+            if let Some(agent) = crew.agents.first_mut() {
+                // Text JSON escapes, escaped again inside the outer string.
+                agent.role = "a \"quoted\" \\ role\n\u{1}é🦙".into();
+            }
+            let derive = serde_json::to_string(&crew.telemetry_event()).unwrap();
+            assert_eq!(model::hand_json(&crew), derive, "{n} {consent:?}");
+        }
+    }
+}

@@ -356,3 +356,155 @@ pub fn reflection(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
     ));
     attributes
 }
+
+/// The limit for `serde_json::to_string(&crew.telemetry_event())`: the same
+/// bytes, written by hand in one pass into one `String`, nested lists
+/// escaped as they are written (never encoded, then escaped again).
+pub fn hand_json(crew: &Crew) -> String {
+    let mut out = String::with_capacity(256 + 256 * (crew.agents.len() + crew.tasks.len()));
+    let shared = crew.share_crew;
+    out.push_str(r#"{"name":"Crew Created","consent":"#);
+    out.push_str(if shared {
+        r#""share_crew""#
+    } else {
+        r#""anonymous""#
+    });
+    out.push_str(r#","attributes":{"crew_id":"#);
+    text(&mut out, &crew.id);
+    out.push_str(match crew.process {
+        Process::Sequential => r#","crew_process":"sequential""#,
+        Process::Hierarchical => r#","crew_process":"hierarchical""#,
+    });
+    out.push_str(if crew.memory {
+        r#","crew_memory":true"#
+    } else {
+        r#","crew_memory":false"#
+    });
+    out.push_str(r#","crew_agents":"["#);
+    for (i, agent) in crew.agents.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{\"role\":"#);
+        inner_text(&mut out, &agent.role);
+        out.push_str(r#",\"llm\":"#);
+        inner_text(&mut out, &agent.llm);
+        out.push_str(r#",\"max_iter\":"#);
+        out.push_str(itoa::Buffer::new().format(agent.max_iter));
+        out.push_str(if agent.allow_delegation {
+            r#",\"delegation_enabled?\":true"#
+        } else {
+            r#",\"delegation_enabled?\":false"#
+        });
+        out.push_str(r#",\"tools_names\":["#);
+        for (j, tool) in agent.tools.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            inner_text(&mut out, tool);
+        }
+        out.push(']');
+        if shared {
+            out.push_str(r#",\"goal\":"#);
+            inner_text(&mut out, &agent.goal);
+            out.push_str(r#",\"backstory\":"#);
+            inner_text(&mut out, &agent.backstory);
+        }
+        out.push('}');
+    }
+    out.push_str(r#"]","crew_number_of_agents":"#);
+    out.push_str(itoa::Buffer::new().format(crew.agents.len()));
+    out.push_str(r#","crew_tasks":"["#);
+    for (i, task) in crew.tasks.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{\"id\":"#);
+        inner_text(&mut out, &task.id);
+        out.push_str(r#",\"agent_role\":"#);
+        inner_text(&mut out, &task.agent_role);
+        out.push_str(if task.async_execution {
+            r#",\"async_execution?\":true"#
+        } else {
+            r#",\"async_execution?\":false"#
+        });
+        if shared {
+            out.push_str(r#",\"description\":"#);
+            inner_text(&mut out, &task.description);
+            out.push_str(r#",\"expected_output\":"#);
+            inner_text(&mut out, &task.expected_output);
+        }
+        out.push('}');
+    }
+    out.push_str(r#"]","crew_number_of_tasks":"#);
+    out.push_str(itoa::Buffer::new().format(crew.tasks.len()));
+    if shared {
+        out.push_str(r#","crew_inputs":"{"#);
+        for (i, (key, value)) in crew.inputs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            inner_text(&mut out, key);
+            out.push(':');
+            inner_text(&mut out, value);
+        }
+        out.push_str(r#"}""#);
+    }
+    out.push_str(if crew.inputs.is_empty() {
+        r#","crew_inputs_present":false}}"#
+    } else {
+        r#","crew_inputs_present":true}}"#
+    });
+    out
+}
+
+/// `s` as a JSON string literal, as serde_json writes it.
+fn text(out: &mut String, s: &str) {
+    out.push('"');
+    escaped(out, s, false);
+    out.push('"');
+}
+
+/// `s` as a JSON string literal inside another JSON string: escaped twice,
+/// in one pass.
+fn inner_text(out: &mut String, s: &str) {
+    out.push_str("\\\"");
+    escaped(out, s, true);
+    out.push_str("\\\"");
+}
+
+fn escaped(out: &mut String, s: &str, twice: bool) {
+    let mut start = 0;
+    for (at, byte) in s.bytes().enumerate() {
+        let escape: &str = match byte {
+            b'"' if twice => "\\\\\\\"",
+            b'\\' if twice => "\\\\\\\\",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' if twice => "\\\\n",
+            b'\n' => "\\n",
+            b'\r' if twice => "\\\\r",
+            b'\r' => "\\r",
+            b'\t' if twice => "\\\\t",
+            b'\t' => "\\t",
+            0x08 if twice => "\\\\b",
+            0x08 => "\\b",
+            0x0c if twice => "\\\\f",
+            0x0c => "\\f",
+            0..0x20 => {
+                out.push_str(&s[start..at]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str(if twice { "\\\\u00" } else { "\\u00" });
+                out.push(HEX[(byte >> 4) as usize] as char);
+                out.push(HEX[(byte & 0xf) as usize] as char);
+                start = at + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(&s[start..at]);
+        out.push_str(escape);
+        start = at + 1;
+    }
+    out.push_str(&s[start..]);
+}
