@@ -1,5 +1,6 @@
 //! Crew Created for a 10-agent, 10-task crew, built and serialized to JSON
-//! (`serde_json::to_string(&event)`): crewtel's derive against the limit, a
+//! (`serde_json::to_string(&event)`, and `event.to_json()`, the same bytes
+//! in one pass): crewtel's derive against the limit, a
 //! hand-written single-pass writer of the same bytes (`model::hand_json`,
 //! held to them by `tests/bench_model.rs`).
 //!
@@ -22,6 +23,9 @@ fn json(c: &mut Criterion) {
             let crew = model::crew(n, shared);
             group.bench_with_input(BenchmarkId::new("derive", n), &crew, |b, crew| {
                 b.iter(|| serde_json::to_string(&black_box(crew).telemetry_event()).unwrap())
+            });
+            group.bench_with_input(BenchmarkId::new("to_json", n), &crew, |b, crew| {
+                b.iter(|| black_box(crew).telemetry_event().to_json().unwrap())
             });
             group.bench_with_input(BenchmarkId::new("hand-written", n), &crew, |b, crew| {
                 b.iter(|| model::hand_json(black_box(crew)))

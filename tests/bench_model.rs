@@ -119,6 +119,8 @@ fn the_hand_written_json_writer_emits_the_derives_bytes() {
             }
             let derive = serde_json::to_string(&crew.telemetry_event()).unwrap();
             assert_eq!(model::hand_json(&crew), derive, "{n} {consent:?}");
+            let one_pass = crew.telemetry_event().to_json().unwrap();
+            assert_eq!(one_pass, derive, "{n} {consent:?}: to_json");
         }
     }
 }

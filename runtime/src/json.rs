@@ -170,6 +170,20 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Str
     serde_json::to_string(value)
 }
 
+/// [`encode`], through `serializer` instead.
+pub(crate) fn encode_with<W, F, T>(
+    serializer: &mut serde_json::Serializer<W, F>,
+    value: &T,
+) -> serde_json::Result<()>
+where
+    W: std::io::Write,
+    F: serde_json::ser::Formatter,
+    T: Serialize + ?Sized,
+{
+    DEPTH.set(0);
+    value.serialize(serializer)
+}
+
 /// A `Telemetry` struct as a JSON object of the keys `consent` allows.
 pub struct Object<'a, T: ?Sized> {
     value: &'a T,

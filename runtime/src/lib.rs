@@ -85,6 +85,7 @@ mod secret;
 mod sink;
 mod telemetry;
 pub mod testing;
+mod to_json;
 mod value;
 mod visit;
 #[cfg(feature = "reporter")]

@@ -141,7 +141,7 @@ pub(crate) fn nested_consent<T: Telemetry + ?Sized>(value: &T, outer: Consent) -
 /// produced only when the event is serialized or turned into `KeyValue`s, and
 /// only for the keys the consent allows.
 pub struct Event<'a, T: ?Sized> {
-    source: &'a T,
+    pub(crate) source: &'a T,
     consent: Consent,
 }
 
