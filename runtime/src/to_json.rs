@@ -3,9 +3,8 @@
 //! into a string and then escaped again as the outer value (two passes, an
 //! allocation and a copy, and two thirds of the time: measured with
 //! callgrind, BENCHMARKS.md section 9); here the visitor writes straight into
-//! one buffer, and a nested value's JSON (written into one scratch buffer
-//! that all of them share) is escaped into it by a table, in one tight
-//! loop.
+//! one buffer, and serde_json writes each nested value into it through a
+//! formatter that emits it already escaped as the outer string's contents.
 
 use serde::Serialize;
 
