@@ -172,8 +172,12 @@ fn the_catalogue_check_finds_what_is_sent_uncatalogued_and_what_was_never_sent()
 #[test]
 fn a_reporter_built_onto_a_capture_applies_the_whole_pipeline_and_keeps_its_counters() {
     let capture = Capture::new();
+    let data = std::env::temp_dir().join(format!("crewtel-capture-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let data_dir = data.display().to_string();
     let reporter = Reporter::builder()
-        .environment(|name| match name {
+        .environment(move |name| match name {
+            "CREWTEL_DATA_DIR" => Some(data_dir.clone()),
             // Ignored by a capture: a test's outcome does not depend on the
             // switches of the machine it runs on.
             "DO_NOT_TRACK" => Some("1".into()),

@@ -16,7 +16,6 @@
 //! read as `off`: off wins over on when in doubt.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What a user chose.
@@ -107,7 +106,7 @@ pub(crate) struct Places {
 impl Places {
     /// `CREWTEL_CONFIG_DIR` (absolute) or the user's configuration
     /// directory, for `service`, searching the project's file from
-    /// `project`.
+    /// `project` (default: the working directory).
     pub(crate) fn new(
         config_dir: Option<PathBuf>,
         service: &str,
@@ -116,7 +115,7 @@ impl Places {
         Places {
             config: config_dir.or_else(|| dirs::config_dir().map(|dir| dir.join("crewtel"))),
             service: crate::local::safe_name(service),
-            project,
+            project: project.or_else(|| std::env::current_dir().ok()),
         }
     }
 
@@ -203,26 +202,10 @@ pub(crate) fn write(file: &Path, choice: Choice) -> std::io::Result<()> {
     let dir = file.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
     crate::local::private_dir(dir).map_err(std::io::Error::other)?;
     let tmp = dir.join(format!(".{CHOICE_FILE}.{}.tmp", std::process::id()));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options.open(&tmp).and_then(|mut out| {
-        writeln!(
-            out,
-            "# crewtel's telemetry choice: off, local or on (see `status`)\n{choice}"
-        )
-    });
-    match written.and_then(|()| fs::rename(&tmp, file)) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            let _ = fs::remove_file(&tmp);
-            Err(error)
-        }
-    }
+    // One left by an earlier process of the same id (a crash) is stale.
+    let _ = fs::remove_file(&tmp);
+    let text = format!("# crewtel's telemetry choice: off, local or on (see `status`)\n{choice}\n");
+    crate::local::write_private(&tmp, file, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -515,11 +515,7 @@ impl Reader<'_, '_> {
             .get("OTEL_SERVICE_NAME")
             .or_else(|| defaults.service_name.clone())
             .unwrap_or_default();
-        let project = defaults
-            .project_dir
-            .clone()
-            .or_else(|| std::env::current_dir().ok());
-        Places::new(config, &service, project)
+        Places::new(config, &service, defaults.project_dir.clone())
             .read(self.warn)
             .map(|(choice, by, file)| (choice, by, Some(file)))
     }

@@ -25,6 +25,28 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
     Some(base.join(safe_name(service)))
 }
 
+/// Writes `bytes` to `path` whole or not at all, the file the user's alone
+/// (0600): first to `tmp` (a new file), then renamed over `path`; `tmp` is
+/// gone either way.
+pub(crate) fn write_private(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(tmp)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| fs::rename(tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    written
+}
+
 /// `lines` (JSON objects) with `key` first: when they were delivered, or
 /// kept in local mode, in RFC 3339.
 pub(crate) fn stamped(lines: &[String], key: &str) -> Vec<String> {

@@ -45,3 +45,11 @@ impl Notes {
         open.remove(&span_id).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+impl Notes {
+    /// How many spans' notes wait to be read.
+    pub(crate) fn len(&self) -> usize {
+        self.open.lock().map_or(0, |open| open.len())
+    }
+}

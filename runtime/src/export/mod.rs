@@ -329,7 +329,7 @@ impl Pipeline {
     /// Ends a span and queues it; never blocks. A failure gets an error
     /// status whose description is the error's type name alone. When the
     /// queue is full (or the pipeline shut down, or the event is too large)
-    /// the span is dropped and counted.
+    /// the span is dropped and counted, and `false` returned.
     ///
     /// `more` (what the end adds) and `common` (the every-event context)
     /// follow the span's own attributes, each key once. The count limit is
@@ -341,7 +341,7 @@ impl Pipeline {
         more: &[KeyValue],
         common: &[KeyValue],
         error_type: Option<std::borrow::Cow<'static, str>>,
-    ) {
+    ) -> bool {
         let OpenSpan {
             name,
             started,
@@ -357,17 +357,17 @@ impl Pipeline {
         }
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.too_large.fetch_add(1, Ordering::Relaxed);
-            return;
+            return false;
         }
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= self.capacity {
             self.release_dropped(&self.full);
-            return;
+            return false;
         }
         // `try_read`: a shutdown in progress drops the event rather than wait.
         let running = self.running.try_read();
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
             self.release_dropped(&self.late);
-            return;
+            return false;
         };
         let context = match parent {
             Some(parent) => Context::new().with_remote_span_context(SpanContext::new(
@@ -392,6 +392,7 @@ impl Pipeline {
             span.set_status(Status::error(error_type));
         }
         span.end();
+        true
     }
 
     fn release_dropped(&self, reason: &AtomicU64) {

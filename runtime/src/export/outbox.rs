@@ -17,13 +17,14 @@
 //! dropped and counted. A collector's `Retry-After` is kept here too
 //! (`quiet-until`), so that the next process waits as well.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::hash::{BuildHasher, RandomState};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::local::write_private;
 use crate::warning::WarningSink;
 
 /// The outbox's folder, in the host's data folder.
@@ -122,12 +123,7 @@ impl Outbox {
         let name = self.new_name();
         let tmp = self.dir.join(format!(".tmp-{name}"));
         let path = self.dir.join(format!("{name}.{PENDING}"));
-        let written = write_private(&tmp, &encode(request))
-            .and_then(|()| fs::rename(&tmp, &path).map_err(|e| e.kind().to_string()));
-        if let Err(why) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(why);
-        }
+        write_private(&tmp, &path, &encode(request)).map_err(|e| e.kind().to_string())?;
         self.keep_bounds();
         Ok(())
     }
@@ -206,11 +202,11 @@ impl Outbox {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
         let tmp = self.dir.join(format!(".tmp-{}", self.new_name()));
-        if write_private(&tmp, seconds.to_string().as_bytes()).is_err()
-            || fs::rename(&tmp, self.dir.join(QUIET_FILE)).is_err()
-        {
-            let _ = fs::remove_file(&tmp);
-        }
+        let _ = write_private(
+            &tmp,
+            &self.dir.join(QUIET_FILE),
+            seconds.to_string().as_bytes(),
+        );
     }
 
     /// Names of pending requests, oldest first; claims of processes that are
@@ -422,19 +418,6 @@ fn read_request(file: &mut File) -> Option<Vec<u8>> {
         .read_to_end(&mut bytes)
         .ok()?;
     (bytes.len() as u64 <= MAX_REQUEST_BYTES).then_some(bytes)
-}
-
-/// Writes a new file only its owner can read.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| e.kind().to_string())?;
-    file.write_all(bytes).map_err(|e| e.kind().to_string())
 }
 
 #[cfg(test)]

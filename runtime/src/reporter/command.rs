@@ -103,11 +103,7 @@ impl ReporterBuilder {
 }
 
 fn places(builder: &ReporterBuilder, settings: &Settings, service: &str) -> Places {
-    let project = builder
-        .defaults
-        .project_dir
-        .clone()
-        .or_else(|| std::env::current_dir().ok());
+    let project = builder.defaults.project_dir.clone();
     Places::new(settings.config_dir.clone(), service, project)
 }
 

@@ -113,21 +113,32 @@ impl Reporter {
     /// inside `parent` when there is one and spans form a tree; a full queue
     /// drops the event before they are built.
     #[inline]
-    fn send(&self, pipeline: &Pipeline, event: &dyn AnyEvent, parent: Option<SpanIds>) {
+    fn send<E: AnyEvent + ?Sized>(&self, pipeline: &Pipeline, event: &E, parent: Option<SpanIds>) {
         if !pipeline.admit() {
             return;
         }
         if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
             let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-            self.note(&open, Some(event));
-            pipeline.finish(open, &[], &[], None);
+            let span_id = open.ids().span_id;
+            self.note(span_id, event);
+            if !pipeline.finish(open, &[], &[], None) {
+                self.forget(span_id);
+            }
         }
     }
 
-    /// Tells the capture, when there is one, what built the span `open`.
-    fn note(&self, open: &crate::export::OpenSpan, event: Option<&dyn AnyEvent>) {
-        if let (Some(notes), Some(event)) = (&self.notes, event) {
-            notes.note(open.ids().span_id, Some(event.consent()), event.catalogue());
+    /// Tells the reader at the end of the pipeline, when there is one, what
+    /// built the span `span_id`.
+    fn note<E: AnyEvent + ?Sized>(&self, span_id: u64, event: &E) {
+        if let Some(notes) = &self.notes {
+            notes.note(span_id, Some(event.consent()), event.catalogue());
+        }
+    }
+
+    /// Forgets what was noted of a span that was dropped, never read.
+    fn forget(&self, span_id: u64) {
+        if let Some(notes) = &self.notes {
+            notes.take(span_id);
         }
     }
 
@@ -180,7 +191,7 @@ impl Reporter {
         match self.containment.run(|| event.key_values()) {
             Some(attributes) => {
                 let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-                self.note(&open, Some(event));
+                self.note(open.ids().span_id, event);
                 ActiveSpan::new(Span {
                     pipeline,
                     open,
@@ -319,7 +330,7 @@ impl Sink for Reporter {
 }
 
 impl Reporter {
-    fn emit_under(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) {
+    fn emit_under<E: AnyEvent + ?Sized>(&self, parent: Option<SpanIds>, event: &E) {
         if let Some(pipeline) = &self.pipeline
             && event.is_allowed()
         {
@@ -350,4 +361,36 @@ fn shared_strings(attributes: Vec<KeyValue>) -> Vec<KeyValue> {
             KeyValue::new(key, value)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Telemetry;
+    use crate::testing::Capture;
+
+    #[derive(crate::Telemetry)]
+    struct Counts {
+        /// Numbers.
+        #[telemetry(always)]
+        counts: Vec<u64>,
+    }
+
+    #[test]
+    fn what_is_noted_of_a_dropped_span_is_forgotten() {
+        let capture = Capture::new();
+        let reporter = super::Reporter::builder().capture(&capture).build();
+        let huge = Counts {
+            counts: vec![u64::MAX; 200_000],
+        };
+        for _ in 0..3 {
+            reporter.emit(huge.telemetry_event());
+            reporter.start(huge.telemetry_event()).end();
+        }
+        assert_eq!(reporter.status().dropped.too_large, 6);
+        let notes = reporter.notes.as_ref().expect("a capture reads notes");
+        assert_eq!(notes.len(), 0, "notes of dropped spans stay behind");
+        reporter.emit(Counts { counts: vec![1] }.telemetry_event());
+        assert_eq!(capture.events().len(), 1);
+        assert_eq!(notes.len(), 0, "read once sent");
+    }
 }

@@ -33,13 +33,20 @@ impl EndSpan for Span<'_> {
             notes,
             ..
         } = *self;
+        let span_id = open.ids().span_id;
+        // What was noted of a span that is dropped is never read: forgotten.
+        let forget = || {
+            if let Some(notes) = notes {
+                notes.take(span_id);
+            }
+        };
         if let (Some(notes), Some(end)) = (notes, end) {
-            notes.note(open.ids().span_id, None, end.catalogue());
+            notes.note(span_id, None, end.catalogue());
         }
         let mut attributes = match end {
             Some(end) => match containment.run(|| end.key_values()) {
                 Some(attributes) => attributes,
-                None => return,
+                None => return forget(),
             },
             None => Vec::new(),
         };
@@ -47,7 +54,9 @@ impl EndSpan for Span<'_> {
             attributes.push(KeyValue::new(ERROR_TYPE_KEY, error_type.to_owned()));
         }
         let error_type = error_type.map(|name| std::borrow::Cow::Owned(name.to_owned()));
-        pipeline.finish(open, &attributes, common, error_type);
+        if !pipeline.finish(open, &attributes, common, error_type) {
+            forget();
+        }
     }
 
     fn ids(&self) -> Option<SpanIds> {
