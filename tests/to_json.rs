@@ -1,5 +1,7 @@
 //! `Event::to_json` writes the bytes `serde_json::to_string(&event)` does,
-//! for every kind of value, in one pass.
+//! for every kind of value, in one pass; both are held to JSON built here
+//! with `serde_json::json!`, independently of crewtel, and the nested JSON
+//! `key_values()` carries is the same.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +25,40 @@ struct Entry {
     /// Kept for those that share.
     #[telemetry(share_crew)]
     note: String,
+}
+
+/// A struct nested alone, holding a list of structs in turn.
+#[derive(Clone, Debug, Telemetry)]
+struct Inner {
+    /// A label.
+    #[telemetry(always, free_text)]
+    label: String,
+    /// Kept for those that share.
+    #[telemetry(share_crew)]
+    note: String,
+    /// Nested deeper.
+    #[telemetry(always)]
+    children: Vec<Entry>,
+}
+
+/// A struct sent only under `share_crew`: `{}` otherwise.
+#[derive(Clone, Debug, Telemetry)]
+#[telemetry(share_crew)]
+struct OptIn {
+    /// A number.
+    #[telemetry(always)]
+    n: u32,
+}
+
+/// A chain, cut at the nesting limit.
+#[derive(Clone, Debug, Telemetry)]
+struct Node {
+    /// Its place in the chain.
+    #[telemetry(always)]
+    depth: u32,
+    /// The next.
+    #[telemetry(always)]
+    next: Option<Box<Node>>,
 }
 
 #[derive(Clone, Debug, Telemetry)]
@@ -64,16 +100,155 @@ struct Everything {
     /// Another.
     #[telemetry(always, free_text)]
     counts: HashMap<String, u32>,
+    /// One nested struct.
+    #[telemetry(always)]
+    inner: Inner,
+    /// An opt-in struct.
+    #[telemetry(always)]
+    opt_in: OptIn,
+    /// A chain.
+    #[telemetry(always)]
+    chain: Option<Box<Node>>,
     #[telemetry(never)]
     _key: Secret<String>,
 }
 
+fn chain(length: u32) -> Option<Box<Node>> {
+    (0..length).fold(None, |next, depth| Some(Box::new(Node { depth, next })))
+}
+
+fn float(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into)
+}
+
+fn entries(entries: &[Entry], shared: bool) -> serde_json::Value {
+    entries
+        .iter()
+        .map(|e| {
+            let mut object = serde_json::json!({"name": e.name, "weight": float(e.weight)});
+            if shared {
+                object["note"] = e.note.clone().into();
+            }
+            object
+        })
+        .collect()
+}
+
+/// `node` as it is nested at `depth`: `{}` at the limit.
+fn node(node: &Node, depth: usize) -> serde_json::Value {
+    if depth >= crewtel::MAX_NESTING {
+        return serde_json::json!({});
+    }
+    let mut object = serde_json::json!({"depth": node.depth});
+    if let Some(next) = &node.next {
+        object["next"] = self::node(next, depth + 1);
+    }
+    object
+}
+
+/// What the event must be, built without crewtel (in declaration order:
+/// serde_json's `preserve_order` is on for the suite).
+fn expected(value: &Everything) -> String {
+    let shared = value.consent == Consent::ShareCrew;
+    let encoded = |v: serde_json::Value| serde_json::Value::String(v.to_string());
+    let mut attributes = serde_json::json!({
+        "text": value.text,
+        "ratio": float(value.ratio),
+        "count": value.count,
+        "flag": value.flag,
+    });
+    if let Some(maybe) = value.maybe {
+        attributes["maybe"] = maybe.into();
+    }
+    attributes["kind"] = match value.kind {
+        Kind::Quick => "quick",
+        Kind::Slow => "slow",
+    }
+    .into();
+    attributes["tags"] = value.tags.clone().into();
+    attributes["floats"] = value.floats.iter().map(|v| float(*v)).collect();
+    attributes["entries"] = encoded(entries(&value.entries, shared));
+    if shared {
+        attributes["inputs"] = encoded(serde_json::json!(value.inputs));
+    }
+    let counts: serde_json::Map<_, _> = value
+        .counts
+        .iter()
+        .map(|(k, v)| (k.clone(), (*v).into()))
+        .collect();
+    attributes["counts"] = encoded(counts.into());
+    let mut inner = serde_json::json!({"label": value.inner.label});
+    if shared {
+        inner["note"] = value.inner.note.clone().into();
+    }
+    inner["children"] = entries(&value.inner.children, shared);
+    attributes["inner"] = encoded(inner);
+    attributes["opt_in"] = encoded(if shared {
+        serde_json::json!({"n": value.opt_in.n})
+    } else {
+        serde_json::json!({})
+    });
+    if let Some(chain) = &value.chain {
+        attributes["chain"] = encoded(node(chain, 0));
+    }
+    serde_json::json!({
+        "name": "Every Kind",
+        "consent": if shared { "share_crew" } else { "anonymous" },
+        "attributes": attributes,
+    })
+    .to_string()
+}
+
 fn same(value: &Everything) {
     let event = value.telemetry_event();
+    let json = event.to_json().unwrap();
+    assert_eq!(json, expected(value));
+    assert_eq!(json, serde_json::to_string(&event).unwrap());
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let key_values = event.key_values();
     assert_eq!(
-        event.to_json().unwrap(),
-        serde_json::to_string(&event).unwrap()
+        key_values.len(),
+        parsed["attributes"].as_object().unwrap().len()
     );
+    for kv in key_values {
+        if let crewtel::opentelemetry::Value::String(text) = &kv.value {
+            assert_eq!(
+                parsed["attributes"][kv.key.as_str()].as_str(),
+                Some(text.as_str()),
+                "{}",
+                kv.key
+            );
+        }
+    }
+}
+
+fn everything(text: String, shared: bool) -> Everything {
+    Everything {
+        consent: if shared {
+            Consent::ShareCrew
+        } else {
+            Consent::Anonymous
+        },
+        text: text.clone(),
+        ratio: 0.5,
+        count: 1,
+        flag: true,
+        maybe: None,
+        kind: Kind::Quick,
+        tags: Vec::new(),
+        floats: Vec::new(),
+        entries: Vec::new(),
+        inputs: BTreeMap::new(),
+        counts: HashMap::new(),
+        inner: Inner {
+            label: text.clone(),
+            note: text,
+            children: Vec::new(),
+        },
+        opt_in: OptIn { n: 3 },
+        chain: None,
+        _key: Secret::new("sk-1".into()),
+    }
 }
 
 proptest! {
@@ -89,8 +264,13 @@ proptest! {
         entries in prop::collection::vec((any::<String>(), any::<f64>(), any::<String>()), 0..4),
         inputs in prop::collection::btree_map(any::<String>(), any::<String>(), 0..3),
         counts in prop::collection::hash_map(any::<String>(), any::<u32>(), 0..3),
+        (label, note) in (any::<String>(), any::<String>()),
+        children in prop::collection::vec((any::<String>(), any::<f64>(), any::<String>()), 0..3),
+        n in any::<u32>(),
+        length in prop::option::of(0..40u32),
         shared in any::<bool>(),
     ) {
+        let entry = |(name, weight, note)| Entry { name, weight, note };
         same(&Everything {
             consent: if shared { Consent::ShareCrew } else { Consent::Anonymous },
             text,
@@ -101,12 +281,12 @@ proptest! {
             kind: if flag { Kind::Quick } else { Kind::Slow },
             tags,
             floats,
-            entries: entries
-                .into_iter()
-                .map(|(name, weight, note)| Entry { name, weight, note })
-                .collect(),
+            entries: entries.into_iter().map(entry).collect(),
             inputs,
             counts,
+            inner: Inner { label, note, children: children.into_iter().map(entry).collect() },
+            opt_in: OptIn { n },
+            chain: length.and_then(chain),
             _key: Secret::new("sk-1".into()),
         });
     }
@@ -131,7 +311,43 @@ fn escapes_and_odd_floats_are_written_alike() {
             note: text.clone(),
         }],
         inputs: BTreeMap::from([(text.clone(), text.clone())]),
-        counts: HashMap::from([(text, 7)]),
+        counts: HashMap::from([(text.clone(), 7)]),
+        inner: Inner {
+            label: text.clone(),
+            note: text.clone(),
+            children: vec![Entry {
+                name: text.clone(),
+                weight: 1e-7,
+                note: text,
+            }],
+        },
+        opt_in: OptIn { n: 1 },
+        chain: chain(3),
         _key: Secret::new("sk-1".into()),
     });
+}
+
+#[test]
+fn text_of_every_length_escapes_alike_wherever_the_escape_falls() {
+    // Escapes before, inside, across and after each eight-byte word.
+    for length in 0..20 {
+        for at in 0..length {
+            for escape in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '/'] {
+                let mut text: Vec<char> = "abcdefghijklmnopqrstu".chars().take(length).collect();
+                text[at] = escape;
+                let text: String = text.into_iter().collect();
+                same(&everything(text.clone(), false));
+                same(&everything(text, true));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_chain_deeper_than_the_limit_is_cut_alike() {
+    for length in [31, 32, 33, 34, 100] {
+        let mut value = everything("x".into(), false);
+        value.chain = chain(length);
+        same(&value);
+    }
 }

@@ -11,6 +11,9 @@ use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+#[path = "../../runtime/src/json_writer/escape.rs"]
+mod escape;
+
 #[derive(Clone, Copy, TelemetryValue, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Process {
@@ -458,53 +461,15 @@ pub fn hand_json(crew: &Crew) -> String {
     out
 }
 
-/// `s` as a JSON string literal, as serde_json writes it.
+/// `s` as a JSON string literal, as serde_json writes it: with crewtel's
+/// own escaping (`escape.rs`, shared by path), so that the limit differs
+/// from `to_json` in the walk alone.
 fn text(out: &mut String, s: &str) {
-    out.push('"');
-    escaped(out, s, false);
-    out.push('"');
+    escape::text(out, s, escape::Quoting::Once);
 }
 
 /// `s` as a JSON string literal inside another JSON string: escaped twice,
 /// in one pass.
 fn inner_text(out: &mut String, s: &str) {
-    out.push_str("\\\"");
-    escaped(out, s, true);
-    out.push_str("\\\"");
-}
-
-fn escaped(out: &mut String, s: &str, twice: bool) {
-    let mut start = 0;
-    for (at, byte) in s.bytes().enumerate() {
-        let escape: &str = match byte {
-            b'"' if twice => "\\\\\\\"",
-            b'\\' if twice => "\\\\\\\\",
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' if twice => "\\\\n",
-            b'\n' => "\\n",
-            b'\r' if twice => "\\\\r",
-            b'\r' => "\\r",
-            b'\t' if twice => "\\\\t",
-            b'\t' => "\\t",
-            0x08 if twice => "\\\\b",
-            0x08 => "\\b",
-            0x0c if twice => "\\\\f",
-            0x0c => "\\f",
-            0..0x20 => {
-                out.push_str(&s[start..at]);
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str(if twice { "\\\\u00" } else { "\\u00" });
-                out.push(HEX[(byte >> 4) as usize] as char);
-                out.push(HEX[(byte & 0xf) as usize] as char);
-                start = at + 1;
-                continue;
-            }
-            _ => continue,
-        };
-        out.push_str(&s[start..at]);
-        out.push_str(escape);
-        start = at + 1;
-    }
-    out.push_str(&s[start..]);
+    escape::text(out, s, escape::Quoting::Twice);
 }

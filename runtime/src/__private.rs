@@ -15,8 +15,8 @@ pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::json::AsObject;
 pub use crate::telemetry::Telemetry;
+pub use crate::telemetry::Visitor;
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
-pub use crate::visit::Visitor;
 
 /// Reaches a field's value without requiring anything of its type.
 ///

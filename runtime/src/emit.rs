@@ -13,8 +13,8 @@ use serde::{Serialize, Serializer};
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::secret::{Countable, Secret, SecretIsNeverSent};
+use crate::telemetry::Visitor;
 use crate::value::{Scalar, TelemetryValue};
-use crate::visit::Visitor;
 
 /// A field value that can be sent: a scalar, an `Option`, a list, a map or a
 /// nested `Telemetry` struct.

@@ -11,9 +11,10 @@ use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::emit::{Element, ElementVia, Emit, EmitVia};
-use crate::telemetry::{Attributes, Event, Telemetry};
+use crate::json_writer::{at_depth, encode_object, encode_objects, one_deeper, within_nesting};
+use crate::telemetry::Visitor;
+use crate::telemetry::{Attributes, Event, Nested, NestedList, Telemetry};
 use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
-use crate::visit::Visitor;
 
 impl Serialize for Text<'_> {
     #[inline(always)]
@@ -81,6 +82,18 @@ impl<M: SerializeMap> MapVisitor<M> {
         }
     }
 
+    /// An entry whose value is already encoded (or failed to be).
+    fn encoded(&mut self, key: &'static str, encoded: serde_json::Result<String>) {
+        match encoded {
+            Ok(encoded) => self.entry(key, &encoded),
+            Err(error) => {
+                if self.error.is_none() {
+                    self.error = Some(serde::ser::Error::custom(error));
+                }
+            }
+        }
+    }
+
     pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
         match self.error {
             Some(error) => Err(error),
@@ -105,14 +118,25 @@ impl<M: SerializeMap> Visitor for MapVisitor<M> {
     fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         match self.nesting {
             Nesting::Inline => self.entry(key, value),
-            Nesting::EncodedString => match encode(value) {
-                Ok(encoded) => self.entry(key, &encoded),
-                Err(error) => {
-                    if self.error.is_none() {
-                        self.error = Some(serde::ser::Error::custom(error));
-                    }
-                }
-            },
+            Nesting::EncodedString => self.encoded(key, encode(value)),
+        }
+    }
+
+    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+        match self.nesting {
+            Nesting::Inline => self.entry(key, &Nested(object)),
+            Nesting::EncodedString => self.encoded(key, encode_object(object)),
+        }
+    }
+
+    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    where
+        T: Telemetry + ?Sized + 'a,
+        I: Iterator<Item = Event<'a, T>> + Clone,
+    {
+        match self.nesting {
+            Nesting::Inline => self.entry(key, &NestedList(objects)),
+            Nesting::EncodedString => self.encoded(key, encode_objects(objects)),
         }
     }
 }
@@ -146,79 +170,34 @@ where
     }
 }
 
-/// How many structs deep a nested value is written: one nested deeper (a
-/// recursive struct, a long chain of `Option<Box<Node>>`) is written as an
-/// empty object and counted, never a stack overflow.
-pub const MAX_NESTING: usize = 32;
-
-thread_local! {
-    static DEPTH: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
-}
-
-static CUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// Nested values cut at [`MAX_NESTING`] so far, in this process.
-#[cfg(feature = "reporter")]
-pub(crate) fn cut_at_depth() -> u64 {
-    CUT.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 /// `value` as the JSON string a top-level attribute carries, its nesting
 /// counted from here.
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    DEPTH.set(0);
-    serde_json::to_string(value)
+    at_depth(0, || serde_json::to_string(value))
 }
 
-/// [`encode`], through `serializer` instead.
-pub(crate) fn encode_with<W, F, T>(
-    serializer: &mut serde_json::Serializer<W, F>,
-    value: &T,
-) -> serde_json::Result<()>
-where
-    W: std::io::Write,
-    F: serde_json::ser::Formatter,
-    T: Serialize + ?Sized,
-{
-    DEPTH.set(0);
-    value.serialize(serializer)
-}
-
-/// A `Telemetry` struct as a JSON object of the keys `consent` allows.
-pub struct Object<'a, T: ?Sized> {
-    value: &'a T,
-    consent: Consent,
-}
-
-impl<'a, T: Telemetry + ?Sized> Object<'a, T> {
-    /// The object `value` shows nested in an event under `consent`: under
-    /// the stricter of that and `value`'s own consent, if it carries one.
-    pub fn new(value: &'a T, consent: Consent) -> Self {
-        Object {
-            value,
-            consent: crate::telemetry::nested_consent(value, consent),
-        }
-    }
-}
-
-impl<T: Telemetry + ?Sized> Serialize for Object<'_, T> {
+impl<T: Telemetry + ?Sized> Serialize for Nested<'_, T> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // A struct sent only under `share_crew` shows nothing otherwise, and
-        // one nested too deep shows nothing either. (The depth is reset where
-        // a top-level value is encoded, so a panic that skipped the way back
-        // up costs nothing later.)
-        let depth = DEPTH.get();
-        if !self.consent.allows(T::TIER) || depth >= MAX_NESTING {
-            if depth >= MAX_NESTING {
-                CUT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // one nested too deep shows nothing either.
+        one_deeper(|depth| {
+            if !self.0.is_allowed() || !within_nesting(depth) {
+                return serializer.collect_map(core::iter::empty::<((), ())>());
             }
-            return serializer.collect_map(core::iter::empty::<((), ())>());
-        }
-        DEPTH.set(depth + 1);
-        let written = serialize_attributes(self.value, self.consent, Nesting::Inline, serializer);
-        DEPTH.set(depth);
-        written
+            serialize_attributes(self.0.source, self.0.consent(), Nesting::Inline, serializer)
+        })
+    }
+}
+
+impl<'a, T, I> Serialize for NestedList<I>
+where
+    T: Telemetry + ?Sized + 'a,
+    I: Iterator<Item = Event<'a, T>> + Clone,
+{
+    #[inline]
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone().map(Nested))
     }
 }
 
@@ -341,7 +320,7 @@ impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
 
     #[inline]
     fn emit<V: Visitor>(value: &T, key: &'static str, consent: Consent, visitor: &mut V) {
-        visitor.json(key, &Object::new(value, consent));
+        visitor.object(key, Event::nested(value, consent));
     }
 }
 
@@ -355,7 +334,7 @@ impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
         V: Visitor,
         I: Iterator<Item = &'a T> + Clone,
     {
-        visitor.json(key, &JsonObjects { items, consent });
+        visitor.objects(key, items.map(move |item| Event::nested(item, consent)));
     }
 
     fn serialize_entry<S: Serializer>(
@@ -363,24 +342,6 @@ impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
         consent: Consent,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        Object::new(value, consent).serialize(serializer)
-    }
-}
-
-/// A list of `Telemetry` structs, each filtered by its own classes.
-struct JsonObjects<I> {
-    items: I,
-    consent: Consent,
-}
-
-impl<'a, T, I> Serialize for JsonObjects<I>
-where
-    T: Telemetry + ?Sized + 'a,
-    I: Iterator<Item = &'a T> + Clone,
-{
-    #[inline]
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let consent = self.consent;
-        serializer.collect_seq(self.items.clone().map(|value| Object::new(value, consent)))
+        Nested(Event::nested(value, consent)).serialize(serializer)
     }
 }

@@ -71,6 +71,7 @@ mod error_type;
 mod export;
 mod flatten;
 mod json;
+mod json_writer;
 #[cfg(feature = "reporter")]
 mod limits;
 #[cfg(feature = "reporter")]
@@ -87,7 +88,6 @@ mod telemetry;
 pub mod testing;
 mod to_json;
 mod value;
-mod visit;
 #[cfg(feature = "reporter")]
 mod warning;
 
@@ -101,7 +101,7 @@ pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
-pub use json::MAX_NESTING;
+pub use json_writer::MAX_NESTING;
 pub use on_send::OnSend;
 #[cfg(feature = "reporter")]
 pub use reporter::{
@@ -110,12 +110,11 @@ pub use reporter::{
 };
 pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
-pub use telemetry::{Attributes, Event, Telemetry};
+pub use telemetry::{Attributes, Event, Telemetry, Visitor};
 pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 
 /// The OpenTelemetry API crate crewtel builds on (its `KeyValue`s).
 pub use opentelemetry;
-pub use visit::Visitor;
 
 /// Derives [`Telemetry`](trait@Telemetry) for a struct with classified fields.
 pub use crewtel_macros::Telemetry;

@@ -4,7 +4,7 @@ use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::emit::Emit;
 use crate::secret::SecretFree;
-use crate::visit::Visitor;
+use crate::telemetry::Visitor;
 
 /// A field value that a function reads when its event is sent, and never
 /// before: the machine's exact platform, a count that costs something to

@@ -3,9 +3,9 @@
 use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 use serde::Serialize;
 
+use crate::telemetry::Visitor;
 use crate::telemetry::{Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
-use crate::visit::Visitor;
 
 impl<T: Telemetry + ?Sized> Event<'_, T> {
     /// The attributes as OpenTelemetry key-values, each with its exact type.
@@ -164,6 +164,22 @@ impl Visitor for KeyValues {
         // foreign `Serialize` impls); should it ever, the key is left out
         // rather than sent half-written.
         if let Ok(encoded) = crate::json::encode(value) {
+            self.push(key, Value::String(encoded.into()));
+        }
+    }
+
+    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+        if let Ok(encoded) = crate::json_writer::encode_object(object) {
+            self.push(key, Value::String(encoded.into()));
+        }
+    }
+
+    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    where
+        T: Telemetry + ?Sized + 'a,
+        I: Iterator<Item = Event<'a, T>> + Clone,
+    {
+        if let Ok(encoded) = crate::json_writer::encode_objects(objects) {
             self.push(key, Value::String(encoded.into()));
         }
     }

@@ -1,13 +1,16 @@
-//! The `Telemetry` trait a derive implements, and the events it builds.
-//! How an event is written is its adapters' business: JSON in `json`,
-//! OpenTelemetry key-values in `otel`.
+//! The `Telemetry` trait a derive implements, the events it builds and the
+//! visitor its attributes are walked with. How an event is written is its
+//! adapters' business: JSON in `json` and `to_json`, OpenTelemetry
+//! key-values in `otel`.
 
 use std::rc::Rc;
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::catalogue::Catalogue;
 use crate::consent::{Consent, ConsentFlag, Tier};
-use crate::visit::Visitor;
+use crate::value::{Scalar, ScalarKind};
 
 /// A struct whose classified fields make a telemetry event.
 ///
@@ -87,6 +90,56 @@ pub trait Telemetry {
     }
 }
 
+/// Receives the attributes of an event, one key at a time.
+///
+/// The derive generates a walk over exactly the keys the consent in force allows;
+/// the event turns it into JSON ([`serde::Serialize`]) or OpenTelemetry
+/// `KeyValue`s through a visitor, with no intermediate map. Implement it to send
+/// events somewhere else.
+pub trait Visitor {
+    /// A scalar attribute.
+    fn scalar(&mut self, key: &'static str, value: Scalar<'_>);
+
+    /// An array attribute of scalars, all of `kind` when it is known.
+    fn list<'v, I>(&mut self, key: &'static str, kind: Option<ScalarKind>, items: I)
+    where
+        I: Iterator<Item = Scalar<'v>> + Clone;
+
+    /// Nested structure (a map, or what [`object`](Visitor::object) and
+    /// [`objects`](Visitor::objects) hand on), sent as one JSON-encoded
+    /// string because attributes cannot nest.
+    fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+
+    /// A `Telemetry` struct nested under `key`, as its event (under the
+    /// stricter of the outer consent and its own): sent as one JSON-encoded
+    /// object of the keys that consent allows, `{}` when it allows none. By
+    /// default, serialized through [`json`](Visitor::json); a visitor that
+    /// writes JSON itself can walk it instead.
+    #[inline]
+    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+        self.json(key, &Nested(object));
+    }
+
+    /// A list of nested `Telemetry` structs under `key`, as their events:
+    /// sent as one JSON-encoded list of objects. By default, serialized
+    /// through [`json`](Visitor::json).
+    #[inline]
+    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    where
+        T: Telemetry + ?Sized + 'a,
+        I: Iterator<Item = Event<'a, T>> + Clone,
+    {
+        self.json(key, &NestedList(objects));
+    }
+}
+
+/// A nested struct's event as it is serialized inside a JSON-encoded value:
+/// the object of its attributes (`Serialize` is in `json`).
+pub(crate) struct Nested<'a, T: ?Sized>(pub(crate) Event<'a, T>);
+
+/// A list of nested structs' events, serialized as a list of [`Nested`].
+pub(crate) struct NestedList<I>(pub(crate) I);
+
 macro_rules! forward_pointers {
     ($($(#[$m:meta])* [$($p:tt)*])*) => {$(
         impl<T: Telemetry + ?Sized> Telemetry for $($p)* {
@@ -158,6 +211,13 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     #[inline]
     pub fn new(source: &'a T, consent: Consent) -> Self {
         Event { source, consent }
+    }
+
+    /// The event of `source` nested in one built under `outer`: under the
+    /// stricter of `outer` and `source`'s own consent.
+    #[inline]
+    pub(crate) fn nested(source: &'a T, outer: Consent) -> Self {
+        Event::new(source, nested_consent(source, outer))
     }
 
     /// The event (span) name.

@@ -243,7 +243,7 @@ impl Reporter {
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
         let cut = self.pipeline.as_ref().map_or(0, Pipeline::cut_attributes);
-        cut + crate::json::cut_at_depth()
+        cut + crate::json_writer::cut_at_depth()
     }
 
     /// Whether telemetry is on and why, the consent, the endpoint, the local
