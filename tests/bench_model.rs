@@ -109,6 +109,26 @@ fn the_derive_allocates_no_more_than_hand_written_code() {
 }
 
 #[test]
+fn the_otlp_bytes_of_the_derive_and_of_hand_written_code_are_the_same() {
+    for n in [1, 10] {
+        for consent in [Consent::Anonymous, Consent::ShareCrew] {
+            let crew = model::crew(n, true);
+            let derive = model::otlp_bytes(model::derive(&crew, consent));
+            assert!(
+                derive.len() > 100 * n,
+                "{n} {consent:?}: {} bytes",
+                derive.len()
+            );
+            assert_eq!(
+                derive,
+                model::otlp_bytes(model::hand_written(&crew, consent)),
+                "{n} {consent:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_hand_written_json_writer_emits_the_derives_bytes() {
     for n in [0, 1, 10] {
         for consent in [Consent::Anonymous, Consent::ShareCrew] {

@@ -351,3 +351,62 @@ fn a_chain_deeper_than_the_limit_is_cut_alike() {
         same(&value);
     }
 }
+
+/// Keys the derive cannot write as one piece (they need escaping), nested
+/// and not.
+#[derive(Clone, Debug, Telemetry)]
+struct OddKeyEntry {
+    /// A value under a quoted key.
+    #[telemetry(always, rename = "say \"hi\"")]
+    said: u32,
+    /// One under a backslash.
+    #[telemetry(always, free_text, rename = "back\\slash")]
+    slash: String,
+}
+
+#[derive(Clone, Debug, Telemetry)]
+#[telemetry(event = "Odd Keys")]
+struct OddKeys {
+    /// First, so that the first key of the event is one that is escaped.
+    #[telemetry(always, rename = "\"first\"")]
+    first: bool,
+    /// Nested.
+    #[telemetry(always)]
+    entries: Vec<OddKeyEntry>,
+}
+
+#[test]
+fn keys_that_need_escaping_are_escaped_in_every_path() {
+    let value = OddKeys {
+        first: true,
+        entries: vec![
+            OddKeyEntry {
+                said: 1,
+                slash: "a\"b".into(),
+            },
+            OddKeyEntry {
+                said: 2,
+                slash: String::new(),
+            },
+        ],
+    };
+    let entries = serde_json::json!([
+        {"say \"hi\"": 1, "back\\slash": "a\"b"},
+        {"say \"hi\"": 2, "back\\slash": ""},
+    ]);
+    let expected = serde_json::json!({
+        "name": "Odd Keys",
+        "consent": "anonymous",
+        "attributes": {"\"first\"": true, "entries": entries.to_string()},
+    })
+    .to_string();
+    let event = value.telemetry_event();
+    assert_eq!(event.to_json().unwrap(), expected);
+    assert_eq!(serde_json::to_string(&event).unwrap(), expected);
+    let key_values = event.key_values();
+    assert_eq!(key_values[0].key.as_str(), "\"first\"");
+    assert_eq!(
+        key_values[1].value.as_str().as_ref(),
+        entries.to_string().as_str()
+    );
+}

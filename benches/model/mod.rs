@@ -9,10 +9,13 @@ use std::collections::BTreeMap;
 use crewtel::opentelemetry::{Key, KeyValue, StringValue, Value};
 use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
 
+// crewtel's own escaping, shared by path, so that the hand-written limits
+// differ from crewtel in the walk alone.
 #[path = "../../runtime/src/json_writer/escape.rs"]
 mod escape;
+
+use escape::{Quoting, text};
 
 #[derive(Clone, Copy, TelemetryValue, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,77 +150,8 @@ pub fn derive(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
 
 // --- By hand: what a careful person writes against `KeyValue` directly. ---
 
-struct AgentsJson<'a> {
-    agents: &'a [Agent],
-    shared: bool,
-}
-
-impl Serialize for AgentsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.agents.iter().map(|agent| AgentJson {
-            agent,
-            shared: self.shared,
-        }))
-    }
-}
-
-struct AgentJson<'a> {
-    agent: &'a Agent,
-    shared: bool,
-}
-
-impl Serialize for AgentJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let a = self.agent;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("role", &a.role)?;
-        map.serialize_entry("llm", &a.llm)?;
-        map.serialize_entry("max_iter", &a.max_iter)?;
-        map.serialize_entry("delegation_enabled?", &a.allow_delegation)?;
-        map.serialize_entry("tools_names", &a.tools)?;
-        if self.shared {
-            map.serialize_entry("goal", &a.goal)?;
-            map.serialize_entry("backstory", &a.backstory)?;
-        }
-        map.end()
-    }
-}
-
-struct TasksJson<'a> {
-    tasks: &'a [Task],
-    shared: bool,
-}
-
-impl Serialize for TasksJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.tasks.iter().map(|task| TaskJson {
-            task,
-            shared: self.shared,
-        }))
-    }
-}
-
-struct TaskJson<'a> {
-    task: &'a Task,
-    shared: bool,
-}
-
-impl Serialize for TaskJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let t = self.task;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &t.id)?;
-        map.serialize_entry("agent_role", &t.agent_role)?;
-        map.serialize_entry("async_execution?", &t.async_execution)?;
-        if self.shared {
-            map.serialize_entry("description", &t.description)?;
-            map.serialize_entry("expected_output", &t.expected_output)?;
-        }
-        map.end()
-    }
-}
-
-/// By hand.
+/// By hand: the nested lists written in one pass each, as `hand_json`
+/// writes them (escaped once here: each is the value of one attribute).
 pub fn hand_written(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
     let shared = consent == Consent::ShareCrew;
     let mut attributes = Vec::with_capacity(9);
@@ -230,37 +164,59 @@ pub fn hand_written(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
         },
     ));
     attributes.push(KeyValue::new("crew_memory", crew.memory));
-    let agents = serde_json::to_string(&AgentsJson {
-        agents: &crew.agents,
-        shared,
-    })
-    .unwrap_or_default();
+    let mut agents = String::with_capacity(32 + 192 * crew.agents.len());
+    agents_json(&mut agents, &crew.agents, shared, Quoting::Once);
     attributes.push(KeyValue::new("crew_agents", agents));
     attributes.push(KeyValue::new(
         "crew_number_of_agents",
         crew.agents.len() as i64,
     ));
-    let tasks = serde_json::to_string(&TasksJson {
-        tasks: &crew.tasks,
-        shared,
-    })
-    .unwrap_or_default();
+    let mut tasks = String::with_capacity(32 + 128 * crew.tasks.len());
+    tasks_json(&mut tasks, &crew.tasks, shared, Quoting::Once);
     attributes.push(KeyValue::new("crew_tasks", tasks));
     attributes.push(KeyValue::new(
         "crew_number_of_tasks",
         crew.tasks.len() as i64,
     ));
     if shared {
-        attributes.push(KeyValue::new(
-            "crew_inputs",
-            serde_json::to_string(&crew.inputs).unwrap_or_default(),
-        ));
+        let mut inputs = String::with_capacity(64);
+        inputs_json(&mut inputs, &crew.inputs, Quoting::Once);
+        attributes.push(KeyValue::new("crew_inputs", inputs));
     }
     attributes.push(KeyValue::new(
         "crew_inputs_present",
         !crew.inputs.is_empty(),
     ));
     attributes
+}
+
+/// The OTLP protobuf request that carries one span with `attributes`, as
+/// the exporter builds it (`opentelemetry-proto`'s conversion, then prost).
+pub fn otlp_bytes(attributes: Vec<KeyValue>) -> Vec<u8> {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
+    use opentelemetry_proto::transform::common::tonic::Attributes;
+    use prost::Message;
+
+    let span = Span {
+        trace_id: vec![7; 16],
+        span_id: vec![9; 8],
+        name: "Crew Created".into(),
+        start_time_unix_nano: 1_764_000_000_000_000_000,
+        end_time_unix_nano: 1_764_000_000_000_000_500,
+        attributes: Attributes::from(attributes).0,
+        ..Span::default()
+    };
+    ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            scope_spans: vec![ScopeSpans {
+                spans: vec![span],
+                ..ScopeSpans::default()
+            }],
+            ..ResourceSpans::default()
+        }],
+    }
+    .encode_to_vec()
 }
 
 // --- Reflection: serialize everything, then keep what an allow-list names. ---
@@ -373,7 +329,7 @@ pub fn hand_json(crew: &Crew) -> String {
         r#""anonymous""#
     });
     out.push_str(r#","attributes":{"crew_id":"#);
-    text(&mut out, &crew.id);
+    text(&mut out, &crew.id, Quoting::Once);
     out.push_str(match crew.process {
         Process::Sequential => r#","crew_process":"sequential""#,
         Process::Hierarchical => r#","crew_process":"hierarchical""#,
@@ -383,75 +339,18 @@ pub fn hand_json(crew: &Crew) -> String {
     } else {
         r#","crew_memory":false"#
     });
-    out.push_str(r#","crew_agents":"["#);
-    for (i, agent) in crew.agents.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(r#"{\"role\":"#);
-        inner_text(&mut out, &agent.role);
-        out.push_str(r#",\"llm\":"#);
-        inner_text(&mut out, &agent.llm);
-        out.push_str(r#",\"max_iter\":"#);
-        out.push_str(itoa::Buffer::new().format(agent.max_iter));
-        out.push_str(if agent.allow_delegation {
-            r#",\"delegation_enabled?\":true"#
-        } else {
-            r#",\"delegation_enabled?\":false"#
-        });
-        out.push_str(r#",\"tools_names\":["#);
-        for (j, tool) in agent.tools.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            inner_text(&mut out, tool);
-        }
-        out.push(']');
-        if shared {
-            out.push_str(r#",\"goal\":"#);
-            inner_text(&mut out, &agent.goal);
-            out.push_str(r#",\"backstory\":"#);
-            inner_text(&mut out, &agent.backstory);
-        }
-        out.push('}');
-    }
-    out.push_str(r#"]","crew_number_of_agents":"#);
+    out.push_str(r#","crew_agents":""#);
+    agents_json(&mut out, &crew.agents, shared, Quoting::Twice);
+    out.push_str(r#"","crew_number_of_agents":"#);
     out.push_str(itoa::Buffer::new().format(crew.agents.len()));
-    out.push_str(r#","crew_tasks":"["#);
-    for (i, task) in crew.tasks.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(r#"{\"id\":"#);
-        inner_text(&mut out, &task.id);
-        out.push_str(r#",\"agent_role\":"#);
-        inner_text(&mut out, &task.agent_role);
-        out.push_str(if task.async_execution {
-            r#",\"async_execution?\":true"#
-        } else {
-            r#",\"async_execution?\":false"#
-        });
-        if shared {
-            out.push_str(r#",\"description\":"#);
-            inner_text(&mut out, &task.description);
-            out.push_str(r#",\"expected_output\":"#);
-            inner_text(&mut out, &task.expected_output);
-        }
-        out.push('}');
-    }
-    out.push_str(r#"]","crew_number_of_tasks":"#);
+    out.push_str(r#","crew_tasks":""#);
+    tasks_json(&mut out, &crew.tasks, shared, Quoting::Twice);
+    out.push_str(r#"","crew_number_of_tasks":"#);
     out.push_str(itoa::Buffer::new().format(crew.tasks.len()));
     if shared {
-        out.push_str(r#","crew_inputs":"{"#);
-        for (i, (key, value)) in crew.inputs.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            inner_text(&mut out, key);
-            out.push(':');
-            inner_text(&mut out, value);
-        }
-        out.push_str(r#"}""#);
+        out.push_str(r#","crew_inputs":""#);
+        inputs_json(&mut out, &crew.inputs, Quoting::Twice);
+        out.push('"');
     }
     out.push_str(if crew.inputs.is_empty() {
         r#","crew_inputs_present":false}}"#
@@ -461,15 +360,103 @@ pub fn hand_json(crew: &Crew) -> String {
     out
 }
 
-/// `s` as a JSON string literal, as serde_json writes it: with crewtel's
-/// own escaping (`escape.rs`, shared by path), so that the limit differs
-/// from `to_json` in the walk alone.
-fn text(out: &mut String, s: &str) {
-    escape::text(out, s, escape::Quoting::Once);
+/// `"key":` after a comma (or `{` for the first), quoted as `q` says: one
+/// constant piece per key, as a person writes it.
+macro_rules! key {
+    ($out:expr, $q:expr, first $name:literal) => {
+        key!(@ $out, $q, "{", $name)
+    };
+    ($out:expr, $q:expr, $name:literal) => {
+        key!(@ $out, $q, ",", $name)
+    };
+    (@ $out:expr, $q:expr, $before:literal, $name:literal) => {
+        $out.push_str(match $q {
+            Quoting::Once => concat!($before, "\"", $name, "\":"),
+            Quoting::Twice => concat!($before, "\\\"", $name, "\\\":"),
+        })
+    };
 }
 
-/// `s` as a JSON string literal inside another JSON string: escaped twice,
-/// in one pass.
-fn inner_text(out: &mut String, s: &str) {
-    escape::text(out, s, escape::Quoting::Twice);
+#[inline(always)]
+fn flag(out: &mut String, value: bool) {
+    out.push_str(if value { "true" } else { "false" });
+}
+
+/// The agents as the JSON list `crew_agents` carries.
+// Inlined: each caller's quoting is a constant.
+#[inline(always)]
+fn agents_json(out: &mut String, agents: &[Agent], shared: bool, q: Quoting) {
+    out.push('[');
+    for (i, agent) in agents.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        key!(out, q, first "role");
+        text(out, &agent.role, q);
+        key!(out, q, "llm");
+        text(out, &agent.llm, q);
+        key!(out, q, "max_iter");
+        out.push_str(itoa::Buffer::new().format(agent.max_iter));
+        key!(out, q, "delegation_enabled?");
+        flag(out, agent.allow_delegation);
+        key!(out, q, "tools_names");
+        out.push('[');
+        for (j, tool) in agent.tools.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            text(out, tool, q);
+        }
+        out.push(']');
+        if shared {
+            key!(out, q, "goal");
+            text(out, &agent.goal, q);
+            key!(out, q, "backstory");
+            text(out, &agent.backstory, q);
+        }
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// The tasks as the JSON list `crew_tasks` carries.
+// Inlined: each caller's quoting is a constant.
+#[inline(always)]
+fn tasks_json(out: &mut String, tasks: &[Task], shared: bool, q: Quoting) {
+    out.push('[');
+    for (i, task) in tasks.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        key!(out, q, first "id");
+        text(out, &task.id, q);
+        key!(out, q, "agent_role");
+        text(out, &task.agent_role, q);
+        key!(out, q, "async_execution?");
+        flag(out, task.async_execution);
+        if shared {
+            key!(out, q, "description");
+            text(out, &task.description, q);
+            key!(out, q, "expected_output");
+            text(out, &task.expected_output, q);
+        }
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// The inputs as the JSON object `crew_inputs` carries.
+// Inlined: each caller's quoting is a constant.
+#[inline(always)]
+fn inputs_json(out: &mut String, inputs: &BTreeMap<String, String>, q: Quoting) {
+    out.push('{');
+    for (i, (key, value)) in inputs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        text(out, key, q);
+        out.push(':');
+        text(out, value, q);
+    }
+    out.push('}');
 }

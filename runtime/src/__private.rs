@@ -14,8 +14,8 @@ pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::json::AsObject;
-pub use crate::telemetry::Telemetry;
 pub use crate::telemetry::Visitor;
+pub use crate::telemetry::{AttributeKey, Telemetry};
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 
 /// Reaches a field's value without requiring anything of its type.
@@ -46,7 +46,7 @@ pub trait ViaEmit<T: ?Sized> {
     fn emit_value<V: Visitor>(
         &self,
         value: &T,
-        key: &'static str,
+        key: AttributeKey,
         consent: Consent,
         visitor: &mut V,
     );
@@ -57,7 +57,7 @@ impl<T: Emit + ?Sized> ViaEmit<T> for Probe<T> {
     fn emit_value<V: Visitor>(
         &self,
         value: &T,
-        key: &'static str,
+        key: AttributeKey,
         consent: Consent,
         visitor: &mut V,
     ) {
@@ -95,7 +95,7 @@ pub trait ViaNothing {
     /// Nothing to walk.
     fn visit_flattened<T: ?Sized, V: Visitor>(&self, _: &T, _: Consent, _: &mut V) {}
     /// Nothing to send.
-    fn emit_value<T: ?Sized, V: Visitor>(&self, _: &T, _: &'static str, _: Consent, _: &mut V) {}
+    fn emit_value<T: ?Sized, V: Visitor>(&self, _: &T, _: AttributeKey, _: Consent, _: &mut V) {}
     /// No attributes.
     fn max_attributes(&self) -> usize {
         0

@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::secret::{Countable, Secret, SecretIsNeverSent};
-use crate::telemetry::Visitor;
+use crate::telemetry::{AttributeKey, Visitor};
 use crate::value::{Scalar, TelemetryValue};
 
 /// A field value that can be sent: a scalar, an `Option`, a list, a map or a
@@ -37,7 +37,7 @@ pub trait Emit {
 
     /// Visits the attribute(s) this value sends under `key`.
     #[inline]
-    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
         <Self::Via as EmitVia<Self>>::emit(self, key, consent, visitor);
     }
 
@@ -54,7 +54,7 @@ pub trait EmitVia<T: ?Sized> {
     const NESTED: Option<fn() -> &'static Catalogue>;
 
     /// Visits the attribute(s) `value` sends under `key`.
-    fn emit<V: Visitor>(value: &T, key: &'static str, consent: Consent, visitor: &mut V);
+    fn emit<V: Visitor>(value: &T, key: AttributeKey, consent: Consent, visitor: &mut V);
 }
 
 /// The `Via` of an impl that writes its own methods: its defaults send
@@ -65,14 +65,14 @@ impl<T: ?Sized> EmitVia<T> for Own {
     const NESTED: Option<fn() -> &'static Catalogue> = None;
 
     #[inline]
-    fn emit<V: Visitor>(_: &T, _: &'static str, _: Consent, _: &mut V) {}
+    fn emit<V: Visitor>(_: &T, _: AttributeKey, _: Consent, _: &mut V) {}
 }
 
 impl<T: ?Sized> ElementVia<T> for Own {
     const NESTED: Option<fn() -> &'static Catalogue> = None;
 
     #[inline]
-    fn emit_list<'a, V, I>(_: I, _: &'static str, _: Consent, _: &mut V)
+    fn emit_list<'a, V, I>(_: I, _: AttributeKey, _: Consent, _: &mut V)
     where
         T: 'a,
         V: Visitor,
@@ -102,7 +102,7 @@ pub trait Element {
 
     /// Visits a whole list of entries under `key`.
     #[inline]
-    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
     where
         Self: 'a,
         V: Visitor,
@@ -132,7 +132,7 @@ pub trait ElementVia<T: ?Sized> {
     const NESTED: Option<fn() -> &'static Catalogue>;
 
     /// Visits a whole list of entries under `key`.
-    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
     where
         T: 'a,
         V: Visitor,
@@ -151,7 +151,7 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
-    fn emit<V: Visitor>(&self, key: &'static str, _: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(&self, key: AttributeKey, _: Consent, visitor: &mut V) {
         visitor.scalar(key, self.telemetry_value());
     }
 }
@@ -161,7 +161,7 @@ impl<T: TelemetryValue + ?Sized> Element for T {
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
-    fn emit_list<'a, V, I>(items: I, key: &'static str, _: Consent, visitor: &mut V)
+    fn emit_list<'a, V, I>(items: I, key: AttributeKey, _: Consent, visitor: &mut V)
     where
         Self: 'a,
         V: Visitor,
@@ -197,7 +197,7 @@ impl<T: Emit> Emit for Option<T> {
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
-    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
         if let Some(value) = self {
             value.emit(key, consent, visitor);
         }
@@ -244,7 +244,7 @@ impl<C: List + ?Sized> EmitVia<C> for AsList {
     const NESTED: Option<fn() -> &'static Catalogue> = <C::Entry as Element>::NESTED;
 
     #[inline]
-    fn emit<V: Visitor>(value: &C, key: &'static str, consent: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(value: &C, key: AttributeKey, consent: Consent, visitor: &mut V) {
         C::Entry::emit_list(value.entries(), key, consent, visitor);
     }
 }
@@ -294,7 +294,7 @@ macro_rules! shared_pointers {
             const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
-            fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+            fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
                 (**self).emit(key, consent, visitor);
             }
             const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
@@ -305,7 +305,7 @@ macro_rules! shared_pointers {
             const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
-            fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+            fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
             where
                 Self: 'a,
                 V: Visitor,

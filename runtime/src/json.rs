@@ -13,7 +13,7 @@ use crate::consent::Consent;
 use crate::emit::{Element, ElementVia, Emit, EmitVia};
 use crate::json_writer::{at_depth, encode_object, encode_objects, one_deeper, within_nesting};
 use crate::telemetry::Visitor;
-use crate::telemetry::{Attributes, Event, Nested, NestedList, Telemetry};
+use crate::telemetry::{AttributeKey, Attributes, Event, Nested, NestedList, Telemetry};
 use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 
 impl Serialize for Text<'_> {
@@ -74,16 +74,16 @@ impl<M: SerializeMap> MapVisitor<M> {
     }
 
     #[inline]
-    fn entry<V: Serialize + ?Sized>(&mut self, key: &'static str, value: &V) {
+    fn entry<V: Serialize + ?Sized>(&mut self, key: AttributeKey, value: &V) {
         if self.error.is_none()
-            && let Err(error) = self.map.serialize_entry(key, value)
+            && let Err(error) = self.map.serialize_entry(key.name(), value)
         {
             self.error = Some(error);
         }
     }
 
     /// An entry whose value is already encoded (or failed to be).
-    fn encoded(&mut self, key: &'static str, encoded: serde_json::Result<String>) {
+    fn encoded(&mut self, key: AttributeKey, encoded: serde_json::Result<String>) {
         match encoded {
             Ok(encoded) => self.entry(key, &encoded),
             Err(error) => {
@@ -104,32 +104,32 @@ impl<M: SerializeMap> MapVisitor<M> {
 
 impl<M: SerializeMap> Visitor for MapVisitor<M> {
     #[inline]
-    fn scalar(&mut self, key: &'static str, value: Scalar<'_>) {
+    fn scalar(&mut self, key: AttributeKey, value: Scalar<'_>) {
         self.entry(key, &value);
     }
 
-    fn list<'v, I>(&mut self, key: &'static str, _: Option<ScalarKind>, items: I)
+    fn list<'v, I>(&mut self, key: AttributeKey, _: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone,
     {
         self.entry(key, &Seq(items));
     }
 
-    fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    fn json<T: Serialize + ?Sized>(&mut self, key: AttributeKey, value: &T) {
         match self.nesting {
             Nesting::Inline => self.entry(key, value),
             Nesting::EncodedString => self.encoded(key, encode(value)),
         }
     }
 
-    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+    fn object<T: Telemetry + ?Sized>(&mut self, key: AttributeKey, object: Event<'_, T>) {
         match self.nesting {
             Nesting::Inline => self.entry(key, &Nested(object)),
             Nesting::EncodedString => self.encoded(key, encode_object(object)),
         }
     }
 
-    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    fn objects<'a, T, I>(&mut self, key: AttributeKey, objects: I)
     where
         T: Telemetry + ?Sized + 'a,
         I: Iterator<Item = Event<'a, T>> + Clone,
@@ -291,7 +291,7 @@ macro_rules! maps {
             const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
 
             #[inline]
-            fn emit<Vis: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut Vis) {
+            fn emit<Vis: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut Vis) {
                 visitor.json(key, &JsonMap::new(self.iter(), consent));
             }
             const NESTED: Option<fn() -> &'static Catalogue> = V::NESTED;
@@ -319,7 +319,7 @@ impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
     const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
 
     #[inline]
-    fn emit<V: Visitor>(value: &T, key: &'static str, consent: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(value: &T, key: AttributeKey, consent: Consent, visitor: &mut V) {
         visitor.object(key, Event::nested(value, consent));
     }
 }
@@ -328,7 +328,7 @@ impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
     const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
 
     #[inline]
-    fn emit_list<'a, V, I>(items: I, key: &'static str, consent: Consent, visitor: &mut V)
+    fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
     where
         T: 'a,
         V: Visitor,

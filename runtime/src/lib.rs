@@ -110,7 +110,7 @@ pub use reporter::{
 };
 pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
-pub use telemetry::{Attributes, Event, Telemetry, Visitor};
+pub use telemetry::{AttributeKey, Attributes, Event, Telemetry, Visitor};
 pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 
 /// The OpenTelemetry API crate crewtel builds on (its `KeyValue`s).

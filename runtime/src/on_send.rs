@@ -4,7 +4,7 @@ use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::emit::Emit;
 use crate::secret::SecretFree;
-use crate::telemetry::Visitor;
+use crate::telemetry::{AttributeKey, Visitor};
 
 /// A field value that a function reads when its event is sent, and never
 /// before: the machine's exact platform, a count that costs something to
@@ -70,7 +70,7 @@ impl<T: Emit> Emit for OnSend<T> {
     const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
-    fn emit<V: Visitor>(&self, key: &'static str, consent: Consent, visitor: &mut V) {
+    fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
         self.read().emit(key, consent, visitor);
     }
 

@@ -4,7 +4,7 @@ use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 use serde::Serialize;
 
 use crate::telemetry::Visitor;
-use crate::telemetry::{Event, Telemetry};
+use crate::telemetry::{AttributeKey, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
 
 impl<T: Telemetry + ?Sized> Event<'_, T> {
@@ -148,39 +148,39 @@ impl Visitor for KeyValues {
     // Always: a scalar's variant is known where it is made; inlined, the
     // conversion is what hand-written code does.
     #[inline(always)]
-    fn scalar(&mut self, key: &'static str, value: Scalar<'_>) {
-        self.push(key, value.into());
+    fn scalar(&mut self, key: AttributeKey, value: Scalar<'_>) {
+        self.push(key.name(), value.into());
     }
 
-    fn list<'v, I>(&mut self, key: &'static str, kind: Option<ScalarKind>, items: I)
+    fn list<'v, I>(&mut self, key: AttributeKey, kind: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone,
     {
-        self.push(key, Value::Array(to_array(kind, items)));
+        self.push(key.name(), Value::Array(to_array(kind, items)));
     }
 
-    fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    fn json<T: Serialize + ?Sized>(&mut self, key: AttributeKey, value: &T) {
         // Serializing nested telemetry values cannot fail (string keys, no
         // foreign `Serialize` impls); should it ever, the key is left out
         // rather than sent half-written.
         if let Ok(encoded) = crate::json::encode(value) {
-            self.push(key, Value::String(encoded.into()));
+            self.push(key.name(), Value::String(encoded.into()));
         }
     }
 
-    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+    fn object<T: Telemetry + ?Sized>(&mut self, key: AttributeKey, object: Event<'_, T>) {
         if let Ok(encoded) = crate::json_writer::encode_object(object) {
-            self.push(key, Value::String(encoded.into()));
+            self.push(key.name(), Value::String(encoded.into()));
         }
     }
 
-    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    fn objects<'a, T, I>(&mut self, key: AttributeKey, objects: I)
     where
         T: Telemetry + ?Sized + 'a,
         I: Iterator<Item = Event<'a, T>> + Clone,
     {
         if let Ok(encoded) = crate::json_writer::encode_objects(objects) {
-            self.push(key, Value::String(encoded.into()));
+            self.push(key.name(), Value::String(encoded.into()));
         }
     }
 }

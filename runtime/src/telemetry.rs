@@ -90,6 +90,61 @@ pub trait Telemetry {
     }
 }
 
+/// The key of an attribute, as a [`Visitor`] is given it: its name and,
+/// where the derive wrote it, the pieces a JSON writer copies whole
+/// (`,"name":`, and the same escaped as the contents of a string).
+///
+/// ```
+/// use crewtel::AttributeKey;
+///
+/// const KEY: AttributeKey = AttributeKey::new("crew_id");
+/// assert_eq!(KEY.name(), "crew_id");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AttributeKey {
+    name: &'static str,
+    once: &'static str,
+    twice: &'static str,
+}
+
+impl AttributeKey {
+    /// The key `name`.
+    pub const fn new(name: &'static str) -> Self {
+        AttributeKey {
+            name,
+            once: "",
+            twice: "",
+        }
+    }
+
+    /// The key's name, as it is sent.
+    #[inline(always)]
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The key `name` with the pieces the derive writes for a name that
+    /// needs no escape: `,"name":` and `,\"name\":`. Not a public API.
+    #[doc(hidden)]
+    pub const fn __rendered(name: &'static str, once: &'static str, twice: &'static str) -> Self {
+        AttributeKey { name, once, twice }
+    }
+
+    /// `,"name":` (`once`) or `,\"name\":` (`!once`), if the derive
+    /// wrote them.
+    #[inline(always)]
+    pub(crate) fn rendered(&self, once: bool) -> Option<&'static str> {
+        let piece = if once { self.once } else { self.twice };
+        (!piece.is_empty()).then_some(piece)
+    }
+}
+
+impl core::fmt::Display for AttributeKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 /// Receives the attributes of an event, one key at a time.
 ///
 /// The derive generates a walk over exactly the keys the consent in force allows;
@@ -98,17 +153,17 @@ pub trait Telemetry {
 /// events somewhere else.
 pub trait Visitor {
     /// A scalar attribute.
-    fn scalar(&mut self, key: &'static str, value: Scalar<'_>);
+    fn scalar(&mut self, key: AttributeKey, value: Scalar<'_>);
 
     /// An array attribute of scalars, all of `kind` when it is known.
-    fn list<'v, I>(&mut self, key: &'static str, kind: Option<ScalarKind>, items: I)
+    fn list<'v, I>(&mut self, key: AttributeKey, kind: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone;
 
     /// Nested structure (a map, or what [`object`](Visitor::object) and
     /// [`objects`](Visitor::objects) hand on), sent as one JSON-encoded
     /// string because attributes cannot nest.
-    fn json<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+    fn json<T: Serialize + ?Sized>(&mut self, key: AttributeKey, value: &T);
 
     /// A `Telemetry` struct nested under `key`, as its event (under the
     /// stricter of the outer consent and its own): sent as one JSON-encoded
@@ -116,7 +171,7 @@ pub trait Visitor {
     /// default, serialized through [`json`](Visitor::json); a visitor that
     /// writes JSON itself can walk it instead.
     #[inline]
-    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+    fn object<T: Telemetry + ?Sized>(&mut self, key: AttributeKey, object: Event<'_, T>) {
         self.json(key, &Nested(object));
     }
 
@@ -124,7 +179,7 @@ pub trait Visitor {
     /// sent as one JSON-encoded list of objects. By default, serialized
     /// through [`json`](Visitor::json).
     #[inline]
-    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    fn objects<'a, T, I>(&mut self, key: AttributeKey, objects: I)
     where
         T: Telemetry + ?Sized + 'a,
         I: Iterator<Item = Event<'a, T>> + Clone,

@@ -63,7 +63,7 @@ pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
 pub fn send_returned(
     field: &Field,
     value: &syn::Ident,
-    key: &syn::LitStr,
+    key: &TokenStream,
     private: &Ident,
 ) -> TokenStream {
     let name = field.name();
@@ -88,7 +88,7 @@ pub fn send_returned(
     quote_spanned! {span=>
         fn __crewtel_judged<__CrewtelT, __CrewtelV>(
             value: &__CrewtelT,
-            key: &'static #private::str,
+            key: #private::AttributeKey,
             consent: #private::Consent,
             visitor: &mut __CrewtelV,
         ) where

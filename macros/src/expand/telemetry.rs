@@ -130,7 +130,7 @@ fn visits(model: &Struct, private: &Ident) -> TokenStream {
     if arms.is_empty() {
         return quote!(match *self {});
     }
-    let tag = LitStr::new(&model.tag_key(), model.ident.span());
+    let tag = walk::key(&model.tag_key(), model.ident.span(), private);
     let arms = arms.iter().map(|arm| {
         let name = LitStr::new(&arm.name(), arm.ident.span());
         let fields = model.fields_of(arm);

@@ -1,7 +1,7 @@
 //! The attribute walk: for each field, the code that sends its value (unless
 //! `never`) and its facts, under the consent in force.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{LitStr, Type};
@@ -10,6 +10,19 @@ use super::{constant, free_text};
 use crate::ast::Field;
 use crate::attr::{Class, Fact, FactKind};
 use crate::types;
+
+/// The attribute key `name` as the visitor is given it: with the pieces a
+/// JSON writer copies whole (`,"name":`, and the same escaped again as the
+/// contents of a string) when the name needs no escape, as nearly all do.
+pub(super) fn key(name: &str, span: Span, private: &Ident) -> TokenStream {
+    let lit = LitStr::new(name, span);
+    if name.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
+        return quote_spanned!(span=> #private::AttributeKey::new(#lit));
+    }
+    let once = LitStr::new(&format!(",\"{name}\":"), span);
+    let twice = LitStr::new(&format!(",\\\"{name}\\\":"), span);
+    quote_spanned!(span=> #private::AttributeKey::__rendered(#lit, #once, #twice))
+}
 
 /// Sends `code` only when the consent allows `class`.
 fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStream {
@@ -48,7 +61,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
     }
     code.extend(constant::known_number_check(field, generics, private));
     if field.emits_value() {
-        let key = LitStr::new(&field.key(), member.span());
+        let key = key(&field.key(), member.span(), private);
         let send = if field.attrs.flatten.is_some() {
             // Through the probe: a type that is not `Telemetry` is reported
             // once, by the catalogue, not again here.
@@ -93,7 +106,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
 fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
     let Locals { this, visitor, .. } = Locals::of(field);
     let ty = field.ty;
-    let key = LitStr::new(&field.fact_key(fact), fact.word.span());
+    let key = key(&field.fact_key(fact), fact.word.span(), private);
     match fact.kind {
         FactKind::Len => quote_spanned! {ty.span()=>
             #private::Visitor::scalar(

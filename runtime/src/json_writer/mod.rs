@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::telemetry::{Event, Telemetry, Visitor};
+use crate::telemetry::{AttributeKey, Event, Telemetry, Visitor};
 use crate::value::{Scalar, ScalarKind};
 
 mod escape;
 mod formatter;
 
-use escape::{Quoting, escape, text};
+use escape::{Quoting, text};
 use formatter::Escaped;
 
 /// How many structs deep a nested value is written: one nested deeper (a
@@ -77,6 +77,8 @@ pub(crate) struct Writer<'o, const TWICE: bool = false, const INLINE: bool = fal
     /// How many structs deep the walk is.
     depth: usize,
     first: bool,
+    /// Whether the first key opens the object, `{` before its quote.
+    opens_object: bool,
     error: Option<serde_json::Error>,
 }
 
@@ -95,6 +97,7 @@ impl<'o, const TWICE: bool, const INLINE: bool> Writer<'o, TWICE, INLINE> {
             out,
             depth,
             first: true,
+            opens_object: false,
             error: None,
         }
     }
@@ -106,20 +109,23 @@ impl<'o, const TWICE: bool, const INLINE: bool> Writer<'o, TWICE, INLINE> {
     }
 
     // Always inlined: in a derived walk the key is a constant, and its
-    // escape check and copy fold into a store of the bytes.
+    // pieces are copied whole (one store of known bytes).
     #[inline(always)]
-    fn key(&mut self, key: &str) {
-        // The comma and quotes around the key as two constant pieces.
-        let (open, close) = match (self.first, Self::QUOTING) {
-            (true, Quoting::Once) => ("\"", "\":"),
-            (false, Quoting::Once) => (",\"", "\":"),
-            (true, Quoting::Twice) => ("\\\"", "\\\":"),
-            (false, Quoting::Twice) => (",\\\"", "\\\":"),
-        };
-        self.first = false;
-        self.out.push_str(open);
-        escape(self.out, key, Self::QUOTING);
-        self.out.push_str(close);
+    fn key(&mut self, key: AttributeKey) {
+        let first = core::mem::replace(&mut self.first, false);
+        if first && self.opens_object {
+            self.out.push('{');
+        }
+        if let Some(piece) = key.rendered(!TWICE) {
+            // `,"name":`, without its comma for the first key.
+            self.out.push_str(if first { &piece[1..] } else { piece });
+            return;
+        }
+        if !first {
+            self.out.push(',');
+        }
+        text(self.out, key.name(), Self::QUOTING);
+        self.out.push(':');
     }
 
     /// Opens a nested value: in place, or as a JSON-encoded string.
@@ -153,15 +159,22 @@ impl<'o, const TWICE: bool, const INLINE: bool> Writer<'o, TWICE, INLINE> {
             self.out.push_str("{}");
             return;
         }
-        self.out.push('{');
+        // The first key opens the object (one piece: `{"key":`).
         let mut nested = Writer::<Q, true>::at(&mut *self.out, self.depth + 1);
+        nested.opens_object = true;
         object.visit(&mut nested);
-        let error = nested.error;
-        self.out.push('}');
+        let (error, empty) = (nested.error, nested.first);
+        self.out.push_str(if empty { "{}" } else { "}" });
         if self.error.is_none() {
             self.error = error;
         }
     }
+}
+
+/// About the bytes one nested `T` takes, to reserve once: most structs'
+/// keys and values are short (a wrong guess costs a reallocation).
+fn object_size<T: Telemetry + ?Sized>() -> usize {
+    2 + T::max_attributes() * 24
 }
 
 /// `objects` as the JSON list a nested list attribute carries.
@@ -170,7 +183,7 @@ where
     T: Telemetry + ?Sized + 'a,
     I: Iterator<Item = Event<'a, T>>,
 {
-    let mut out = String::with_capacity(256);
+    let mut out = String::with_capacity(2 + objects.size_hint().0 * object_size::<T>());
     let mut writer = Writer::<false, true>::at(&mut out, 0);
     writer.out.push('[');
     for (i, object) in objects.enumerate() {
@@ -188,7 +201,7 @@ where
 pub(crate) fn encode_object<T: Telemetry + ?Sized>(
     object: Event<'_, T>,
 ) -> serde_json::Result<String> {
-    let mut out = String::with_capacity(128);
+    let mut out = String::with_capacity(object_size::<T>());
     let mut writer = Writer::<false, true>::at(&mut out, 0);
     writer.nested(object);
     writer.finish()?;
@@ -197,12 +210,12 @@ pub(crate) fn encode_object<T: Telemetry + ?Sized>(
 
 impl<const TWICE: bool, const INLINE: bool> Visitor for Writer<'_, TWICE, INLINE> {
     #[inline(always)]
-    fn scalar(&mut self, key: &'static str, value: Scalar<'_>) {
+    fn scalar(&mut self, key: AttributeKey, value: Scalar<'_>) {
         self.key(key);
         scalar(self.out, &value, Self::QUOTING);
     }
 
-    fn list<'v, I>(&mut self, key: &'static str, _: Option<ScalarKind>, items: I)
+    fn list<'v, I>(&mut self, key: AttributeKey, _: Option<ScalarKind>, items: I)
     where
         I: Iterator<Item = Scalar<'v>> + Clone,
     {
@@ -217,7 +230,7 @@ impl<const TWICE: bool, const INLINE: bool> Visitor for Writer<'_, TWICE, INLINE
         self.out.push(']');
     }
 
-    fn json<V: Serialize + ?Sized>(&mut self, key: &'static str, value: &V) {
+    fn json<V: Serialize + ?Sized>(&mut self, key: AttributeKey, value: &V) {
         if self.error.is_some() {
             return;
         }
@@ -242,14 +255,14 @@ impl<const TWICE: bool, const INLINE: bool> Visitor for Writer<'_, TWICE, INLINE
         self.close();
     }
 
-    fn object<T: Telemetry + ?Sized>(&mut self, key: &'static str, object: Event<'_, T>) {
+    fn object<T: Telemetry + ?Sized>(&mut self, key: AttributeKey, object: Event<'_, T>) {
         self.key(key);
         self.open();
         self.nested(object);
         self.close();
     }
 
-    fn objects<'a, T, I>(&mut self, key: &'static str, objects: I)
+    fn objects<'a, T, I>(&mut self, key: AttributeKey, objects: I)
     where
         T: Telemetry + ?Sized + 'a,
         I: Iterator<Item = Event<'a, T>> + Clone,
