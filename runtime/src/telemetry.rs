@@ -123,11 +123,26 @@ impl AttributeKey {
         self.name
     }
 
-    /// The key `name` with the pieces the derive writes for a name that
-    /// needs no escape: `,"name":` and `,\"name\":`. Not a public API.
+    /// The key as the derive writes it, in one string literal: the pieces
+    /// `,"name":,\\"name\\":` for a name that needs no escape (a JSON
+    /// writer copies them whole), or a NUL then the name for one that
+    /// does. Not a public API.
     #[doc(hidden)]
-    pub const fn __rendered(name: &'static str, once: &'static str, twice: &'static str) -> Self {
-        AttributeKey { name, once, twice }
+    #[inline(always)]
+    pub fn __literal(literal: &'static str) -> Self {
+        match literal.as_bytes().first() {
+            Some(0) => AttributeKey::new(&literal[1..]),
+            Some(b',') if literal.len() >= 10 => {
+                let name_len = (literal.len() - 10) / 2;
+                let (once, twice) = literal.split_at(name_len + 4);
+                AttributeKey {
+                    name: &once[2..2 + name_len],
+                    once,
+                    twice,
+                }
+            }
+            _ => AttributeKey::new(literal),
+        }
     }
 
     /// `,"name":` (`once`) or `,\"name\":` (`!once`), if the derive

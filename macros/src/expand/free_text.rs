@@ -63,7 +63,7 @@ pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
 pub fn send_returned(
     field: &Field,
     value: &syn::Ident,
-    key: &TokenStream,
+    key: &syn::LitStr,
     private: &Ident,
 ) -> TokenStream {
     let name = field.name();
@@ -88,7 +88,7 @@ pub fn send_returned(
     quote_spanned! {span=>
         fn __crewtel_judged<__CrewtelT, __CrewtelV>(
             value: &__CrewtelT,
-            key: #private::AttributeKey,
+            key: &'static #private::str,
             consent: #private::Consent,
             visitor: &mut __CrewtelV,
         ) where
@@ -101,7 +101,7 @@ pub fn send_returned(
                 }
                 #free_text
             };
-            #private::Emit::emit(value, key, consent, visitor);
+            #private::emit(value, key, consent, visitor);
         }
         __crewtel_judged(#value, #key, #walk);
     }

@@ -130,7 +130,7 @@ fn visits(model: &Struct, private: &Ident) -> TokenStream {
     if arms.is_empty() {
         return quote!(match *self {});
     }
-    let tag = walk::key(&model.tag_key(), model.ident.span(), private);
+    let tag = walk::key(&model.tag_key(), model.ident.span());
     let arms = arms.iter().map(|arm| {
         let name = LitStr::new(&arm.name(), arm.ident.span());
         let fields = model.fields_of(arm);
@@ -138,7 +138,7 @@ fn visits(model: &Struct, private: &Ident) -> TokenStream {
         let pattern = pattern(arm, fields, walk::is_read);
         quote! {
             #pattern => {
-                #private::Visitor::scalar(
+                #private::scalar(
                     __visitor,
                     #tag,
                     #private::Scalar::Text(#private::Text::Static(#name)),

@@ -11,17 +11,16 @@ use crate::ast::Field;
 use crate::attr::{Class, Fact, FactKind};
 use crate::types;
 
-/// The attribute key `name` as the visitor is given it: with the pieces a
-/// JSON writer copies whole (`,"name":`, and the same escaped again as the
-/// contents of a string) when the name needs no escape, as nearly all do.
-pub(super) fn key(name: &str, span: Span, private: &Ident) -> TokenStream {
-    let lit = LitStr::new(name, span);
+/// The attribute key `name` as the derive writes it, one string literal
+/// (`AttributeKey::__literal` reads it): the pieces a JSON writer copies
+/// whole (`,"name":`, and the same escaped again as the contents of a
+/// string) when the name needs no escape, as nearly all do; else a NUL and
+/// the name.
+pub(super) fn key(name: &str, span: Span) -> LitStr {
     if name.chars().any(|c| c == '"' || c == '\\' || c < ' ') {
-        return quote_spanned!(span=> #private::AttributeKey::new(#lit));
+        return LitStr::new(&format!("\0{name}"), span);
     }
-    let once = LitStr::new(&format!(",\"{name}\":"), span);
-    let twice = LitStr::new(&format!(",\\\"{name}\\\":"), span);
-    quote_spanned!(span=> #private::AttributeKey::__rendered(#lit, #once, #twice))
+    LitStr::new(&format!(",\"{name}\":,\\\"{name}\\\":"), span)
 }
 
 /// Sends `code` only when the consent allows `class`.
@@ -61,7 +60,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
     }
     code.extend(constant::known_number_check(field, generics, private));
     if field.emits_value() {
-        let key = key(&field.key(), member.span(), private);
+        let key = key(&field.key(), member.span());
         let send = if field.attrs.flatten.is_some() {
             // Through the probe: a type that is not `Telemetry` is reported
             // once, by the catalogue, not again here.
@@ -88,7 +87,7 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
                 code.extend(free_text::where_used(field, private));
             }
             quote_spanned! {ty.span()=>
-                #private::Emit::emit(#this, #key, #consent, #visitor);
+                #private::emit(#this, #key, #consent, #visitor);
             }
         };
         code.extend(gated(field.class(), send, private));
@@ -106,17 +105,17 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
 fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
     let Locals { this, visitor, .. } = Locals::of(field);
     let ty = field.ty;
-    let key = key(&field.fact_key(fact), fact.word.span(), private);
+    let key = key(&field.fact_key(fact), fact.word.span());
     match fact.kind {
         FactKind::Len => quote_spanned! {ty.span()=>
-            #private::Visitor::scalar(
+            #private::scalar(
                 #visitor,
                 #key,
                 #private::TelemetryValue::telemetry_value(&<#ty as #private::Len>::telemetry_len(#this)),
             );
         },
         FactKind::Present => quote_spanned! {ty.span()=>
-            #private::Visitor::scalar(
+            #private::scalar(
                 #visitor,
                 #key,
                 #private::Scalar::Bool(<#ty as #private::Present>::telemetry_present(#this)),
@@ -125,7 +124,7 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
         FactKind::ErrorType => {
             let send = |error: TokenStream| {
                 quote! {
-                    #private::Visitor::scalar(
+                    #private::scalar(
                         #visitor,
                         #key,
                         #private::Scalar::Text(::core::convert::From::from(#private::ErrorType::error_type(#error))),
