@@ -154,6 +154,22 @@ impl<'o, const TWICE: bool, const INLINE: bool> Writer<'o, TWICE, INLINE> {
         }
     }
 
+    /// Writes `objects` as a JSON list of their objects.
+    fn list_of<'a, T, I>(&mut self, objects: I)
+    where
+        T: Telemetry + ?Sized + 'a,
+        I: Iterator<Item = Event<'a, T>>,
+    {
+        self.out.push('[');
+        for (i, object) in objects.enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.nested(object);
+        }
+        self.out.push(']');
+    }
+
     fn object_as<const Q: bool, T: Telemetry + ?Sized>(&mut self, object: Event<'_, T>) {
         if !object.is_allowed() || !within_nesting(self.depth) {
             self.out.push_str("{}");
@@ -183,16 +199,11 @@ where
     T: Telemetry + ?Sized + 'a,
     I: Iterator<Item = Event<'a, T>>,
 {
-    let mut out = String::with_capacity(2 + objects.size_hint().0 * object_size::<T>());
+    // Reserved once (bounded: a guess never reserves more than a megabyte).
+    let guess = objects.size_hint().0.saturating_mul(object_size::<T>());
+    let mut out = String::with_capacity(guess.saturating_add(2).min(1 << 20));
     let mut writer = Writer::<false, true>::at(&mut out, 0);
-    writer.out.push('[');
-    for (i, object) in objects.enumerate() {
-        if i > 0 {
-            writer.out.push(',');
-        }
-        writer.nested(object);
-    }
-    writer.out.push(']');
+    writer.list_of(objects);
     writer.finish()?;
     Ok(out)
 }
@@ -269,14 +280,7 @@ impl<const TWICE: bool, const INLINE: bool> Visitor for Writer<'_, TWICE, INLINE
     {
         self.key(key);
         self.open();
-        self.out.push('[');
-        for (i, object) in objects.enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.nested(object);
-        }
-        self.out.push(']');
+        self.list_of(objects);
         self.close();
     }
 }
