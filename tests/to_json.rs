@@ -410,3 +410,106 @@ fn keys_that_need_escaping_are_escaped_in_every_path() {
         entries.to_string().as_str()
     );
 }
+
+/// A chain of structs with a map at each level, which serde writes at the
+/// depth the walk hands it; and a map of structs, which serde walks.
+#[derive(Clone, Debug, Telemetry)]
+struct Deep {
+    /// Written by serde, first.
+    #[telemetry(always, free_text)]
+    sizes: BTreeMap<String, u32>,
+    /// Below, by name: structs serde walks.
+    #[telemetry(always, free_text)]
+    below: BTreeMap<String, Deep>,
+    /// The next, written by the walk after the maps.
+    #[telemetry(always)]
+    next: Option<Box<Deep>>,
+    /// Read when it is sent: panics on request.
+    #[telemetry(always, with = "checked")]
+    fuse: bool,
+}
+
+fn checked(fuse: &bool) -> bool {
+    assert!(!*fuse, "host code panics");
+    false
+}
+
+fn leaf(fuse: bool) -> Deep {
+    Deep {
+        sizes: BTreeMap::from([("n".to_owned(), 1)]),
+        below: BTreeMap::new(),
+        next: None,
+        fuse,
+    }
+}
+
+/// `levels` structs deep through `next`, or through maps (`below`).
+fn deep(levels: usize, through_maps: bool, fuse: bool) -> Deep {
+    let mut deep = leaf(fuse);
+    for _ in 0..levels {
+        let mut outer = leaf(false);
+        match through_maps {
+            true => outer.below = BTreeMap::from([("x".to_owned(), deep)]),
+            false => outer.next = Some(Box::new(deep)),
+        }
+        deep = outer;
+    }
+    deep
+}
+
+/// A host's own visitor, which leaves nested structs to serde (the
+/// `Visitor`'s defaults).
+#[derive(Default)]
+struct SerdeVisitor(Vec<String>);
+
+impl crewtel::Visitor for SerdeVisitor {
+    fn scalar(&mut self, _: crewtel::AttributeKey, _: crewtel::Scalar<'_>) {}
+    fn list<'v, I>(&mut self, _: crewtel::AttributeKey, _: Option<crewtel::ScalarKind>, _: I)
+    where
+        I: Iterator<Item = crewtel::Scalar<'v>> + Clone,
+    {
+    }
+    fn json<T: serde::Serialize + ?Sized>(&mut self, _: crewtel::AttributeKey, value: &T) {
+        self.0.push(serde_json::to_string(value).unwrap());
+    }
+}
+
+fn through_serde(value: &Deep) -> Vec<String> {
+    let mut visitor = SerdeVisitor::default();
+    value.telemetry_event().visit(&mut visitor);
+    visitor.0
+}
+
+#[test]
+fn a_deep_walk_or_a_panic_in_host_code_leaves_later_events_whole() {
+    let shallow = deep(2, true, false);
+    let before = through_serde(&shallow);
+    assert_eq!(before[0], r#"{"n":1}"#);
+    assert!(before[1].contains(r#"{"x":{"sizes":{"n":1},"below":{"x":{"sizes""#));
+    // A walk that ends deep in a chain, and one that panics deep in maps.
+    let _ = deep(31, false, false).telemetry_event().to_json();
+    assert_eq!(through_serde(&shallow), before);
+    let unwound = std::panic::catch_unwind(|| deep(30, true, true).telemetry_event().to_json());
+    assert!(unwound.is_err());
+    assert_eq!(through_serde(&shallow), before);
+    assert_eq!(
+        shallow.telemetry_event().to_json().unwrap(),
+        serde_json::to_string(&shallow.telemetry_event()).unwrap()
+    );
+}
+
+#[test]
+fn attribute_keys_are_equal_by_name() {
+    use crewtel::AttributeKey;
+    let written = AttributeKey::__literal(r#","n":,\"n\":"#);
+    assert_eq!(written, AttributeKey::new("n"));
+    let hash = |key: AttributeKey| {
+        use std::hash::{BuildHasher, RandomState};
+        let state = RandomState::new();
+        (state.hash_one(key), state.hash_one(AttributeKey::new("n")))
+    };
+    let (a, b) = hash(written);
+    assert_eq!(a, b);
+    // Not written by the derive: read as a name, not split.
+    assert_eq!(AttributeKey::__literal(",ééééé").name(), ",ééééé");
+}

@@ -100,7 +100,9 @@ pub trait Telemetry {
 /// const KEY: AttributeKey = AttributeKey::new("crew_id");
 /// assert_eq!(KEY.name(), "crew_id");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// Two keys are equal when their names are, however they were made.
+#[derive(Clone, Copy, Debug)]
 pub struct AttributeKey {
     name: &'static str,
     once: &'static str,
@@ -134,11 +136,13 @@ impl AttributeKey {
             Some(0) => AttributeKey::new(&literal[1..]),
             Some(b',') if literal.len() >= 10 => {
                 let name_len = (literal.len() - 10) / 2;
-                let (once, twice) = literal.split_at(name_len + 4);
-                AttributeKey {
-                    name: &once[2..2 + name_len],
-                    once,
-                    twice,
+                // Checked: a string the derive did not write is a name.
+                match literal.split_at_checked(name_len + 4) {
+                    Some((once, twice)) => match once.get(2..2 + name_len) {
+                        Some(name) => AttributeKey { name, once, twice },
+                        None => AttributeKey::new(literal),
+                    },
+                    None => AttributeKey::new(literal),
                 }
             }
             _ => AttributeKey::new(literal),
@@ -151,6 +155,20 @@ impl AttributeKey {
     pub(crate) fn rendered(&self, once: bool) -> Option<&'static str> {
         let piece = if once { self.once } else { self.twice };
         (!piece.is_empty()).then_some(piece)
+    }
+}
+
+impl PartialEq for AttributeKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for AttributeKey {}
+
+impl core::hash::Hash for AttributeKey {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
     }
 }
 

@@ -49,11 +49,23 @@ pub(crate) fn within_nesting(depth: usize) -> bool {
     false
 }
 
-/// Runs serde at `depth` (the depth is reset where a top-level value is
-/// encoded, so a panic that skipped the way back up costs nothing later).
+/// Puts the depth serde was at back when dropped: when the serialization
+/// returns, or unwinds from a panic in host code it called.
+struct Restore(usize);
+
+impl Drop for Restore {
+    #[inline]
+    fn drop(&mut self) {
+        DEPTH.set(self.0);
+    }
+}
+
+/// Runs serde at `depth`, then returns to the depth it was at (a value
+/// encoded within another's serialization, by a host function it called,
+/// leaves the outer depth as it found it).
 #[inline]
 pub(crate) fn at_depth<R>(depth: usize, serialize: impl FnOnce() -> R) -> R {
-    DEPTH.set(depth);
+    let _restore = Restore(DEPTH.replace(depth));
     serialize()
 }
 
@@ -61,10 +73,8 @@ pub(crate) fn at_depth<R>(depth: usize, serialize: impl FnOnce() -> R) -> R {
 #[inline]
 pub(crate) fn one_deeper<R>(serialize: impl FnOnce(usize) -> R) -> R {
     let depth = DEPTH.get();
-    DEPTH.set(depth + 1);
-    let result = serialize(depth);
-    DEPTH.set(depth);
-    result
+    let _restore = Restore(DEPTH.replace(depth + 1));
+    serialize(depth)
 }
 
 /// Writes visited attributes as the entries of a JSON object: text
