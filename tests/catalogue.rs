@@ -3,7 +3,10 @@
 
 mod support;
 
-use crewtel::{Consent, Source, Telemetry, Tier};
+use std::collections::BTreeMap;
+
+use crewtel::opentelemetry::{Array, Value};
+use crewtel::{CatalogueKey, Consent, OnSend, Source, Telemetry, TelemetryValue, Tier, ValueKind};
 use support::{Crew, Task};
 
 #[test]
@@ -35,7 +38,7 @@ fn crew_catalogue_lists_every_key_with_tier_type_and_purpose() {
     assert_eq!(keys[2].purpose, "How the crew runs.");
     assert_eq!(
         keys[5].purpose,
-        "The number of entries of `agents`. The agents."
+        "The number of entries of `agents` (the agents)."
     );
     assert_eq!(Crew::CATALOGUE.event, "Crew Created");
     assert_eq!(Crew::CATALOGUE.type_name, "Crew");
@@ -176,4 +179,170 @@ fn recursion_is_guarded_by_where_a_type_is_declared_not_its_address() {
     assert_eq!(keys[1].key, "children");
     assert!(keys[1].nested.is_empty(), "listed once, not forever");
     assert!(Node::CATALOGUE.path.ends_with("::Node"));
+}
+
+#[derive(Clone, Copy, TelemetryValue)]
+enum Mode {
+    Fast,
+}
+
+#[derive(Telemetry)]
+struct Tool {
+    /// The tool's name.
+    #[telemetry(always, free_text)]
+    name: String,
+}
+
+#[derive(Debug)]
+struct Failure;
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn first(names: &[String]) -> Option<&str> {
+    names.first().map(String::as_str)
+}
+
+fn three() -> u32 {
+    3
+}
+
+/// A field of every kind.
+#[derive(Telemetry)]
+#[telemetry(event = "Kinds")]
+struct Kinds {
+    #[telemetry(always)]
+    mode: Mode,
+    #[telemetry(always, free_text, len(always))]
+    names: Vec<String>,
+    #[telemetry(always, free_text, with = "first")]
+    first_name: Vec<String>,
+    #[telemetry(always)]
+    ratio: Option<f64>,
+    #[telemetry(always)]
+    flags: [bool; 2],
+    #[telemetry(always)]
+    counts: Vec<u16>,
+    #[telemetry(always)]
+    lazily: OnSend<u32>,
+    #[telemetry(always)]
+    tool: Tool,
+    #[telemetry(always)]
+    tools: Vec<Tool>,
+    #[telemetry(always, free_text)]
+    by_name: BTreeMap<String, Tool>,
+    #[telemetry(always, free_text)]
+    labels: BTreeMap<String, String>,
+    #[telemetry(never, error_type(always))]
+    failure: Option<Failure>,
+    #[telemetry(never, present(always))]
+    note: Option<String>,
+}
+
+fn kinds() -> Kinds {
+    Kinds {
+        mode: Mode::Fast,
+        names: vec!["a".into()],
+        first_name: vec!["b".into()],
+        ratio: Some(0.5),
+        flags: [true, false],
+        counts: vec![1, 2],
+        lazily: OnSend::new(three),
+        tool: Tool { name: "t".into() },
+        tools: vec![Tool { name: "u".into() }],
+        by_name: BTreeMap::from([("v".into(), Tool { name: "v".into() })]),
+        labels: BTreeMap::from([("k".into(), "l".into())]),
+        failure: Some(Failure),
+        note: None,
+    }
+}
+
+#[test]
+fn each_key_says_what_its_value_arrives_as() {
+    let kinds: Vec<(&str, ValueKind, bool)> = Kinds::CATALOGUE
+        .keys()
+        .iter()
+        .map(|k| (k.key, k.kind, k.optional))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("mode", ValueKind::String, false),
+            ("names", ValueKind::StringList, false),
+            ("names_len", ValueKind::Integer, false),
+            ("first_name", ValueKind::String, true),
+            ("ratio", ValueKind::Float, true),
+            ("flags", ValueKind::BooleanList, false),
+            ("counts", ValueKind::IntegerList, false),
+            ("lazily", ValueKind::Integer, false),
+            ("tool", ValueKind::JsonObject, false),
+            ("tools", ValueKind::JsonList, false),
+            ("by_name", ValueKind::JsonMap, false),
+            ("labels", ValueKind::JsonObject, false),
+            ("failure_error_type", ValueKind::String, true),
+            ("note_present", ValueKind::Boolean, false),
+        ]
+    );
+}
+
+/// Whether an attribute's value is what `kind` says it arrives as.
+fn arrives_as(value: &Value, kind: ValueKind) -> bool {
+    let json = |value: &Value| match value {
+        Value::String(text) => serde_json::from_str::<serde_json::Value>(text.as_str()).ok(),
+        _ => None,
+    };
+    match (kind, value) {
+        (ValueKind::String, Value::String(_))
+        | (ValueKind::Integer, Value::I64(_))
+        | (ValueKind::Float, Value::F64(_))
+        | (ValueKind::Boolean, Value::Bool(_))
+        | (ValueKind::StringList, Value::Array(Array::String(_)))
+        | (ValueKind::IntegerList, Value::Array(Array::I64(_)))
+        | (ValueKind::FloatList, Value::Array(Array::F64(_)))
+        | (ValueKind::BooleanList, Value::Array(Array::Bool(_))) => true,
+        (ValueKind::JsonObject | ValueKind::JsonMap, _) => {
+            json(value).is_some_and(|v| v.is_object())
+        }
+        (ValueKind::JsonList, _) => json(value).is_some_and(|v| v.is_array()),
+        _ => false,
+    }
+}
+
+fn check_kinds(key_values: &[crewtel::opentelemetry::KeyValue], catalogue: &[CatalogueKey]) {
+    for kv in key_values {
+        let key = catalogue
+            .iter()
+            .find(|k| k.key == kv.key.as_str())
+            .unwrap_or_else(|| panic!("{} is sent but not catalogued", kv.key));
+        assert!(
+            arrives_as(&kv.value, key.kind),
+            "{} arrives as {:?}, catalogued as {}",
+            kv.key,
+            kv.value,
+            key.kind
+        );
+    }
+}
+
+#[test]
+fn every_key_arrives_as_its_catalogue_says() {
+    let key_values = kinds().telemetry_event().key_values();
+    assert_eq!(
+        key_values.len(),
+        Kinds::CATALOGUE.keys().len(),
+        "all of them sent"
+    );
+    check_kinds(&key_values, &Kinds::CATALOGUE.keys());
+    for share in [false, true] {
+        let crew = support::crew(share);
+        check_kinds(
+            &crew.telemetry_event().key_values(),
+            &Crew::CATALOGUE.keys(),
+        );
+    }
 }

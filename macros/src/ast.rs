@@ -260,15 +260,36 @@ impl Fact {
 }
 
 impl FactKind {
-    pub fn purpose(self, field: &str) -> String {
+    /// The fact's purpose, one sentence: what it says of `field`, with the
+    /// first sentence of the field's `doc` as an aside.
+    pub fn purpose(self, field: &str, doc: &str) -> String {
+        let aside = match summary(doc) {
+            Some(summary) => format!(" ({summary})"),
+            None => String::new(),
+        };
         match self {
-            FactKind::Len => format!("The number of entries of `{field}`."),
-            FactKind::Present => format!("Whether `{field}` is set."),
+            FactKind::Len => format!("The number of entries of `{field}`{aside}."),
+            FactKind::Present => format!("Whether `{field}` is set{aside}."),
             FactKind::ErrorType => {
-                format!("The type name of the error in `{field}` (never its message).")
+                format!("The type name of the error in `{field}`{aside}, never its message.")
             }
         }
     }
+}
+
+/// The first sentence of `doc`, without its full stop, its first letter in
+/// lower case unless the word is an acronym or code (`URL`, `` `id` ``).
+fn summary(doc: &str) -> Option<String> {
+    let first = doc.split_once(". ").map_or(doc, |(first, _)| first);
+    let first = first.trim().trim_end_matches('.');
+    let mut chars = first.chars();
+    let head = chars.next()?;
+    let rest = chars.as_str();
+    let acronym = rest.chars().next().is_some_and(char::is_uppercase);
+    Some(match head.is_uppercase() && !acronym {
+        true => head.to_lowercase().chain(rest.chars()).collect(),
+        false => first.to_owned(),
+    })
 }
 
 impl<'a> Enum<'a> {
@@ -328,5 +349,30 @@ impl Variant<'_> {
 
     pub fn name_lit(&self) -> LitStr {
         LitStr::new(&self.name(), self.ident.span())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_s_purpose_is_one_sentence() {
+        assert_eq!(
+            FactKind::Present.purpose("inputs", "The inputs the crew was kicked off with."),
+            "Whether `inputs` is set (the inputs the crew was kicked off with)."
+        );
+        assert_eq!(
+            FactKind::Len.purpose("agents", "The agents. Each as classified."),
+            "The number of entries of `agents` (the agents)."
+        );
+        assert_eq!(
+            FactKind::ErrorType.purpose("error", "URLs it failed on"),
+            "The type name of the error in `error` (URLs it failed on), never its message."
+        );
+        assert_eq!(
+            FactKind::Len.purpose("agents", ""),
+            "The number of entries of `agents`."
+        );
     }
 }

@@ -6,6 +6,7 @@ use core::marker::PhantomData;
 pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{bool, str, usize};
 
+pub use crate::catalogue::Shape;
 pub use crate::catalogue::{Catalogue, Entry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
@@ -38,6 +39,17 @@ pub fn emit<T: Emit + ?Sized, V: Visitor>(
 #[inline(always)]
 pub fn scalar<V: Visitor>(visitor: &mut V, key: &'static str, value: Scalar<'_>) {
     visitor.scalar(AttributeKey::__literal(key), value);
+}
+
+/// What the `with` function `convert` (a closure calling it, which the
+/// catalogue never calls) returns for a field of type `A`, sent.
+pub const fn returned<'a, A, R, F>(_convert: &F) -> Shape
+where
+    A: ?Sized + 'a,
+    R: Emit,
+    F: Fn(&'a A) -> R,
+{
+    R::SHAPE
 }
 
 /// Reaches a field's value without requiring anything of its type.

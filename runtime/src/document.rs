@@ -14,7 +14,7 @@
 //!
 //! let events = [ToolUsage::CATALOGUE];
 //! let markdown = document::markdown("my-framework", &events, None, "cargo run -- telemetry docs");
-//! assert!(markdown.contains("| `tool_name` | always, free text | `String` | The tool's name. |"));
+//! assert!(markdown.contains("| `tool_name` | always, free text | string | The tool's name. |"));
 //! let json: serde_json::Value = serde_json::from_str(&document::json(&events, None)).unwrap();
 //! assert_eq!(json["events"][0]["event"], "Tool Usage");
 //! ```
@@ -23,11 +23,13 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::catalogue::ValueKind;
 use crate::catalogue::{Catalogue, CatalogueKey};
 use crate::consent::Tier;
 
-/// The catalogue as Markdown: event by event, every key with its tier, Rust
-/// type and purpose; nested keys under their parent (`crew_agents[].role`).
+/// The catalogue as Markdown: event by event, every key with its tier, what
+/// its value arrives as and its purpose; nested keys under their parent
+/// (`crew_agents[].role`).
 /// `regenerate` is the command that writes the document again.
 pub fn markdown(
     host: &str,
@@ -82,7 +84,7 @@ pub fn markdown(
 }
 
 fn table(out: &mut String, keys: &[CatalogueKey]) {
-    out.push_str("| key | tier | type | purpose |\n|---|---|---|---|\n");
+    out.push_str("| key | tier | value | purpose |\n|---|---|---|---|\n");
     rows(out, "", keys);
 }
 
@@ -91,10 +93,16 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
         let path = format!("{prefix}{}", key.key);
         let _ = writeln!(
             out,
-            "| `{path}` | {}{} | `{}` | {} |",
+            "| `{path}` | {}{} | {}{} | {} |",
             key.tier.as_str(),
             if key.free_text { ", free text" } else { "" },
-            key.rust_type.replace('|', "\\|"),
+            key.kind,
+            // A key of one variant says so in its purpose.
+            if key.optional && key.variants.is_empty() {
+                ", optional"
+            } else {
+                ""
+            },
             match key.variants.as_slice() {
                 [] => cell(key.purpose),
                 variants => format!(
@@ -105,12 +113,10 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
             }
         );
         if !key.nested.is_empty() {
-            let marker = if is_list(key.rust_type) {
-                "[]."
-            } else if is_map(key.rust_type) {
-                "{}."
-            } else {
-                "."
+            let marker = match key.kind {
+                ValueKind::JsonList => "[].",
+                ValueKind::JsonMap => "{}.",
+                _ => ".",
             };
             rows(out, &format!("{path}{marker}"), &key.nested);
         }
@@ -123,30 +129,6 @@ fn cell(purpose: &str) -> String {
     } else {
         purpose.replace('|', "\\|")
     }
-}
-
-/// The type beneath `Option<...>`, `&...` and `&'a ...`.
-fn inner(rust_type: &str) -> &str {
-    let mut inner = rust_type.strip_prefix("Option<").unwrap_or(rust_type);
-    if let Some(rest) = inner.strip_prefix('&') {
-        inner = rest.trim_start();
-        if let Some(rest) = inner.strip_prefix('\'') {
-            inner = rest.split_once(' ').map_or(rest, |(_, after)| after);
-        }
-    }
-    inner
-}
-
-fn is_list(rust_type: &str) -> bool {
-    let inner = inner(rust_type);
-    ["Vec<", "VecDeque<", "[", "BTreeSet<", "HashSet<"]
-        .iter()
-        .any(|prefix| inner.starts_with(prefix))
-}
-
-fn is_map(rust_type: &str) -> bool {
-    let inner = inner(rust_type);
-    inner.starts_with("BTreeMap<") || inner.starts_with("HashMap<")
 }
 
 #[derive(Serialize)]
@@ -186,22 +168,4 @@ pub fn version(events: &[&Catalogue], every_event: Option<&Catalogue>) -> String
             (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
         });
     format!("{hash:016x}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn list_and_map_markers() {
-        assert!(is_list("Vec<Agent>"));
-        assert!(is_list("Option<Vec<Agent>>"));
-        assert!(is_list("&'a [Agent]"));
-        assert!(!is_list("&'a Agent"));
-        assert!(!is_list("Agent"));
-        assert!(is_map("BTreeMap<String, Agent>"));
-        assert!(is_list("&'a Vec<Agent>"));
-        assert!(is_list("&Vec<Agent>"));
-        assert!(is_map("&'a BTreeMap<String, Agent>"));
-    }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::Shape;
 use crate::consent::Consent;
 use crate::secret::{Countable, Secret, SecretIsNeverSent};
 use crate::telemetry::{AttributeKey, Visitor};
@@ -41,35 +41,34 @@ pub trait Emit {
         <Self::Via as EmitVia<Self>>::emit(self, key, consent, visitor);
     }
 
-    /// Where the catalogue of the struct nested in this value is, if it
-    /// nests one (a function, so that a recursive struct is fine; `None` for
-    /// a scalar, which costs no function at all).
-    const NESTED: Option<fn() -> &'static Catalogue> = <Self::Via as EmitVia<Self>>::NESTED;
+    /// What the value is sent as, and where the catalogue of the struct
+    /// nested in it is, if it nests one.
+    const SHAPE: Shape = <Self::Via as EmitVia<Self>>::SHAPE;
 }
 
 /// How a kind of value is sent: what an [`Emit`] impl that writes no method
 /// takes from its `Via`.
 pub trait EmitVia<T: ?Sized> {
-    /// Where the nested catalogue is.
-    const NESTED: Option<fn() -> &'static Catalogue>;
+    /// What the value is sent as.
+    const SHAPE: Shape;
 
     /// Visits the attribute(s) `value` sends under `key`.
     fn emit<V: Visitor>(value: &T, key: AttributeKey, consent: Consent, visitor: &mut V);
 }
 
-/// The `Via` of an impl that writes its own methods: its defaults send
-/// nothing and nest nothing (they are never reached).
+/// The `Via` of an impl that writes its own methods (and its own `SHAPE`):
+/// its defaults send nothing (they are never reached).
 pub struct Own;
 
 impl<T: ?Sized> EmitVia<T> for Own {
-    const NESTED: Option<fn() -> &'static Catalogue> = None;
+    const SHAPE: Shape = Shape::scalar(None);
 
     #[inline]
     fn emit<V: Visitor>(_: &T, _: AttributeKey, _: Consent, _: &mut V) {}
 }
 
 impl<T: ?Sized> ElementVia<T> for Own {
-    const NESTED: Option<fn() -> &'static Catalogue> = None;
+    const SHAPE: Shape = Shape::scalar(None);
 
     #[inline]
     fn emit_list<'a, V, I>(_: I, _: AttributeKey, _: Consent, _: &mut V)
@@ -121,15 +120,16 @@ pub trait Element {
         <Self::Via as ElementVia<Self>>::serialize_entry(self, consent, serializer)
     }
 
-    /// Where the catalogue of the struct an entry is, if it is one.
-    const NESTED: Option<fn() -> &'static Catalogue> = <Self::Via as ElementVia<Self>>::NESTED;
+    /// What one entry is sent as (within its list), and where the catalogue
+    /// of the struct it is, if it is one.
+    const SHAPE: Shape = <Self::Via as ElementVia<Self>>::SHAPE;
 }
 
 /// How a kind of entry is sent: what an [`Element`] impl that writes no
 /// method takes from its `Via`.
 pub trait ElementVia<T: ?Sized> {
-    /// Where the entry's catalogue is.
-    const NESTED: Option<fn() -> &'static Catalogue>;
+    /// What one entry is sent as.
+    const SHAPE: Shape;
 
     /// Visits a whole list of entries under `key`.
     fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
@@ -149,6 +149,7 @@ pub trait ElementVia<T: ?Sized> {
 impl<T: TelemetryValue + ?Sized> Emit for T {
     type Via = Own;
     const FREE_TEXT: bool = T::FREE_TEXT;
+    const SHAPE: Shape = Shape::scalar(T::KIND);
 
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, _: Consent, visitor: &mut V) {
@@ -159,6 +160,7 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
 impl<T: TelemetryValue + ?Sized> Element for T {
     type Via = Own;
     const FREE_TEXT: bool = T::FREE_TEXT;
+    const SHAPE: Shape = Shape::scalar(T::KIND);
 
     #[inline]
     fn emit_list<'a, V, I>(items: I, key: AttributeKey, _: Consent, visitor: &mut V)
@@ -202,7 +204,7 @@ impl<T: Emit> Emit for Option<T> {
             value.emit(key, consent, visitor);
         }
     }
-    const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
+    const SHAPE: Shape = T::SHAPE.optional();
 }
 
 /// A list, set or array of entries: what a list's `Emit` impl walks.
@@ -241,7 +243,7 @@ lists! {
 pub struct AsList;
 
 impl<C: List + ?Sized> EmitVia<C> for AsList {
-    const NESTED: Option<fn() -> &'static Catalogue> = <C::Entry as Element>::NESTED;
+    const SHAPE: Shape = <C::Entry as Element>::SHAPE.listed();
 
     #[inline]
     fn emit<V: Visitor>(value: &C, key: AttributeKey, consent: Consent, visitor: &mut V) {
@@ -297,7 +299,7 @@ macro_rules! shared_pointers {
             fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
                 (**self).emit(key, consent, visitor);
             }
-            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
+            const SHAPE: Shape = T::SHAPE;
         }
 
         impl<T: Element + ?Sized> Element for $p<T> {
@@ -317,7 +319,7 @@ macro_rules! shared_pointers {
             fn serialize_entry<S: Serializer>(&self, consent: Consent, serializer: S) -> Result<S::Ok, S::Error> {
                 (**self).serialize_entry(consent, serializer)
             }
-            const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
+            const SHAPE: Shape = T::SHAPE;
         }
     )*};
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 
 use crate::catalogue::Catalogue;
+use crate::catalogue::Shape;
 use crate::consent::Consent;
 use crate::emit::{Element, ElementVia, Emit, EmitVia};
 use crate::json_writer::{at_depth, encode_object, encode_objects, one_deeper, within_nesting};
@@ -294,7 +295,7 @@ macro_rules! maps {
             fn emit<Vis: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut Vis) {
                 visitor.json(key, &JsonMap::new(self.iter(), consent));
             }
-            const NESTED: Option<fn() -> &'static Catalogue> = V::NESTED;
+            const SHAPE: Shape = V::SHAPE.mapped();
         }
     )*};
 }
@@ -316,7 +317,7 @@ fn catalogue_of<T: Telemetry + ?Sized>() -> &'static Catalogue {
 }
 
 impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
-    const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
+    const SHAPE: Shape = Shape::object(Some(catalogue_of::<T>));
 
     #[inline]
     fn emit<V: Visitor>(value: &T, key: AttributeKey, consent: Consent, visitor: &mut V) {
@@ -325,7 +326,7 @@ impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
 }
 
 impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
-    const NESTED: Option<fn() -> &'static Catalogue> = Some(catalogue_of::<T>);
+    const SHAPE: Shape = Shape::object(Some(catalogue_of::<T>));
 
     #[inline]
     fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)

@@ -1,6 +1,6 @@
 //! `OnSend`: a value read only when its event is sent.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::Shape;
 use crate::consent::Consent;
 use crate::emit::Emit;
 use crate::secret::SecretFree;
@@ -74,7 +74,7 @@ impl<T: Emit> Emit for OnSend<T> {
         self.read().emit(key, consent, visitor);
     }
 
-    const NESTED: Option<fn() -> &'static Catalogue> = T::NESTED;
+    const SHAPE: Shape = T::SHAPE;
 }
 
 impl<T: SecretFree> SecretFree for OnSend<T> {}

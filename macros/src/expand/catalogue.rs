@@ -64,7 +64,7 @@ fn variant_entry(model: &Struct, arms: &[Arm], private: &Ident) -> TokenStream {
         purpose,
         source: quote!(Variant),
         free_text: false,
-        nested: quote!(#private::None),
+        shape: text(private),
         flattened: quote!(#private::None),
         variant: None,
     }
@@ -90,7 +90,7 @@ fn entries_of(
             purpose: field.doc.clone(),
             source: quote!(Value),
             free_text: field.attrs.free_text.is_some(),
-            nested: quote!(#private::None),
+            shape: quote!(#private::Shape::scalar(#private::None)),
             flattened: quote!(#private::None),
             variant: variant.clone(),
         };
@@ -106,29 +106,40 @@ fn entries_of(
                 types::display(&syn::parse_quote!(#function))
             );
             entry.source = quote!(Converted);
+            // What the function returns, read off a closure that calls it as
+            // the walk does (its argument coerced), never called.
+            let argument = syn::Ident::new("__crewtel_value", function.span());
+            entry.shape = quote_spanned! {function.span()=>
+                #private::returned::<#ty, _, _>(&|#argument| #function(#argument))
+            };
         } else {
             // Asked of every type, whatever it is named: a host struct called
             // `String` nests its keys like any other.
-            entry.nested = if constant::applies(field, generics) {
+            entry.shape = if constant::applies(field, generics) {
                 let name = constant::name(field);
                 quote!(#name)
             } else {
                 // The derive's bounds require the type to be sendable.
-                quote_spanned!(ty.span()=> <#ty as #private::Emit>::NESTED)
+                quote_spanned!(ty.span()=> <#ty as #private::Emit>::SHAPE)
             };
         }
         entries.push(entry.to_tokens(private));
     }
     for fact in &field.attrs.facts {
-        let (sent_type, source) = match fact.kind {
-            FactKind::Len => ("usize", quote!(Len)),
-            FactKind::Present => ("bool", quote!(Present)),
-            FactKind::ErrorType => ("&'static str", quote!(ErrorType)),
+        let (sent_type, source, shape) = match fact.kind {
+            FactKind::Len => ("usize", quote!(Len), scalar(quote!(I64), private)),
+            FactKind::Present => ("bool", quote!(Present), scalar(quote!(Bool), private)),
+            FactKind::ErrorType => {
+                let text = text(private);
+                // Sent only when the field holds an error.
+                let shape = match types::option_inner(ty) {
+                    Some(_) => quote!(#text.optional()),
+                    None => text,
+                };
+                ("&'static str", quote!(ErrorType), shape)
+            }
         };
-        let mut purpose = fact.kind.purpose(&field.name());
-        if !field.doc.is_empty() {
-            purpose = format!("{purpose} {}", field.doc);
-        }
+        let purpose = fact.kind.purpose(&field.name(), &field.doc);
         let entry = CatalogueEntry {
             key: field.fact_key(fact),
             tier: tier(fact.class(), private),
@@ -136,13 +147,23 @@ fn entries_of(
             purpose,
             source,
             free_text: false,
-            nested: quote!(#private::None),
+            shape,
             flattened: quote!(#private::None),
             variant: variant.clone(),
         };
         entries.push(entry.to_tokens(private));
     }
     entries
+}
+
+/// The shape of one scalar of `kind`.
+fn scalar(kind: TokenStream, private: &Ident) -> TokenStream {
+    quote!(#private::Shape::scalar(#private::Some(#private::ScalarKind::#kind)))
+}
+
+/// The shape of a string.
+fn text(private: &Ident) -> TokenStream {
+    scalar(quote!(Text), private)
 }
 
 /// One `crewtel::Entry` of a catalogue, as it is written.
@@ -153,7 +174,7 @@ struct CatalogueEntry {
     purpose: String,
     source: TokenStream,
     free_text: bool,
-    nested: TokenStream,
+    shape: TokenStream,
     flattened: TokenStream,
     variant: Option<String>,
 }
@@ -167,7 +188,7 @@ impl CatalogueEntry {
             purpose,
             source,
             free_text,
-            nested,
+            shape,
             flattened,
             variant,
         } = self;
@@ -183,7 +204,7 @@ impl CatalogueEntry {
                 purpose: #purpose,
                 source: #private::Source::#source,
                 free_text: #free_text,
-                nested: #nested,
+                shape: #shape,
                 flattened: #flattened,
                 variant: #variant,
             }

@@ -2,10 +2,11 @@
 //! value is judged free text or not (an unmarked `always` value whose type
 //! names no type parameter): a free constant is evaluated with the struct's
 //! definition, so a failing judgement fails the build there, one error per
-//! field. It also says where the value's nested catalogue is, so that it is
-//! the one item that requires the type to be sendable. Fields that are not
+//! field. It also says what the value is sent as and where its nested
+//! catalogue is, so that it is the one item that requires the type to be
+//! sendable. Fields that are not
 //! judged get no constant: a constant costs a const evaluation each, and
-//! their catalogue entries ask `Emit::NESTED` themselves.
+//! their catalogue entries ask `Emit::SHAPE` themselves.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote_spanned;
@@ -65,7 +66,8 @@ pub fn name(field: &Field) -> syn::Ident {
     }
 }
 
-/// The constant: where the value's nested catalogue is, evaluated with the
+/// The constant: what the value is sent as and where its nested catalogue
+/// is, evaluated with the
 /// struct's definition after judging whether the value is free text. The
 /// struct's lifetimes are read as `'static`, which changes neither answer.
 pub fn of(field: &Field, private: &Ident) -> TokenStream {
@@ -78,9 +80,9 @@ pub fn of(field: &Field, private: &Ident) -> TokenStream {
         }
     };
     quote_spanned! {field.ty.span()=>
-        const #name: #private::Option<fn() -> &'static #private::Catalogue> = {
+        const #name: #private::Shape = {
             #judgement
-            <#sent as #private::Emit>::NESTED
+            <#sent as #private::Emit>::SHAPE
         };
     }
 }

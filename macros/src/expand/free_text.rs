@@ -96,7 +96,7 @@ pub fn send_returned(
             __CrewtelV: #private::Visitor,
         {
             const {
-                if <__CrewtelT as #private::Emit>::NESTED.is_some() {
+                if <__CrewtelT as #private::Emit>::SHAPE.nested.is_some() {
                     ::core::panic!(#nests)
                 }
                 #free_text
