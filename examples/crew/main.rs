@@ -12,6 +12,8 @@
 //! cargo run --example crew -- telemetry show    # the events sent or kept
 //! cargo run --example crew -- telemetry catalogue   # everything it can send (Markdown)
 //! cargo run --example crew -- --telemetry       # the same, as JSON for tools
+//! cargo run --example crew -- telemetry registry    # the same, for OpenTelemetry Weaver (YAML)
+//! cargo run --example crew -- telemetry diff docs/telemetry.json   # what the code sends beyond it
 //! ```
 
 use std::sync::Arc;
@@ -59,10 +61,16 @@ fn main() {
         [] => run_crews(),
         ["--telemetry"] => println!("{}", telemetry::document_json()),
         ["telemetry", "catalogue"] => print!("{}", telemetry::document()),
+        ["telemetry", "registry"] => print!("{}", telemetry::registry()),
+        ["telemetry", "diff", committed] => diff(committed),
         ["telemetry", command @ ..] => match builder().command(command) {
             Ok(said) => println!("{said}"),
             Err(usage) => {
-                eprintln!("{usage}\ntelemetry catalogue  everything minicrew can send (Markdown)");
+                eprintln!(
+                    "{usage}\ntelemetry catalogue  everything minicrew can send (Markdown)\n\
+                     telemetry registry   the same, as an OpenTelemetry registry (YAML)\n\
+                     telemetry diff FILE  what the code sends beyond a committed catalogue (JSON)"
+                );
                 std::process::exit(2);
             }
         },
@@ -81,7 +89,38 @@ const USAGE: &str =
        crew telemetry show       the events sent or kept, and what waits to be sent
        crew telemetry clear      delete the record, the notice's marker and what waits
        crew telemetry catalogue  everything minicrew can send (Markdown)
-       crew --telemetry          the same, as JSON";
+       crew telemetry registry   the same, as an OpenTelemetry registry (YAML, for Weaver)
+       crew --telemetry          the same, as JSON
+       crew telemetry diff FILE  how what the code sends differs from a committed catalogue (JSON): fails on a widening";
+
+/// Prints how the code's catalogue differs from the one committed at `path`,
+/// and fails (exit status 1) when it widens what is sent.
+fn diff(path: &str) {
+    let committed = match std::fs::read_to_string(path) {
+        Ok(committed) => committed,
+        Err(error) => {
+            eprintln!("cannot read {path}: {error}");
+            std::process::exit(2);
+        }
+    };
+    match crewtel::document::Diff::between(&committed, &telemetry::document_json()) {
+        Ok(diff) if diff.is_empty() => println!("no change from {path}"),
+        Ok(diff) => {
+            print!("{diff}");
+            if diff.widens() {
+                eprintln!(
+                    "the code widens what {path} admits; admit it with: {}",
+                    telemetry::REGENERATE_JSON
+                );
+                std::process::exit(1);
+            }
+        }
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            std::process::exit(2);
+        }
+    }
+}
 
 /// A review flow that pauses for its editor and resumes, then one whose
 /// publishing fails.

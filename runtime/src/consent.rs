@@ -1,6 +1,6 @@
 //! The consent in force for an event, and the tier a key is classified under.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the user behind a crew agreed to share.
 ///
@@ -63,7 +63,7 @@ impl Consent {
 /// The class of an emitted key: when it may leave the process.
 ///
 /// `never` is not a tier: a field classified `never` emits no key at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Sent under every consent: anonymous usage data.

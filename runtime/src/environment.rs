@@ -16,7 +16,7 @@ pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
 /// One key the resource of an export can carry: its name, why it is there,
 /// and where its value comes from. [`RESOURCE_KEYS`] is the one list of them:
 /// the resource, the catalogue document and the tests read it.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct ResourceKey {
     /// The attribute key (a semantic-convention name).
     pub key: &'static str,
@@ -26,6 +26,7 @@ pub struct ResourceKey {
         not(feature = "reporter"),
         allow(dead_code, reason = "the reporter reads it")
     )]
+    #[serde(skip)]
     value: fn(&Environment, &Service<'_>) -> Option<Value>,
 }
 

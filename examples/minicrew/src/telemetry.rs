@@ -95,7 +95,27 @@ pub fn document() -> String {
     out
 }
 
+/// The command that regenerates `docs/telemetry.json`, the catalogue
+/// minicrew's tests hold its code to (`crewtel::testing::assert_catalogue_admits`).
+pub const REGENERATE_JSON: &str =
+    "cargo run -q --example crew -- --telemetry > docs/telemetry.json";
+
 /// The same, as JSON for tools.
 pub fn document_json() -> String {
     document::json(&catalogues(), Some(EveryEvent::CATALOGUE))
+}
+
+/// The command that regenerates `docs/registry/minicrew.yaml`.
+pub const REGENERATE_REGISTRY: &str =
+    "cargo run -q --example crew -- telemetry registry > docs/registry/minicrew.yaml";
+
+/// The same, as an OpenTelemetry semantic-convention registry (YAML), for
+/// Weaver (`weaver registry check -r docs/registry`).
+pub fn registry() -> String {
+    document::registry(
+        "minicrew",
+        &catalogues(),
+        Some(EveryEvent::CATALOGUE),
+        REGENERATE_REGISTRY,
+    )
 }

@@ -42,6 +42,10 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod committed;
+
+pub use committed::assert_catalogue_admits;
+
 use opentelemetry::{KeyValue, Value};
 
 use crate::catalogue::{Catalogue, CatalogueKey};
