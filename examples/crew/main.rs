@@ -93,8 +93,9 @@ const USAGE: &str =
        crew --telemetry          the same, as JSON
        crew telemetry diff FILE  how what the code sends differs from a committed catalogue (JSON): fails on a widening";
 
-/// Prints how the code's catalogue differs from the one committed at `path`,
-/// and fails (exit status 1) when it widens what is sent.
+/// Prints what expires within 30 days and how the code's catalogue differs
+/// from the one committed at `path`, and fails (exit status 1) when it
+/// widens what is sent.
 fn diff(path: &str) {
     let committed = match std::fs::read_to_string(path) {
         Ok(committed) => committed,
@@ -103,7 +104,11 @@ fn diff(path: &str) {
             std::process::exit(2);
         }
     };
-    match crewtel::document::Diff::between(&committed, &telemetry::document_json()) {
+    let current = telemetry::document_json();
+    for soon in crewtel::document::expiring(&current, 30).unwrap_or_default() {
+        println!("expires: {soon}");
+    }
+    match crewtel::document::Diff::between(&committed, &current) {
         Ok(diff) if diff.is_empty() => println!("no change from {path}"),
         Ok(diff) => {
             print!("{diff}");

@@ -80,6 +80,30 @@ pub struct FieldAttrs {
     /// `free_text`: text a person wrote, sent under `always` all the same.
     pub free_text: Option<Ident>,
     pub facts: Vec<Fact>,
+    /// `expires = "YYYY-MM-DD"`: the last day the field's keys are sent.
+    pub expires: Option<Expiry>,
+}
+
+/// `expires = "YYYY-MM-DD"`, checked for form.
+pub struct Expiry {
+    pub lit: LitStr,
+    /// Its day, counted from 1970-01-01.
+    pub day: u32,
+}
+
+impl Expiry {
+    fn parse(meta: &ParseNestedMeta) -> syn::Result<Expiry> {
+        let lit = string(meta, EXPIRES)?;
+        match crate::date::day_of(&lit.value()) {
+            Ok(day) => Ok(Expiry { lit, day }),
+            Err(why) => Err(syn::Error::new(
+                lit.span(),
+                format!(
+                    "`{EXPIRES}` needs a date written `YYYY-MM-DD`, the last day it is sent (`expires = \"2027-06-30\"`): {why}"
+                ),
+            )),
+        }
+    }
 }
 
 /// A struct's `#[telemetry(...)]` attributes.
@@ -91,6 +115,8 @@ pub struct StructAttrs {
     pub krate: Option<syn::Path>,
     /// `always` (the default) or `share_crew`: when the event is sent at all.
     pub classes: Vec<Written<Class>>,
+    /// `expires = "YYYY-MM-DD"`: the last day the event is sent.
+    pub expires: Option<Expiry>,
 }
 
 /// A `TelemetryValue` enum's `#[telemetry(...)]` attributes.
@@ -188,7 +214,15 @@ fn string(meta: &ParseNestedMeta, word: Symbol) -> syn::Result<LitStr> {
     if !meta.input.peek(Token![=]) {
         return Err(meta.error(format!("`{word}` needs a value: `{word} = \"...\"`")));
     }
-    meta.value()?.parse()
+    let value = meta.value()?;
+    if !value.peek(LitStr) {
+        let written: syn::Expr = value.parse()?;
+        return Err(syn::Error::new_spanned(
+            written,
+            format!("`{word}` needs a string: `{word} = \"...\"`"),
+        ));
+    }
+    value.parse()
 }
 
 impl FieldAttrs {
@@ -219,6 +253,9 @@ impl FieldAttrs {
                     )
                 })?;
                 set_once(&mut out.with, (word_of(meta), path), meta, WITH)?;
+            } else if meta.path == EXPIRES {
+                let expiry = Expiry::parse(meta)?;
+                set_once(&mut out.expires, expiry, meta, EXPIRES)?;
             } else if let Some(kind) = [FactKind::Len, FactKind::Present, FactKind::ErrorType]
                 .into_iter()
                 .find(|kind| meta.path == kind.word())
@@ -296,6 +333,9 @@ impl StructAttrs {
             } else if meta.path == CRATE {
                 let path = crate_path(meta)?;
                 set_once(&mut out.krate, path, meta, CRATE)
+            } else if meta.path == EXPIRES {
+                let expiry = Expiry::parse(meta)?;
+                set_once(&mut out.expires, expiry, meta, EXPIRES)
             } else if let Some(class) = Class::from_word(&meta.path) {
                 bare(meta, class.word())?;
                 out.classes.push(Written {

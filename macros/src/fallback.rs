@@ -23,6 +23,7 @@ pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
                 type_name: #name,
                 path: ::core::concat!(::core::module_path!(), "::", #name),
                 tier: #private::Tier::Always,
+                expires: #private::None,
                 entries: &[],
             };
             type Flattens = ();

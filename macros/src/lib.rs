@@ -12,6 +12,7 @@
 mod ast;
 mod attr;
 mod ctxt;
+mod date;
 mod driver;
 mod expand;
 mod fallback;

@@ -20,6 +20,7 @@ pub const RENAME: Symbol = Symbol("rename");
 pub const FLATTEN: Symbol = Symbol("flatten");
 pub const WITH: Symbol = Symbol("with");
 pub const FREE_TEXT: Symbol = Symbol("free_text");
+pub const EXPIRES: Symbol = Symbol("expires");
 
 // Derived facts of a field.
 pub const LEN: Symbol = Symbol("len");
@@ -34,11 +35,12 @@ pub const CRATE: Symbol = Symbol("crate");
 /// What a field can carry, in the order the error messages list them.
 pub const FIELD_WORDS: &[Symbol] = &[
     ALWAYS, SHARE_CREW, NEVER, CONSENT, RENAME, FLATTEN, WITH, FREE_TEXT, LEN, PRESENT, ERROR_TYPE,
+    EXPIRES,
 ];
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];
 /// What a `Telemetry` struct can carry.
-pub const STRUCT_WORDS: &[Symbol] = &[EVENT, ALWAYS, SHARE_CREW, CRATE, TAG];
+pub const STRUCT_WORDS: &[Symbol] = &[EVENT, ALWAYS, SHARE_CREW, CRATE, TAG, EXPIRES];
 /// What a `TelemetryValue` enum can carry.
 pub const ENUM_WORDS: &[Symbol] = &[CRATE];
 /// What a `TelemetryValue` variant can carry.

@@ -8,7 +8,9 @@ use quote::ToTokens;
 use crate::ast::{Enum, Field, Struct};
 use crate::attr::{Class, Fact, FactKind, Written};
 use crate::ctxt::Ctxt;
-use crate::symbol::{ALWAYS, CONSENT, FLATTEN, FREE_TEXT, NEVER, RENAME, SHARE_CREW, WITH};
+use crate::symbol::{
+    ALWAYS, CONSENT, EXPIRES, FLATTEN, FREE_TEXT, NEVER, RENAME, SHARE_CREW, WITH,
+};
 use crate::types;
 
 pub fn check_struct(cx: &Ctxt, input: &Struct) {
@@ -144,6 +146,15 @@ fn check_options(cx: &Ctxt, field: &Field) {
             cx.error_spanned_by(
                 with,
                 format!("`{WITH}` does nothing on `{name}`: {why}; remove it"),
+            );
+        }
+        // Its facts are sent: they expire with the field.
+        if let Some(expiry) = &attrs.expires
+            && attrs.facts.is_empty()
+        {
+            cx.error_spanned_by(
+                &expiry.lit,
+                format!("`{EXPIRES}` does nothing on `{name}`: {why}; remove it"),
             );
         }
         if class == Class::Consent {

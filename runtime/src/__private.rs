@@ -7,7 +7,7 @@ pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{bool, str, usize};
 
 pub use crate::catalogue::Shape;
-pub use crate::catalogue::{Catalogue, Entry, Source};
+pub use crate::catalogue::{Catalogue, Entry, Expiry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
@@ -39,6 +39,13 @@ pub fn emit<T: Emit + ?Sized, V: Visitor>(
 #[inline(always)]
 pub fn scalar<V: Visitor>(visitor: &mut V, key: &'static str, value: Scalar<'_>) {
     visitor.scalar(AttributeKey::__literal(key), value);
+}
+
+/// Whether `day` (counted from 1970-01-01), the last day a field is sent,
+/// has passed: what the walk asks of a field built before its expiry.
+#[inline]
+pub fn expired(day: u32) -> bool {
+    crate::catalogue::today() > day
 }
 
 /// What the `with` function `convert` (a closure calling it, which the
@@ -113,7 +120,7 @@ impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
         // A flattened struct that carries its own consent (a crew) is walked
         // under the stricter of the event's and its own.
         let consent = crate::telemetry::nested_consent(value, consent);
-        if consent.allows(T::TIER) {
+        if crate::telemetry::allowed::<T>(consent) {
             value.visit_attributes(consent, visitor);
         }
     }

@@ -270,7 +270,7 @@ impl<T: Telemetry + ?Sized> Serialize for Event<'_, T> {
 
 impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !self.consent.allows(T::TIER) {
+        if !crate::telemetry::allowed::<T>(self.consent) {
             return serializer.collect_map(core::iter::empty::<((), ())>());
         }
         serialize_attributes(

@@ -92,7 +92,7 @@ mod value;
 mod warning;
 
 pub use catalogue::MAX_FLATTEN_DEPTH;
-pub use catalogue::{Catalogue, CatalogueKey, Entry, Shape, Source, ValueKind};
+pub use catalogue::{Catalogue, CatalogueKey, Entry, Expiry, Shape, Source, ValueKind};
 #[cfg(feature = "reporter")]
 pub use choice::{Choice, ChosenBy};
 #[cfg(feature = "reporter")]

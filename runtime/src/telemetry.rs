@@ -90,6 +90,14 @@ pub trait Telemetry {
     }
 }
 
+/// Whether an event of `T` is sent under `consent`: its tier allows it and
+/// it has not expired (a constant `false` for an event that does not
+/// expire, once inlined).
+#[inline]
+pub(crate) fn allowed<T: Telemetry + ?Sized>(consent: Consent) -> bool {
+    consent.allows(T::TIER) && !T::CATALOGUE.has_expired()
+}
+
 /// The key of an attribute, as a [`Visitor`] is given it: its name and,
 /// where the derive wrote it, the pieces a JSON writer copies whole
 /// (`,"name":`, and the same escaped as the contents of a string).
@@ -324,10 +332,11 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     }
 
     /// Whether the consent allows this event at all (an event declared
-    /// `share_crew` is not sent anonymously; it then has no attributes).
+    /// `share_crew` is not sent anonymously; it then has no attributes),
+    /// and it has not expired.
     #[inline]
     pub fn is_allowed(&self) -> bool {
-        self.consent.allows(T::TIER)
+        allowed::<T>(self.consent)
     }
 
     /// Walks the attributes the consent allows.

@@ -8,7 +8,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::ast::{Arm, Field, Struct};
-use crate::attr::{Class, FactKind};
+use crate::attr::{Class, Expiry, FactKind};
 use crate::types;
 
 use super::constant;
@@ -30,14 +30,26 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
             .and_then(|(arm, _)| model.arms.as_ref().map(|arms| arms[arm].name()));
         entries.extend(entries_of(field, variant, model.generics, private));
     }
+    let expires = expiry(model.attrs.expires.as_ref(), private);
     quote! {
         &#private::Catalogue {
             event: #event,
             type_name: #type_name,
             path: ::core::concat!(::core::module_path!(), "::", #type_name),
             tier: #event_tier,
+            expires: #expires,
             entries: &[#(#entries),*],
         }
+    }
+}
+
+/// An `expires` as the catalogue holds it.
+fn expiry(expires: Option<&Expiry>, private: &Ident) -> TokenStream {
+    match expires {
+        Some(Expiry { lit, day }) => quote! {
+            #private::Some(#private::Expiry { date: #lit, day: #day })
+        },
+        None => quote!(#private::None),
     }
 }
 
@@ -67,6 +79,7 @@ fn variant_entry(model: &Struct, arms: &[Arm], private: &Ident) -> TokenStream {
         shape: text(private),
         flattened: quote!(#private::None),
         variant: None,
+        expires: quote!(#private::None),
     }
     .to_tokens(private)
 }
@@ -93,6 +106,7 @@ fn entries_of(
             shape: quote!(#private::Shape::scalar(#private::None)),
             flattened: quote!(#private::None),
             variant: variant.clone(),
+            expires: expiry(field.attrs.expires.as_ref(), private),
         };
         if field.attrs.flatten.is_some() {
             // The one place a flattened type must be `Telemetry`.
@@ -150,6 +164,7 @@ fn entries_of(
             shape,
             flattened: quote!(#private::None),
             variant: variant.clone(),
+            expires: expiry(field.attrs.expires.as_ref(), private),
         };
         entries.push(entry.to_tokens(private));
     }
@@ -177,6 +192,7 @@ struct CatalogueEntry {
     shape: TokenStream,
     flattened: TokenStream,
     variant: Option<String>,
+    expires: TokenStream,
 }
 
 impl CatalogueEntry {
@@ -191,6 +207,7 @@ impl CatalogueEntry {
             shape,
             flattened,
             variant,
+            expires,
         } = self;
         let variant = match variant {
             Some(name) => quote!(#private::Some(#name)),
@@ -207,6 +224,7 @@ impl CatalogueEntry {
                 shape: #shape,
                 flattened: #flattened,
                 variant: #variant,
+                expires: #expires,
             }
         }
     }

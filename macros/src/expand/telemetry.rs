@@ -121,7 +121,7 @@ fn visits(model: &Struct, private: &Ident) -> TokenStream {
     let visit = |fields: &[Field]| -> TokenStream {
         fields
             .iter()
-            .map(|field| walk::visit_field(field, model.generics, private))
+            .map(|field| walk::visit_field(field, model, private))
             .collect()
     };
     let Some(arms) = &model.arms else {

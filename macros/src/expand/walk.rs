@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::{LitStr, Type};
 
 use super::{constant, free_text};
-use crate::ast::Field;
+use crate::ast::{Field, Struct};
 use crate::attr::{Class, Fact, FactKind};
 use crate::types;
 
@@ -46,7 +46,8 @@ fn assert_secret_free(ty: &Type, private: &Ident) -> TokenStream {
 
 /// The walk over one field: its value (unless `never`), then its facts. A
 /// `never` field generates no code that reads it.
-pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> TokenStream {
+pub fn visit_field(field: &Field, model: &Struct, private: &Ident) -> TokenStream {
+    let generics = model.generics;
     let member = field.ident;
     let Locals {
         this,
@@ -99,7 +100,36 @@ pub fn visit_field(field: &Field, generics: &syn::Generics, private: &Ident) -> 
             private,
         ));
     }
-    code
+    expiring(field, expiry(field, model), code, private)
+}
+
+/// The last day a field's keys are sent: its own `expires`, or its event's,
+/// whichever comes first.
+pub fn expiry(field: &Field, model: &Struct) -> Option<u32> {
+    let own = field.attrs.expires.as_ref().map(|expiry| expiry.day);
+    let event = model.attrs.expires.as_ref().map(|expiry| expiry.day);
+    own.into_iter().chain(event).min()
+}
+
+/// The walk over a field that expires after `day`. Past that day when it
+/// is built, the walk does not read the field at all (it names it, so that
+/// the host's build sees the field used as before: an expiry never fails a
+/// build by itself); else it asks the clock first.
+fn expiring(field: &Field, day: Option<u32>, code: TokenStream, private: &Ident) -> TokenStream {
+    match day {
+        None => code,
+        Some(day) if crate::date::today() > day => {
+            let this = access(field);
+            quote! {
+                let _ = #this;
+            }
+        }
+        Some(day) => quote! {
+            if !#private::expired(#day) {
+                #code
+            }
+        },
+    }
 }
 
 fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {

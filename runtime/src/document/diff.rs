@@ -230,6 +230,12 @@ impl fmt::Display for DiffError {
 
 impl std::error::Error for DiffError {}
 
+impl From<serde_json::Error> for DiffError {
+    fn from(error: serde_json::Error) -> Self {
+        DiffError(error)
+    }
+}
+
 impl Diff {
     /// The changes from `committed` to `current`, both as
     /// [`json`](super::json) writes them.

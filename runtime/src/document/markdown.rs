@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::catalogue::{Catalogue, CatalogueKey, ValueKind};
+use crate::catalogue::{Catalogue, CatalogueKey, Expiry, ValueKind};
 use crate::consent::Tier;
 
 /// The catalogue as Markdown: event by event, every key with its tier, what
@@ -45,7 +45,7 @@ pub fn markdown(
     );
     if let Some(every) = every_event {
         out.push_str("\n## Every event\n\nSent with each event below.\n\n");
-        table(&mut out, &every.keys());
+        table(&mut out, &every.keys(), every.expires);
     }
     for catalogue in events {
         let _ = writeln!(out, "\n## {}", catalogue.event);
@@ -54,20 +54,31 @@ pub fn markdown(
             Tier::Always => "Sent under every consent",
             Tier::ShareCrew => "Sent only from crews that opted in with `share_crew`",
         };
-        let _ = writeln!(out, "{when}; declared by `{}`.", catalogue.type_name);
+        let until = match catalogue.expires {
+            Some(expiry) => format!(" until {}, not after", expiry.date),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "{when}{until}; declared by `{}`.", catalogue.type_name);
         out.push('\n');
-        table(&mut out, &catalogue.keys());
+        table(&mut out, &catalogue.keys(), catalogue.expires);
     }
     out
 }
 
-fn table(out: &mut String, keys: &[CatalogueKey]) {
+/// `event_expires`: the event's own expiry, which its section says once.
+fn table(out: &mut String, keys: &[CatalogueKey], event_expires: Option<Expiry>) {
     out.push_str("| key | tier | value | purpose |\n|---|---|---|---|\n");
-    rows(out, "", keys);
+    rows(out, "", keys, event_expires);
 }
 
-fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
+fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey], event_expires: Option<Expiry>) {
     for key in keys {
+        let until = match key.expires {
+            Some(expiry) if key.expires != event_expires => {
+                format!(" Sent until {}, not after.", expiry.date)
+            }
+            _ => String::new(),
+        };
         let path = format!("{prefix}{}", key.key);
         let _ = writeln!(
             out,
@@ -88,7 +99,7 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
                     variants.join("` and `"),
                     cell(key.purpose)
                 ),
-            }
+            } + &until
         );
         if !key.nested.is_empty() {
             let marker = match key.kind {
@@ -96,7 +107,7 @@ fn rows(out: &mut String, prefix: &str, keys: &[CatalogueKey]) {
                 ValueKind::JsonMap => "{}.",
                 _ => ".",
             };
-            rows(out, &format!("{path}{marker}"), &key.nested);
+            rows(out, &format!("{path}{marker}"), &key.nested, key.expires);
         }
     }
 }

@@ -27,11 +27,13 @@ use crate::catalogue::Catalogue;
 use crate::environment::{RESOURCE_KEYS, ResourceKey};
 
 mod diff;
+mod expiring;
 mod markdown;
 #[cfg(feature = "registry")]
 mod registry;
 
 pub use diff::{Change, Diff, DiffError};
+pub use expiring::{Expiring, expiring};
 pub use markdown::markdown;
 #[cfg(feature = "registry")]
 pub use registry::registry;

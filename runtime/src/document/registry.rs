@@ -13,7 +13,7 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::catalogue::{Catalogue, CatalogueKey, Source, ValueKind};
+use crate::catalogue::{Catalogue, CatalogueKey, Expiry, Source, ValueKind};
 use crate::consent::Tier;
 use crate::environment::RESOURCE_KEYS;
 use crate::sink::ERROR_TYPE_KEY;
@@ -142,8 +142,12 @@ impl Span<'_> {
     }
 
     fn note(&self) -> String {
+        let until = match self.catalogue.expires {
+            Some(expiry) => format!(" It is sent until {}, not after.", expiry.date),
+            None => String::new(),
+        };
         format!(
-            "The span is named `{}`; its keys are declared by `{}`.",
+            "The span is named `{}`; its keys are declared by `{}`.{until}",
             self.name, self.catalogue.type_name
         )
     }
@@ -446,6 +450,7 @@ impl Attribute {
                     rust_type: "&'static str",
                     at_end: true,
                     variants: Vec::new(),
+                    expires: None,
                     nested: Vec::new(),
                 },
             },
@@ -494,6 +499,9 @@ struct Facts {
     at_end: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     variants: Vec<&'static str>,
+    /// The last day it is sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<Expiry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     nested: Vec<NestedKey>,
 }
@@ -508,6 +516,7 @@ impl Facts {
             rust_type: key.rust_type,
             at_end,
             variants: key.variants.clone(),
+            expires: key.expires,
             nested: key.nested.iter().map(NestedKey::of).collect(),
         }
     }
@@ -525,6 +534,8 @@ struct NestedKey {
     purpose: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     variants: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<Expiry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     nested: Vec<NestedKey>,
 }
@@ -539,6 +550,7 @@ impl NestedKey {
             free_text: key.free_text,
             purpose: purpose(key.purpose),
             variants: key.variants.clone(),
+            expires: key.expires,
             nested: key.nested.iter().map(NestedKey::of).collect(),
         }
     }

@@ -69,3 +69,36 @@ pub fn assert_catalogue_admits(committed: impl AsRef<Path>, current: &str, regen
         );
     }
 }
+
+/// Panics when a key or event of `catalogue` (its JSON, as
+/// [`document::json`](crate::document::json) writes it) expires within
+/// `days`, or has expired: each is one line of the message, so that a host
+/// sees it coming and decides (push the date back, which the committed
+/// catalogue must then admit, or remove the field).
+///
+/// ```
+/// use crewtel::{document, testing, Telemetry};
+///
+/// #[derive(Telemetry)]
+/// struct Crew {
+///     /// How many agents, until the study ends.
+///     #[telemetry(always, expires = "2999-12-31")]
+///     agents: u32,
+/// }
+///
+/// testing::assert_none_expire_within(&document::json(&[Crew::CATALOGUE], None), 30);
+/// ```
+#[track_caller]
+pub fn assert_none_expire_within(catalogue: &str, days: u32) {
+    let expiring = match crate::document::expiring(catalogue, days) {
+        Ok(expiring) => expiring,
+        Err(error) => panic!("{error}"),
+    };
+    if !expiring.is_empty() {
+        let lines: Vec<String> = expiring.iter().map(|e| format!("  {e}")).collect();
+        panic!(
+            "telemetry that expires within {days} days:\n{}",
+            lines.join("\n")
+        );
+    }
+}

@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 mod committed;
 
-pub use committed::assert_catalogue_admits;
+pub use committed::{assert_catalogue_admits, assert_none_expire_within};
 
 use opentelemetry::{KeyValue, Value};
 
