@@ -182,12 +182,52 @@ fn the_resource_is_an_entity_with_every_resource_key() {
     let registry = minicrew();
     let resource = group(&registry, "entity.minicrew.environment");
     assert_eq!(resource["type"], "entity");
-    let keys: Vec<&str> = resource["attributes"]
-        .as_array()
-        .unwrap()
+    let ids = |group: &Value, field: &str| -> Vec<String> {
+        group["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a[field].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let expected: Vec<String> = crewtel::RESOURCE_KEYS
         .iter()
-        .map(|a| a["id"].as_str().unwrap())
+        .map(|k| k.key.to_owned())
         .collect();
-    let expected: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
-    assert_eq!(keys, expected);
+    assert_eq!(ids(resource, "ref"), expected);
+    // Defined where semantic conventions define attributes: a registry group.
+    let defined = group(&registry, "registry.minicrew.resource");
+    assert_eq!(defined["type"], "attribute_group");
+    assert_eq!(ids(defined, "id"), expected);
+}
+
+/// As semantic conventions lay a registry out (and their policies check):
+/// every attribute is defined (`id`) in a `registry.` attribute group, and
+/// every reference is to one defined.
+#[test]
+fn attributes_are_defined_in_registry_groups_and_referred_to_elsewhere() {
+    let registry = minicrew();
+    let groups = registry["groups"].as_array().unwrap();
+    let mut defined = std::collections::BTreeSet::new();
+    for group in groups {
+        let id = group["id"].as_str().unwrap();
+        for attribute in group["attributes"].as_array().unwrap() {
+            if let Some(key) = attribute["id"].as_str() {
+                assert!(id.starts_with("registry."), "{key} is defined in {id}");
+                assert_eq!(group["type"], "attribute_group");
+                assert!(defined.insert(key.to_owned()), "{key} is defined twice");
+            }
+        }
+    }
+    for group in groups {
+        for attribute in group["attributes"].as_array().unwrap() {
+            if let Some(key) = attribute["ref"].as_str() {
+                assert!(
+                    defined.contains(key),
+                    "{} refers to {key}, defined nowhere",
+                    group["id"]
+                );
+            }
+        }
+    }
 }

@@ -8,7 +8,8 @@
 //! and crewtel's own facts as the annotation `crewtel`: tier, what the value
 //! arrives as, free text, how it is derived, the Rust type, the keys nested
 //! in it. The keys sent with every event are a group each span extends; the
-//! resource is an entity group.
+//! resource keys are defined in `registry.<host>.resource` and referred to
+//! by an entity group.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -113,7 +114,7 @@ pub fn registry(
             attributes: defined.attributes,
         },
     );
-    groups.push(resource(host, &host_id));
+    groups.extend(resource(host, &host_id));
     let yaml = serde_saphyr::to_string(&Registry { groups }).unwrap_or_default();
     format!(
         "# What {host} sends, as an OpenTelemetry semantic-convention registry (for Weaver).\n\
@@ -298,8 +299,33 @@ fn requirement(key: &CatalogueKey) -> Requirement {
     }
 }
 
-fn resource(host: &str, host_id: &str) -> Group {
-    Group {
+/// The resource keys, defined in a registry group of their own (every
+/// attribute is defined in a `registry.` group, as semantic conventions lay
+/// them out), and the entity of every export, which refers to them.
+fn resource(host: &str, host_id: &str) -> [Group; 2] {
+    let registry_id = format!("registry.{host_id}.resource");
+    let definitions = Group {
+        id: registry_id,
+        kind: "attribute_group",
+        span_kind: None,
+        name: None,
+        display_name: Some("Every resource key".to_owned()),
+        brief: format!("The resource keys of {host}'s exports, defined once."),
+        note: None,
+        stability: STABILITY,
+        extends: None,
+        attributes: RESOURCE_KEYS
+            .iter()
+            .map(|key| Attribute::Defined {
+                id: key.key,
+                kind: "string",
+                brief: key.purpose.to_owned(),
+                stability: STABILITY,
+                note: None,
+            })
+            .collect(),
+    };
+    let entity = Group {
         id: format!("entity.{host_id}.environment"),
         kind: "entity",
         span_kind: None,
@@ -315,15 +341,10 @@ fn resource(host: &str, host_id: &str) -> Group {
         extends: None,
         attributes: RESOURCE_KEYS
             .iter()
-            .map(|key| Attribute::Defined {
-                id: key.key,
-                kind: "string",
-                brief: key.purpose.to_owned(),
-                stability: STABILITY,
-                note: None,
-            })
+            .map(|key| Attribute::Resource { id: key.key })
             .collect(),
-    }
+    };
+    [definitions, entity]
 }
 
 /// The OpenTelemetry attribute type of what a value arrives as: JSON is
@@ -424,12 +445,19 @@ enum Attribute {
         requirement_level: Requirement,
         annotations: Annotations,
     },
+    /// A resource key, as the entity refers to it.
+    Resource {
+        #[serde(rename = "ref")]
+        id: &'static str,
+    },
 }
 
 impl Attribute {
     fn id(&self) -> &'static str {
         match self {
-            Attribute::Defined { id, .. } | Attribute::Referenced { id, .. } => id,
+            Attribute::Defined { id, .. }
+            | Attribute::Referenced { id, .. }
+            | Attribute::Resource { id } => id,
         }
     }
 
