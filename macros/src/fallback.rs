@@ -25,6 +25,7 @@ pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
                 tier: #private::Tier::Always,
                 expires: #private::None,
                 entries: &[],
+                expiring: &[],
             };
             type Flattens = ();
             fn max_attributes() -> #private::usize {

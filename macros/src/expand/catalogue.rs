@@ -24,11 +24,21 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
     if let Some(arms) = &model.arms {
         entries.push(variant_entry(model, arms, private));
     }
+    // The entries that expire, by index: a list of the catalogue's own, so
+    // that an entry that does not (nearly all) costs nothing to check.
+    let mut expiring = Vec::new();
     for field in &model.fields {
         let variant = field
             .arm
             .and_then(|(arm, _)| model.arms.as_ref().map(|arms| arms[arm].name()));
+        let first = entries.len();
         entries.extend(entries_of(field, variant, model.generics, private));
+        if let Some(Expiry { lit, day }) = &field.attrs.expires {
+            expiring.extend(
+                (first..entries.len())
+                    .map(|index| quote!((#index, #private::Expiry { date: #lit, day: #day }))),
+            );
+        }
     }
     let expires = expiry(model.attrs.expires.as_ref(), private);
     quote! {
@@ -39,6 +49,7 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
             tier: #event_tier,
             expires: #expires,
             entries: &[#(#entries),*],
+            expiring: &[#(#expiring),*],
         }
     }
 }
@@ -79,7 +90,6 @@ fn variant_entry(model: &Struct, arms: &[Arm], private: &Ident) -> TokenStream {
         shape: text(private),
         flattened: quote!(#private::None),
         variant: None,
-        expires: quote!(#private::None),
     }
     .to_tokens(private)
 }
@@ -106,7 +116,6 @@ fn entries_of(
             shape: quote!(#private::Shape::scalar(#private::None)),
             flattened: quote!(#private::None),
             variant: variant.clone(),
-            expires: expiry(field.attrs.expires.as_ref(), private),
         };
         if field.attrs.flatten.is_some() {
             // The one place a flattened type must be `Telemetry`.
@@ -164,7 +173,6 @@ fn entries_of(
             shape,
             flattened: quote!(#private::None),
             variant: variant.clone(),
-            expires: expiry(field.attrs.expires.as_ref(), private),
         };
         entries.push(entry.to_tokens(private));
     }
@@ -192,7 +200,6 @@ struct CatalogueEntry {
     shape: TokenStream,
     flattened: TokenStream,
     variant: Option<String>,
-    expires: TokenStream,
 }
 
 impl CatalogueEntry {
@@ -207,7 +214,6 @@ impl CatalogueEntry {
             shape,
             flattened,
             variant,
-            expires,
         } = self;
         let variant = match variant {
             Some(name) => quote!(#private::Some(#name)),
@@ -224,7 +230,6 @@ impl CatalogueEntry {
                 shape: #shape,
                 flattened: #flattened,
                 variant: #variant,
-                expires: #expires,
             }
         }
     }

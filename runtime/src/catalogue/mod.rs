@@ -47,6 +47,9 @@ pub struct Catalogue {
     pub expires: Option<Expiry>,
     /// The struct's emitting fields and derived facts, in declaration order.
     pub entries: &'static [Entry],
+    /// The entries whose field expires: each one's index in `entries`, and
+    /// the last day it is sent.
+    pub expiring: &'static [(usize, Expiry)],
 }
 
 /// One declared key (or one flattened struct) of a catalogue.
@@ -75,8 +78,6 @@ pub struct Entry {
     /// name that variant is sent as (under the enum's [`Source::Variant`]
     /// key). The key is sent only with that variant.
     pub variant: Option<&'static str>,
-    /// The last day the field's keys are sent, if they expire.
-    pub expires: Option<Expiry>,
 }
 
 /// How an entry's value is derived from its field.
@@ -170,9 +171,14 @@ impl Catalogue {
         path: &mut Vec<&'static str>,
         keys: &mut Vec<CatalogueKey>,
     ) {
-        for entry in self.entries {
+        for (index, entry) in self.entries.iter().enumerate() {
             let tier = entry.tier.stricter(ceiling.tier);
-            let expires = Expiry::earlier(entry.expires, ceiling.expires);
+            let own = self
+                .expiring
+                .iter()
+                .find(|(at, _)| *at == index)
+                .map(|(_, expiry)| *expiry);
+            let expires = Expiry::earlier(own, ceiling.expires);
             let mut variants = variants.to_vec();
             variants.extend(entry.variant);
             if let Some(inner) = entry.flattened {
@@ -441,7 +447,6 @@ mod tests {
             shape: Shape::scalar(None),
             flattened,
             variant: None,
-            expires: None,
         }
     }
 
@@ -452,6 +457,7 @@ mod tests {
         tier: Tier::Always,
         expires: None,
         entries: &[entry("crew_id", None)],
+        expiring: &[],
     };
     static CLASH: Catalogue = Catalogue {
         event: "Task",
@@ -464,6 +470,7 @@ mod tests {
             entry("", Some(&INNER)),
             entry("crew_id", None),
         ],
+        expiring: &[],
     };
     static FINE: Catalogue = Catalogue {
         event: "Task",
@@ -472,6 +479,7 @@ mod tests {
         tier: Tier::Always,
         expires: None,
         entries: &[entry("task_id", None), entry("", Some(&INNER))],
+        expiring: &[],
     };
 
     #[test]
