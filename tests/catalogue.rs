@@ -38,7 +38,7 @@ fn crew_catalogue_lists_every_key_with_tier_type_and_purpose() {
     assert_eq!(keys[2].purpose, "How the crew runs.");
     assert_eq!(
         keys[5].purpose,
-        "The number of entries of `agents` (the agents)."
+        "The number of entries of `agents`: the agents."
     );
     assert_eq!(Crew::CATALOGUE.event, "Crew Created");
     assert_eq!(Crew::CATALOGUE.type_name, "Crew");

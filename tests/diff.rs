@@ -315,7 +315,9 @@ fn minicrew_sends_nothing_its_committed_catalogue_does_not_admit() {
 }
 
 #[test]
-#[should_panic(expected = "`Crew Created`: `manager_prompt` is new, sent under always")]
+#[should_panic(
+    expected = "it widens what is sent:\n  `Crew Created`: `manager_prompt` is new, sent under always"
+)]
 fn the_check_fails_on_a_widening_and_names_it() {
     #[derive(Telemetry)]
     #[telemetry(event = "Crew Created")]
@@ -339,7 +341,8 @@ fn the_check_fails_on_a_widening_and_names_it() {
 }
 
 #[test]
-fn the_check_passes_a_narrowing() {
+#[should_panic(expected = "it narrows what is sent:\n  `Crew Created`: `goal` is no longer sent")]
+fn the_check_fails_on_a_narrowing_too_so_that_the_committed_catalogue_never_lags() {
     let dir = std::env::temp_dir().join(format!("crewtel-narrow-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let committed = dir.join("telemetry.json");
@@ -350,5 +353,88 @@ fn the_check_passes_a_narrowing() {
         .push(json!({"key": "goal", "tier": "share_crew", "kind": "string"}));
     std::fs::write(&committed, wider.to_string()).unwrap();
     crewtel::testing::assert_catalogue_admits(&committed, &base().to_string(), "regenerate");
-    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+mod variants {
+    use crewtel::Telemetry;
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Outcome", tag = "outcome")]
+    pub enum Before {
+        A {
+            #[telemetry(always)]
+            x: u32,
+        },
+        B {
+            #[telemetry(share_crew)]
+            x: u32,
+        },
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Outcome", tag = "outcome")]
+    pub enum After {
+        A {
+            #[telemetry(always)]
+            x: u32,
+        },
+        B {
+            #[telemetry(always)]
+            x: u32,
+        },
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Ping", share_crew)]
+    pub struct Shared {
+        #[telemetry(always)]
+        pub n: u32,
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Ping")]
+    pub struct Anonymous {
+        #[telemetry(always)]
+        pub n: u32,
+    }
+}
+
+#[test]
+fn a_key_of_one_variant_is_told_from_its_namesake_in_another() {
+    let before = document::json(&[variants::Before::CATALOGUE], None);
+    let after = document::json(&[variants::After::CATALOGUE], None);
+    let diff = Diff::between(&before, &after).unwrap();
+    assert_eq!(
+        diff.to_string(),
+        "widens: `Outcome`: `x (with b)` is sent under always (was share_crew)\n"
+    );
+}
+
+#[test]
+fn an_event_s_own_tier_widened_is_a_widening() {
+    let before = document::json(&[variants::Shared::CATALOGUE], None);
+    let after = document::json(&[variants::Anonymous::CATALOGUE], None);
+    let diff = Diff::between(&before, &after).unwrap();
+    assert!(diff.widens());
+    assert!(
+        diff.to_string()
+            .starts_with("widens: `Ping`: the event is sent under always (was share_crew)\n"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn an_event_s_expiry_is_reported_once_not_once_a_key() {
+    let mut early = base();
+    early["events"][0]["expires"] = "2027-01-31".into();
+    let mut late = base();
+    late["events"][0]["expires"] = "2027-06-30".into();
+    for document in [&mut early, &mut late] {
+        let date = document["events"][0]["expires"].clone();
+        for key in document["events"][0]["keys"].as_array_mut().unwrap() {
+            key["expires"] = date.clone();
+        }
+    }
+    let diff = diff(&early, &late);
+    assert_eq!(diff.changes.len(), 1, "{diff}");
 }

@@ -262,7 +262,6 @@ fn what_expires_within_days_is_reported() {
             ("Crew Created", "agents[].study"),
             ("Crew Created", "legacy_id"),
             ("Old Study", ""),
-            ("Old Study", "finding"),
         ]
     );
     assert!(soon.iter().all(|e| e.days_left < 0));
@@ -289,4 +288,66 @@ fn a_consent_does_not_bring_an_expired_key_back() {
     let crew = crew(false);
     let shared = crew.telemetry_event_with(Consent::ShareCrew);
     assert!(!format!("{:?}", shared.key_values()).contains(CANARY));
+}
+
+/// A struct that expired as a whole, held by another's fields.
+#[derive(Clone, Telemetry)]
+#[telemetry(expires = "2020-01-01")]
+struct Study {
+    /// What it found.
+    #[telemetry(always, free_text)]
+    finding: String,
+}
+
+#[derive(Clone, Telemetry)]
+#[telemetry(event = "Holder")]
+struct Holder {
+    /// One.
+    #[telemetry(always)]
+    study: Study,
+    /// Maybe one.
+    #[telemetry(always)]
+    maybe: Option<Study>,
+    /// Several: not even how many is sent.
+    #[telemetry(always)]
+    studies: Vec<Study>,
+    /// By name: not even the names are sent.
+    #[telemetry(always, free_text)]
+    by_name: std::collections::BTreeMap<String, Study>,
+    /// Still sent.
+    #[telemetry(always)]
+    count: u32,
+}
+
+#[test]
+fn a_key_holding_an_expired_struct_is_not_sent_at_all() {
+    let study = Study {
+        finding: CANARY.into(),
+    };
+    let holder = Holder {
+        study: study.clone(),
+        maybe: Some(study.clone()),
+        studies: vec![study.clone(); 3],
+        by_name: [(format!("{CANARY}-name"), study)].into(),
+        count: 1,
+    };
+    let event = holder.telemetry_event();
+    for output in [
+        format!("{:?}", event.key_values()),
+        event.to_json().unwrap(),
+        serde_json::to_string(&event).unwrap(),
+    ] {
+        assert!(!output.contains(CANARY), "{output}");
+        for key in ["study", "maybe", "studies", "by_name"] {
+            assert!(!output.contains(&format!("\"{key}\"")), "{key} in {output}");
+        }
+        assert!(output.contains("count"), "{output}");
+    }
+    assert_eq!(event.key_values().len(), 1);
+    for key in Holder::CATALOGUE.keys() {
+        match key.key {
+            "count" => assert_eq!(key.expires, None),
+            held => assert_eq!(key.expires.map(|e| e.date), Some("2020-01-01"), "{held}"),
+        }
+    }
 }

@@ -231,3 +231,84 @@ fn attributes_are_defined_in_registry_groups_and_referred_to_elsewhere() {
         }
     }
 }
+
+mod odd {
+    use crewtel::Telemetry;
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Outcome", tag = "outcome")]
+    pub enum Outcome {
+        A {
+            #[telemetry(always)]
+            x: u32,
+        },
+        B {
+            #[telemetry(share_crew)]
+            x: u32,
+        },
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Crew Created")]
+    pub struct Spaced {
+        /// Named like a resource key.
+        #[telemetry(always, rename = "os.type")]
+        pub os: &'static str,
+    }
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "Crew-Created")]
+    pub struct Dashed {
+        #[telemetry(always)]
+        pub n: u32,
+    }
+}
+
+#[test]
+fn keys_sent_twice_under_one_name_and_names_that_read_alike_stay_apart() {
+    let registry = parsed(&document::registry(
+        "host",
+        &[
+            odd::Outcome::CATALOGUE,
+            odd::Spaced::CATALOGUE,
+            odd::Dashed::CATALOGUE,
+        ],
+        None,
+        "regenerate",
+    ));
+    assert_eq!(invalid(&registry), Vec::<String>::new());
+    // One reference to `x`, with the facts of each variant's.
+    let outcome = group(&registry, "span.host.outcome");
+    let refs: Vec<&Value> = outcome["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["ref"] == "x")
+        .collect();
+    assert_eq!(refs.len(), 1);
+    let x = refs[0];
+    assert_eq!(x["annotations"]["crewtel"]["tier"], "always");
+    assert_eq!(x["annotations"]["crewtel"]["also"][0]["tier"], "share_crew");
+    assert_eq!(
+        x["requirement_level"]["conditionally_required"],
+        "Sent only with `a`; with `b` (only from crews that opted in with `share_crew`)."
+    );
+    // `os.type` is defined once, with the resource.
+    let definitions = registry["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["attributes"].as_array().unwrap())
+        .filter(|a| a["id"] == "os.type")
+        .count();
+    assert_eq!(definitions, 1);
+    // Two spans whose names read alike.
+    assert_eq!(
+        group(&registry, "span.host.crew_created")["display_name"],
+        "Crew Created"
+    );
+    assert_eq!(
+        group(&registry, "span.host.crew_created_2")["display_name"],
+        "Crew-Created"
+    );
+}

@@ -260,27 +260,32 @@ impl Fact {
 }
 
 impl FactKind {
-    /// The fact's purpose, one sentence: what it says of `field`, with the
-    /// first sentence of the field's `doc` as an aside.
+    /// The fact's purpose, one sentence: what it says of `field`, then the
+    /// first sentence of the field's `doc`, saying what the field is.
     pub fn purpose(self, field: &str, doc: &str) -> String {
-        let aside = match summary(doc) {
-            Some(summary) => format!(" ({summary})"),
-            None => String::new(),
-        };
-        match self {
-            FactKind::Len => format!("The number of entries of `{field}`{aside}."),
-            FactKind::Present => format!("Whether `{field}` is set{aside}."),
+        let fact = match self {
+            FactKind::Len => format!("The number of entries of `{field}`"),
+            FactKind::Present => format!("Whether `{field}` is set"),
             FactKind::ErrorType => {
-                format!("The type name of the error in `{field}`{aside}, never its message.")
+                format!("The type name of the error in `{field}`, never its message")
             }
+        };
+        match summary(doc) {
+            Some(summary) => format!("{fact}: {summary}."),
+            None => format!("{fact}."),
         }
     }
 }
 
-/// The first sentence of `doc`, without its full stop, its first letter in
-/// lower case unless the word is an acronym or code (`URL`, `` `id` ``).
+/// The first sentence of `doc` (it ends at a full stop before a capital:
+/// `e.g. gpt` goes on), without its full stop, its first letter in lower
+/// case unless the word is an acronym or code (`URL`, `` `id` ``).
 fn summary(doc: &str) -> Option<String> {
-    let first = doc.split_once(". ").map_or(doc, |(first, _)| first);
+    let end = doc
+        .match_indices(". ")
+        .map(|(at, _)| at)
+        .find(|&at| doc[at + 2..].starts_with(|c: char| c.is_uppercase()));
+    let first = end.map_or(doc, |at| &doc[..at]);
     let first = first.trim().trim_end_matches('.');
     let mut chars = first.chars();
     let head = chars.next()?;
@@ -360,15 +365,19 @@ mod tests {
     fn a_fact_s_purpose_is_one_sentence() {
         assert_eq!(
             FactKind::Present.purpose("inputs", "The inputs the crew was kicked off with."),
-            "Whether `inputs` is set (the inputs the crew was kicked off with)."
+            "Whether `inputs` is set: the inputs the crew was kicked off with."
         );
         assert_eq!(
             FactKind::Len.purpose("agents", "The agents. Each as classified."),
-            "The number of entries of `agents` (the agents)."
+            "The number of entries of `agents`: the agents."
+        );
+        assert_eq!(
+            FactKind::Len.purpose("models", "The models, e.g. gpt-4o. Sorted."),
+            "The number of entries of `models`: the models, e.g. gpt-4o."
         );
         assert_eq!(
             FactKind::ErrorType.purpose("error", "URLs it failed on"),
-            "The type name of the error in `error` (URLs it failed on), never its message."
+            "The type name of the error in `error`, never its message: URLs it failed on."
         );
         assert_eq!(
             FactKind::Len.purpose("agents", ""),

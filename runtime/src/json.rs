@@ -293,6 +293,10 @@ macro_rules! maps {
 
             #[inline]
             fn emit<Vis: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut Vis) {
+                // A map of structs that expired is not sent (its names would be).
+                if V::SHAPE.has_expired() {
+                    return;
+                }
                 visitor.json(key, &JsonMap::new(self.iter(), consent));
             }
             const SHAPE: Shape = V::SHAPE.mapped();
@@ -321,6 +325,10 @@ impl<T: Telemetry + ?Sized> EmitVia<T> for AsObject {
 
     #[inline]
     fn emit<V: Visitor>(value: &T, key: AttributeKey, consent: Consent, visitor: &mut V) {
+        // A struct that expired is not sent, not even as `{}`.
+        if T::CATALOGUE.has_expired() {
+            return;
+        }
         visitor.object(key, Event::nested(value, consent));
     }
 }
@@ -335,6 +343,10 @@ impl<T: Telemetry + ?Sized> ElementVia<T> for AsObject {
         V: Visitor,
         I: Iterator<Item = &'a T> + Clone,
     {
+        // A list of structs that expired is not sent, not even its length.
+        if T::CATALOGUE.has_expired() {
+            return;
+        }
         visitor.objects(key, items.map(move |item| Event::nested(item, consent)));
     }
 

@@ -178,7 +178,9 @@ impl Catalogue {
                 .iter()
                 .find(|(at, _)| *at == index)
                 .map(|(_, expiry)| *expiry);
-            let expires = Expiry::earlier(own, ceiling.expires);
+            // A key holding a struct that expires is not sent after it.
+            let holds = entry.shape.nested.and_then(|nested| nested().expires);
+            let expires = Expiry::earlier(Expiry::earlier(own, ceiling.expires), holds);
             let mut variants = variants.to_vec();
             variants.extend(entry.variant);
             if let Some(inner) = entry.flattened {

@@ -164,6 +164,16 @@ impl Shape {
         }
     }
 
+    /// Whether the struct nested in the value has expired: the value is
+    /// then not sent at all.
+    #[inline]
+    pub fn has_expired(&self) -> bool {
+        match self.nested {
+            Some(catalogue) => catalogue().has_expired(),
+            None => false,
+        }
+    }
+
     /// A list of entries of this shape.
     pub const fn listed(self) -> Shape {
         Shape {

@@ -76,11 +76,12 @@ pub enum Change {
         /// The key's path.
         key: String,
     },
-    /// A key sent under another tier.
+    /// A key (or, with an empty key, the event itself) sent under another
+    /// tier.
     TierChanged {
         /// The event's name.
         event: String,
-        /// The key's path.
+        /// The key's path; empty for the event itself.
         key: String,
         /// The committed tier.
         from: Tier,
@@ -171,12 +172,18 @@ impl fmt::Display for Change {
                 key,
                 from,
                 to,
-            } => write!(
-                f,
-                "`{event}`: `{key}` is sent under {} (was {})",
-                to.as_str(),
-                from.as_str()
-            ),
+            } => {
+                let what = match key.is_empty() {
+                    true => "the event".to_owned(),
+                    false => format!("`{key}`"),
+                };
+                write!(
+                    f,
+                    "`{event}`: {what} is sent under {} (was {})",
+                    to.as_str(),
+                    from.as_str()
+                )
+            }
             Change::FreeTextChanged { event, key, now } => match now {
                 true => write!(f, "`{event}`: `{key}` is now free text, sent anonymously"),
                 false => write!(f, "`{event}`: `{key}` is no longer free text"),
@@ -218,30 +225,30 @@ impl fmt::Display for Change {
     }
 }
 
-/// A catalogue that is not crewtel's JSON.
+/// A catalogue (JSON) that is not crewtel's.
 #[derive(Debug)]
-pub struct DiffError(serde_json::Error);
+pub struct CatalogueError(serde_json::Error);
 
-impl fmt::Display for DiffError {
+impl fmt::Display for CatalogueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "not a crewtel catalogue (its JSON): {}", self.0)
     }
 }
 
-impl std::error::Error for DiffError {}
+impl std::error::Error for CatalogueError {}
 
-impl From<serde_json::Error> for DiffError {
+impl From<serde_json::Error> for CatalogueError {
     fn from(error: serde_json::Error) -> Self {
-        DiffError(error)
+        CatalogueError(error)
     }
 }
 
 impl Diff {
     /// The changes from `committed` to `current`, both as
     /// [`json`](super::json) writes them.
-    pub fn between(committed: &str, current: &str) -> Result<Diff, DiffError> {
-        let committed: Document = serde_json::from_str(committed).map_err(DiffError)?;
-        let current: Document = serde_json::from_str(current).map_err(DiffError)?;
+    pub fn between(committed: &str, current: &str) -> Result<Diff, CatalogueError> {
+        let committed: Document = serde_json::from_str(committed).map_err(CatalogueError)?;
+        let current: Document = serde_json::from_str(current).map_err(CatalogueError)?;
         let mut changes = Vec::new();
         let before = committed.events();
         let now = current.events();
@@ -337,6 +344,8 @@ impl Document {
 struct Event {
     event: String,
     #[serde(default)]
+    tier: Option<Tier>,
+    #[serde(default)]
     expires: Option<String>,
     #[serde(default)]
     keys: Vec<Key>,
@@ -346,6 +355,10 @@ struct Event {
 struct Key {
     key: String,
     tier: Tier,
+    /// The variants it is sent with: a key of one variant is told apart
+    /// from one of the same name in another.
+    #[serde(default)]
+    variants: Vec<String>,
     #[serde(default)]
     kind: Option<ValueKind>,
     #[serde(default)]
@@ -363,6 +376,16 @@ struct ResourceKey {
 
 impl Event {
     fn compare(&self, old: &Event, changes: &mut Vec<Change>) {
+        if let (Some(from), Some(to)) = (old.tier, self.tier)
+            && from != to
+        {
+            changes.push(Change::TierChanged {
+                event: self.event.clone(),
+                key: String::new(),
+                from,
+                to,
+            });
+        }
         if self.expires != old.expires {
             changes.push(Change::ExpiryChanged {
                 event: self.event.clone(),
@@ -371,16 +394,42 @@ impl Event {
                 to: self.expires.clone(),
             });
         }
-        compare_keys(&self.event, "", &self.keys, &old.keys, changes);
+        let expires = Expiries {
+            old: old.expires.as_deref(),
+            now: self.expires.as_deref(),
+        };
+        compare_keys(&self.event, "", &self.keys, &old.keys, expires, changes);
     }
 }
 
+/// An event's own expiry, before and now: a key whose expiry is its
+/// event's is not reported again.
+#[derive(Clone, Copy)]
+struct Expiries<'a> {
+    old: Option<&'a str>,
+    now: Option<&'a str>,
+}
+
 /// The changes from `old` keys to `now`, nested ones under `prefix`.
-fn compare_keys(event: &str, prefix: &str, now: &[Key], old: &[Key], changes: &mut Vec<Change>) {
-    let named = |key: &Key| (event.to_owned(), format!("{prefix}{}", key.key));
+fn compare_keys(
+    event: &str,
+    prefix: &str,
+    now: &[Key],
+    old: &[Key],
+    event_expires: Expiries,
+    changes: &mut Vec<Change>,
+) {
+    let named = |key: &Key| {
+        let variants = match key.variants.as_slice() {
+            [] => String::new(),
+            variants => format!(" (with {})", variants.join(" and ")),
+        };
+        (event.to_owned(), format!("{prefix}{}{variants}", key.key))
+    };
+    let same = |a: &Key, b: &Key| a.key == b.key && a.variants == b.variants;
     for key in now {
         let (event, path) = named(key);
-        let Some(was) = old.iter().find(|was| was.key == key.key) else {
+        let Some(was) = old.iter().find(|was| same(was, key)) else {
             changes.push(Change::KeyAdded {
                 event,
                 key: path.clone(),
@@ -414,7 +463,9 @@ fn compare_keys(event: &str, prefix: &str, now: &[Key], old: &[Key], changes: &m
                 to,
             });
         }
-        if key.expires != was.expires {
+        let only_the_event_s = key.expires.as_deref() == event_expires.now
+            && was.expires.as_deref() == event_expires.old;
+        if key.expires != was.expires && !only_the_event_s {
             changes.push(Change::ExpiryChanged {
                 event: event.clone(),
                 key: path.clone(),
@@ -427,16 +478,19 @@ fn compare_keys(event: &str, prefix: &str, now: &[Key], old: &[Key], changes: &m
             Some(ValueKind::JsonMap) => "{}.",
             _ => ".",
         };
+        // Nested keys are named by the path of their parent's key.
+        let parent = format!("{prefix}{}", key.key);
         compare_keys(
             &event,
-            &format!("{path}{marker}"),
+            &format!("{parent}{marker}"),
             &key.nested,
             &was.nested,
+            event_expires,
             changes,
         );
     }
     for was in old {
-        if !now.iter().any(|key| key.key == was.key) {
+        if !now.iter().any(|key| same(key, was)) {
             let (event, key) = named(was);
             changes.push(Change::KeyRemoved { event, key });
         }

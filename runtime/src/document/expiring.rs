@@ -6,7 +6,7 @@ use std::time::UNIX_EPOCH;
 
 use serde::Deserialize;
 
-use super::DiffError;
+use super::CatalogueError;
 use crate::catalogue::{ValueKind, today};
 
 /// A key (or an event) that expires soon, or has expired.
@@ -70,8 +70,8 @@ impl fmt::Display for Expiring {
 /// assert_eq!(expiring[0].key, "agents");
 /// assert!(expiring[0].days_left < 0);
 /// ```
-pub fn expiring(catalogue: &str, within_days: u32) -> Result<Vec<Expiring>, DiffError> {
-    let document: Document = serde_json::from_str(catalogue).map_err(DiffError::from)?;
+pub fn expiring(catalogue: &str, within_days: u32) -> Result<Vec<Expiring>, CatalogueError> {
+    let document: Document = serde_json::from_str(catalogue).map_err(CatalogueError::from)?;
     let today = i64::from(today());
     let mut out = Vec::new();
     let every = document.every_event.into_iter().map(|mut every| {
@@ -81,6 +81,7 @@ pub fn expiring(catalogue: &str, within_days: u32) -> Result<Vec<Expiring>, Diff
     for event in every.chain(document.events) {
         let mut found = Found {
             event: &event.event,
+            event_expires: event.expires.as_deref(),
             today,
             within: i64::from(within_days),
             out: &mut out,
@@ -93,6 +94,8 @@ pub fn expiring(catalogue: &str, within_days: u32) -> Result<Vec<Expiring>, Diff
 
 struct Found<'a> {
     event: &'a str,
+    /// The event's own expiry, reported once, not again for each key.
+    event_expires: Option<&'a str>,
     today: i64,
     within: i64,
     out: &'a mut Vec<Expiring>,
@@ -102,7 +105,9 @@ impl Found<'_> {
     fn keys(&mut self, prefix: &str, keys: &[Key]) {
         for key in keys {
             let path = format!("{prefix}{}", key.key);
-            self.check(&path, key.expires.as_deref());
+            if key.expires.as_deref() != self.event_expires {
+                self.check(&path, key.expires.as_deref());
+            }
             let marker = match key.kind {
                 Some(ValueKind::JsonList) => "[].",
                 Some(ValueKind::JsonMap) => "{}.",

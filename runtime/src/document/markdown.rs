@@ -28,7 +28,11 @@ pub fn markdown(
          **share_crew**: sent only from crews that opted in with `share_crew`. Fields classified \
          `never` are not listed: they are never sent. **free text** marks what is text a person \
          wrote (a role, a tool's name) and is sent anonymously all the same, because the host marked \
-         it so.\n",
+         it so.\n\n\
+         The value is what a collector receives: a string, an integer, a boolean, a float, a list of \
+         them, or JSON (an object, an object of entries by name, a list of entries), which OTLP \
+         carries as a string holding the JSON text; the keys it can hold are listed under it \
+         (`crew_agents[].role`). **optional**: the key is absent when the field is not set.\n",
     );
     out.push_str(
         "\n## Every export\n\nThe resource of every export: environment data detected once per process. \

@@ -32,7 +32,7 @@ mod markdown;
 #[cfg(feature = "registry")]
 mod registry;
 
-pub use diff::{Change, Diff, DiffError};
+pub use diff::{CatalogueError, Change, Diff};
 pub use expiring::{Expiring, expiring};
 pub use markdown::markdown;
 #[cfg(feature = "registry")]

@@ -81,13 +81,24 @@ pub fn registry(
         id
     });
     defined.define_error_type();
+    let mut ids: Vec<String> = Vec::new();
     for span in &spans {
         let mut attributes = references(&span.keys, false, &mut defined);
         attributes.extend(references(&span.at_end, true, &mut defined));
-        attributes.retain_first_of_each_key();
+        attributes.merge_same_keys();
         attributes.push(Attribute::error_type());
+        // Two names that read alike (`Crew Created`, `Crew-Created`) get
+        // two ids.
+        let base = format!("span.{host_id}.{}", snake(span.name));
+        let mut id = base.clone();
+        let mut n = 1;
+        while ids.contains(&id) {
+            n += 1;
+            id = format!("{base}_{n}");
+        }
+        ids.push(id.clone());
         groups.push(Group {
-            id: format!("span.{host_id}.{}", snake(span.name)),
+            id,
             kind: "span",
             span_kind: Some("internal"),
             name: None,
@@ -197,6 +208,10 @@ struct Definitions {
 
 impl Definitions {
     fn define(&mut self, key: &CatalogueKey) {
+        // A resource key's name is defined once, with the resource.
+        if RESOURCE_KEYS.iter().any(|resource| resource.key == key.key) {
+            return;
+        }
         let kind = otel_type(key.kind);
         let existing = self
             .attributes
@@ -271,15 +286,19 @@ impl References {
         self.0.push(attribute);
     }
 
-    /// A key an event and its end both send is referred to once.
-    fn retain_first_of_each_key(&mut self) {
-        let mut seen = Vec::new();
-        self.0.retain(|attribute| {
-            let id = attribute.id();
-            let first = !seen.contains(&id);
-            seen.push(id);
-            first
-        });
+    /// A key sent twice under one name (by two variants of an enum, or by
+    /// an event and its end) is referred to once, with the facts of each
+    /// (`crewtel.also`); a key that only variants send is required only with
+    /// them.
+    fn merge_same_keys(&mut self) {
+        let mut merged: Vec<Attribute> = Vec::new();
+        for attribute in self.0.drain(..) {
+            match merged.iter_mut().find(|first| first.id() == attribute.id()) {
+                Some(first) => first.absorb(attribute),
+                None => merged.push(attribute),
+            }
+        }
+        self.0 = merged;
     }
 }
 
@@ -453,6 +472,50 @@ enum Attribute {
 }
 
 impl Attribute {
+    /// Takes in the facts of another reference to the same key.
+    fn absorb(&mut self, other: Attribute) {
+        let (
+            Attribute::Referenced {
+                requirement_level,
+                annotations,
+                ..
+            },
+            Attribute::Referenced {
+                annotations: other, ..
+            },
+        ) = (self, other)
+        else {
+            return;
+        };
+        annotations.crewtel.also.push(other.crewtel);
+        let all: Vec<&Facts> = core::iter::once(&annotations.crewtel)
+            .chain(&annotations.crewtel.also)
+            .collect();
+        if all.iter().all(|facts| !facts.variants.is_empty()) {
+            let tier = all[0].tier;
+            if tier == Tier::Always && all.iter().all(|facts| facts.tier == tier) {
+                let variants: Vec<&str> = all.iter().flat_map(|f| f.variants.clone()).collect();
+                *requirement_level = Requirement::ConditionallyRequired(format!(
+                    "Sent only with `{}`.",
+                    variants.join("` or `")
+                ));
+                return;
+            }
+            let each: Vec<String> = all
+                .iter()
+                .map(|facts| {
+                    let only = match facts.tier {
+                        Tier::ShareCrew => " (only from crews that opted in with `share_crew`)",
+                        Tier::Always => "",
+                    };
+                    format!("with `{}`{only}", facts.variants.join("` and `"))
+                })
+                .collect();
+            *requirement_level =
+                Requirement::ConditionallyRequired(format!("Sent only {}.", each.join("; ")));
+        }
+    }
+
     fn id(&self) -> &'static str {
         match self {
             Attribute::Defined { id, .. }
@@ -480,6 +543,7 @@ impl Attribute {
                     variants: Vec::new(),
                     expires: None,
                     nested: Vec::new(),
+                    also: Vec::new(),
                 },
             },
         }
@@ -532,6 +596,10 @@ struct Facts {
     expires: Option<Expiry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     nested: Vec<NestedKey>,
+    /// The facts of the same key sent again under its name (by another
+    /// variant, or by the event's end).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<Facts>,
 }
 
 impl Facts {
@@ -546,6 +614,7 @@ impl Facts {
             variants: key.variants.clone(),
             expires: key.expires,
             nested: key.nested.iter().map(NestedKey::of).collect(),
+            also: Vec::new(),
         }
     }
 }
