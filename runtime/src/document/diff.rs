@@ -6,8 +6,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
+use super::read::{CatalogueError, Document, Event, Key, subject};
 use crate::catalogue::ValueKind;
 use crate::consent::Tier;
 
@@ -173,10 +172,7 @@ impl fmt::Display for Change {
                 from,
                 to,
             } => {
-                let what = match key.is_empty() {
-                    true => "the event".to_owned(),
-                    false => format!("`{key}`"),
-                };
+                let what = subject(key);
                 write!(
                     f,
                     "`{event}`: {what} is sent under {} (was {})",
@@ -200,10 +196,7 @@ impl fmt::Display for Change {
                 from,
                 to,
             } => {
-                let what = match key.is_empty() {
-                    true => "the event".to_owned(),
-                    false => format!("`{key}`"),
-                };
+                let what = subject(key);
                 match (from, to) {
                     (Some(from), None) => {
                         write!(f, "`{event}`: {what} no longer expires (was {from})")
@@ -225,30 +218,12 @@ impl fmt::Display for Change {
     }
 }
 
-/// A catalogue (JSON) that is not crewtel's.
-#[derive(Debug)]
-pub struct CatalogueError(serde_json::Error);
-
-impl fmt::Display for CatalogueError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not a crewtel catalogue (its JSON): {}", self.0)
-    }
-}
-
-impl std::error::Error for CatalogueError {}
-
-impl From<serde_json::Error> for CatalogueError {
-    fn from(error: serde_json::Error) -> Self {
-        CatalogueError(error)
-    }
-}
-
 impl Diff {
     /// The changes from `committed` to `current`, both as
     /// [`json`](super::json) writes them.
     pub fn between(committed: &str, current: &str) -> Result<Diff, CatalogueError> {
-        let committed: Document = serde_json::from_str(committed).map_err(CatalogueError)?;
-        let current: Document = serde_json::from_str(current).map_err(CatalogueError)?;
+        let committed = Document::read(committed)?;
+        let current = Document::read(current)?;
         let mut changes = Vec::new();
         let before = committed.events();
         let now = current.events();
@@ -314,64 +289,6 @@ impl fmt::Display for Diff {
         }
         Ok(())
     }
-}
-
-/// What the diff reads of a catalogue's JSON (anything else is ignored, so
-/// that a catalogue committed by an older crewtel still compares).
-#[derive(Deserialize)]
-struct Document {
-    #[serde(default)]
-    every_event: Option<Event>,
-    #[serde(default)]
-    events: Vec<Event>,
-    #[serde(default)]
-    resource: Vec<ResourceKey>,
-}
-
-impl Document {
-    /// The events, the keys of every event as one named `Every event`.
-    fn events(&self) -> Vec<Event> {
-        let mut events: Vec<Event> = self.every_event.iter().cloned().collect();
-        if let Some(every) = events.first_mut() {
-            every.event = "Every event".to_owned();
-        }
-        events.extend(self.events.iter().cloned());
-        events
-    }
-}
-
-#[derive(Clone, Deserialize)]
-struct Event {
-    event: String,
-    #[serde(default)]
-    tier: Option<Tier>,
-    #[serde(default)]
-    expires: Option<String>,
-    #[serde(default)]
-    keys: Vec<Key>,
-}
-
-#[derive(Clone, Deserialize)]
-struct Key {
-    key: String,
-    tier: Tier,
-    /// The variants it is sent with: a key of one variant is told apart
-    /// from one of the same name in another.
-    #[serde(default)]
-    variants: Vec<String>,
-    #[serde(default)]
-    kind: Option<ValueKind>,
-    #[serde(default)]
-    free_text: bool,
-    #[serde(default)]
-    expires: Option<String>,
-    #[serde(default)]
-    nested: Vec<Key>,
-}
-
-#[derive(Deserialize)]
-struct ResourceKey {
-    key: String,
 }
 
 impl Event {
@@ -473,10 +390,9 @@ fn compare_keys(
                 to: key.expires.clone(),
             });
         }
-        let marker = match key.kind.or(was.kind) {
-            Some(ValueKind::JsonList) => "[].",
-            Some(ValueKind::JsonMap) => "{}.",
-            _ => ".",
+        let marker = match key.kind {
+            Some(_) => key.marker(),
+            None => was.marker(),
         };
         // Nested keys are named by the path of their parent's key.
         let parent = format!("{prefix}{}", key.key);

@@ -4,10 +4,8 @@
 use std::fmt;
 use std::time::UNIX_EPOCH;
 
-use serde::Deserialize;
-
-use super::CatalogueError;
-use crate::catalogue::{ValueKind, today};
+use super::read::{CatalogueError, Document, Key, subject};
+use crate::catalogue::today;
 
 /// A key (or an event) that expires soon, or has expired.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,10 +22,7 @@ pub struct Expiring {
 
 impl fmt::Display for Expiring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.key.is_empty() {
-            true => "the event".to_owned(),
-            false => format!("`{}`", self.key),
-        };
+        let what = subject(&self.key);
         let Expiring {
             event,
             date,
@@ -71,14 +66,9 @@ impl fmt::Display for Expiring {
 /// assert!(expiring[0].days_left < 0);
 /// ```
 pub fn expiring(catalogue: &str, within_days: u32) -> Result<Vec<Expiring>, CatalogueError> {
-    let document: Document = serde_json::from_str(catalogue).map_err(CatalogueError::from)?;
     let today = i64::from(today());
     let mut out = Vec::new();
-    let every = document.every_event.into_iter().map(|mut every| {
-        every.event = "Every event".to_owned();
-        every
-    });
-    for event in every.chain(document.events) {
+    for event in Document::read(catalogue)?.events() {
         let mut found = Found {
             event: &event.event,
             event_expires: event.expires.as_deref(),
@@ -108,12 +98,7 @@ impl Found<'_> {
             if key.expires.as_deref() != self.event_expires {
                 self.check(&path, key.expires.as_deref());
             }
-            let marker = match key.kind {
-                Some(ValueKind::JsonList) => "[].",
-                Some(ValueKind::JsonMap) => "{}.",
-                _ => ".",
-            };
-            self.keys(&format!("{path}{marker}"), &key.nested);
+            self.keys(&format!("{path}{}", key.marker()), &key.nested);
         }
     }
 
@@ -137,34 +122,6 @@ fn day_of(date: &str) -> Option<i64> {
     let midnight = humantime::parse_rfc3339(&format!("{date}T00:00:00Z")).ok()?;
     let seconds = midnight.duration_since(UNIX_EPOCH).ok()?.as_secs();
     i64::try_from(seconds / 86_400).ok()
-}
-
-#[derive(Deserialize)]
-struct Document {
-    #[serde(default)]
-    every_event: Option<Event>,
-    #[serde(default)]
-    events: Vec<Event>,
-}
-
-#[derive(Deserialize)]
-struct Event {
-    event: String,
-    #[serde(default)]
-    expires: Option<String>,
-    #[serde(default)]
-    keys: Vec<Key>,
-}
-
-#[derive(Deserialize)]
-struct Key {
-    key: String,
-    #[serde(default)]
-    kind: Option<ValueKind>,
-    #[serde(default)]
-    expires: Option<String>,
-    #[serde(default)]
-    nested: Vec<Key>,
 }
 
 #[cfg(test)]

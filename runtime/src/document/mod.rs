@@ -29,12 +29,14 @@ use crate::environment::{RESOURCE_KEYS, ResourceKey};
 mod diff;
 mod expiring;
 mod markdown;
+mod read;
 #[cfg(feature = "registry")]
 mod registry;
 
-pub use diff::{CatalogueError, Change, Diff};
+pub use diff::{Change, Diff};
 pub use expiring::{Expiring, expiring};
 pub use markdown::markdown;
+pub use read::CatalogueError;
 #[cfg(feature = "registry")]
 pub use registry::registry;
 

@@ -66,18 +66,12 @@ pub fn registry(
     let every_event_id = every_event.map(|every| {
         let id = format!("{host_id}.every_event");
         let keys = every.keys();
-        groups.push(Group {
-            id: id.clone(),
-            kind: "attribute_group",
-            span_kind: None,
-            name: None,
-            display_name: Some("Every event".to_owned()),
-            brief: format!("The keys {host} sends with each of its events."),
-            note: None,
-            stability: STABILITY,
-            extends: None,
-            attributes: references(&keys, false, &mut defined).0,
-        });
+        groups.push(Group::attributes(
+            id.clone(),
+            "Every event",
+            format!("The keys {host} sends with each of its events."),
+            references(&keys, false, &mut defined).0,
+        ));
         id
     });
     defined.define_error_type();
@@ -112,18 +106,12 @@ pub fn registry(
     }
     groups.insert(
         0,
-        Group {
-            id: format!("registry.{host_id}"),
-            kind: "attribute_group",
-            span_kind: None,
-            name: None,
-            display_name: Some(format!("Every key {host} sends")),
-            brief: format!("Every attribute key {host}'s events can carry, defined once."),
-            note: None,
-            stability: STABILITY,
-            extends: None,
-            attributes: defined.attributes,
-        },
+        Group::attributes(
+            format!("registry.{host_id}"),
+            &format!("Every key {host} sends"),
+            format!("Every attribute key {host}'s events can carry, defined once."),
+            defined.attributes,
+        ),
     );
     groups.extend(resource(host, &host_id));
     let yaml = serde_saphyr::to_string(&Registry { groups }).unwrap_or_default();
@@ -322,18 +310,11 @@ fn requirement(key: &CatalogueKey) -> Requirement {
 /// attribute is defined in a `registry.` group, as semantic conventions lay
 /// them out), and the entity of every export, which refers to them.
 fn resource(host: &str, host_id: &str) -> [Group; 2] {
-    let registry_id = format!("registry.{host_id}.resource");
-    let definitions = Group {
-        id: registry_id,
-        kind: "attribute_group",
-        span_kind: None,
-        name: None,
-        display_name: Some("Every resource key".to_owned()),
-        brief: format!("The resource keys of {host}'s exports, defined once."),
-        note: None,
-        stability: STABILITY,
-        extends: None,
-        attributes: RESOURCE_KEYS
+    let definitions = Group::attributes(
+        format!("registry.{host_id}.resource"),
+        "Every resource key",
+        format!("The resource keys of {host}'s exports, defined once."),
+        RESOURCE_KEYS
             .iter()
             .map(|key| Attribute::Defined {
                 id: key.key,
@@ -343,7 +324,7 @@ fn resource(host: &str, host_id: &str) -> [Group; 2] {
                 note: None,
             })
             .collect(),
-    };
+    );
     let entity = Group {
         id: format!("entity.{host_id}.environment"),
         kind: "entity",
@@ -442,6 +423,29 @@ struct Group {
     #[serde(skip_serializing_if = "Option::is_none")]
     extends: Option<String>,
     attributes: Vec<Attribute>,
+}
+
+impl Group {
+    /// An attribute group: keys defined or referred to together.
+    fn attributes(
+        id: String,
+        display_name: &str,
+        brief: String,
+        attributes: Vec<Attribute>,
+    ) -> Group {
+        Group {
+            id,
+            kind: "attribute_group",
+            span_kind: None,
+            name: None,
+            display_name: Some(display_name.to_owned()),
+            brief,
+            note: None,
+            stability: STABILITY,
+            extends: None,
+            attributes,
+        }
+    }
 }
 
 #[derive(Serialize)]
