@@ -209,6 +209,26 @@ enum Word {
     Path(PathBuf),
 }
 
+/// A variable and the file it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Named {
+    pub variable: &'static str,
+    pub path: PathBuf,
+}
+
+/// The TLS variables as they were set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TlsSettings {
+    /// The CAs to trust for the collector.
+    pub certificate: Option<Named>,
+    /// The client certificate (chain), and its key.
+    pub client_certificate: Option<Named>,
+    pub client_key: Option<Named>,
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`: the system store's overrides.
+    pub ssl_cert_file: Option<PathBuf>,
+    pub ssl_cert_dir: Option<PathBuf>,
+}
+
 /// The configuration in force, decided once.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -239,6 +259,8 @@ pub(crate) struct Settings {
     /// `CREWTEL_SHUTDOWN_TIMEOUT`: the most `shutdown` waits, over the
     /// host's setting (for a collector slower to answer than 100 ms).
     pub shutdown_timeout: Option<Duration>,
+    /// The TLS variables: the CAs to trust, the client certificate.
+    pub tls: TlsSettings,
 }
 
 impl Settings {
@@ -260,6 +282,7 @@ impl Settings {
             config_dir: None,
             debug_pretty: false,
             shutdown_timeout: None,
+            tls: TlsSettings::default(),
         }
     }
 
@@ -408,6 +431,7 @@ impl Settings {
             .or_else(|| reader.timeout("OTEL_EXPORTER_OTLP_TIMEOUT"))
             .unwrap_or(DEFAULT_TIMEOUT);
         settings.gzip = reader.compression();
+        settings.tls = reader.tls();
         settings
     }
 }
@@ -593,6 +617,38 @@ impl Reader<'_, '_> {
 
     /// `k=v,k2=v2`, percent-decoded. One malformed pair discards the whole
     /// variable: half a set of credentials is worse than none.
+    /// The TLS variables (the traces-specific one over the general one):
+    /// files, read by the exporter.
+    fn tls(&mut self) -> TlsSettings {
+        let mut named = |traces: &'static str, general: &'static str| {
+            [traces, general].into_iter().find_map(|variable| {
+                self.get(variable).map(|path| Named {
+                    variable,
+                    path: PathBuf::from(path),
+                })
+            })
+        };
+        let certificate = named(
+            "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+            "OTEL_EXPORTER_OTLP_CERTIFICATE",
+        );
+        let client_certificate = named(
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+            "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+        );
+        let client_key = named(
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+            "OTEL_EXPORTER_OTLP_CLIENT_KEY",
+        );
+        TlsSettings {
+            certificate,
+            client_certificate,
+            client_key,
+            ssl_cert_file: self.get("SSL_CERT_FILE").map(PathBuf::from),
+            ssl_cert_dir: self.get("SSL_CERT_DIR").map(PathBuf::from),
+        }
+    }
+
     fn headers(&mut self) -> Vec<(String, String)> {
         let mut headers = Vec::new();
         for name in [

@@ -68,6 +68,15 @@ pub struct Collector {
 
 impl Collector {
     pub fn start(behaviour: Behaviour) -> Collector {
+        Collector::listen(behaviour, None)
+    }
+
+    /// A collector that speaks HTTPS with `tls` (a [`Pki`]'s server).
+    pub fn start_tls(behaviour: Behaviour, tls: Arc<rustls::ServerConfig>) -> Collector {
+        Collector::listen(behaviour, Some(tls))
+    }
+
+    fn listen(behaviour: Behaviour, tls: Option<Arc<rustls::ServerConfig>>) -> Collector {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -80,9 +89,27 @@ impl Collector {
             while !st.load(Ordering::Relaxed) && Instant::now() < deadline {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let (rx, st, behaviour) =
-                            (Arc::clone(&rx), Arc::clone(&st), behaviour.clone());
-                        thread::spawn(move || serve(stream, &behaviour, &rx, &st));
+                        let (rx, st, behaviour, tls) = (
+                            Arc::clone(&rx),
+                            Arc::clone(&st),
+                            behaviour.clone(),
+                            tls.clone(),
+                        );
+                        thread::spawn(move || {
+                            stream.set_nonblocking(false).ok();
+                            stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+                            let raw = stream.try_clone().unwrap();
+                            match tls {
+                                None => serve(stream, raw, &behaviour, &rx, &st),
+                                Some(tls) => {
+                                    let Ok(session) = rustls::ServerConnection::new(tls) else {
+                                        return;
+                                    };
+                                    let stream = rustls::StreamOwned::new(session, stream);
+                                    serve(stream, raw, &behaviour, &rx, &st)
+                                }
+                            }
+                        });
                     }
                     Err(_) => thread::sleep(Duration::from_millis(5)),
                 }
@@ -98,6 +125,11 @@ impl Collector {
     /// The base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The same, for a collector started with [`Collector::start_tls`].
+    pub fn https_endpoint(&self) -> String {
+        format!("https://{}", self.addr)
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -154,15 +186,15 @@ pub fn nothing_listening() -> String {
     format!("http://{addr}")
 }
 
-fn serve(
-    stream: TcpStream,
+/// Serves one connection: `stream` (plain or TLS) over the socket `raw`.
+fn serve<S: Read + Write>(
+    stream: S,
+    raw: TcpStream,
     behaviour: &Behaviour,
     received: &Mutex<Vec<Received>>,
     stop: &AtomicBool,
 ) {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
+    let mut reader = BufReader::new(stream);
     loop {
         let Some(request) = read_request(&mut reader) else {
             return;
@@ -198,7 +230,7 @@ fn serve(
             }
             Behaviour::Reset => {
                 // Linger 0: closing sends RST, not FIN.
-                let _ = socket2::SockRef::from(&writer).set_linger(Some(Duration::ZERO));
+                let _ = socket2::SockRef::from(&raw).set_linger(Some(Duration::ZERO));
                 return;
             }
             Behaviour::Garbage => b"\x00\x01\x02 this is not HTTP \xff\xfe\r\n\r\n".to_vec(),
@@ -215,7 +247,8 @@ fn serve(
                 response
             }
         };
-        if writer.write_all(&response).is_err() {
+        let writer = reader.get_mut();
+        if writer.write_all(&response).is_err() || writer.flush().is_err() {
             return;
         }
     }
@@ -225,7 +258,7 @@ fn ok() -> Vec<u8> {
     b"HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n".to_vec()
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Received> {
+fn read_request<S: Read>(reader: &mut BufReader<S>) -> Option<Received> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let path = line.split_whitespace().nth(1)?.to_owned();
@@ -354,4 +387,96 @@ pub fn to_json(attributes: &[KeyValue]) -> serde_json::Value {
             .filter_map(|kv| Some((kv.key.clone(), value(kv.value.as_ref()?.value.as_ref()?))))
             .collect(),
     )
+}
+
+/// A private certificate authority, as a company runs its own: its CA (PEM),
+/// a server certificate for 127.0.0.1 it signed, and a client certificate
+/// it signed (PEM, with its key).
+pub struct Pki {
+    pub ca_pem: String,
+    pub client_pem: String,
+    pub client_key_pem: String,
+    server_chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    server_key: Vec<u8>,
+    ca_der: rustls::pki_types::CertificateDer<'static>,
+}
+
+impl Pki {
+    pub fn new() -> Pki {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name
+            .push(DnType::CommonName, "crewtel tests' private CA");
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let server_key = KeyPair::generate().unwrap();
+        let server = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .unwrap()
+            .signed_by(&server_key, &issuer)
+            .unwrap();
+        let client_key = KeyPair::generate().unwrap();
+        let client = CertificateParams::new(vec!["crewtel-client".to_owned()])
+            .unwrap()
+            .signed_by(&client_key, &issuer)
+            .unwrap();
+        Pki {
+            ca_pem: ca_cert.pem(),
+            client_pem: client.pem(),
+            client_key_pem: client_key.serialize_pem(),
+            server_chain: vec![server.der().clone()],
+            server_key: server_key.serialize_der(),
+            ca_der: ca_cert.der().clone(),
+        }
+    }
+
+    fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+        Arc::new(rustls::crypto::ring::default_provider())
+    }
+
+    /// A server that shows its certificate, and asks for none.
+    pub fn server(&self) -> Arc<rustls::ServerConfig> {
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(Pki::provider())
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(self.server_chain.clone(), self.key())
+                .unwrap(),
+        )
+    }
+
+    /// A server that requires a client certificate signed by the CA.
+    pub fn server_requiring_a_client_certificate(&self) -> Arc<rustls::ServerConfig> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.ca_der.clone()).unwrap();
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            Pki::provider(),
+        )
+        .build()
+        .unwrap();
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(Pki::provider())
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_client_cert_verifier(verifier)
+                .with_single_cert(self.server_chain.clone(), self.key())
+                .unwrap(),
+        )
+    }
+
+    fn key(&self) -> rustls::pki_types::PrivateKeyDer<'static> {
+        rustls::pki_types::PrivateKeyDer::Pkcs8(self.server_key.clone().into())
+    }
+
+    /// Writes `pem` into a file of `dir` (made if need be), and returns its
+    /// path.
+    pub fn write(dir: &std::path::Path, name: &str, pem: &str) -> String {
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, pem).unwrap();
+        path.display().to_string()
+    }
 }

@@ -10,12 +10,17 @@ use http::header::{self, HeaderMap};
 use opentelemetry_http::Request;
 
 use super::outbox::Stored;
+use super::tls::Tls;
 
 /// The most a collector's response body is read.
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
 
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    /// The client, made on the first send (on the exporter's thread: the
+    /// system's trust store takes tens of milliseconds to read).
+    agent: std::sync::OnceLock<ureq::Agent>,
+    timeout: Duration,
+    tls: Tls,
     /// Where requests go.
     uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
@@ -57,24 +62,27 @@ impl Transport {
         timeout: Duration,
         uri: http::Uri,
         headers: HeaderMap,
+        tls: Tls,
     ) -> Result<Transport, String> {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .proxy(ureq::Proxy::try_from_env())
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .provider(ureq::tls::TlsProvider::Rustls)
-                    .root_certs(ureq::tls::RootCerts::WebPki)
-                    .build(),
-            )
-            .build()
-            .into();
         Ok(Transport {
-            agent,
+            agent: std::sync::OnceLock::new(),
+            timeout,
+            tls,
             uri,
             headers,
+        })
+    }
+
+    fn agent(&self) -> &ureq::Agent {
+        self.agent.get_or_init(|| {
+            ureq::Agent::config_builder()
+                .timeout_global(Some(self.timeout))
+                .max_redirects(0)
+                .http_status_as_error(false)
+                .proxy(ureq::Proxy::try_from_env())
+                .tls_config(self.tls.config())
+                .build()
+                .into()
         })
     }
 
@@ -99,11 +107,19 @@ impl Transport {
         *outgoing.method_mut() = http::Method::POST;
         *outgoing.uri_mut() = self.uri.clone();
         *outgoing.headers_mut() = headers;
-        let response = match self.agent.run(outgoing) {
+        let response = match self.agent().run(outgoing) {
             Ok(response) => response,
             Err(error) => {
                 let why = match failure_kind(&error) {
                     UNREACHABLE => self.unreachable(),
+                    UNTRUSTED => format!(
+                        "the collector's certificate is not trusted: {}",
+                        self.tls.trust_hint()
+                    ),
+                    CLOSED if self.uri.scheme_str() == Some("https") => {
+                        self.tls.closed_hint().to_owned()
+                    }
+                    CLOSED => "the collector closed the connection".to_owned(),
                     kind => kind.to_owned(),
                 };
                 return Sent::Later {
@@ -196,7 +212,26 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 fn failure_kind(error: &ureq::Error) -> &'static str {
     use std::io::ErrorKind;
+    // rustls's errors reach ureq inside an I/O error.
+    if let ureq::Error::Io(io) = error
+        && let Some(tls) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        return tls_failure(tls);
+    }
     match error {
+        // Over TLS 1.3, a collector that refuses the client's certificate
+        // (or wants one) says so after the handshake, and closes: the
+        // request's write fails.
+        ureq::Error::Io(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof
+            ) =>
+        {
+            CLOSED
+        }
         ureq::Error::Timeout(_) => "the collector did not answer in time",
         ureq::Error::Io(error) if error.kind() == ErrorKind::TimedOut => {
             "the collector did not answer in time"
@@ -222,9 +257,30 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
             "the collector's response was unreadable"
         }
+        ureq::Error::Rustls(error) => tls_failure(error),
         _ => "the request failed",
     }
 }
+
+/// A TLS failure, named for what fixes it.
+fn tls_failure(error: &rustls::Error) -> &'static str {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::InvalidCertificate(_) => UNTRUSTED,
+        rustls::Error::AlertReceived(
+            Alert::CertificateRequired | Alert::BadCertificate | Alert::UnknownCA,
+        ) => {
+            "the collector refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY), or requires one"
+        }
+        _ => "the TLS handshake with the collector failed",
+    }
+}
+
+/// The collector's certificate is not trusted (the message names the fix).
+const UNTRUSTED: &str = "untrusted";
+
+/// The collector closed the connection as the request was written.
+const CLOSED: &str = "closed";
 
 #[cfg(test)]
 mod tests {

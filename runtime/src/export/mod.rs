@@ -16,6 +16,7 @@ mod ids;
 mod keep;
 pub(crate) mod outbox;
 mod spool;
+pub(crate) mod tls;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -143,7 +144,8 @@ impl Pipeline {
         let uri: ::http::Uri = endpoint
             .parse()
             .map_err(|_| "the endpoint was refused".to_owned())?;
-        let transport = http::Transport::build(settings.timeout, uri, headers)?;
+        let tls = tls::Tls::read(&settings.tls)?;
+        let transport = http::Transport::build(settings.timeout, uri, headers, tls)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();

@@ -1,0 +1,183 @@
+//! Which certificates the exporter trusts, and which it shows.
+//!
+//! - `OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE` or `OTEL_EXPORTER_OTLP_CERTIFICATE`
+//!   (a PEM file of CAs): the collector is trusted only through them, as
+//!   OpenTelemetry's SDKs read the variable.
+//! - Otherwise, the operating system's trust store (rustls-native-certs:
+//!   `SSL_CERT_FILE` and `SSL_CERT_DIR` when set, in place of the system's
+//!   bundle; the keychain on macOS, the certificate store on Windows), where
+//!   companies install their CA and TLS-inspecting proxies depend on it.
+//!   When it holds no certificate at all (a minimal container), Mozilla's
+//!   roots (webpki-roots).
+//! - `OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_CERTIFICATE` and `..._CLIENT_KEY`
+//!   (PEM files): the client certificate a collector that requires one
+//!   (mutual TLS) is shown.
+//!
+//! Verification is never turned off: no setting reaches it.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Named, TlsSettings};
+use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
+
+/// What the exporter trusts and shows, its files read and checked.
+#[derive(Debug)]
+pub(crate) struct Tls {
+    roots: Roots,
+    client: Option<ClientCert>,
+}
+
+#[derive(Debug)]
+enum Roots {
+    /// The CAs of `OTEL_EXPORTER_OTLP_CERTIFICATE`.
+    Collector(Vec<Certificate<'static>>),
+    /// The system's store, read when the first export is sent.
+    System {
+        file: Option<PathBuf>,
+        dir: Option<PathBuf>,
+    },
+}
+
+impl Tls {
+    /// Reads the files the variables name. A missing or malformed one is
+    /// an error that names its variable (never its content): nothing is
+    /// then sent.
+    pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
+        let roots = match &settings.certificate {
+            Some(named) => {
+                let certificates = certificates(named)?;
+                if certificates.is_empty() {
+                    return Err(format!(
+                        "{} names a file with no PEM certificate in it: nothing is sent",
+                        named.variable
+                    ));
+                }
+                Roots::Collector(certificates)
+            }
+            None => Roots::System {
+                file: settings.ssl_cert_file.clone(),
+                dir: settings.ssl_cert_dir.clone(),
+            },
+        };
+        let client = match (&settings.client_certificate, &settings.client_key) {
+            (None, None) => None,
+            (Some(named), None) | (None, Some(named)) => {
+                let missing = match named.variable.contains("CLIENT_KEY") {
+                    true => named.variable.replace("CLIENT_KEY", "CLIENT_CERTIFICATE"),
+                    false => named.variable.replace("CLIENT_CERTIFICATE", "CLIENT_KEY"),
+                };
+                return Err(format!(
+                    "{} is set but {missing} is not: a client certificate needs both; nothing is sent",
+                    named.variable
+                ));
+            }
+            (Some(certificate), Some(key)) => {
+                let chain = certificates(certificate)?;
+                if chain.is_empty() {
+                    return Err(format!(
+                        "{} names a file with no PEM certificate in it: nothing is sent",
+                        certificate.variable
+                    ));
+                }
+                Some(ClientCert::new_with_certs(&chain, private_key(key)?))
+            }
+        };
+        Ok(Tls { roots, client })
+    }
+
+    /// The TLS configuration of the exporter's client: the system's store
+    /// is read here, on the exporter's thread, not the host's.
+    pub(crate) fn config(&self) -> TlsConfig {
+        let roots = match &self.roots {
+            Roots::Collector(certificates) => RootCerts::new_with_certs(certificates),
+            Roots::System { file, dir } => system_roots(file.as_deref(), dir.as_deref()),
+        };
+        TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(roots)
+            .client_cert(self.client.clone())
+            .build()
+    }
+
+    /// Why a collector reached over TLS may close the connection as the
+    /// request is written.
+    pub(crate) fn closed_hint(&self) -> &'static str {
+        match self.client {
+            Some(_) => {
+                "the collector closed the connection: it may have refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"
+            }
+            None => {
+                "the collector closed the connection: it may require a client certificate (set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY)"
+            }
+        }
+    }
+
+    /// The variable that would make the collector's certificate trusted.
+    pub(crate) fn trust_hint(&self) -> &'static str {
+        match &self.roots {
+            Roots::Collector(_) => {
+                "it is not signed by a CA of OTEL_EXPORTER_OTLP_CERTIFICATE's file"
+            }
+            Roots::System { .. } => {
+                "set OTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store"
+            }
+        }
+    }
+}
+
+/// The system's store, or Mozilla's roots when it holds none.
+fn system_roots(file: Option<&Path>, dir: Option<&Path>) -> RootCerts {
+    let found = match (file, dir) {
+        (None, None) => rustls_native_certs::load_native_certs(),
+        _ => rustls_native_certs::load_certs_from_paths(file, dir),
+    };
+    if found.certs.is_empty() {
+        return RootCerts::WebPki;
+    }
+    let certificates: Vec<Certificate<'static>> = found
+        .certs
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    RootCerts::new_with_certs(&certificates)
+}
+
+fn read(named: &Named) -> Result<Vec<u8>, String> {
+    std::fs::read(&named.path).map_err(|_| {
+        format!(
+            "{} names a file that cannot be read: nothing is sent",
+            named.variable
+        )
+    })
+}
+
+fn malformed(named: &Named) -> String {
+    format!(
+        "{} names a file that is not PEM: nothing is sent",
+        named.variable
+    )
+}
+
+/// Every certificate of a PEM file.
+fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, String> {
+    let pem = read(named)?;
+    let mut out = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item.map_err(|_| malformed(named))? {
+            PemItem::Certificate(certificate) => out.push(certificate),
+            _ => continue,
+        }
+    }
+    Ok(out)
+}
+
+/// The private key of a PEM file.
+fn private_key(named: &Named) -> Result<PrivateKey<'static>, String> {
+    let pem = read(named)?;
+    PrivateKey::from_pem(&pem).map_err(|_| {
+        format!(
+            "{} names a file with no PEM private key in it: nothing is sent",
+            named.variable
+        )
+    })
+}

@@ -1,0 +1,214 @@
+//! TLS as organisations run it: a loopback HTTPS collector signed by a
+//! private CA, trusted through each way a user can say so, one that
+//! requires a client certificate, and each failure with its one warning.
+
+mod collector;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use collector::{Behaviour, Collector, Pki};
+use crewtel::{Mode, Reporter, Telemetry};
+
+#[derive(Telemetry)]
+#[telemetry(event = "Crew Created")]
+struct Crew {
+    /// How many agents.
+    #[telemetry(always)]
+    agents: u32,
+}
+
+struct Outcome {
+    delivered: usize,
+    warnings: Vec<String>,
+}
+
+/// One event sent to `collector` with `vars` (the process environment is
+/// not read), then shut down.
+fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
+    let mut env: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    env.insert(
+        "OTEL_EXPORTER_OTLP_ENDPOINT".into(),
+        collector.https_endpoint(),
+    );
+    env.entry("CREWTEL_DATA_DIR".into())
+        .or_insert_with(|| collector::scratch_dir("tls").display().to_string());
+    let warnings = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .service_name("crewtel-tests")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .build();
+    if reporter.mode() == Mode::Export {
+        reporter.emit(Crew { agents: 2 }.telemetry_event());
+    }
+    reporter.shutdown();
+    let delivered = collector
+        .received()
+        .iter()
+        .filter(|r| r.request.is_some())
+        .count();
+    let warnings = warnings.lock().unwrap().clone();
+    Outcome {
+        delivered,
+        warnings,
+    }
+}
+
+fn files(pki: &Pki) -> (std::path::PathBuf, String) {
+    let dir = collector::scratch_dir("tls-files");
+    let ca = Pki::write(&dir, "ca.pem", &pki.ca_pem);
+    (dir, ca)
+}
+
+#[test]
+fn a_private_ca_is_not_trusted_by_default_and_the_warning_names_the_fix() {
+    let pki = Pki::new();
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(&collector, &[]);
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    let warning = &outcome.warnings[0];
+    assert!(warning.contains("certificate is not trusted"), "{warning}");
+    assert!(
+        warning.contains("OTEL_EXPORTER_OTLP_CERTIFICATE"),
+        "{warning}"
+    );
+    assert!(!warning.contains("unreachable"), "{warning}");
+}
+
+#[test]
+fn the_collector_s_ca_is_trusted_through_otel_exporter_otlp_certificate() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    for variable in [
+        "OTEL_EXPORTER_OTLP_CERTIFICATE",
+        "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+    ] {
+        let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+        let outcome = send(&collector, &[(variable, ca.clone())]);
+        assert_eq!(outcome.delivered, 1, "{variable}: {:?}", outcome.warnings);
+        assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    }
+}
+
+#[test]
+fn the_traces_variable_wins_over_the_general_one() {
+    let pki = Pki::new();
+    let other = Pki::new();
+    let (dir, ca) = files(&pki);
+    let wrong = Pki::write(&dir, "other-ca.pem", &other.ca_pem);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", wrong),
+            ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", ca),
+        ],
+    );
+    assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
+}
+
+#[test]
+fn the_system_store_s_overrides_are_honoured() {
+    let pki = Pki::new();
+    let (dir, ca) = files(&pki);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(&collector, &[("SSL_CERT_FILE", ca)]);
+    assert_eq!(
+        outcome.delivered, 1,
+        "SSL_CERT_FILE: {:?}",
+        outcome.warnings
+    );
+    let store = dir.join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    Pki::write(&store, "company-ca.pem", &pki.ca_pem);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(&collector, &[("SSL_CERT_DIR", store.display().to_string())]);
+    assert_eq!(outcome.delivered, 1, "SSL_CERT_DIR: {:?}", outcome.warnings);
+}
+
+#[test]
+fn a_ca_file_that_is_missing_or_not_pem_gets_one_warning_naming_it_and_nothing_is_sent() {
+    let pki = Pki::new();
+    let dir = collector::scratch_dir("tls-bad");
+    let secret = "SECRET-CONTENT-d41d8";
+    let not_pem = Pki::write(&dir, "not.pem", &format!("{secret}\n"));
+    let missing = dir.join("missing.pem").display().to_string();
+    for path in [missing, not_pem] {
+        let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+        let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
+        assert_eq!(outcome.delivered, 0);
+        assert!(
+            collector.received().is_empty(),
+            "not even a connection's request"
+        );
+        assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+        let warning = &outcome.warnings[0];
+        assert!(
+            warning.contains("OTEL_EXPORTER_OTLP_CERTIFICATE"),
+            "{warning}"
+        );
+        assert!(!warning.contains(secret), "{warning}");
+    }
+}
+
+#[test]
+fn a_collector_that_requires_a_client_certificate_gets_one() {
+    let pki = Pki::new();
+    let (dir, ca) = files(&pki);
+    let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
+    let key = Pki::write(&dir, "client-key.pem", &pki.client_key_pem);
+    let collector = Collector::start_tls(
+        Behaviour::Accept,
+        pki.server_requiring_a_client_certificate(),
+    );
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key),
+        ],
+    );
+    assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
+    // Without one: refused, and the warning says so.
+    let collector = Collector::start_tls(
+        Behaviour::Accept,
+        pki.server_requiring_a_client_certificate(),
+    );
+    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("client certificate"),
+        "{}",
+        outcome.warnings[0]
+    );
+}
+
+#[test]
+fn half_a_client_certificate_is_one_warning_naming_the_missing_half() {
+    let pki = Pki::new();
+    let (dir, ca) = files(&pki);
+    let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+        ],
+    );
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("OTEL_EXPORTER_OTLP_CLIENT_KEY"),
+        "{}",
+        outcome.warnings[0]
+    );
+}
