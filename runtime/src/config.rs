@@ -216,6 +216,16 @@ pub(crate) struct Named {
     pub path: PathBuf,
 }
 
+/// The proxy variable in force, and `NO_PROXY`'s hosts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ProxySetting {
+    /// Which variable: a warning names it, never its value (it can hold a
+    /// user name and password).
+    pub variable: &'static str,
+    pub url: String,
+    pub no_proxy: Vec<String>,
+}
+
 /// The TLS variables as they were set.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TlsSettings {
@@ -261,6 +271,9 @@ pub(crate) struct Settings {
     pub shutdown_timeout: Option<Duration>,
     /// The TLS variables: the CAs to trust, the client certificate.
     pub tls: TlsSettings,
+    /// `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (and their lower-case
+    /// spellings), the first set; with `NO_PROXY`.
+    pub proxy: Option<ProxySetting>,
 }
 
 impl Settings {
@@ -283,6 +296,7 @@ impl Settings {
             debug_pretty: false,
             shutdown_timeout: None,
             tls: TlsSettings::default(),
+            proxy: None,
         }
     }
 
@@ -432,6 +446,7 @@ impl Settings {
             .unwrap_or(DEFAULT_TIMEOUT);
         settings.gzip = reader.compression();
         settings.tls = reader.tls();
+        settings.proxy = reader.proxy();
         settings
     }
 }
@@ -647,6 +662,38 @@ impl Reader<'_, '_> {
             ssl_cert_file: self.get("SSL_CERT_FILE").map(PathBuf::from),
             ssl_cert_dir: self.get("SSL_CERT_DIR").map(PathBuf::from),
         }
+    }
+
+    /// The proxy to go through, in the order curl and ureq read them.
+    fn proxy(&mut self) -> Option<ProxySetting> {
+        const PROXIES: [&str; 6] = [
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+        ];
+        let (variable, url) = PROXIES
+            .into_iter()
+            .find_map(|variable| self.get(variable).map(|url| (variable, url)))?;
+        let no_proxy = self
+            .get("NO_PROXY")
+            .or_else(|| self.get("no_proxy"))
+            .map(|hosts| {
+                hosts
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|host| !host.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(ProxySetting {
+            variable,
+            url,
+            no_proxy,
+        })
     }
 
     fn headers(&mut self) -> Vec<(String, String)> {

@@ -480,3 +480,127 @@ impl Pki {
         path.display().to_string()
     }
 }
+
+/// A loopback HTTP CONNECT proxy, as a company's egress proxy: it records
+/// each CONNECT (its target, and the `Proxy-Authorization` it carried) and
+/// pipes the tunnel both ways. With `credentials`, it refuses (407) a
+/// CONNECT without them.
+/// Each CONNECT a proxy saw: its target, and its `Proxy-Authorization`.
+pub type Connects = Vec<(String, Option<String>)>;
+
+pub struct ConnectProxy {
+    pub addr: SocketAddr,
+    connects: Arc<Mutex<Connects>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl ConnectProxy {
+    pub fn start(credentials: Option<(&str, &str)>) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let connects = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let expected = credentials.map(|(user, password)| {
+            use base64::Engine as _;
+            let encoded =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            format!("Basic {encoded}")
+        });
+        let (seen, st) = (Arc::clone(&connects), Arc::clone(&stop));
+        thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !st.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let (seen, expected) = (Arc::clone(&seen), expected.clone());
+                        thread::spawn(move || tunnel(client, &seen, expected.as_deref()));
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        ConnectProxy {
+            addr,
+            connects,
+            stop,
+        }
+    }
+
+    /// Each CONNECT's target and `Proxy-Authorization`.
+    pub fn connects(&self) -> Connects {
+        self.connects.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn tunnel(client: TcpStream, seen: &Mutex<Connects>, expected: Option<&str>) {
+    client.set_nonblocking(false).ok();
+    client.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let mut words = line.split_whitespace();
+    let (Some("CONNECT"), Some(target)) = (words.next(), words.next()) else {
+        return;
+    };
+    let target = target.to_owned();
+    let mut authorization = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() {
+            return;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = header.split_once(':')
+            && k.trim().eq_ignore_ascii_case("proxy-authorization")
+        {
+            authorization = Some(v.trim().to_owned());
+        }
+    }
+    seen.lock()
+        .unwrap()
+        .push((target.clone(), authorization.clone()));
+    let mut writer = client.try_clone().unwrap();
+    if expected.is_some() && authorization.as_deref() != expected {
+        let _ = writer
+            .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    let Ok(upstream) = TcpStream::connect(&target) else {
+        let _ = writer.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    if writer
+        .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+        .is_err()
+    {
+        return;
+    }
+    // Whatever the client sent after the CONNECT, already buffered, first.
+    let buffered = reader.buffer().to_vec();
+    let mut to_upstream = upstream.try_clone().unwrap();
+    if to_upstream.write_all(&buffered).is_err() {
+        return;
+    }
+    let mut from_upstream = upstream;
+    let mut to_client = writer;
+    let mut from_client = reader.into_inner();
+    let up = thread::spawn(move || {
+        let _ = std::io::copy(&mut from_client, &mut to_upstream);
+        let _ = to_upstream.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut from_upstream, &mut to_client);
+    let _ = to_client.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}

@@ -212,6 +212,9 @@ impl Shared {
     }
 
     fn run(self: Arc<Self>) {
+        // The client (and the trust store it reads) is made now, while the
+        // host works, not when the first export is due.
+        self.transport.prepare();
         let mut sends: VecDeque<Instant> = VecDeque::with_capacity(BURST);
         while self.wait_for_work() {
             self.deliver(&mut sends);

@@ -11,6 +11,7 @@ use opentelemetry_http::Request;
 
 use super::outbox::Stored;
 use super::tls::Tls;
+use crate::config::ProxySetting;
 
 /// The most a collector's response body is read.
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
@@ -21,6 +22,7 @@ pub(crate) struct Transport {
     agent: std::sync::OnceLock<ureq::Agent>,
     timeout: Duration,
     tls: Tls,
+    proxy: Option<ureq::Proxy>,
     /// Where requests go.
     uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
@@ -54,23 +56,31 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
     /// A blocking client (ureq: no async runtime, so none of the host's is
-    /// touched) to `uri`, with TLS by rustls, the proxy of `ALL_PROXY`,
-    /// `HTTPS_PROXY` or `HTTP_PROXY` (with `NO_PROXY`), and no redirects: a
-    /// redirect would carry the headers (credentials) and the events to an
-    /// endpoint nobody chose.
+    /// touched) to `uri`, with TLS by rustls (`tls`), the proxy of
+    /// `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (with `NO_PROXY`), and no
+    /// redirects: a redirect would carry the headers (credentials) and the
+    /// events to an endpoint nobody chose.
     pub(crate) fn build(
         timeout: Duration,
         uri: http::Uri,
         headers: HeaderMap,
         tls: Tls,
+        proxy: Option<&ProxySetting>,
     ) -> Result<Transport, String> {
+        let proxy = proxy.map(proxy_of).transpose()?;
         Ok(Transport {
             agent: std::sync::OnceLock::new(),
             timeout,
             tls,
+            proxy,
             uri,
             headers,
         })
+    }
+
+    /// Makes the client, on the thread that calls it (the courier's).
+    pub(crate) fn prepare(&self) {
+        self.agent();
     }
 
     fn agent(&self) -> &ureq::Agent {
@@ -79,8 +89,9 @@ impl Transport {
                 .timeout_global(Some(self.timeout))
                 .max_redirects(0)
                 .http_status_as_error(false)
-                .proxy(ureq::Proxy::try_from_env())
-                .tls_config(self.tls.config())
+                .proxy(self.proxy.clone())
+                // Plain HTTP needs no trust store: none is read.
+                .tls_config(self.tls.config(self.uri.scheme_str() == Some("https")))
                 .build()
                 .into()
         })
@@ -208,6 +219,35 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .unwrap_or(Duration::ZERO),
     };
     Some(wait.min(Duration::from_secs(3600)))
+}
+
+/// The proxy a variable names, with `NO_PROXY`'s hosts. A URL that is not
+/// one is an error naming the variable, never its value (it can hold a
+/// password): nothing is then sent, rather than sent around the proxy.
+fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, String> {
+    let refused = || {
+        format!(
+            "{} is not a proxy URL (`http://host:port`, `socks5://host:port`): nothing is sent",
+            setting.variable
+        )
+    };
+    let parsed = ureq::Proxy::new(&setting.url).map_err(|_| refused())?;
+    if setting.no_proxy.is_empty() {
+        return Ok(parsed);
+    }
+    let mut builder = ureq::Proxy::builder(parsed.protocol())
+        .host(parsed.host())
+        .port(parsed.port());
+    if let Some(user) = parsed.username() {
+        builder = builder.username(user);
+    }
+    if let Some(password) = parsed.password() {
+        builder = builder.password(password);
+    }
+    for host in &setting.no_proxy {
+        builder = builder.no_proxy(host);
+    }
+    builder.build().map_err(|_| refused())
 }
 
 fn failure_kind(error: &ureq::Error) -> &'static str {

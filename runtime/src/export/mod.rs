@@ -145,7 +145,8 @@ impl Pipeline {
             .parse()
             .map_err(|_| "the endpoint was refused".to_owned())?;
         let tls = tls::Tls::read(&settings.tls)?;
-        let transport = http::Transport::build(settings.timeout, uri, headers, tls)?;
+        let transport =
+            http::Transport::build(settings.timeout, uri, headers, tls, settings.proxy.as_ref())?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();

@@ -86,11 +86,15 @@ impl Tls {
     }
 
     /// The TLS configuration of the exporter's client: the system's store
-    /// is read here, on the exporter's thread, not the host's.
-    pub(crate) fn config(&self) -> TlsConfig {
+    /// is read here, on the exporter's thread, not the host's, and only
+    /// for a collector reached over TLS (`over_tls`).
+    pub(crate) fn config(&self, over_tls: bool) -> TlsConfig {
         let roots = match &self.roots {
             Roots::Collector(certificates) => RootCerts::new_with_certs(certificates),
-            Roots::System { file, dir } => system_roots(file.as_deref(), dir.as_deref()),
+            Roots::System { file, dir } if over_tls => {
+                system_roots(file.as_deref(), dir.as_deref())
+            }
+            Roots::System { .. } => RootCerts::WebPki,
         };
         TlsConfig::builder()
             .provider(TlsProvider::Rustls)

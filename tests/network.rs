@@ -1,13 +1,14 @@
-//! TLS as organisations run it: a loopback HTTPS collector signed by a
-//! private CA, trusted through each way a user can say so, one that
-//! requires a client certificate, and each failure with its one warning.
+//! TLS and networks as organisations run them: a loopback HTTPS collector
+//! signed by a private CA, trusted through each way a user can say so, one
+//! that requires a client certificate, one behind a loopback proxy; each
+//! failure with its one warning.
 
 mod collector;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use collector::{Behaviour, Collector, Pki};
+use collector::{Behaviour, Collector, ConnectProxy, Pki};
 use crewtel::{Mode, Reporter, Telemetry};
 
 #[derive(Telemetry)]
@@ -21,6 +22,7 @@ struct Crew {
 struct Outcome {
     delivered: usize,
     warnings: Vec<String>,
+    status: String,
 }
 
 /// One event sent to `collector` with `vars` (the process environment is
@@ -47,6 +49,7 @@ fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
         reporter.emit(Crew { agents: 2 }.telemetry_event());
     }
     reporter.shutdown();
+    let status = reporter.status().to_string();
     let delivered = collector
         .received()
         .iter()
@@ -56,6 +59,7 @@ fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
     Outcome {
         delivered,
         warnings,
+        status,
     }
 }
 
@@ -211,4 +215,99 @@ fn half_a_client_certificate_is_one_warning_naming_the_missing_half() {
         "{}",
         outcome.warnings[0]
     );
+}
+
+#[test]
+fn an_https_collector_is_reached_through_a_proxy_whose_password_is_never_shown() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let password = "pr0xy-s3cret";
+    let proxy = ConnectProxy::start(Some(("alice", password)));
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let url = format!("http://alice:{password}@{}", proxy.addr);
+    for variable in ["HTTPS_PROXY", "ALL_PROXY", "https_proxy"] {
+        let before = proxy.connects().len();
+        let outcome = send(
+            &collector,
+            &[
+                ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+                (variable, url.clone()),
+            ],
+        );
+        assert_eq!(outcome.warnings, Vec::<String>::new(), "{variable}");
+        let connects = proxy.connects();
+        assert!(
+            connects.len() > before,
+            "{variable}: the proxy was not used"
+        );
+        let (target, authorization) = connects.last().unwrap();
+        assert_eq!(target, &collector.addr.to_string());
+        assert!(
+            authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Basic "))
+        );
+        assert!(!outcome.status.contains(password), "{}", outcome.status);
+    }
+    assert!(collector.received().len() >= 3);
+}
+
+#[test]
+fn a_proxy_that_refuses_gets_one_warning_without_its_credentials() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let proxy = ConnectProxy::start(Some(("alice", "right")));
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let wrong = "wr0ng-s3cret";
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            (
+                "HTTPS_PROXY",
+                format!("http://alice:{wrong}@{}", proxy.addr),
+            ),
+        ],
+    );
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("proxy"),
+        "{}",
+        outcome.warnings[0]
+    );
+    for text in [&outcome.warnings[0], &outcome.status] {
+        assert!(!text.contains(wrong) && !text.contains("alice"), "{text}");
+    }
+}
+
+#[test]
+fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let proxy = ConnectProxy::start(None);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+            ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
+            ("NO_PROXY", "example.com, 127.0.0.1".to_owned()),
+        ],
+    );
+    assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
+    assert!(proxy.connects().is_empty(), "{:?}", proxy.connects());
+    let secret = "n0t-a-url-s3cret";
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("HTTPS_PROXY", format!("http://[{secret}")),
+        ],
+    );
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(outcome.warnings[0].contains("HTTPS_PROXY"));
+    assert!(!outcome.warnings[0].contains(secret));
 }
