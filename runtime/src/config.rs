@@ -614,7 +614,7 @@ impl Reader<'_, '_> {
             "grpc" => {
                 self.warn(
                     name,
-                    "asks for gRPC, which crewtel does not send",
+                    "asks for gRPC, which crewtel does not send (OTLP/HTTP only: point the endpoint at the collector's OTLP/HTTP port, 4318 by default, not gRPC's 4317)",
                     "using http/protobuf",
                 );
                 Protocol::HttpProtobuf
@@ -1121,7 +1121,7 @@ mod tests {
         ]);
         assert_eq!(s.protocol, Protocol::HttpProtobuf);
         assert_eq!(w.len(), 1);
-        assert!(w[0].contains("gRPC"));
+        assert!(w[0].contains("gRPC") && w[0].contains("4318"), "{}", w[0]);
     }
 
     #[test]

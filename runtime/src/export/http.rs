@@ -133,6 +133,7 @@ impl Transport {
                     CLOSED => "the collector closed the connection".to_owned(),
                     kind => kind.to_owned(),
                 };
+                let why = on_grpc_port(why, &self.uri);
                 return Sent::Later {
                     why,
                     retry_after: None,
@@ -181,6 +182,18 @@ impl Transport {
 }
 
 const UNREACHABLE: &str = "the collector is unreachable";
+
+/// `why`, with what the port says when it is gRPC's: a collector there
+/// speaks HTTP/2 gRPC, which crewtel does not (it weighs 46 more crates, an
+/// async runtime among them), and answers OTLP/HTTP with nothing readable.
+fn on_grpc_port(why: String, uri: &http::Uri) -> String {
+    match uri.port_u16() == Some(4317) && !why.contains("4317") {
+        true => format!(
+            "{why} (4317 is the OTLP/gRPC port; crewtel sends OTLP/HTTP, on 4318 by default: point OTEL_EXPORTER_OTLP_ENDPOINT there)"
+        ),
+        false => why,
+    }
+}
 
 /// What a refusal for good says: the status and its likely fix.
 fn refusal(status: u16) -> String {
@@ -325,6 +338,16 @@ const CLOSED: &str = "closed";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_on_grpc_s_port_says_to_use_the_http_one() {
+        let grpc: http::Uri = "http://collector:4317/v1/traces".parse().unwrap();
+        let why = on_grpc_port("the collector's response was unreadable".into(), &grpc);
+        assert!(why.contains("4318") && why.contains("gRPC"), "{why}");
+        let http: http::Uri = "http://collector:4318/v1/traces".parse().unwrap();
+        let why = on_grpc_port("the collector closed the connection".into(), &http);
+        assert_eq!(why, "the collector closed the connection");
+    }
 
     #[test]
     fn retry_after_is_capped() {
