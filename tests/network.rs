@@ -100,6 +100,23 @@ fn the_collector_s_ca_is_trusted_through_otel_exporter_otlp_certificate() {
     }
 }
 
+/// Verification is never turned off: a certificate the trusted CA signed
+/// for another name is refused like any other.
+#[test]
+fn a_trusted_ca_s_certificate_for_another_name_is_refused() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server_named("collector.example"));
+    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("for another name than the endpoint's host"),
+        "{}",
+        outcome.warnings[0]
+    );
+}
+
 #[test]
 fn the_traces_variable_wins_over_the_general_one() {
     let pki = Pki::new();

@@ -393,6 +393,7 @@ pub fn to_json(attributes: &[KeyValue]) -> serde_json::Value {
 /// a server certificate for 127.0.0.1 it signed, and a client certificate
 /// it signed (PEM, with its key).
 pub struct Pki {
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
     pub ca_pem: String,
     pub client_pem: String,
     pub client_key_pem: String,
@@ -422,6 +423,7 @@ impl Pki {
             .signed_by(&client_key, &issuer)
             .unwrap();
         Pki {
+            issuer,
             ca_pem: ca_cert.pem(),
             client_pem: client.pem(),
             client_key_pem: client_key.serialize_pem(),
@@ -429,6 +431,27 @@ impl Pki {
             server_key: server_key.serialize_der(),
             ca_der: ca_cert.der().clone(),
         }
+    }
+
+    /// A server whose certificate, signed by the CA, names `name` only:
+    /// not the address it is reached at.
+    pub fn server_named(&self, name: &str) -> Arc<rustls::ServerConfig> {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let certificate = rcgen::CertificateParams::new(vec![name.to_owned()])
+            .unwrap()
+            .signed_by(&key, &self.issuer)
+            .unwrap();
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(Pki::provider())
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![certificate.der().clone()],
+                    rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+                )
+                .unwrap(),
+        )
     }
 
     fn provider() -> Arc<rustls::crypto::CryptoProvider> {

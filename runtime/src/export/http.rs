@@ -318,7 +318,21 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
 /// A TLS failure, named for what fixes it.
 fn tls_failure(error: &rustls::Error) -> &'static str {
     use rustls::AlertDescription as Alert;
+    use rustls::CertificateError as Certificate;
     match error {
+        rustls::Error::InvalidCertificate(
+            Certificate::NotValidForName | Certificate::NotValidForNameContext { .. },
+        ) => {
+            "the collector's certificate is for another name than the endpoint's host (check the host of OTEL_EXPORTER_OTLP_ENDPOINT)"
+        }
+        rustls::Error::InvalidCertificate(
+            Certificate::Expired
+            | Certificate::ExpiredContext { .. }
+            | Certificate::NotValidYet
+            | Certificate::NotValidYetContext { .. },
+        ) => {
+            "the collector's certificate is expired or not yet valid (or this machine's clock is off)"
+        }
         rustls::Error::InvalidCertificate(_) => UNTRUSTED,
         rustls::Error::AlertReceived(
             Alert::CertificateRequired | Alert::BadCertificate | Alert::UnknownCA,
