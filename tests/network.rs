@@ -328,3 +328,83 @@ fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
     assert!(outcome.warnings[0].contains("HTTPS_PROXY"));
     assert!(!outcome.warnings[0].contains(secret));
 }
+
+#[test]
+fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
+    let pki = Pki::new();
+    let other = Pki::new();
+    let (dir, ca) = files(&pki);
+    let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
+    let key = Pki::write(&dir, "other-key.pem", &other.client_key_pem);
+    let collector = Collector::start_tls(
+        Behaviour::Accept,
+        pki.server_requiring_a_client_certificate(),
+    );
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key),
+        ],
+    );
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("OTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key"),
+        "{}",
+        outcome.warnings[0]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_named_as_a_certificate_does_not_block_the_host() {
+    let dir = collector::scratch_dir("tls-fifo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("ca.pem");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let pki = Pki::new();
+    let mut paths = vec!["/dev/zero".to_owned()];
+    if made.is_ok_and(|status| status.success()) {
+        paths.push(fifo.display().to_string());
+    }
+    for path in paths {
+        let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+        // `send` returns only once the reporter is built: a blocking read
+        // would hang the test here.
+        let outcome = send(
+            &collector,
+            &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path.clone())],
+        );
+        assert_eq!(outcome.delivered, 0);
+        assert_eq!(outcome.warnings.len(), 1, "{path}: {:?}", outcome.warnings);
+        assert!(
+            outcome.warnings[0].contains("not a file"),
+            "{}",
+            outcome.warnings[0]
+        );
+    }
+}
+
+#[test]
+fn a_socks_proxy_is_gone_through_not_a_panic() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let nothing = collector::nothing_listening().replace("http://", "socks5://");
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("ALL_PROXY", nothing),
+        ],
+    );
+    assert_eq!(outcome.delivered, 0, "not around the proxy");
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("proxy"),
+        "{}",
+        outcome.warnings[0]
+    );
+}

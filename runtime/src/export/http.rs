@@ -23,6 +23,8 @@ pub(crate) struct Transport {
     timeout: Duration,
     tls: Tls,
     proxy: Option<ureq::Proxy>,
+    /// The variable the proxy came from, for the warning (never its value).
+    proxy_variable: Option<&'static str>,
     /// Where requests go.
     uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
@@ -67,12 +69,14 @@ impl Transport {
         tls: Tls,
         proxy: Option<&ProxySetting>,
     ) -> Result<Transport, String> {
+        let proxy_variable = proxy.map(|setting| setting.variable);
         let proxy = proxy.map(proxy_of).transpose()?;
         Ok(Transport {
             agent: std::sync::OnceLock::new(),
             timeout,
             tls,
             proxy,
+            proxy_variable,
             uri,
             headers,
         })
@@ -121,17 +125,25 @@ impl Transport {
         let response = match self.agent().run(outgoing) {
             Ok(response) => response,
             Err(error) => {
-                let why = match failure_kind(&error) {
-                    UNREACHABLE => self.unreachable(),
-                    UNTRUSTED => format!(
-                        "the collector's certificate is not trusted: {}",
-                        self.tls.trust_hint()
+                let why = match (failure_kind(&error), self.proxy_variable) {
+                    (UNREACHABLE | PROXY, Some(variable)) => format!(
+                        "the proxy of {variable} is unreachable, or could not reach the collector"
                     ),
-                    CLOSED if self.uri.scheme_str() == Some("https") => {
-                        self.tls.closed_hint().to_owned()
+                    (PROXY_REFUSED, Some(variable)) => {
+                        format!("the proxy of {variable} refused its credentials (407)")
                     }
-                    CLOSED => "the collector closed the connection".to_owned(),
-                    kind => kind.to_owned(),
+                    (kind, _) => match kind {
+                        UNREACHABLE => self.unreachable(),
+                        UNTRUSTED => format!(
+                            "the collector's certificate is not trusted: {}",
+                            self.tls.trust_hint()
+                        ),
+                        CLOSED if self.uri.scheme_str() == Some("https") => {
+                            self.tls.closed_hint().to_owned()
+                        }
+                        CLOSED => "the collector closed the connection".to_owned(),
+                        kind => kind.to_owned(),
+                    },
                 };
                 let why = on_grpc_port(why, &self.uri);
                 return Sent::Later {
@@ -290,9 +302,8 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
             "the collector did not answer in time"
         }
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => UNREACHABLE,
-        ureq::Error::ConnectProxyFailed(_) => {
-            "the proxy (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) could not reach the collector"
-        }
+        ureq::Error::ConnectProxyFailed(answer) if answer.contains("407") => PROXY_REFUSED,
+        ureq::Error::ConnectProxyFailed(_) => PROXY,
         ureq::Error::Io(error)
             if matches!(
                 error.kind(),
@@ -348,6 +359,12 @@ const UNTRUSTED: &str = "untrusted";
 
 /// The collector closed the connection as the request was written.
 const CLOSED: &str = "closed";
+
+/// The proxy could not reach the collector.
+const PROXY: &str = "the proxy could not reach the collector";
+
+/// The proxy refused its credentials.
+const PROXY_REFUSED: &str = "the proxy refused its credentials (407)";
 
 #[cfg(test)]
 mod tests {

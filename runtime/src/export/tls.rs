@@ -79,7 +79,11 @@ impl Tls {
                         certificate.variable
                     ));
                 }
-                Some(ClientCert::new_with_certs(&chain, private_key(key)?))
+                let private = private_key(key)?;
+                // Checked now: ureq would panic on a pair that does not fit
+                // when it first connects.
+                matching(&chain, &private, certificate, key)?;
+                Some(ClientCert::new_with_certs(&chain, private))
             }
         };
         Ok(Tls { roots, client })
@@ -146,13 +150,61 @@ fn system_roots(file: Option<&Path>, dir: Option<&Path>) -> RootCerts {
     RootCerts::new_with_certs(&certificates)
 }
 
+/// The most a certificate or key file is read: a PEM bundle of every CA
+/// there is is about 200 KB.
+const MAX_FILE: u64 = 1 << 20;
+
+/// The file a variable names: a regular file (not a FIFO that would block
+/// the host, nor a device), of at most [`MAX_FILE`] bytes.
 fn read(named: &Named) -> Result<Vec<u8>, String> {
-    std::fs::read(&named.path).map_err(|_| {
+    use std::io::Read;
+    let refused = |why: &str| format!("{} names {why}: nothing is sent", named.variable);
+    let metadata =
+        std::fs::metadata(&named.path).map_err(|_| refused("a file that cannot be read"))?;
+    if !metadata.is_file() {
+        return Err(refused("something that is not a file"));
+    }
+    if metadata.len() > MAX_FILE {
+        return Err(refused(
+            "a file larger than 1 MiB, which no PEM file of certificates is",
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&named.path)
+        .and_then(|file| file.take(MAX_FILE).read_to_end(&mut bytes))
+        .map_err(|_| refused("a file that cannot be read"))?;
+    Ok(bytes)
+}
+
+/// Whether the client key is the certificate's, and of a kind rustls signs
+/// with.
+fn matching(
+    chain: &[Certificate<'static>],
+    key: &PrivateKey<'static>,
+    certificate: &Named,
+    named_key: &Named,
+) -> Result<(), String> {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = chain
+        .iter()
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect();
+    // Its kind (PKCS#1, PKCS#8, SEC1) read off the DER.
+    let key = PrivateKeyDer::try_from(key.der().to_vec()).map_err(|_| {
         format!(
-            "{} names a file that cannot be read: nothing is sent",
-            named.variable
+            "{} names a kind of key rustls cannot read: nothing is sent",
+            named_key.variable
         )
-    })
+    })?;
+    let provider = rustls::crypto::ring::default_provider();
+    rustls::sign::CertifiedKey::from_der(chain, key, &provider)
+        .map(|_| ())
+        .map_err(|_| {
+            format!(
+                "{} does not hold the key of {}'s certificate (or a kind of key rustls cannot sign with): nothing is sent",
+                named_key.variable, certificate.variable
+            )
+        })
 }
 
 fn malformed(named: &Named) -> String {
