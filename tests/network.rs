@@ -309,7 +309,7 @@ fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
         &[
             ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
             ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
-            ("NO_PROXY", "example.com, 127.0.0.1".to_owned()),
+            ("NO_PROXY", "example.com, 127.0.0.0/8".to_owned()),
         ],
     );
     assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
@@ -407,4 +407,24 @@ fn a_socks_proxy_is_gone_through_not_a_panic() {
         "{}",
         outcome.warnings[0]
     );
+}
+
+#[test]
+fn the_scheme_s_own_proxy_variable_wins_over_all_proxy() {
+    let pki = Pki::new();
+    let (_dir, ca) = files(&pki);
+    let proxy = ConnectProxy::start(None);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("ALL_PROXY", collector::nothing_listening()),
+            ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
+            // For plain HTTP only: not this collector's.
+            ("HTTP_PROXY", collector::nothing_listening()),
+        ],
+    );
+    assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
+    assert_eq!(proxy.connects().len(), 1);
 }

@@ -217,13 +217,23 @@ pub(crate) struct Named {
 }
 
 /// The proxy variable in force, and `NO_PROXY`'s hosts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct ProxySetting {
     /// Which variable: a warning names it, never its value (it can hold a
     /// user name and password).
     pub variable: &'static str,
     pub url: String,
     pub no_proxy: Vec<String>,
+}
+
+/// Its URL can hold a user name and password: never shown.
+impl std::fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxySetting")
+            .field("variable", &self.variable)
+            .field("no_proxy", &self.no_proxy)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The TLS variables as they were set.
@@ -446,7 +456,12 @@ impl Settings {
             .unwrap_or(DEFAULT_TIMEOUT);
         settings.gzip = reader.compression();
         settings.tls = reader.tls();
-        settings.proxy = reader.proxy();
+        let over_tls = settings.endpoint.as_deref().is_some_and(|endpoint| {
+            endpoint
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        });
+        settings.proxy = reader.proxy(over_tls);
         settings
     }
 }
@@ -630,8 +645,6 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// `k=v,k2=v2`, percent-decoded. One malformed pair discards the whole
-    /// variable: half a set of credentials is worse than none.
     /// The TLS variables (the traces-specific one over the general one):
     /// files, read by the exporter.
     fn tls(&mut self) -> TlsSettings {
@@ -664,19 +677,22 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// The proxy to go through, in the order curl and ureq read them.
-    fn proxy(&mut self) -> Option<ProxySetting> {
-        const PROXIES: [&str; 6] = [
-            "ALL_PROXY",
-            "all_proxy",
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-        ];
-        let (variable, url) = PROXIES
-            .into_iter()
-            .find_map(|variable| self.get(variable).map(|url| (variable, url)))?;
+    /// The proxy to go through, as curl and Go read them: the scheme's own
+    /// (`HTTPS_PROXY` for a collector reached over TLS, `HTTP_PROXY` for
+    /// plain HTTP, lower case too), then `ALL_PROXY`. Under CGI
+    /// (`REQUEST_METHOD` set) an upper-case `HTTP_PROXY` may be a request's
+    /// `Proxy:` header (httpoxy), and is not read.
+    fn proxy(&mut self, over_tls: bool) -> Option<ProxySetting> {
+        let cgi = self.get("REQUEST_METHOD").is_some();
+        let own: &[&'static str] = match (over_tls, cgi) {
+            (true, _) => &["HTTPS_PROXY", "https_proxy"],
+            (false, false) => &["HTTP_PROXY", "http_proxy"],
+            (false, true) => &["http_proxy"],
+        };
+        let (variable, url) = own
+            .iter()
+            .chain(&["ALL_PROXY", "all_proxy"])
+            .find_map(|&variable| self.get(variable).map(|url| (variable, url)))?;
         let no_proxy = self
             .get("NO_PROXY")
             .or_else(|| self.get("no_proxy"))
@@ -696,6 +712,8 @@ impl Reader<'_, '_> {
         })
     }
 
+    /// `k=v,k2=v2`, percent-decoded. One malformed pair discards the whole
+    /// variable: half a set of credentials is worse than none.
     fn headers(&mut self) -> Vec<(String, String)> {
         let mut headers = Vec::new();
         for name in [

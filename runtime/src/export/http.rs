@@ -69,6 +69,14 @@ impl Transport {
         tls: Tls,
         proxy: Option<&ProxySetting>,
     ) -> Result<Transport, String> {
+        // `NO_PROXY` is decided once: the exporter talks to one host.
+        let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
+            Some("https") => 443,
+            _ => 80,
+        });
+        let proxy = proxy.filter(|setting| {
+            !super::no_proxy::bypasses(&setting.no_proxy, uri.host().unwrap_or(""), port)
+        });
         let proxy_variable = proxy.map(|setting| setting.variable);
         let proxy = proxy.map(proxy_of).transpose()?;
         Ok(Transport {
@@ -246,33 +254,16 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.min(Duration::from_secs(3600)))
 }
 
-/// The proxy a variable names, with `NO_PROXY`'s hosts. A URL that is not
-/// one is an error naming the variable, never its value (it can hold a
-/// password): nothing is then sent, rather than sent around the proxy.
+/// The proxy a variable names. A URL that is not one is an error naming
+/// the variable, never its value (it can hold a password): nothing is then
+/// sent, rather than sent around the proxy.
 fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, String> {
-    let refused = || {
+    ureq::Proxy::new(&setting.url).map_err(|_| {
         format!(
-            "{} is not a proxy URL (`http://host:port`, `socks5://host:port`): nothing is sent",
+            "{} is not a proxy URL (`http://host:port`, `socks5://host:port`)",
             setting.variable
         )
-    };
-    let parsed = ureq::Proxy::new(&setting.url).map_err(|_| refused())?;
-    if setting.no_proxy.is_empty() {
-        return Ok(parsed);
-    }
-    let mut builder = ureq::Proxy::builder(parsed.protocol())
-        .host(parsed.host())
-        .port(parsed.port());
-    if let Some(user) = parsed.username() {
-        builder = builder.username(user);
-    }
-    if let Some(password) = parsed.password() {
-        builder = builder.password(password);
-    }
-    for host in &setting.no_proxy {
-        builder = builder.no_proxy(host);
-    }
-    builder.build().map_err(|_| refused())
+    })
 }
 
 fn failure_kind(error: &ureq::Error) -> &'static str {

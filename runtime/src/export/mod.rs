@@ -14,6 +14,7 @@ mod failures;
 mod http;
 mod ids;
 mod keep;
+mod no_proxy;
 pub(crate) mod outbox;
 mod spool;
 pub(crate) mod tls;

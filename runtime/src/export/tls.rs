@@ -48,7 +48,7 @@ impl Tls {
                 let certificates = certificates(named)?;
                 if certificates.is_empty() {
                     return Err(format!(
-                        "{} names a file with no PEM certificate in it: nothing is sent",
+                        "{} names a file with no PEM certificate in it",
                         named.variable
                     ));
                 }
@@ -67,7 +67,7 @@ impl Tls {
                     false => named.variable.replace("CLIENT_CERTIFICATE", "CLIENT_KEY"),
                 };
                 return Err(format!(
-                    "{} is set but {missing} is not: a client certificate needs both; nothing is sent",
+                    "{} is set but {missing} is not: a client certificate needs both",
                     named.variable
                 ));
             }
@@ -75,7 +75,7 @@ impl Tls {
                 let chain = certificates(certificate)?;
                 if chain.is_empty() {
                     return Err(format!(
-                        "{} names a file with no PEM certificate in it: nothing is sent",
+                        "{} names a file with no PEM certificate in it",
                         certificate.variable
                     ));
                 }
@@ -158,7 +158,7 @@ const MAX_FILE: u64 = 1 << 20;
 /// the host, nor a device), of at most [`MAX_FILE`] bytes.
 fn read(named: &Named) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let refused = |why: &str| format!("{} names {why}: nothing is sent", named.variable);
+    let refused = |why: &str| format!("{} names {why}", named.variable);
     let metadata =
         std::fs::metadata(&named.path).map_err(|_| refused("a file that cannot be read"))?;
     if !metadata.is_file() {
@@ -192,7 +192,7 @@ fn matching(
     // Its kind (PKCS#1, PKCS#8, SEC1) read off the DER.
     let key = PrivateKeyDer::try_from(key.der().to_vec()).map_err(|_| {
         format!(
-            "{} names a kind of key rustls cannot read: nothing is sent",
+            "{} names a kind of key rustls cannot read",
             named_key.variable
         )
     })?;
@@ -201,17 +201,14 @@ fn matching(
         .map(|_| ())
         .map_err(|_| {
             format!(
-                "{} does not hold the key of {}'s certificate (or a kind of key rustls cannot sign with): nothing is sent",
+                "{} does not hold the key of {}'s certificate (or a kind of key rustls cannot sign with)",
                 named_key.variable, certificate.variable
             )
         })
 }
 
 fn malformed(named: &Named) -> String {
-    format!(
-        "{} names a file that is not PEM: nothing is sent",
-        named.variable
-    )
+    format!("{} names a file that is not PEM", named.variable)
 }
 
 /// Every certificate of a PEM file.
@@ -232,7 +229,7 @@ fn private_key(named: &Named) -> Result<PrivateKey<'static>, String> {
     let pem = read(named)?;
     PrivateKey::from_pem(&pem).map_err(|_| {
         format!(
-            "{} names a file with no PEM private key in it: nothing is sent",
+            "{} names a file with no PEM private key in it",
             named.variable
         )
     })
