@@ -428,3 +428,28 @@ fn the_scheme_s_own_proxy_variable_wins_over_all_proxy() {
     assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
     assert_eq!(proxy.connects().len(), 1);
 }
+
+#[test]
+fn an_override_of_the_system_store_that_names_nothing_is_one_warning_and_not_used() {
+    let pki = Pki::new();
+    // The folder holds the CA (`ca.pem`): it is used; the missing file is not.
+    let (dir, _ca) = files(&pki);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[
+            (
+                "SSL_CERT_FILE",
+                dir.join("missing.pem").display().to_string(),
+            ),
+            ("SSL_CERT_DIR", dir.display().to_string()),
+        ],
+    );
+    assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0].contains("SSL_CERT_FILE names no file"),
+        "{}",
+        outcome.warnings[0]
+    );
+}

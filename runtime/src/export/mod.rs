@@ -146,6 +146,9 @@ impl Pipeline {
             .parse()
             .map_err(|_| "the endpoint was refused".to_owned())?;
         let tls = tls::Tls::read(&settings.tls)?;
+        for note in &tls.notes {
+            (options.warn)(note);
+        }
         let transport =
             http::Transport::build(settings.timeout, uri, headers, tls, settings.proxy.as_ref())?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));

@@ -25,6 +25,9 @@ use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConf
 pub(crate) struct Tls {
     roots: Roots,
     client: Option<ClientCert>,
+    /// What the caller warns about: an override of the system's store that
+    /// names nothing usable, and is not used.
+    pub(crate) notes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -43,6 +46,35 @@ impl Tls {
     /// an error that names its variable (never its content): nothing is
     /// then sent.
     pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
+        let mut notes = Vec::new();
+        let mut usable =
+            |name: &str, path: &Option<PathBuf>, is: fn(&std::fs::Metadata) -> bool| {
+                let path = path.as_ref()?;
+                match std::fs::metadata(path) {
+                    Ok(metadata) if is(&metadata) => Some(path.clone()),
+                    _ => {
+                        notes.push(format!(
+                            "crewtel: {name} names no {}; it is not used",
+                            if name.ends_with("DIR") {
+                                "folder"
+                            } else {
+                                "file"
+                            }
+                        ));
+                        None
+                    }
+                }
+            };
+        let file = usable(
+            "SSL_CERT_FILE",
+            &settings.ssl_cert_file,
+            std::fs::Metadata::is_file,
+        );
+        let dir = usable(
+            "SSL_CERT_DIR",
+            &settings.ssl_cert_dir,
+            std::fs::Metadata::is_dir,
+        );
         let roots = match &settings.certificate {
             Some(named) => {
                 let certificates = certificates(named)?;
@@ -54,10 +86,7 @@ impl Tls {
                 }
                 Roots::Collector(certificates)
             }
-            None => Roots::System {
-                file: settings.ssl_cert_file.clone(),
-                dir: settings.ssl_cert_dir.clone(),
-            },
+            None => Roots::System { file, dir },
         };
         let client = match (&settings.client_certificate, &settings.client_key) {
             (None, None) => None,
@@ -86,7 +115,11 @@ impl Tls {
                 Some(ClientCert::new_with_certs(&chain, private))
             }
         };
-        Ok(Tls { roots, client })
+        Ok(Tls {
+            roots,
+            client,
+            notes,
+        })
     }
 
     /// The TLS configuration of the exporter's client: the system's store
