@@ -38,6 +38,11 @@ fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
     );
     env.entry("CREWTEL_DATA_DIR".into())
         .or_insert_with(|| collector::scratch_dir("tls").display().to_string());
+    // Room for the first attempt on a loaded machine: the exporter reads
+    // the system's trust store first (tens of milliseconds, more in a
+    // debug build), and `shutdown` waits 100 ms by default.
+    env.entry("CREWTEL_SHUTDOWN_TIMEOUT".into())
+        .or_insert_with(|| "3000".into());
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
     let reporter = Reporter::builder()
@@ -449,6 +454,27 @@ fn an_override_of_the_system_store_that_names_nothing_is_one_warning_and_not_use
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
     assert!(
         outcome.warnings[0].contains("SSL_CERT_FILE names no file"),
+        "{}",
+        outcome.warnings[0]
+    );
+}
+
+#[test]
+fn an_untrusted_certificate_names_the_variable_that_was_set() {
+    let pki = Pki::new();
+    let other = Pki::new();
+    let dir = collector::scratch_dir("tls-other");
+    let wrong = Pki::write(&dir, "other-ca.pem", &other.ca_pem);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(
+        &collector,
+        &[("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", wrong)],
+    );
+    assert_eq!(outcome.delivered, 0);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings[0]
+            .contains("not signed by a CA of OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE's file"),
         "{}",
         outcome.warnings[0]
     );

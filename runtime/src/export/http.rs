@@ -90,6 +90,15 @@ impl Transport {
         })
     }
 
+    /// Whether TLS is spoken: to the collector, or to an `https://` proxy.
+    fn over_tls(&self) -> bool {
+        self.uri.scheme_str() == Some("https")
+            || self
+                .proxy
+                .as_ref()
+                .is_some_and(|proxy| proxy.protocol() == ureq::ProxyProtocol::Https)
+    }
+
     /// Makes the client, on the thread that calls it (the courier's).
     pub(crate) fn prepare(&self) {
         self.agent();
@@ -103,7 +112,7 @@ impl Transport {
                 .http_status_as_error(false)
                 .proxy(self.proxy.clone())
                 // Plain HTTP needs no trust store: none is read.
-                .tls_config(self.tls.config(self.uri.scheme_str() == Some("https")))
+                .tls_config(self.tls.config(self.over_tls()))
                 .build()
                 .into()
         })

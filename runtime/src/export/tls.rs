@@ -32,8 +32,9 @@ pub(crate) struct Tls {
 
 #[derive(Debug)]
 enum Roots {
-    /// The CAs of `OTEL_EXPORTER_OTLP_CERTIFICATE`.
-    Collector(Vec<Certificate<'static>>),
+    /// The CAs of `OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE` (that
+    /// variable).
+    Collector(Vec<Certificate<'static>>, &'static str),
     /// The system's store, read when the first export is sent.
     System {
         file: Option<PathBuf>,
@@ -84,7 +85,7 @@ impl Tls {
                         named.variable
                     ));
                 }
-                Roots::Collector(certificates)
+                Roots::Collector(certificates, named.variable)
             }
             None => Roots::System { file, dir },
         };
@@ -124,10 +125,11 @@ impl Tls {
 
     /// The TLS configuration of the exporter's client: the system's store
     /// is read here, on the exporter's thread, not the host's, and only
-    /// for a collector reached over TLS (`over_tls`).
+    /// when TLS is spoken (`over_tls`: to the collector, or to an `https://`
+    /// proxy).
     pub(crate) fn config(&self, over_tls: bool) -> TlsConfig {
         let roots = match &self.roots {
-            Roots::Collector(certificates) => RootCerts::new_with_certs(certificates),
+            Roots::Collector(certificates, _) => RootCerts::new_with_certs(certificates),
             Roots::System { file, dir } if over_tls => {
                 system_roots(file.as_deref(), dir.as_deref())
             }
@@ -154,14 +156,12 @@ impl Tls {
     }
 
     /// The variable that would make the collector's certificate trusted.
-    pub(crate) fn trust_hint(&self) -> &'static str {
+    pub(crate) fn trust_hint(&self) -> String {
         match &self.roots {
-            Roots::Collector(_) => {
-                "it is not signed by a CA of OTEL_EXPORTER_OTLP_CERTIFICATE's file"
+            Roots::Collector(_, variable) => {
+                format!("it is not signed by a CA of {variable}'s file")
             }
-            Roots::System { .. } => {
-                "set OTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store"
-            }
+            Roots::System { .. } => "set OTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store".to_owned(),
         }
     }
 }
