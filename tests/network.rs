@@ -68,6 +68,15 @@ fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
     }
 }
 
+/// Nothing delivered, and one warning, which says `what`: returns it.
+fn refused<'o>(outcome: &'o Outcome, what: &str) -> &'o str {
+    assert_eq!(outcome.delivered, 0, "{:?}", outcome.warnings);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    let warning = &outcome.warnings[0];
+    assert!(warning.contains(what), "{warning}");
+    warning
+}
+
 fn files(pki: &Pki) -> (std::path::PathBuf, String) {
     let dir = collector::scratch_dir("tls-files");
     let ca = Pki::write(&dir, "ca.pem", &pki.ca_pem);
@@ -113,13 +122,7 @@ fn a_trusted_ca_s_certificate_for_another_name_is_refused() {
     let (_dir, ca) = files(&pki);
     let collector = Collector::start_tls(Behaviour::Accept, pki.server_named("collector.example"));
     let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("for another name than the endpoint's host"),
-        "{}",
-        outcome.warnings[0]
-    );
+    refused(&outcome, "for another name than the endpoint's host");
 }
 
 #[test]
@@ -208,13 +211,7 @@ fn a_collector_that_requires_a_client_certificate_gets_one() {
         pki.server_requiring_a_client_certificate(),
     );
     let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("client certificate"),
-        "{}",
-        outcome.warnings[0]
-    );
+    refused(&outcome, "client certificate");
 }
 
 #[test]
@@ -230,13 +227,7 @@ fn half_a_client_certificate_is_one_warning_naming_the_missing_half() {
             ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
         ],
     );
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("OTEL_EXPORTER_OTLP_CLIENT_KEY"),
-        "{}",
-        outcome.warnings[0]
-    );
+    refused(&outcome, "OTEL_EXPORTER_OTLP_CLIENT_KEY");
 }
 
 #[test]
@@ -291,13 +282,7 @@ fn a_proxy_that_refuses_gets_one_warning_without_its_credentials() {
             ),
         ],
     );
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("proxy"),
-        "{}",
-        outcome.warnings[0]
-    );
+    refused(&outcome, "proxy");
     for text in [&outcome.warnings[0], &outcome.status] {
         assert!(!text.contains(wrong) && !text.contains("alice"), "{text}");
     }
@@ -353,12 +338,9 @@ fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
             ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key),
         ],
     );
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("OTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key"),
-        "{}",
-        outcome.warnings[0]
+    refused(
+        &outcome,
+        "OTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key",
     );
 }
 
@@ -382,13 +364,7 @@ fn a_fifo_or_a_device_named_as_a_certificate_does_not_block_the_host() {
             &collector,
             &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path.clone())],
         );
-        assert_eq!(outcome.delivered, 0);
-        assert_eq!(outcome.warnings.len(), 1, "{path}: {:?}", outcome.warnings);
-        assert!(
-            outcome.warnings[0].contains("not a file"),
-            "{}",
-            outcome.warnings[0]
-        );
+        refused(&outcome, "not a file");
     }
 }
 
@@ -405,13 +381,7 @@ fn a_socks_proxy_is_gone_through_not_a_panic() {
             ("ALL_PROXY", nothing),
         ],
     );
-    assert_eq!(outcome.delivered, 0, "not around the proxy");
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0].contains("proxy"),
-        "{}",
-        outcome.warnings[0]
-    );
+    refused(&outcome, "proxy");
 }
 
 #[test]
@@ -470,12 +440,8 @@ fn an_untrusted_certificate_names_the_variable_that_was_set() {
         &collector,
         &[("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", wrong)],
     );
-    assert_eq!(outcome.delivered, 0);
-    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(
-        outcome.warnings[0]
-            .contains("not signed by a CA of OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE's file"),
-        "{}",
-        outcome.warnings[0]
+    refused(
+        &outcome,
+        "not signed by a CA of OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE's file",
     );
 }
