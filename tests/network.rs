@@ -344,6 +344,18 @@ fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
     );
 }
 
+#[test]
+fn a_certificate_file_larger_than_a_mebibyte_is_not_read() {
+    let pki = Pki::new();
+    let dir = collector::scratch_dir("tls-large");
+    // A real CA, padded past the bound with PEM comment lines.
+    let padded = format!("{}{}", pki.ca_pem, "# padding\n".repeat(120_000));
+    let path = Pki::write(&dir, "ca.pem", &padded);
+    let collector = Collector::start_tls(Behaviour::Accept, pki.server());
+    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
+    refused(&outcome, "larger than 1 MiB");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_a_device_named_as_a_certificate_does_not_block_the_host() {

@@ -165,3 +165,15 @@ impl<T: ?Sized> Same<T> for T {}
 /// Fails to compile unless `T` is `U`.
 #[inline(always)]
 pub const fn same<T: Same<U> + ?Sized, U: ?Sized>() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_field_s_day_has_passed_by_the_clock() {
+        assert!(super::expired(0), "1970-01-01 has passed");
+        assert!(!super::expired(u32::MAX), "a day far off has not");
+        let today = crate::catalogue::today();
+        assert!(!super::expired(today), "sent on its last day");
+        assert!(super::expired(today - 1));
+    }
+}

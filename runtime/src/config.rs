@@ -779,6 +779,24 @@ fn parse_headers(value: &str) -> Option<Vec<(String, String)>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_proxy_setting_never_shows_its_url() {
+        let setting = super::ProxySetting {
+            variable: "HTTPS_PROXY",
+            url: "http://alice:s3cret@proxy:3128".into(),
+            no_proxy: vec!["example.com".into()],
+        };
+        let shown = format!("{setting:?}");
+        assert!(
+            shown.contains("HTTPS_PROXY") && shown.contains("example.com"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("alice"),
+            "{shown}"
+        );
+    }
+
     use std::collections::HashMap;
 
     use super::*;

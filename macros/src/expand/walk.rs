@@ -100,30 +100,27 @@ pub fn visit_field(field: &Field, model: &Struct, private: &Ident) -> TokenStrea
             private,
         ));
     }
-    expiring(field, expiry(field, model), code, private)
+    expiring(field, model, code, private)
 }
 
-/// The last day a field's keys are sent: its own `expires`, or its event's,
-/// whichever comes first.
-pub fn expiry(field: &Field, model: &Struct) -> Option<u32> {
+/// The walk over a field that expires. Past its day (its own, or its
+/// event's) when it is built, the walk does not read the field at all (it
+/// names it, so that the host's build sees the field used as before: an
+/// expiry never fails a build by itself). Built before its own day, it asks
+/// the clock first; the event's own day is asked once, for the whole event,
+/// before the walk starts (`Event::is_allowed`).
+fn expiring(field: &Field, model: &Struct, code: TokenStream, private: &Ident) -> TokenStream {
     let own = field.attrs.expires.as_ref().map(|expiry| expiry.day);
     let event = model.attrs.expires.as_ref().map(|expiry| expiry.day);
-    own.into_iter().chain(event).min()
-}
-
-/// The walk over a field that expires after `day`. Past that day when it
-/// is built, the walk does not read the field at all (it names it, so that
-/// the host's build sees the field used as before: an expiry never fails a
-/// build by itself); else it asks the clock first.
-fn expiring(field: &Field, day: Option<u32>, code: TokenStream, private: &Ident) -> TokenStream {
-    match day {
+    let today = crate::date::today();
+    if own.into_iter().chain(event).any(|day| today > day) {
+        let this = access(field);
+        return quote! {
+            let _ = #this;
+        };
+    }
+    match own {
         None => code,
-        Some(day) if crate::date::today() > day => {
-            let this = access(field);
-            quote! {
-                let _ = #this;
-            }
-        }
         Some(day) => quote! {
             if !#private::expired(#day) {
                 #code

@@ -70,12 +70,8 @@ impl Transport {
         proxy: Option<&ProxySetting>,
     ) -> Result<Transport, String> {
         // `NO_PROXY` is decided once: the exporter talks to one host.
-        let port = uri.port_u16().unwrap_or(match uri.scheme_str() {
-            Some("https") => 443,
-            _ => 80,
-        });
         let proxy = proxy.filter(|setting| {
-            !super::no_proxy::bypasses(&setting.no_proxy, uri.host().unwrap_or(""), port)
+            !super::no_proxy::bypasses(&setting.no_proxy, uri.host().unwrap_or(""), port(&uri))
         });
         let proxy_variable = proxy.map(|setting| setting.variable);
         let proxy = proxy.map(proxy_of).transpose()?;
@@ -142,26 +138,7 @@ impl Transport {
         let response = match self.agent().run(outgoing) {
             Ok(response) => response,
             Err(error) => {
-                let why = match (failure_kind(&error), self.proxy_variable) {
-                    (UNREACHABLE | PROXY, Some(variable)) => format!(
-                        "the proxy of {variable} is unreachable, or could not reach the collector"
-                    ),
-                    (PROXY_REFUSED, Some(variable)) => {
-                        format!("the proxy of {variable} refused its credentials (407)")
-                    }
-                    (kind, _) => match kind {
-                        UNREACHABLE => self.unreachable(),
-                        UNTRUSTED => format!(
-                            "the collector's certificate is not trusted: {}",
-                            self.tls.trust_hint()
-                        ),
-                        CLOSED if self.uri.scheme_str() == Some("https") => {
-                            self.tls.closed_hint().to_owned()
-                        }
-                        CLOSED => "the collector closed the connection".to_owned(),
-                        kind => kind.to_owned(),
-                    },
-                };
+                let why = self.describe(failure_kind(&error));
                 let why = on_grpc_port(why, &self.uri);
                 return Sent::Later {
                     why,
@@ -196,21 +173,63 @@ impl Transport {
 }
 
 impl Transport {
-    /// What an unreachable collector's warning says: where it was looked
-    /// for (host and port, never a credential) and what to check.
-    fn unreachable(&self) -> String {
-        let host = self.uri.host().unwrap_or("?");
-        let port = self.uri.port_u16().unwrap_or(match self.uri.scheme_str() {
-            Some("https") => 443,
-            _ => 80,
-        });
-        format!(
-            "the collector is unreachable at {host}:{port}; check OTEL_EXPORTER_OTLP_ENDPOINT and that a collector listens on that port (OTLP/HTTP is usually 4318, not gRPC's 4317)"
-        )
+    /// What a failed attempt's warning says, naming what would fix it: the
+    /// proxy's variable (never its value), the collector's host and port
+    /// (never a credential), the TLS variable.
+    fn describe(&self, failure: Failure) -> String {
+        let over_tls = self.uri.scheme_str() == Some("https");
+        match (failure, self.proxy_variable) {
+            (Failure::Unreachable | Failure::Proxy, Some(variable)) => {
+                format!("the proxy of {variable} is unreachable, or could not reach the collector")
+            }
+            (Failure::ProxyRefused, Some(variable)) => {
+                format!("the proxy of {variable} refused its credentials (407)")
+            }
+            (Failure::Proxy | Failure::ProxyRefused, None) => {
+                "the proxy could not reach the collector".to_owned()
+            }
+            (Failure::Unreachable, None) => {
+                let host = self.uri.host().unwrap_or("?");
+                let port = port(&self.uri);
+                format!(
+                    "the collector is unreachable at {host}:{port}; check OTEL_EXPORTER_OTLP_ENDPOINT and that a collector listens on that port (OTLP/HTTP is usually 4318, not gRPC's 4317)"
+                )
+            }
+            (Failure::Untrusted, _) => format!(
+                "the collector's certificate is not trusted: {}",
+                self.tls.trust_hint()
+            ),
+            (Failure::Closed, _) if over_tls => self.tls.closed_hint().to_owned(),
+            (Failure::Closed, _) => "the collector closed the connection".to_owned(),
+            (Failure::Said(why), _) => why.to_owned(),
+        }
     }
 }
 
-const UNREACHABLE: &str = "the collector is unreachable";
+/// The port `uri` reaches: its own, or its scheme's.
+fn port(uri: &http::Uri) -> u16 {
+    uri.port_u16().unwrap_or(match uri.scheme_str() {
+        Some("https") => 443,
+        _ => 80,
+    })
+}
+
+/// Why an attempt failed, as far as the error says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    /// Nothing answered where the collector (or the proxy) should be.
+    Unreachable,
+    /// The collector's certificate is not signed by a trusted CA.
+    Untrusted,
+    /// The collector closed the connection as the request was written.
+    Closed,
+    /// The proxy could not reach the collector.
+    Proxy,
+    /// The proxy refused its credentials.
+    ProxyRefused,
+    /// Anything else, said as it is.
+    Said(&'static str),
+}
 
 /// `why`, with what the port says when it is gRPC's: a collector there
 /// speaks HTTP/2 gRPC, which crewtel does not (it weighs 46 more crates, an
@@ -275,7 +294,7 @@ fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, String> {
     })
 }
 
-fn failure_kind(error: &ureq::Error) -> &'static str {
+fn failure_kind(error: &ureq::Error) -> Failure {
     use std::io::ErrorKind;
     // rustls's errors reach ureq inside an I/O error.
     if let ureq::Error::Io(io) = error
@@ -295,15 +314,15 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
                 ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof
             ) =>
         {
-            CLOSED
+            Failure::Closed
         }
-        ureq::Error::Timeout(_) => "the collector did not answer in time",
+        ureq::Error::Timeout(_) => Failure::Said("the collector did not answer in time"),
         ureq::Error::Io(error) if error.kind() == ErrorKind::TimedOut => {
-            "the collector did not answer in time"
+            Failure::Said("the collector did not answer in time")
         }
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => UNREACHABLE,
-        ureq::Error::ConnectProxyFailed(answer) if answer.contains("407") => PROXY_REFUSED,
-        ureq::Error::ConnectProxyFailed(_) => PROXY,
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Failure::Unreachable,
+        ureq::Error::ConnectProxyFailed(answer) if answer.contains("407") => Failure::ProxyRefused,
+        ureq::Error::ConnectProxyFailed(_) => Failure::Proxy,
         ureq::Error::Io(error)
             if matches!(
                 error.kind(),
@@ -316,55 +335,43 @@ fn failure_kind(error: &ureq::Error) -> &'static str {
                     | ErrorKind::AddrNotAvailable
             ) =>
         {
-            UNREACHABLE
+            Failure::Unreachable
         }
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
-            "the collector's response was unreadable"
+            Failure::Said("the collector's response was unreadable")
         }
         ureq::Error::Rustls(error) => tls_failure(error),
-        _ => "the request failed",
+        _ => Failure::Said("the request failed"),
     }
 }
 
 /// A TLS failure, named for what fixes it.
-fn tls_failure(error: &rustls::Error) -> &'static str {
+fn tls_failure(error: &rustls::Error) -> Failure {
     use rustls::AlertDescription as Alert;
     use rustls::CertificateError as Certificate;
     match error {
         rustls::Error::InvalidCertificate(
             Certificate::NotValidForName | Certificate::NotValidForNameContext { .. },
-        ) => {
-            "the collector's certificate is for another name than the endpoint's host (check the host of OTEL_EXPORTER_OTLP_ENDPOINT)"
-        }
+        ) => Failure::Said(
+            "the collector's certificate is for another name than the endpoint's host (check the host of OTEL_EXPORTER_OTLP_ENDPOINT)",
+        ),
         rustls::Error::InvalidCertificate(
             Certificate::Expired
             | Certificate::ExpiredContext { .. }
             | Certificate::NotValidYet
             | Certificate::NotValidYetContext { .. },
-        ) => {
-            "the collector's certificate is expired or not yet valid (or this machine's clock is off)"
-        }
-        rustls::Error::InvalidCertificate(_) => UNTRUSTED,
+        ) => Failure::Said(
+            "the collector's certificate is expired or not yet valid (or this machine's clock is off)",
+        ),
+        rustls::Error::InvalidCertificate(_) => Failure::Untrusted,
         rustls::Error::AlertReceived(
             Alert::CertificateRequired | Alert::BadCertificate | Alert::UnknownCA,
-        ) => {
-            "the collector refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY), or requires one"
-        }
-        _ => "the TLS handshake with the collector failed",
+        ) => Failure::Said(
+            "the collector refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY), or requires one",
+        ),
+        _ => Failure::Said("the TLS handshake with the collector failed"),
     }
 }
-
-/// The collector's certificate is not trusted (the message names the fix).
-const UNTRUSTED: &str = "untrusted";
-
-/// The collector closed the connection as the request was written.
-const CLOSED: &str = "closed";
-
-/// The proxy could not reach the collector.
-const PROXY: &str = "the proxy could not reach the collector";
-
-/// The proxy refused its credentials.
-const PROXY_REFUSED: &str = "the proxy refused its credentials (407)";
 
 #[cfg(test)]
 mod tests {

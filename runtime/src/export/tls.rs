@@ -48,45 +48,10 @@ impl Tls {
     /// then sent.
     pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
         let mut notes = Vec::new();
-        let mut usable =
-            |name: &str, path: &Option<PathBuf>, is: fn(&std::fs::Metadata) -> bool| {
-                let path = path.as_ref()?;
-                match std::fs::metadata(path) {
-                    Ok(metadata) if is(&metadata) => Some(path.clone()),
-                    _ => {
-                        notes.push(format!(
-                            "crewtel: {name} names no {}; it is not used",
-                            if name.ends_with("DIR") {
-                                "folder"
-                            } else {
-                                "file"
-                            }
-                        ));
-                        None
-                    }
-                }
-            };
-        let file = usable(
-            "SSL_CERT_FILE",
-            &settings.ssl_cert_file,
-            std::fs::Metadata::is_file,
-        );
-        let dir = usable(
-            "SSL_CERT_DIR",
-            &settings.ssl_cert_dir,
-            std::fs::Metadata::is_dir,
-        );
+        let file = usable(&settings.ssl_cert_file, "SSL_CERT_FILE", FILE, &mut notes);
+        let dir = usable(&settings.ssl_cert_dir, "SSL_CERT_DIR", FOLDER, &mut notes);
         let roots = match &settings.certificate {
-            Some(named) => {
-                let certificates = certificates(named)?;
-                if certificates.is_empty() {
-                    return Err(format!(
-                        "{} names a file with no PEM certificate in it",
-                        named.variable
-                    ));
-                }
-                Roots::Collector(certificates, named.variable)
-            }
+            Some(named) => Roots::Collector(certificates(named)?, named.variable),
             None => Roots::System { file, dir },
         };
         let client = match (&settings.client_certificate, &settings.client_key) {
@@ -103,12 +68,6 @@ impl Tls {
             }
             (Some(certificate), Some(key)) => {
                 let chain = certificates(certificate)?;
-                if chain.is_empty() {
-                    return Err(format!(
-                        "{} names a file with no PEM certificate in it",
-                        certificate.variable
-                    ));
-                }
                 let private = private_key(key)?;
                 // Checked now: ureq would panic on a pair that does not fit
                 // when it first connects.
@@ -162,6 +121,30 @@ impl Tls {
                 format!("it is not signed by a CA of {variable}'s file")
             }
             Roots::System { .. } => "set OTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store".to_owned(),
+        }
+    }
+}
+
+type Kind = (&'static str, fn(&std::fs::Metadata) -> bool);
+const FILE: Kind = ("file", std::fs::Metadata::is_file);
+const FOLDER: Kind = ("folder", std::fs::Metadata::is_dir);
+
+/// An override of the system's store (`variable`'s `path`, which should be
+/// a `what`), if it names one; else a note, and it is not used.
+fn usable(
+    path: &Option<PathBuf>,
+    variable: &str,
+    (what, is): (&str, fn(&std::fs::Metadata) -> bool),
+    notes: &mut Vec<String>,
+) -> Option<PathBuf> {
+    let path = path.as_ref()?;
+    match std::fs::metadata(path) {
+        Ok(metadata) if is(&metadata) => Some(path.clone()),
+        _ => {
+            notes.push(format!(
+                "crewtel: {variable} names no {what}; it is not used"
+            ));
+            None
         }
     }
 }
@@ -244,7 +227,7 @@ fn malformed(named: &Named) -> String {
     format!("{} names a file that is not PEM", named.variable)
 }
 
-/// Every certificate of a PEM file.
+/// Every certificate of a PEM file: at least one.
 fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, String> {
     let pem = read(named)?;
     let mut out = Vec::new();
@@ -253,6 +236,12 @@ fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, String> {
             PemItem::Certificate(certificate) => out.push(certificate),
             _ => continue,
         }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "{} names a file with no PEM certificate in it",
+            named.variable
+        ));
     }
     Ok(out)
 }
