@@ -45,8 +45,8 @@ fn off() -> Reporter {
 
 fn endpoint(endpoint: String) -> Reporter {
     reporter(vec![
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000".into()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "1000".into()),
     ])
 }
 
@@ -111,7 +111,7 @@ fn throughput_table() {
                 let endpoint = collector.endpoint();
                 let dir = collector::scratch_dir("bench-throughput");
                 move |name| match name {
-                    "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                    "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
                     "CREWTEL_RECORD" => Some("off".into()),
                     "CREWTEL_DATA_DIR" => Some(dir.display().to_string()),
                     _ => None,
@@ -176,7 +176,7 @@ fn exporting(endpoint: String, dir: &std::path::Path) -> crewtel::ReporterBuilde
     let dir = dir.display().to_string();
     Reporter::builder()
         .environment(move |name| match name {
-            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
             "CREWTEL_RECORD" => Some("off".into()),
             "CREWTEL_DATA_DIR" => Some(dir.clone()),
             _ => None,

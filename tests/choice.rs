@@ -96,7 +96,7 @@ fn write(path: &Path, text: &str) {
 fn the_variable_wins_over_the_project_which_wins_over_the_host_and_then_the_user() {
     let collector = Collector::start(Behaviour::Accept);
     let machine =
-        Machine::new("choice-order").with("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
+        Machine::new("choice-order").with("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
     assert_eq!(
         machine.reporter().mode(),
         Mode::Export,
@@ -166,7 +166,7 @@ fn the_variable_wins_over_the_project_which_wins_over_the_host_and_then_the_user
 fn local_keeps_the_record_and_never_opens_a_socket() {
     let collector = Collector::start(Behaviour::Accept);
     let machine =
-        Machine::new("choice-local").with("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
+        Machine::new("choice-local").with("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
     write(&machine.host_file(), "local");
     let reporter = machine.reporter();
     assert_eq!(reporter.mode(), Mode::Local);
@@ -199,7 +199,7 @@ fn local_keeps_the_record_and_never_opens_a_socket() {
 #[test]
 fn off_by_a_kept_choice_writes_nothing_and_deletes_what_waits() {
     let machine = Machine::new("choice-off").with(
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "CREWTEL_EXPORTER_OTLP_ENDPOINT",
         collector::nothing_listening(),
     );
     let down = machine.builder().0.on_warning(|_| {}).build();
@@ -232,7 +232,7 @@ fn off_by_a_kept_choice_writes_nothing_and_deletes_what_waits() {
 #[test]
 fn a_malformed_choice_is_off_with_one_warning() {
     let machine = Machine::new("choice-malformed").with(
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "CREWTEL_EXPORTER_OTLP_ENDPOINT",
         collector::nothing_listening(),
     );
     write(&machine.user_file(), "yes, gladly");

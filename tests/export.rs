@@ -91,7 +91,7 @@ fn configured(vars: &[(&str, String)]) -> (ReporterBuilder, Arc<Mutex<Vec<String
 }
 
 fn to(collector: &Collector) -> Vec<(&'static str, String)> {
-    vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())]
+    vec![("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())]
 }
 
 #[test]
@@ -281,14 +281,14 @@ fn json_protocol_gzip_headers_and_limits_apply_on_the_wire() {
     let collector = Collector::start(Behaviour::Accept);
     let mut vars = to(&collector);
     vars.extend([
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json".to_owned()),
-        ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip".to_owned()),
+        ("CREWTEL_EXPORTER_OTLP_PROTOCOL", "http/json".to_owned()),
+        ("CREWTEL_EXPORTER_OTLP_COMPRESSION", "gzip".to_owned()),
         (
-            "OTEL_EXPORTER_OTLP_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_HEADERS",
             "x-tenant=t%201,x-other=2".to_owned(),
         ),
-        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
-        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
+        ("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
+        ("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
         ("OTEL_SERVICE_NAME", "from-env".to_owned()),
     ]);
     let (builder, warnings) = configured(&vars);
@@ -304,12 +304,13 @@ fn json_protocol_gzip_headers_and_limits_apply_on_the_wire() {
     let (resource, span) = &spans[0];
     assert_eq!(
         attribute(resource, "service.name"),
-        Some(&string("from-env"))
+        Some(&string("crewtel-tests")),
+        "the application's OTEL_SERVICE_NAME names the application, not the framework"
     );
     assert_eq!(
         span.attributes.len(),
         3,
-        "OTEL_ATTRIBUTE_COUNT_LIMIT keeps the first 3"
+        "CREWTEL_ATTRIBUTE_COUNT_LIMIT keeps the first 3"
     );
     assert_eq!(
         attribute(&span.attributes, "crew_process"),
@@ -322,7 +323,7 @@ fn json_protocol_gzip_headers_and_limits_apply_on_the_wire() {
 fn an_endpoint_for_traces_is_used_as_it_is() {
     let collector = Collector::start(Behaviour::Accept);
     let (builder, _) = configured(&[(
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         format!("{}/custom/path", collector.endpoint()),
     )]);
     let reporter = builder.build();
@@ -586,7 +587,7 @@ fn the_count_limit_drops_the_context_first_and_says_how_much_it_dropped() {
 
     let collector = Collector::start(Behaviour::Accept);
     let mut vars = to(&collector);
-    vars.push(("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".into()));
+    vars.push(("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "3".into()));
     let (builder, _) = configured(&vars);
     let reporter = builder
         .every_event(|| crewtel::ProcessContext::detect("proj"))
@@ -627,7 +628,7 @@ fn the_value_length_limit_never_sends_broken_json() {
     let lead = [agent("a role far longer than the limit allows")];
     let collector = Collector::start(Behaviour::Accept);
     let mut vars = to(&collector);
-    vars.push(("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "45".into()));
+    vars.push(("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "45".into()));
     let (builder, _) = configured(&vars);
     let reporter = builder.build();
     reporter.emit(
@@ -674,8 +675,8 @@ impl std::io::Write for Printed {
 #[test]
 fn the_debug_printer_shows_what_the_collector_receives_after_the_same_limits() {
     let limits = [
-        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
-        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
+        ("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4".to_owned()),
+        ("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "3".to_owned()),
     ];
     // Exported.
     let collector = Collector::start(Behaviour::Accept);

@@ -34,8 +34,11 @@ struct Outcome {
 
 fn run(endpoint: String, export_timeout_ms: u64, events: u32, queue_size: usize) -> Outcome {
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", export_timeout_ms.to_string()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        (
+            "CREWTEL_EXPORTER_OTLP_TIMEOUT",
+            export_timeout_ms.to_string(),
+        ),
         ("CREWTEL_RECORD", "off".to_owned()),
         (
             "CREWTEL_DATA_DIR",
@@ -106,7 +109,7 @@ fn a_collector_that_is_not_there() {
     let warning = &outcome.warnings[0];
     assert!(
         warning.contains(&format!("unreachable at {at}"))
-            && warning.contains("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            && warning.contains("CREWTEL_EXPORTER_OTLP_ENDPOINT"),
         "{warning}"
     );
 }
@@ -137,8 +140,8 @@ fn http_429_is_retried_after_the_wait_it_asks_for() {
         fail_times: 1,
     });
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", "3000".to_owned()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "3000".to_owned()),
         ("CREWTEL_RECORD", "off".to_owned()),
         (
             "CREWTEL_DATA_DIR",
@@ -245,7 +248,7 @@ fn a_redirect_is_not_followed() {
 /// bound long enough for megabytes of events to be delivered.
 fn exporting_to(collector: &Collector) -> Reporter {
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", "off".to_owned()),
         (
             "CREWTEL_DATA_DIR",
@@ -343,7 +346,7 @@ fn large_events_go_in_requests_of_their_own_and_never_cost_small_ones() {
 fn a_full_queue_drops_and_counts_instead_of_blocking() {
     let collector = Collector::start(Behaviour::Accept);
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", "off".to_owned()),
         (
             "CREWTEL_DATA_DIR",
@@ -472,7 +475,7 @@ fn host_code_that_panics_costs_the_event_and_nothing_else() {
 
     let collector = Collector::start(Behaviour::Accept);
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", "off".to_owned()),
         (
             "CREWTEL_DATA_DIR",
@@ -567,7 +570,7 @@ fn host_code_around_the_reporter_that_panics_stops_there() {
     let outcome = std::panic::catch_unwind(|| {
         let reporter = Reporter::builder()
             .environment(move |name| match name {
-                "OTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
                 "CREWTEL_RECORD" => Some("off".into()),
                 "CREWTEL_DATA_DIR" => Some(dir.clone()),
                 "OTEL_SERVICE_NAME" => panic!("the host's lookup panicked"),

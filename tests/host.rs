@@ -410,7 +410,7 @@ impl Tool for Unreachable {
 fn run_crew(share_crew: bool) -> Vec<Span> {
     let collector = Collector::start(Behaviour::Accept);
     let env: BTreeMap<&str, String> = BTreeMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         (
             "CREWTEL_DATA_DIR",
             scratch_dir("host").display().to_string(),

@@ -56,7 +56,7 @@ fn the_record_matches_what_the_collector_received() {
     let collector = Collector::start(Behaviour::Accept);
     let dir = scratch_dir("record");
     let reporter = builder(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
     ])
     .build();
@@ -97,7 +97,7 @@ fn what_never_left_is_not_recorded() {
     let dir = scratch_dir("not-sent");
     let reporter = builder(&[
         (
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
             collector::nothing_listening(),
         ),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
@@ -119,7 +119,7 @@ fn an_event_kept_while_the_collector_was_down_is_recorded_when_a_later_run_deliv
     let dir = scratch_dir("kept-then-sent");
     let down = builder(&[
         (
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
             collector::nothing_listening(),
         ),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
@@ -133,7 +133,7 @@ fn an_event_kept_while_the_collector_was_down_is_recorded_when_a_later_run_deliv
 
     let collector = Collector::start(Behaviour::Accept);
     let up = builder(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
     ])
     .shutdown_timeout(std::time::Duration::from_secs(10))
@@ -155,7 +155,7 @@ fn rotation_keeps_the_record_within_its_bound() {
     let dir = scratch_dir("rotation");
     let record = dir.join("sent.jsonl");
     let reporter = builder(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         ("CREWTEL_RECORD", record.display().to_string()),
     ])
     .record_max_bytes(2_000)
@@ -190,11 +190,11 @@ fn no_record_when_turned_off_or_when_nothing_leaves() {
     let dir = scratch_dir("no-record");
     for vars in [
         vec![
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
             ("CREWTEL_RECORD", "off".to_owned()),
         ],
         vec![
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
             ("DO_NOT_TRACK", "1".to_owned()),
         ],
         vec![("CREWTEL_DEBUG", "1".to_owned())],
@@ -257,17 +257,17 @@ fn status_names_the_switch_that_decided() {
         ),
         (vec![], false, Reason::NoEndpoint),
         (
-            vec![("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())],
+            vec![("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())],
             true,
-            Reason::Endpoint("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            Reason::Endpoint("CREWTEL_EXPORTER_OTLP_ENDPOINT"),
         ),
         (
             vec![(
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
                 format!("{}/v1/traces", collector.endpoint()),
             )],
             true,
-            Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            Reason::Endpoint("CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
         ),
     ];
     for (mut vars, enabled, decided_by) in cases {
@@ -292,7 +292,7 @@ fn status_never_shows_credentials_in_the_endpoint() {
         .endpoint()
         .replace("http://", "http://bob:hunter2@");
     let reporter = builder(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
         (
             "CREWTEL_DATA_DIR",
             scratch_dir("credentials").display().to_string(),
@@ -382,7 +382,7 @@ fn an_endpoint_the_user_chose_needs_no_notice() {
     let collector = Collector::start(Behaviour::Accept);
     let notice = Captured::default();
     let reporter = builder(&[
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
         (
             "CREWTEL_DATA_DIR",
             scratch_dir("chosen").display().to_string(),
@@ -416,7 +416,7 @@ mod the_record_is_the_users_alone {
     ) -> (Reporter, Arc<Mutex<Vec<String>>>) {
         let env: HashMap<String, String> = HashMap::from([
             (
-                "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
+                "CREWTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
                 collector.endpoint(),
             ),
             ("CREWTEL_RECORD".to_owned(), record.display().to_string()),

@@ -33,7 +33,7 @@ fn send(collector: &Collector, vars: &[(&str, String)]) -> Outcome {
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
     env.insert(
-        "OTEL_EXPORTER_OTLP_ENDPOINT".into(),
+        "CREWTEL_EXPORTER_OTLP_ENDPOINT".into(),
         collector.https_endpoint(),
     );
     env.entry("CREWTEL_DATA_DIR".into())
@@ -93,19 +93,19 @@ fn a_private_ca_is_not_trusted_by_default_and_the_warning_names_the_fix() {
     let warning = &outcome.warnings[0];
     assert!(warning.contains("certificate is not trusted"), "{warning}");
     assert!(
-        warning.contains("OTEL_EXPORTER_OTLP_CERTIFICATE"),
+        warning.contains("CREWTEL_EXPORTER_OTLP_CERTIFICATE"),
         "{warning}"
     );
     assert!(!warning.contains("unreachable"), "{warning}");
 }
 
 #[test]
-fn the_collector_s_ca_is_trusted_through_otel_exporter_otlp_certificate() {
+fn the_collector_s_ca_is_trusted_through_crewtel_exporter_otlp_certificate() {
     let pki = Pki::new();
     let (_dir, ca) = files(&pki);
     for variable in [
-        "OTEL_EXPORTER_OTLP_CERTIFICATE",
-        "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+        "CREWTEL_EXPORTER_OTLP_CERTIFICATE",
+        "CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
     ] {
         let collector = Collector::start_tls(Behaviour::Accept, pki.server());
         let outcome = send(&collector, &[(variable, ca.clone())]);
@@ -121,7 +121,7 @@ fn a_trusted_ca_s_certificate_for_another_name_is_refused() {
     let pki = Pki::new();
     let (_dir, ca) = files(&pki);
     let collector = Collector::start_tls(Behaviour::Accept, pki.server_named("collector.example"));
-    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
+    let outcome = send(&collector, &[("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
     refused(&outcome, "for another name than the endpoint's host");
 }
 
@@ -135,8 +135,8 @@ fn the_traces_variable_wins_over_the_general_one() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", wrong),
-            ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", wrong),
+            ("CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", ca),
         ],
     );
     assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
@@ -170,7 +170,7 @@ fn a_ca_file_that_is_missing_or_not_pem_gets_one_warning_naming_it_and_nothing_i
     let missing = dir.join("missing.pem").display().to_string();
     for path in [missing, not_pem] {
         let collector = Collector::start_tls(Behaviour::Accept, pki.server());
-        let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
+        let outcome = send(&collector, &[("CREWTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
         assert_eq!(outcome.delivered, 0);
         assert!(
             collector.received().is_empty(),
@@ -179,7 +179,7 @@ fn a_ca_file_that_is_missing_or_not_pem_gets_one_warning_naming_it_and_nothing_i
         assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
         let warning = &outcome.warnings[0];
         assert!(
-            warning.contains("OTEL_EXPORTER_OTLP_CERTIFICATE"),
+            warning.contains("CREWTEL_EXPORTER_OTLP_CERTIFICATE"),
             "{warning}"
         );
         assert!(!warning.contains(secret), "{warning}");
@@ -199,9 +199,9 @@ fn a_collector_that_requires_a_client_certificate_gets_one() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
-            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
-            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_KEY", key),
         ],
     );
     assert_eq!(outcome.delivered, 1, "{:?}", outcome.warnings);
@@ -210,7 +210,7 @@ fn a_collector_that_requires_a_client_certificate_gets_one() {
         Behaviour::Accept,
         pki.server_requiring_a_client_certificate(),
     );
-    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
+    let outcome = send(&collector, &[("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca)]);
     refused(&outcome, "client certificate");
 }
 
@@ -223,11 +223,11 @@ fn half_a_client_certificate_is_one_warning_naming_the_missing_half() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
-            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
         ],
     );
-    refused(&outcome, "OTEL_EXPORTER_OTLP_CLIENT_KEY");
+    refused(&outcome, "CREWTEL_EXPORTER_OTLP_CLIENT_KEY");
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn an_https_collector_is_reached_through_a_proxy_whose_password_is_never_shown()
         let outcome = send(
             &collector,
             &[
-                ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+                ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
                 (variable, url.clone()),
             ],
         );
@@ -275,7 +275,7 @@ fn a_proxy_that_refuses_gets_one_warning_without_its_credentials() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
             (
                 "HTTPS_PROXY",
                 format!("http://alice:{wrong}@{}", proxy.addr),
@@ -297,7 +297,7 @@ fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca.clone()),
             ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
             ("NO_PROXY", "example.com, 127.0.0.0/8".to_owned()),
         ],
@@ -309,7 +309,7 @@ fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
             ("HTTPS_PROXY", format!("http://[{secret}")),
         ],
     );
@@ -333,14 +333,14 @@ fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
-            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
-            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", key),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_KEY", key),
         ],
     );
     refused(
         &outcome,
-        "OTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key",
+        "CREWTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key",
     );
 }
 
@@ -352,7 +352,7 @@ fn a_certificate_file_larger_than_a_mebibyte_is_not_read() {
     let padded = format!("{}{}", pki.ca_pem, "# padding\n".repeat(120_000));
     let path = Pki::write(&dir, "ca.pem", &padded);
     let collector = Collector::start_tls(Behaviour::Accept, pki.server());
-    let outcome = send(&collector, &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
+    let outcome = send(&collector, &[("CREWTEL_EXPORTER_OTLP_CERTIFICATE", path)]);
     refused(&outcome, "larger than 1 MiB");
 }
 
@@ -374,7 +374,7 @@ fn a_fifo_or_a_device_named_as_a_certificate_does_not_block_the_host() {
         // would hang the test here.
         let outcome = send(
             &collector,
-            &[("OTEL_EXPORTER_OTLP_CERTIFICATE", path.clone())],
+            &[("CREWTEL_EXPORTER_OTLP_CERTIFICATE", path.clone())],
         );
         refused(&outcome, "not a file");
     }
@@ -389,7 +389,7 @@ fn a_socks_proxy_is_gone_through_not_a_panic() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
             ("ALL_PROXY", nothing),
         ],
     );
@@ -405,7 +405,7 @@ fn the_scheme_s_own_proxy_variable_wins_over_all_proxy() {
     let outcome = send(
         &collector,
         &[
-            ("OTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
             ("ALL_PROXY", collector::nothing_listening()),
             ("HTTPS_PROXY", format!("http://{}", proxy.addr)),
             // For plain HTTP only: not this collector's.
@@ -450,10 +450,10 @@ fn an_untrusted_certificate_names_the_variable_that_was_set() {
     let collector = Collector::start_tls(Behaviour::Accept, pki.server());
     let outcome = send(
         &collector,
-        &[("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", wrong)],
+        &[("CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", wrong)],
     );
     refused(
         &outcome,
-        "not signed by a CA of OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE's file",
+        "not signed by a CA of CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE's file",
     );
 }

@@ -40,7 +40,7 @@ fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
         let reporter = Reporter::builder()
             .environment(move |name| match name {
                 _ if name == switch => Some(value.into()),
-                "OTEL_EXPORTER_OTLP_ENDPOINT" if !switch.is_empty() => {
+                "CREWTEL_EXPORTER_OTLP_ENDPOINT" if !switch.is_empty() => {
                     Some("http://127.0.0.1:9".into())
                 }
                 _ => None,
@@ -79,7 +79,7 @@ fn an_off_reporter_starts_nothing_opens_nothing_and_probes_nothing() {
     // batch thread and probes the environment.
     let on = Reporter::builder()
         .environment(|name| match name {
-            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".into()),
             "CREWTEL_RECORD" => Some("off".into()),
             "CREWTEL_DATA_DIR" => {
                 Some(concat!(env!("CARGO_TARGET_TMPDIR"), "/crewtel-off-means-off").into())

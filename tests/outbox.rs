@@ -47,8 +47,8 @@ fn process_for(
 /// shutdown, and its warnings.
 fn reporter(dir: &Path, endpoint: String, bound: Duration) -> (Reporter, Arc<Mutex<Vec<String>>>) {
     let env: HashMap<&str, String> = HashMap::from([
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", "500".to_owned()),
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "500".to_owned()),
         ("CREWTEL_RECORD", "off".to_owned()),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
     ]);
@@ -196,12 +196,12 @@ fn a_wait_a_collector_asks_for_binds_the_next_process_too() {
 #[test]
 fn a_request_refused_for_good_is_not_kept_and_one_warning_names_the_fix() {
     for (status, fix) in [
-        (400, "OTEL_EXPORTER_OTLP_PROTOCOL"),
-        (401, "OTEL_EXPORTER_OTLP_HEADERS"),
-        (403, "OTEL_EXPORTER_OTLP_HEADERS"),
-        (404, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+        (400, "CREWTEL_EXPORTER_OTLP_PROTOCOL"),
+        (401, "CREWTEL_EXPORTER_OTLP_HEADERS"),
+        (403, "CREWTEL_EXPORTER_OTLP_HEADERS"),
+        (404, "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
         (413, "request size limit"),
-        (415, "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"),
+        (415, "CREWTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"),
         (422, "project or experiment id"),
     ] {
         let dir = scratch_dir(&format!("refused-{status}"));

@@ -63,7 +63,7 @@ fn a_path_variable_that_is_not_absolute_writes_nothing_where_the_host_runs() {
                 .env(CHILD, "1")
                 .env("HOME", &home)
                 .env("XDG_DATA_HOME", home.join("data"))
-                .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
+                .env("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
                 .env(name, value)
                 .output()
                 .unwrap();

@@ -90,8 +90,8 @@ fn spawn(run: &Run) -> Child {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
         .env(CHILD, "1")
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", &run.endpoint)
-        .env("OTEL_EXPORTER_OTLP_TIMEOUT", "5000")
+        .env("CREWTEL_EXPORTER_OTLP_ENDPOINT", &run.endpoint)
+        .env("CREWTEL_EXPORTER_OTLP_TIMEOUT", "5000")
         .env("CREWTEL_DATA_DIR", run.dir)
         .env("CREWTEL_RECORD", "off")
         .env("CHILD_FIRST", run.first.to_string())

@@ -48,11 +48,11 @@ fn variables_crewtel_refuses_are_not_used_beneath_it() {
     let collector = Collector::start(Behaviour::Accept);
     let status = Command::new(std::env::current_exe().unwrap())
         .env(CHILD, "1")
-        .env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
+        .env("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
         .env("CREWTEL_RECORD", "off")
         // Malformed as a whole: crewtel discards it, so no header may arrive.
         .env(
-            "OTEL_EXPORTER_OTLP_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_HEADERS",
             "authorization=Bearer%20sk-SECRET,broken",
         )
         // Not crewtel's variables: the SDK must not cut attributes or sample.
@@ -67,7 +67,7 @@ fn variables_crewtel_refuses_are_not_used_beneath_it() {
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert!(status.status.success(), "{stderr}");
     assert!(
-        stderr.contains("OTEL_EXPORTER_OTLP_HEADERS"),
+        stderr.contains("CREWTEL_EXPORTER_OTLP_HEADERS"),
         "one warning names the variable: {stderr}"
     );
     assert!(

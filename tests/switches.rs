@@ -42,7 +42,7 @@ fn run(vars: &[(&str, &str)]) -> Run {
         .collect();
     env.entry("CREWTEL_DATA_DIR".into())
         .or_insert_with(|| collector::scratch_dir("switches").display().to_string());
-    env.entry("OTEL_EXPORTER_OTLP_ENDPOINT".into())
+    env.entry("CREWTEL_EXPORTER_OTLP_ENDPOINT".into())
         .or_insert_with(|| collector.endpoint());
     let warnings = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&warnings);
@@ -80,7 +80,7 @@ fn each_off_switch_turns_everything_off() {
         let run = run(&[
             switch,
             ("CREWTEL_DEBUG", "1"),
-            ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
+            ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
         ]);
         assert_eq!(run.mode, Mode::Off, "{switch:?}");
         assert_eq!(run.spans, 0, "{switch:?}: something was sent");
@@ -137,12 +137,12 @@ fn a_host_can_print_instead_when_no_endpoint_is_configured() {
 fn each_malformed_variable_gets_one_warning_and_a_safe_default() {
     for (name, value) in [
         ("OTEL_SDK_DISABLED", "maybe"),
-        ("OTEL_EXPORTER_OTLP_PROTOCOL", "smoke-signals"),
-        ("OTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign"),
-        ("OTEL_EXPORTER_OTLP_TIMEOUT", "-5"),
-        ("OTEL_EXPORTER_OTLP_COMPRESSION", "rar"),
-        ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "long"),
-        ("OTEL_ATTRIBUTE_COUNT_LIMIT", "1.5"),
+        ("CREWTEL_EXPORTER_OTLP_PROTOCOL", "smoke-signals"),
+        ("CREWTEL_EXPORTER_OTLP_HEADERS", "no-equals-sign"),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "-5"),
+        ("CREWTEL_EXPORTER_OTLP_COMPRESSION", "rar"),
+        ("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "long"),
+        ("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "1.5"),
     ] {
         let run = run(&[(name, value)]);
         assert_eq!(run.warnings.len(), 1, "{name}={value}: {:?}", run.warnings);
@@ -155,8 +155,32 @@ fn each_malformed_variable_gets_one_warning_and_a_safe_default() {
         assert_eq!(run.mode, Mode::Export, "{name}={value}");
         assert_eq!(run.spans, 2, "{name}={value}: the safe default still sends");
     }
-    let run = run(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector.local:4318")]);
+    let run = run(&[("CREWTEL_EXPORTER_OTLP_ENDPOINT", "collector.local:4318")]);
     assert_eq!(run.mode, Mode::NoEndpoint);
     assert_eq!(run.warnings.len(), 1);
-    assert!(run.warnings[0].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assert!(run.warnings[0].contains("CREWTEL_EXPORTER_OTLP_ENDPOINT"));
+}
+
+#[test]
+fn status_names_the_application_s_endpoint_it_does_not_use() {
+    let env = |name: &str| {
+        (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://app-collector:4318".to_owned())
+    };
+    let reporter = Reporter::builder().environment(env).build();
+    let status = reporter.status();
+    assert_eq!(reporter.mode(), Mode::NoEndpoint, "not sent there");
+    assert_eq!(
+        status.unused_application_endpoint,
+        Some("OTEL_EXPORTER_OTLP_ENDPOINT")
+    );
+    let shown = status.to_string();
+    assert!(
+        shown.contains("OTEL_EXPORTER_OTLP_ENDPOINT")
+            && shown.contains("CREWTEL_EXPORTER_OTLP_ENDPOINT"),
+        "{shown}"
+    );
+    assert!(!shown.contains("app-collector"), "{shown}");
+
+    let unset = Reporter::builder().environment(|_| None).build();
+    assert_eq!(unset.status().unused_application_endpoint, None);
 }

@@ -181,7 +181,7 @@ fn a_reporter_built_onto_a_capture_applies_the_whole_pipeline_and_keeps_its_coun
             // Ignored by a capture: a test's outcome does not depend on the
             // switches of the machine it runs on.
             "DO_NOT_TRACK" => Some("1".into()),
-            "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT" => Some("8".into()),
+            "CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT" => Some("8".into()),
             _ => None,
         })
         .every_event(|| Version {

@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo run --example crew                      # no collector: prints what would be sent
-//! OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 cargo run --example crew   # sends
+//! CREWTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 cargo run --example crew   # sends
 //! DO_NOT_TRACK=1 cargo run --example crew       # off: nothing at all
 //! cargo run --example crew -- telemetry status  # is it on, why, and what was sent
 //! cargo run --example crew -- telemetry off     # keep the choice: off, local or on

@@ -13,6 +13,15 @@ use crate::choice::{Choice, ChosenBy, Places};
 /// held longer.
 const MAX_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The application's own OTLP endpoint variables. crewtel never reads their
+/// values: they send the application's telemetry to the application's
+/// collector, with its credentials. `status` says when one is set, and which
+/// of crewtel's own would send usage telemetry there.
+pub(crate) const APPLICATION_ENDPOINTS: [&str; 2] = [
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+];
+
 /// Reads one environment variable; `None` when unset.
 pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
@@ -75,7 +84,7 @@ pub enum Reason {
     /// The host's own debug setting (`ReporterBuilder::debug`).
     HostDebug,
     /// The endpoint the user set in this variable
-    /// (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`).
+    /// (`CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `CREWTEL_EXPORTER_OTLP_ENDPOINT`).
     Endpoint(&'static str),
     /// The host's built-in default endpoint (the user set none).
     HostDefaultEndpoint,
@@ -167,7 +176,7 @@ pub(crate) struct Defaults {
     pub project_dir: Option<PathBuf>,
 }
 
-/// Attribute limits (`OTEL_ATTRIBUTE_*_LIMIT`).
+/// Attribute limits (`CREWTEL_ATTRIBUTE_*_LIMIT`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Limits {
     /// Strings longer than this many characters are truncated.
@@ -284,6 +293,10 @@ pub(crate) struct Settings {
     /// `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (and their lower-case
     /// spellings), the first set; with `NO_PROXY`.
     pub proxy: Option<ProxySetting>,
+    /// The application's own endpoint variable, when one is set: never
+    /// used (it is where the application's telemetry goes), only named by
+    /// `status`.
+    pub unused_application_endpoint: Option<&'static str>,
 }
 
 impl Settings {
@@ -307,6 +320,7 @@ impl Settings {
             shutdown_timeout: None,
             tls: TlsSettings::default(),
             proxy: None,
+            unused_application_endpoint: None,
         }
     }
 
@@ -322,8 +336,7 @@ impl Settings {
         // it, read without a warning.
         let off = |switch| {
             let mut settings = Settings::with_mode(Mode::Off, Reason::TurnedOff(switch));
-            settings.service_name =
-                env("OTEL_SERVICE_NAME").or_else(|| defaults.service_name.clone());
+            settings.service_name = defaults.service_name.clone();
             settings.data_dir = env("CREWTEL_DATA_DIR")
                 .map(PathBuf::from)
                 .filter(|path| path.is_absolute());
@@ -355,16 +368,17 @@ impl Settings {
         let mut settings = Settings::with_mode(Mode::NoEndpoint, Reason::NoEndpoint);
         settings.limits = Limits {
             value_length: reader.number(
-                "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+                "CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
                 "a number of characters",
             ),
             count: reader
-                .number("OTEL_ATTRIBUTE_COUNT_LIMIT", "a number of attributes")
+                .number("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "a number of attributes")
                 .unwrap_or(DEFAULT_ATTRIBUTE_COUNT_LIMIT),
         };
-        settings.service_name = reader
-            .get("OTEL_SERVICE_NAME")
-            .or_else(|| defaults.service_name.clone());
+        settings.service_name = defaults.service_name.clone();
+        settings.unused_application_endpoint = APPLICATION_ENDPOINTS
+            .into_iter()
+            .find(|name| reader.get(name).is_some());
         settings.data_dir = reader
             .path("CREWTEL_DATA_DIR", &[])
             .and_then(|path| match path {
@@ -406,15 +420,15 @@ impl Settings {
         // default: a user who meant to keep data local must not have it sent
         // to the vendor because of a typo.
         let user_set = [
-            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
         ]
         .iter()
         .any(|name| reader.get(name).is_some());
         let endpoint = reader
-            .endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", false)
-            .map(|e| (e, Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")))
-            .or_else(|| reader.endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, Reason::Endpoint("OTEL_EXPORTER_OTLP_ENDPOINT"))))
+            .endpoint("CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT", false)
+            .map(|e| (e, Reason::Endpoint("CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT")))
+            .or_else(|| reader.endpoint("CREWTEL_EXPORTER_OTLP_ENDPOINT", true).map(|e| (e, Reason::Endpoint("CREWTEL_EXPORTER_OTLP_ENDPOINT"))))
             .or_else(|| {
                 let default = defaults.endpoint.as_deref().filter(|_| !user_set)?;
                 match traces_url(default, true) {
@@ -451,8 +465,8 @@ impl Settings {
         settings.protocol = reader.protocol();
         settings.headers = reader.headers();
         settings.timeout = reader
-            .timeout("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
-            .or_else(|| reader.timeout("OTEL_EXPORTER_OTLP_TIMEOUT"))
+            .timeout("CREWTEL_EXPORTER_OTLP_TRACES_TIMEOUT")
+            .or_else(|| reader.timeout("CREWTEL_EXPORTER_OTLP_TIMEOUT"))
             .unwrap_or(DEFAULT_TIMEOUT);
         settings.gzip = reader.compression();
         settings.tls = reader.tls();
@@ -565,10 +579,7 @@ impl Reader<'_, '_> {
             });
             return Some((choice, ChosenBy::Variable, None));
         }
-        let service = self
-            .get("OTEL_SERVICE_NAME")
-            .or_else(|| defaults.service_name.clone())
-            .unwrap_or_default();
+        let service = defaults.service_name.clone().unwrap_or_default();
         Places::new(config, &service, defaults.project_dir.clone())
             .read(self.warn)
             .map(|(choice, by, file)| (choice, by, Some(file)))
@@ -615,11 +626,11 @@ impl Reader<'_, '_> {
     }
 
     fn protocol(&mut self) -> Protocol {
-        let name = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+        let name = "CREWTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
         let (name, value) = match self.get(name) {
             Some(v) => (name, v),
-            None => match self.get("OTEL_EXPORTER_OTLP_PROTOCOL") {
-                Some(v) => ("OTEL_EXPORTER_OTLP_PROTOCOL", v),
+            None => match self.get("CREWTEL_EXPORTER_OTLP_PROTOCOL") {
+                Some(v) => ("CREWTEL_EXPORTER_OTLP_PROTOCOL", v),
                 None => return Protocol::HttpProtobuf,
             },
         };
@@ -657,16 +668,16 @@ impl Reader<'_, '_> {
             })
         };
         let certificate = named(
-            "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
-            "OTEL_EXPORTER_OTLP_CERTIFICATE",
+            "CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+            "CREWTEL_EXPORTER_OTLP_CERTIFICATE",
         );
         let client_certificate = named(
-            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
-            "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+            "CREWTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+            "CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
         );
         let client_key = named(
-            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
-            "OTEL_EXPORTER_OTLP_CLIENT_KEY",
+            "CREWTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+            "CREWTEL_EXPORTER_OTLP_CLIENT_KEY",
         );
         TlsSettings {
             certificate,
@@ -717,8 +728,8 @@ impl Reader<'_, '_> {
     fn headers(&mut self) -> Vec<(String, String)> {
         let mut headers = Vec::new();
         for name in [
-            "OTEL_EXPORTER_OTLP_HEADERS",
-            "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_TRACES_HEADERS",
         ] {
             let Some(value) = self.get(name) else {
                 continue;
@@ -737,11 +748,11 @@ impl Reader<'_, '_> {
     }
 
     fn compression(&mut self) -> bool {
-        let name = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION";
+        let name = "CREWTEL_EXPORTER_OTLP_TRACES_COMPRESSION";
         let (name, value) = match self.get(name) {
             Some(v) => (name, v),
-            None => match self.get("OTEL_EXPORTER_OTLP_COMPRESSION") {
-                Some(v) => ("OTEL_EXPORTER_OTLP_COMPRESSION", v),
+            None => match self.get("CREWTEL_EXPORTER_OTLP_COMPRESSION") {
+                Some(v) => ("CREWTEL_EXPORTER_OTLP_COMPRESSION", v),
                 None => return false,
             },
         };
@@ -816,6 +827,73 @@ mod tests {
         decide_with(vars, &Defaults::default())
     }
 
+    /// Every exporter variable crewtel reads, by the part after
+    /// `CREWTEL_EXPORTER_OTLP_`.
+    const EXPORTER_SUFFIXES: [&str; 16] = [
+        "ENDPOINT",
+        "TRACES_ENDPOINT",
+        "HEADERS",
+        "TRACES_HEADERS",
+        "PROTOCOL",
+        "TRACES_PROTOCOL",
+        "TIMEOUT",
+        "TRACES_TIMEOUT",
+        "COMPRESSION",
+        "TRACES_COMPRESSION",
+        "CERTIFICATE",
+        "TRACES_CERTIFICATE",
+        "CLIENT_CERTIFICATE",
+        "TRACES_CLIENT_CERTIFICATE",
+        "CLIENT_KEY",
+        "TRACES_CLIENT_KEY",
+    ];
+
+    #[test]
+    fn the_application_s_otel_variables_configure_nothing() {
+        let application = |value_of: &dyn Fn(&str) -> &'static str| {
+            let mut vars: Vec<(String, &str)> = EXPORTER_SUFFIXES
+                .iter()
+                .map(|suffix| (format!("OTEL_EXPORTER_OTLP_{suffix}"), value_of(suffix)))
+                .collect();
+            vars.extend([
+                ("OTEL_SERVICE_NAME".to_owned(), "payments-api"),
+                ("OTEL_RESOURCE_ATTRIBUTES".to_owned(), "tenant=acme"),
+                ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT".to_owned(), "3"),
+                ("OTEL_ATTRIBUTE_COUNT_LIMIT".to_owned(), "1"),
+                ("OTEL_SDK_DISABLED".to_owned(), "false"),
+            ]);
+            vars
+        };
+        let usable = |suffix: &str| match suffix {
+            "ENDPOINT" | "TRACES_ENDPOINT" => "http://app-collector:4318",
+            "HEADERS" | "TRACES_HEADERS" => "authorization=Bearer%20app-token",
+            "PROTOCOL" | "TRACES_PROTOCOL" => "http/json",
+            "TIMEOUT" | "TRACES_TIMEOUT" => "1",
+            "COMPRESSION" | "TRACES_COMPRESSION" => "gzip",
+            _ => "/etc/app/tls.pem",
+        };
+        let malformed = |_: &str| "%%% not a value";
+        let vendor = Defaults {
+            service_name: Some("my-framework".into()),
+            endpoint: Some("https://telemetry.vendor.example".into()),
+            ..Defaults::default()
+        };
+        let (alone, _) = decide_with(&[], &vendor);
+        for values in [&usable as &dyn Fn(&str) -> &'static str, &malformed] {
+            let vars = application(values);
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            let (mut settings, warnings) = decide_with(&vars, &vendor);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(
+                settings.unused_application_endpoint,
+                Some("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            );
+            settings.unused_application_endpoint = None;
+            assert_eq!(format!("{settings:?}"), format!("{alone:?}"));
+            assert_eq!(settings.reason, Reason::HostDefaultEndpoint);
+        }
+    }
+
     #[test]
     fn nothing_configured_sends_nothing() {
         let (settings, warnings) = decide(&[]);
@@ -826,7 +904,7 @@ mod tests {
 
     #[test]
     fn each_off_switch_wins_over_everything() {
-        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let endpoint = ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
         for (switch, value) in [
             ("OTEL_SDK_DISABLED", "true"),
             ("OTEL_SDK_DISABLED", "TRUE"),
@@ -871,7 +949,7 @@ mod tests {
 
     #[test]
     fn the_shutdown_bound_can_be_lengthened_within_reason() {
-        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let endpoint = ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
         let (s, warnings) = decide(&[endpoint, ("CREWTEL_SHUTDOWN_TIMEOUT", "1500")]);
         assert_eq!(s.shutdown_timeout, Some(Duration::from_millis(1500)));
         assert!(warnings.is_empty());
@@ -887,7 +965,7 @@ mod tests {
     fn debug_needs_no_endpoint_and_builds_no_exporter() {
         let (settings, _) = decide(&[
             ("CREWTEL_DEBUG", "1"),
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:4318"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://x:4318"),
         ]);
         assert_eq!(settings.mode, Mode::Debug);
         assert_eq!(settings.endpoint, None);
@@ -897,14 +975,14 @@ mod tests {
 
     #[test]
     fn endpoints_follow_the_specification() {
-        let (s, _) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")]);
+        let (s, _) = decide(&[("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")]);
         assert_eq!(
             s.endpoint.as_deref(),
             Some("http://127.0.0.1:4318/v1/traces")
         );
         assert_eq!(s.mode, Mode::Export);
         let (s, _) = decide(&[(
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
             "https://collector.example/otlp/",
         )]);
         assert_eq!(
@@ -912,16 +990,16 @@ mod tests {
             Some("https://collector.example/otlp/v1/traces")
         );
         let (s, _) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://base:4318"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://base:4318"),
             (
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
                 "http://traces:9999/custom",
             ),
         ]);
         assert_eq!(s.endpoint.as_deref(), Some("http://traces:9999/custom"));
         assert_eq!(
             s.reason,
-            Reason::Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            Reason::Endpoint("CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
         );
     }
 
@@ -938,7 +1016,7 @@ mod tests {
         );
         assert_eq!(s.reason, Reason::HostDefaultEndpoint);
         let (s, _) = decide_with(
-            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://mine:4318")],
+            &[("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://mine:4318")],
             &defaults,
         );
         assert_eq!(s.endpoint.as_deref(), Some("http://mine:4318/v1/traces"));
@@ -951,7 +1029,7 @@ mod tests {
             ..Defaults::default()
         };
         let (s, w) = decide_with(
-            &[("OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4318")],
+            &[("CREWTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4318")],
             &defaults,
         );
         assert_eq!(s.mode, Mode::NoEndpoint);
@@ -1016,28 +1094,28 @@ mod tests {
     #[test]
     fn a_malformed_endpoint_warns_and_sends_nothing() {
         for bad in ["collector:4318", "ftp://x", "http://", "not a url"] {
-            let (s, warnings) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", bad)]);
+            let (s, warnings) = decide(&[("CREWTEL_EXPORTER_OTLP_ENDPOINT", bad)]);
             assert_eq!(s.mode, Mode::NoEndpoint, "{bad}");
             assert_eq!(warnings.len(), 1, "{bad}");
-            assert!(warnings[0].contains("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            assert!(warnings[0].contains("CREWTEL_EXPORTER_OTLP_ENDPOINT"));
         }
     }
 
     #[test]
     fn exporter_options_are_read_and_malformed_ones_defaulted() {
-        let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let endpoint = ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
         let (s, w) = decide(&[
             endpoint,
-            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+            ("CREWTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
             (
-                "OTEL_EXPORTER_OTLP_HEADERS",
+                "CREWTEL_EXPORTER_OTLP_HEADERS",
                 "api-key=abc%3D%3D, tenant = t1",
             ),
-            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
-            ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
+            ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+            ("CREWTEL_EXPORTER_OTLP_COMPRESSION", "gzip"),
             ("OTEL_SERVICE_NAME", "my-service"),
-            ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "64"),
-            ("OTEL_ATTRIBUTE_COUNT_LIMIT", "10"),
+            ("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "64"),
+            ("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "10"),
         ]);
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.protocol, Protocol::HttpJson);
@@ -1050,7 +1128,10 @@ mod tests {
         );
         assert_eq!(s.timeout, Duration::from_millis(2500));
         assert!(s.gzip);
-        assert_eq!(s.service_name.as_deref(), Some("my-service"));
+        assert_eq!(
+            s.service_name, None,
+            "OTEL_SERVICE_NAME is the application's"
+        );
         assert_eq!(
             s.limits,
             Limits {
@@ -1061,12 +1142,12 @@ mod tests {
 
         let (s, w) = decide(&[
             endpoint,
-            ("OTEL_EXPORTER_OTLP_PROTOCOL", "carrier-pigeon"),
-            ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=sk-secret,broken"),
-            ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
-            ("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
-            ("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "-1"),
-            ("OTEL_ATTRIBUTE_COUNT_LIMIT", "many"),
+            ("CREWTEL_EXPORTER_OTLP_PROTOCOL", "carrier-pigeon"),
+            ("CREWTEL_EXPORTER_OTLP_HEADERS", "api-key=sk-secret,broken"),
+            ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "soon"),
+            ("CREWTEL_EXPORTER_OTLP_COMPRESSION", "zstd"),
+            ("CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "-1"),
+            ("CREWTEL_ATTRIBUTE_COUNT_LIMIT", "many"),
         ]);
         assert_eq!(s.protocol, Protocol::HttpProtobuf);
         assert!(
@@ -1077,12 +1158,12 @@ mod tests {
         assert!(!s.gzip);
         assert_eq!(s.limits, Limits::default());
         for name in [
-            "OTEL_EXPORTER_OTLP_PROTOCOL",
-            "OTEL_EXPORTER_OTLP_HEADERS",
-            "OTEL_EXPORTER_OTLP_TIMEOUT",
-            "OTEL_EXPORTER_OTLP_COMPRESSION",
-            "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-            "OTEL_ATTRIBUTE_COUNT_LIMIT",
+            "CREWTEL_EXPORTER_OTLP_PROTOCOL",
+            "CREWTEL_EXPORTER_OTLP_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_TIMEOUT",
+            "CREWTEL_EXPORTER_OTLP_COMPRESSION",
+            "CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+            "CREWTEL_ATTRIBUTE_COUNT_LIMIT",
         ] {
             assert_eq!(
                 w.iter().filter(|w| w.contains(name)).count(),
@@ -1099,7 +1180,10 @@ mod tests {
 
     #[test]
     fn a_base_endpoint_keeps_its_query_after_the_path() {
-        let (s, _) = decide(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://h:4318/otlp?tenant=1")]);
+        let (s, _) = decide(&[(
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://h:4318/otlp?tenant=1",
+        )]);
         assert_eq!(
             s.endpoint.as_deref(),
             Some("http://h:4318/otlp/v1/traces?tenant=1")
@@ -1109,7 +1193,7 @@ mod tests {
     #[test]
     fn endpoints_the_http_stack_refuses_are_refused_here() {
         let (s, w) = decide(&[(
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT",
             "http://user:s3cret@127.0.0.1:9/a b",
         )]);
         // `url` percent-encodes the space; what is left must parse as a URI.
@@ -1122,8 +1206,8 @@ mod tests {
     #[test]
     fn header_values_with_line_breaks_discard_the_list() {
         let (s, w) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
-            ("OTEL_EXPORTER_OTLP_HEADERS", "x-a=1%0D%0AX-Injected:yes"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("CREWTEL_EXPORTER_OTLP_HEADERS", "x-a=1%0D%0AX-Injected:yes"),
         ]);
         assert!(s.headers.is_empty());
         assert_eq!(w.len(), 1);
@@ -1132,8 +1216,8 @@ mod tests {
     #[test]
     fn a_zero_timeout_is_refused() {
         let (s, w) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
-            ("OTEL_EXPORTER_OTLP_TIMEOUT", "0"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "0"),
         ]);
         assert_eq!(s.timeout, DEFAULT_TIMEOUT);
         assert_eq!(w.len(), 1);
@@ -1142,8 +1226,8 @@ mod tests {
     #[test]
     fn compression_is_case_insensitive_as_the_exporter_reads_it() {
         let (s, w) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
-            ("OTEL_EXPORTER_OTLP_COMPRESSION", "GZIP"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("CREWTEL_EXPORTER_OTLP_COMPRESSION", "GZIP"),
         ]);
         assert!(s.gzip);
         assert!(w.is_empty());
@@ -1152,8 +1236,8 @@ mod tests {
     #[test]
     fn grpc_is_refused_with_a_warning() {
         let (s, w) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
-            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+            ("CREWTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"),
         ]);
         assert_eq!(s.protocol, Protocol::HttpProtobuf);
         assert_eq!(w.len(), 1);
@@ -1163,7 +1247,7 @@ mod tests {
     #[test]
     fn empty_values_are_unset() {
         let (s, w) = decide(&[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+            ("CREWTEL_EXPORTER_OTLP_ENDPOINT", ""),
             ("OTEL_SERVICE_NAME", ""),
         ]);
         assert_eq!(s.mode, Mode::NoEndpoint);

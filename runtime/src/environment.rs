@@ -42,7 +42,7 @@ pub(crate) struct Service<'a> {
 pub const RESOURCE_KEYS: &[ResourceKey] = &[
     ResourceKey {
         key: "service.name",
-        purpose: "The host framework's name (`OTEL_SERVICE_NAME` overrides it).",
+        purpose: "The host framework's name, as the framework sets it (never the application's `OTEL_SERVICE_NAME`).",
         value: |_, service| Some(service.name.to_owned().into()),
     },
     ResourceKey {

@@ -1,6 +1,6 @@
-//! `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which opentelemetry-rust does not
+//! `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which opentelemetry-rust does not
 //! implement: applied to each event's attributes by the one pipeline
-//! (`export`), whichever exporter is at its end. (`OTEL_ATTRIBUTE_COUNT_LIMIT`
+//! (`export`), whichever exporter is at its end. (`CREWTEL_ATTRIBUTE_COUNT_LIMIT`
 //! is the SDK's span limit, set by the same pipeline.) A JSON-encoded value (a
 //! list of agents, a map of inputs) is never cut into broken JSON: it is
 //! whole, cut after its last entry that fits, or absent.

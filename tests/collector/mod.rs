@@ -122,7 +122,7 @@ impl Collector {
         }
     }
 
-    /// The base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+    /// The base endpoint (`CREWTEL_EXPORTER_OTLP_ENDPOINT`).
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
     }

@@ -28,7 +28,7 @@ pub(crate) struct Transport {
     /// Where requests go.
     uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
-    /// `OTEL_EXPORTER_OTLP_*HEADERS` (the exporter also reads the process
+    /// `CREWTEL_EXPORTER_OTLP_*HEADERS` (the exporter also reads the process
     /// environment on its own; what it adds is dropped here).
     headers: HeaderMap,
 }
@@ -192,7 +192,7 @@ impl Transport {
                 let host = self.uri.host().unwrap_or("?");
                 let port = port(&self.uri);
                 format!(
-                    "the collector is unreachable at {host}:{port}; check OTEL_EXPORTER_OTLP_ENDPOINT and that a collector listens on that port (OTLP/HTTP is usually 4318, not gRPC's 4317)"
+                    "the collector is unreachable at {host}:{port}; check CREWTEL_EXPORTER_OTLP_ENDPOINT and that a collector listens on that port (OTLP/HTTP is usually 4318, not gRPC's 4317)"
                 )
             }
             (Failure::Untrusted, _) => format!(
@@ -237,7 +237,7 @@ enum Failure {
 fn on_grpc_port(why: String, uri: &http::Uri) -> String {
     match uri.port_u16() == Some(4317) && !why.contains("4317") {
         true => format!(
-            "{why} (4317 is the OTLP/gRPC port; crewtel sends OTLP/HTTP, on 4318 by default: point OTEL_EXPORTER_OTLP_ENDPOINT there)"
+            "{why} (4317 is the OTLP/gRPC port; crewtel sends OTLP/HTTP, on 4318 by default: point CREWTEL_EXPORTER_OTLP_ENDPOINT there)"
         ),
         false => why,
     }
@@ -247,20 +247,20 @@ fn on_grpc_port(why: String, uri: &http::Uri) -> String {
 fn refusal(status: u16) -> String {
     let fix = match status {
         400 => {
-            "the collector could not read the request; check that OTEL_EXPORTER_OTLP_PROTOCOL is one it accepts"
+            "the collector could not read the request; check that CREWTEL_EXPORTER_OTLP_PROTOCOL is one it accepts"
         }
         401 | 403 => {
-            "the collector refused the credentials; a header it requires (an API key, a project or experiment id) may be missing from OTEL_EXPORTER_OTLP_HEADERS"
+            "the collector refused the credentials; a header it requires (an API key, a project or experiment id) may be missing from CREWTEL_EXPORTER_OTLP_HEADERS"
         }
         404 => {
-            "the endpoint has no OTLP traces path; OTEL_EXPORTER_OTLP_ENDPOINT takes the collector's base URL (`/v1/traces` is added), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT the whole URL"
+            "the endpoint has no OTLP traces path; CREWTEL_EXPORTER_OTLP_ENDPOINT takes the collector's base URL (`/v1/traces` is added), CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT the whole URL"
         }
         413 => "a request was larger than the collector accepts; raise its request size limit",
         415 => {
-            "the collector may accept only http/protobuf; set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+            "the collector may accept only http/protobuf; set CREWTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
         }
         422 => {
-            "the collector refused the events' content; a header it requires (a project or experiment id) may be missing from OTEL_EXPORTER_OTLP_HEADERS"
+            "the collector refused the events' content; a header it requires (a project or experiment id) may be missing from CREWTEL_EXPORTER_OTLP_HEADERS"
         }
         _ => "the collector refused the events",
     };
@@ -353,7 +353,7 @@ fn tls_failure(error: &rustls::Error) -> Failure {
         rustls::Error::InvalidCertificate(
             Certificate::NotValidForName | Certificate::NotValidForNameContext { .. },
         ) => Failure::Said(
-            "the collector's certificate is for another name than the endpoint's host (check the host of OTEL_EXPORTER_OTLP_ENDPOINT)",
+            "the collector's certificate is for another name than the endpoint's host (check the host of CREWTEL_EXPORTER_OTLP_ENDPOINT)",
         ),
         rustls::Error::InvalidCertificate(
             Certificate::Expired
@@ -367,7 +367,7 @@ fn tls_failure(error: &rustls::Error) -> Failure {
         rustls::Error::AlertReceived(
             Alert::CertificateRequired | Alert::BadCertificate | Alert::UnknownCA,
         ) => Failure::Said(
-            "the collector refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY), or requires one",
+            "the collector refused the client certificate (CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and CREWTEL_EXPORTER_OTLP_CLIENT_KEY), or requires one",
         ),
         _ => Failure::Said("the TLS handshake with the collector failed"),
     }

@@ -1,6 +1,6 @@
 //! Which certificates the exporter trusts, and which it shows.
 //!
-//! - `OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE` or `OTEL_EXPORTER_OTLP_CERTIFICATE`
+//! - `CREWTEL_EXPORTER_OTLP_TRACES_CERTIFICATE` or `CREWTEL_EXPORTER_OTLP_CERTIFICATE`
 //!   (a PEM file of CAs): the collector is trusted only through them, as
 //!   OpenTelemetry's SDKs read the variable.
 //! - Otherwise, the operating system's trust store (rustls-native-certs:
@@ -9,7 +9,7 @@
 //!   companies install their CA and TLS-inspecting proxies depend on it.
 //!   When it holds no certificate at all (a minimal container), Mozilla's
 //!   roots (webpki-roots).
-//! - `OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_CERTIFICATE` and `..._CLIENT_KEY`
+//! - `CREWTEL_EXPORTER_OTLP_(TRACES_)CLIENT_CERTIFICATE` and `..._CLIENT_KEY`
 //!   (PEM files): the client certificate a collector that requires one
 //!   (mutual TLS) is shown.
 //!
@@ -32,7 +32,7 @@ pub(crate) struct Tls {
 
 #[derive(Debug)]
 enum Roots {
-    /// The CAs of `OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE` (that
+    /// The CAs of `CREWTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE` (that
     /// variable).
     Collector(Vec<Certificate<'static>>, &'static str),
     /// The system's store, read when the first export is sent.
@@ -106,10 +106,10 @@ impl Tls {
     pub(crate) fn closed_hint(&self) -> &'static str {
         match self.client {
             Some(_) => {
-                "the collector closed the connection: it may have refused the client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"
+                "the collector closed the connection: it may have refused the client certificate (CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"
             }
             None => {
-                "the collector closed the connection: it may require a client certificate (set OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY)"
+                "the collector closed the connection: it may require a client certificate (set CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and CREWTEL_EXPORTER_OTLP_CLIENT_KEY)"
             }
         }
     }
@@ -120,7 +120,7 @@ impl Tls {
             Roots::Collector(_, variable) => {
                 format!("it is not signed by a CA of {variable}'s file")
             }
-            Roots::System { .. } => "set OTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store".to_owned(),
+            Roots::System { .. } => "set CREWTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store".to_owned(),
         }
     }
 }

@@ -66,7 +66,8 @@ impl Default for ReporterBuilder {
 }
 
 impl ReporterBuilder {
-    /// `service.name` (the host framework's name); `OTEL_SERVICE_NAME` wins.
+    /// `service.name`: the host framework's name. The application's
+    /// `OTEL_SERVICE_NAME` names the application, and changes nothing here.
     pub fn service_name(mut self, name: impl Into<String>) -> Self {
         self.defaults.service_name = Some(name.into());
         self
@@ -79,7 +80,7 @@ impl ReporterBuilder {
     }
 
     /// The host's own collector: a base URL (`/v1/traces` is appended), used
-    /// only when the user set no `OTEL_EXPORTER_OTLP_*ENDPOINT`, and only
+    /// only when the user set no `CREWTEL_EXPORTER_OTLP_*ENDPOINT`, and only
     /// after the first-run notice was shown to this user.
     pub fn default_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.defaults.endpoint = Some(endpoint.into());
@@ -275,6 +276,7 @@ impl ReporterBuilder {
             let _ = std::fs::remove_dir_all(dir.join(OUTBOX_DIR));
         }
         let record_choice = settings.record.clone();
+        let unused_application_endpoint = settings.unused_application_endpoint;
         let choice = settings.choice.clone();
         let data_dir = settings.data_dir.clone();
         let dir = (decision.mode != Mode::Off)
@@ -432,6 +434,7 @@ impl ReporterBuilder {
             tree: self.tree,
             choice,
             notes: reader_notes,
+            unused_application_endpoint,
         }
     }
 }

@@ -89,6 +89,8 @@ pub struct Reporter {
     /// Where each span's consent and catalogues are noted, for a reader at
     /// the end of the pipeline (a test's capture), when there is one.
     notes: Option<Arc<crate::notes::Notes>>,
+    /// The application's own endpoint variable, set and not used.
+    unused_application_endpoint: Option<&'static str>,
 }
 
 impl Reporter {
@@ -235,7 +237,7 @@ impl Reporter {
         }
     }
 
-    /// Attributes left out so far because `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
+    /// Attributes left out so far because `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
     /// first entry alone is longer), and nested structs cut at the nesting
     /// limit ([`MAX_NESTING`](crate::MAX_NESTING), counted for the whole
@@ -270,6 +272,7 @@ impl Reporter {
             choice_file: self.choice.as_ref().and_then(|(_, _, file)| file.clone()),
             pending: self.pending(),
             unrecorded_events: self.recorder.as_ref().map_or(0, |r| r.left_out()),
+            unused_application_endpoint: self.unused_application_endpoint,
         }
     }
 

@@ -56,10 +56,32 @@ pub struct Status {
     /// What waits to be sent: kept in the outbox (or in memory) until a
     /// collector takes it.
     pub pending: Pending,
+    /// The application's own endpoint variable
+    /// (`OTEL_EXPORTER_OTLP_ENDPOINT` or `_TRACES_ENDPOINT`), when one is
+    /// set: crewtel never sends there. Its own
+    /// `CREWTEL_EXPORTER_OTLP_ENDPOINT` would
+    /// ([`crewtel_variable`](Self::crewtel_variable)).
+    pub unused_application_endpoint: Option<&'static str>,
     /// Events that left but are not in the record: one line alone longer
     /// than the record's bound, or a record refused (a symbolic link, a
     /// file or folder of another user).
     pub unrecorded_events: u64,
+}
+
+impl Status {
+    /// crewtel's own variable for what an application's `OTEL_*` one
+    /// sets: `OTEL_EXPORTER_OTLP_ENDPOINT` → `CREWTEL_EXPORTER_OTLP_ENDPOINT`.
+    ///
+    /// ```
+    /// assert_eq!(
+    ///     crewtel::Status::crewtel_variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+    ///     "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+    /// );
+    /// ```
+    pub fn crewtel_variable(application: &str) -> String {
+        let rest = application.strip_prefix("OTEL_").unwrap_or(application);
+        format!("CREWTEL_{rest}")
+    }
 }
 
 /// What waits to be sent.
@@ -107,6 +129,13 @@ impl fmt::Display for Status {
                 .as_deref()
                 .unwrap_or("(none: nothing goes on the network)")
         )?;
+        if let Some(variable) = self.unused_application_endpoint {
+            writeln!(
+                f,
+                "note:      {variable} is set for the application's own telemetry; crewtel does not send there ({} would)",
+                Status::crewtel_variable(variable)
+            )?;
+        }
         match (&self.record, self.recording) {
             (Some(path), true) => writeln!(f, "record:    {}", path.display())?,
             (Some(path), false) => writeln!(
