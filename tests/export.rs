@@ -424,12 +424,14 @@ fn spans_end_with_their_output_or_an_error_type_only() {
         }
         .telemetry_event_with(Consent::Anonymous),
     );
-    let span = reporter.start(execution.telemetry_event());
+    // The span of a crew that shares: the output, which has no consent of
+    // its own, goes under the span's.
+    let span = reporter.start(execution.telemetry_event_with(Consent::ShareCrew));
     span.end_with(
         TaskOutput {
             task_output: &output,
         }
-        .telemetry_event_with(Consent::ShareCrew),
+        .telemetry_event(),
     );
     let span = reporter.start(execution.telemetry_event());
     span.fail(&ToolError);
@@ -440,10 +442,16 @@ fn spans_end_with_their_output_or_an_error_type_only() {
     reporter
         .start(execution.telemetry_event())
         .fail(&std::io::Error::other("sk-live-message-secret"));
+    reporter.start(execution.telemetry_event()).end_with(
+        TaskOutput {
+            task_output: &output,
+        }
+        .telemetry_event_with(Consent::ShareCrew),
+    );
     reporter.shutdown();
 
     let spans = collector.spans();
-    assert_eq!(spans.len(), 6);
+    assert_eq!(spans.len(), 7);
     assert_eq!(
         attribute(&spans[4].1.attributes, "error_type"),
         Some(&string(crewtel::DYN_ERROR))
@@ -458,6 +466,11 @@ fn spans_end_with_their_output_or_an_error_type_only() {
         attribute(&by_index(0).attributes, "task_output"),
         None,
         "output only when shared"
+    );
+    assert_eq!(
+        attribute(&by_index(6).attributes, "task_output"),
+        None,
+        "an anonymous span's end never shares, whatever consent it claims"
     );
     assert_eq!(
         attribute(&by_index(1).attributes, "task_output"),

@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crewtel::{ActiveSpan, AnyEvent, Consent, Dispatch, EndSpan, Reporter, Sink, Telemetry};
 
-// A span may end on another thread; the handle is shared between threads.
-static_assertions::assert_impl_all!(ActiveSpan<'static>: Send);
+// A span may end on another thread, be shared between tasks (in an `Arc`)
+// and cross `tokio::spawn`: it borrows nothing.
+static_assertions::assert_impl_all!(ActiveSpan: Send, Sync);
+static_assertions::assert_impl_all!(Arc<ActiveSpan>: Send, Sync);
 static_assertions::assert_impl_all!(Dispatch: Send, Sync, Clone);
 
 #[derive(Telemetry)]
@@ -34,7 +36,7 @@ struct CrewExecution {
 
 /// Keeps one line per event, and one per span's end.
 #[derive(Default)]
-struct Captured(Mutex<Vec<String>>);
+struct Captured(Arc<Mutex<Vec<String>>>);
 
 impl Captured {
     fn lines(&self) -> Vec<String> {
@@ -42,13 +44,17 @@ impl Captured {
     }
 }
 
-struct Ending<'s>(&'s Captured, &'static str);
+struct Ending(Arc<Mutex<Vec<String>>>, &'static str, Consent);
 
-impl EndSpan for Ending<'_> {
+impl EndSpan for Ending {
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>) {
         let end = end.map(|event| event.attributes_json()).unwrap_or_default();
         let line = format!("end {} {end} {error_type:?}", self.1);
-        self.0.0.lock().unwrap().push(line);
+        self.0.lock().unwrap().push(line);
+    }
+
+    fn consent(&self) -> Consent {
+        self.2
     }
 }
 
@@ -63,9 +69,9 @@ impl Sink for Captured {
         self.0.lock().unwrap().push(line);
     }
 
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan {
         self.emit(event);
-        ActiveSpan::new(Ending(self, event.name()))
+        ActiveSpan::new(Ending(Arc::clone(&self.0), event.name(), event.consent()))
     }
 }
 
@@ -130,7 +136,7 @@ impl Sink for Off {
         self.0.emit(event)
     }
 
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan {
         self.0.start(event)
     }
 }
@@ -212,5 +218,78 @@ impl std::io::Write for SharedWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+#[derive(Telemetry)]
+struct TaskOutput {
+    /// The task's output: its crew's to share.
+    #[telemetry(share_crew)]
+    output: &'static str,
+    /// How long it took.
+    #[telemetry(always)]
+    seconds: u32,
+}
+
+#[derive(Telemetry)]
+struct OwnOutput {
+    /// The task's output.
+    #[telemetry(share_crew)]
+    output: &'static str,
+    /// The opt-in of whoever wrote it.
+    #[telemetry(consent)]
+    share_crew: bool,
+}
+
+/// Each way of ending a span, through a reporter's real pipeline and through
+/// the plain capture: what the end sends and the consent it is labelled
+/// with.
+#[test]
+fn a_span_s_end_is_sent_under_no_wider_consent_than_the_span_s() {
+    const OUTPUT: TaskOutput = TaskOutput {
+        output: "the crew's output",
+        seconds: 3,
+    };
+    let execution = |share_crew| TaskExecution {
+        task_id: 7,
+        description: "d",
+        share_crew,
+    };
+    let ends = |telemetry: &Dispatch| {
+        // Anonymous span, an end that claims to share: anonymous.
+        let anonymous = execution(false);
+        let span = telemetry.start(anonymous.telemetry_event());
+        span.end_with(OUTPUT.telemetry_event_with(Consent::ShareCrew));
+        // Sharing span, an end without a consent of its own: the span's.
+        let sharing = execution(true);
+        let span = telemetry.start(sharing.telemetry_event());
+        span.end_with(OUTPUT.telemetry_event());
+        // Sharing span, an end whose own consent is anonymous: anonymous.
+        let span = telemetry.start(sharing.telemetry_event());
+        let own = OwnOutput {
+            output: "someone else's",
+            share_crew: false,
+        };
+        span.end_with(own.telemetry_event());
+    };
+    let plain = crewtel::testing::Capture::new();
+    ends(&Dispatch::new(plain.sink()));
+    let piped = crewtel::testing::Capture::new();
+    let reporter = Arc::new(Reporter::builder().capture(&piped).build());
+    ends(&Dispatch::new(reporter.clone()));
+    reporter.shutdown();
+    for capture in [plain, piped] {
+        let spans = capture.named("Task Execution");
+        assert_eq!(spans.len(), 3);
+        assert_eq!(spans[0].consent, Some(Consent::Anonymous));
+        assert_eq!(spans[0].get("output"), None, "{:?}", spans[0].keys());
+        assert!(spans[0].get("seconds").is_some());
+        assert_eq!(spans[1].consent, Some(Consent::ShareCrew));
+        assert_eq!(
+            spans[1].get("output").map(ToString::to_string).as_deref(),
+            Some("the crew's output")
+        );
+        assert_eq!(spans[2].get("output"), None, "{:?}", spans[2].keys());
+        capture.assert_never_sent("someone else's");
     }
 }

@@ -79,9 +79,19 @@ pub trait Telemetry {
     /// Walks the attributes `consent` allows, in declaration order.
     fn visit_attributes<V: Visitor>(&self, consent: Consent, visitor: &mut V);
 
-    /// The event under this value's own consent.
+    /// The event under this value's own consent. A value without one (no
+    /// `#[telemetry(consent)]` field) is anonymous, unless it ends a span:
+    /// then it takes the span's consent (a task's output, sent when the
+    /// task's span ends, is its crew's to share).
     fn telemetry_event(&self) -> Event<'_, Self> {
-        Event::new(self, self.consent())
+        match self.own_consent() {
+            Some(consent) => Event::new(self, consent),
+            None => Event {
+                source: self,
+                consent: Consent::Anonymous,
+                own: false,
+            },
+        }
     }
 
     /// The event under an explicit consent (a task inherits its crew's).
@@ -292,6 +302,9 @@ pub(crate) fn nested_consent<T: Telemetry + ?Sized>(value: &T, outer: Consent) -
 pub struct Event<'a, T: ?Sized> {
     pub(crate) source: &'a T,
     consent: Consent,
+    /// Whether the consent is the event's own (its value's consent field,
+    /// or given), not the anonymous default of a value without one.
+    own: bool,
 }
 
 impl<T: ?Sized> Clone for Event<'_, T> {
@@ -306,7 +319,40 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     /// The event of `source` under `consent`.
     #[inline]
     pub fn new(source: &'a T, consent: Consent) -> Self {
-        Event { source, consent }
+        Event {
+            source,
+            consent,
+            own: true,
+        }
+    }
+
+    /// The event as it ends a span built under `span`: under the stricter
+    /// of the two consents, or the span's when the event has none of its
+    /// own. An end can never send more than its span's consent allows.
+    ///
+    /// ```
+    /// use crewtel::{Consent, Telemetry};
+    ///
+    /// #[derive(Telemetry)]
+    /// struct TaskOutput {
+    ///     /// The task's output.
+    ///     #[telemetry(share_crew)]
+    ///     output: String,
+    /// }
+    /// let out = TaskOutput { output: "42".into() };
+    /// let end = |event: crewtel::Event<'_, TaskOutput>, span| event.ending(span).consent();
+    /// assert_eq!(end(out.telemetry_event(), Consent::ShareCrew), Consent::ShareCrew);
+    /// assert_eq!(end(out.telemetry_event(), Consent::Anonymous), Consent::Anonymous);
+    /// let widened = out.telemetry_event_with(Consent::ShareCrew);
+    /// assert_eq!(end(widened, Consent::Anonymous), Consent::Anonymous);
+    /// ```
+    #[inline]
+    pub fn ending(self, span: Consent) -> Self {
+        let consent = match self.own {
+            true => span.stricter(self.consent),
+            false => span,
+        };
+        Event::new(self.source, consent)
     }
 
     /// The event of `source` nested in one built under `outer`: under the

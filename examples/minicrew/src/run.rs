@@ -88,7 +88,7 @@ pub fn kickoff(telemetry: &Dispatch, crew: &Crew) -> String {
 
 /// Runs `crew` inside `parent` (a test run's span, or none); returns its
 /// output and how it ended.
-fn kickoff_in(telemetry: &Dispatch, parent: &ActiveSpan<'_>, crew: &Crew) -> (String, Outcome) {
+fn kickoff_in(telemetry: &Dispatch, parent: &ActiveSpan, crew: &Crew) -> (String, Outcome) {
     let started = Instant::now();
     let run = telemetry.start_in(parent, CrewCompleted::of(crew).telemetry_event());
     telemetry.emit_in(&run, CrewCreated::of(crew).telemetry_event());
@@ -235,7 +235,7 @@ pub fn install_template(telemetry: &Dispatch, name: &str) {
 /// call twice is a repeated usage; a tool that fails fails the task.
 fn perform(
     telemetry: &Dispatch,
-    task_span: &ActiveSpan<'_>,
+    task_span: &ActiveSpan,
     crew: &Crew,
     agent: &Agent,
     task: &Task,

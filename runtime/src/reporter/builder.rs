@@ -421,9 +421,13 @@ impl ReporterBuilder {
         let record = record.filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));
         Reporter {
             mode: decision.mode,
-            pipeline,
-            common,
-            containment,
+            shared: Arc::new(super::Shared {
+                pipeline,
+                common,
+                containment,
+                tree: self.tree,
+                notes: reader_notes,
+            }),
             decided_by: decision.reason,
             endpoint,
             record,
@@ -431,9 +435,7 @@ impl ReporterBuilder {
             record_choice,
             data_dir,
             service,
-            tree: self.tree,
             choice,
-            notes: reader_notes,
             unused_application_endpoint,
         }
     }

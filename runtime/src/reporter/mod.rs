@@ -18,7 +18,8 @@ pub use command::TELEMETRY_USAGE;
 pub use status::{Drops, Pending, Status};
 
 use crate::config::{Mode, Reason, RecordChoice};
-use crate::export::Pipeline;
+use crate::consent::Consent;
+use crate::export::{OpenSpan, Pipeline};
 use crate::local;
 use crate::sink::{ActiveSpan, AnyEvent, Sink, SpanIds};
 use crate::telemetry::{Event, Telemetry};
@@ -64,13 +65,8 @@ const STATUS_EVENTS: usize = 5;
 /// ```
 pub struct Reporter {
     mode: Mode,
-    /// Where events go: the export or the debug printer; `None` when off
-    /// or nowhere to go.
-    pipeline: Option<Pipeline>,
-    /// Sent on every event (`every_event`), computed once.
-    common: Vec<KeyValue>,
-    /// Where a panic of host code called for an event stops.
-    containment: Containment,
+    /// What the reporter's spans share with it: they outlive any borrow.
+    shared: Arc<Shared>,
     /// What `status` reports besides the mode.
     decided_by: Reason,
     endpoint: Option<String>,
@@ -82,15 +78,27 @@ pub struct Reporter {
     record_choice: RecordChoice,
     data_dir: Option<PathBuf>,
     service: String,
-    /// Whether spans started inside another are its children.
-    tree: bool,
     /// The user's lasting choice, where it was found, and its file.
     choice: Option<(crate::Choice, crate::ChosenBy, Option<PathBuf>)>,
+    /// The application's own endpoint variable, set and not used.
+    unused_application_endpoint: Option<&'static str>,
+}
+
+/// What every event and span of a reporter goes through, held by the
+/// reporter and by each of its open spans.
+struct Shared {
+    /// Where events go: the export or the debug printer; `None` when off
+    /// or nowhere to go.
+    pipeline: Option<Pipeline>,
+    /// Sent on every event (`every_event`), computed once.
+    common: Vec<KeyValue>,
+    /// Where a panic of host code called for an event stops.
+    containment: Containment,
+    /// Whether spans started inside another are its children.
+    tree: bool,
     /// Where each span's consent and catalogues are noted, for a reader at
     /// the end of the pipeline (a test's capture), when there is one.
     notes: Option<Arc<crate::notes::Notes>>,
-    /// The application's own endpoint variable, set and not used.
-    unused_application_endpoint: Option<&'static str>,
 }
 
 impl Reporter {
@@ -111,122 +119,75 @@ impl Reporter {
         self.emit_under(None, &event);
     }
 
-    /// Builds the attributes (where host code's panics stop) and sends them,
-    /// inside `parent` when there is one and spans form a tree; a full queue
-    /// drops the event before they are built.
-    #[inline]
-    fn send<E: AnyEvent + ?Sized>(&self, pipeline: &Pipeline, event: &E, parent: Option<SpanIds>) {
-        if !pipeline.admit() {
-            return;
-        }
-        if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
-            let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-            let span_id = open.ids().span_id;
-            self.note(span_id, event);
-            if !pipeline.finish(open, &[], &[], None) {
-                self.forget(span_id);
-            }
-        }
-    }
-
-    /// Tells the reader at the end of the pipeline, when there is one, what
-    /// built the span `span_id`.
-    fn note<E: AnyEvent + ?Sized>(&self, span_id: u64, event: &E) {
-        if let Some(notes) = &self.notes {
-            notes.note(span_id, Some(event.consent()), event.catalogue());
-        }
-    }
-
-    /// Forgets what was noted of a span that was dropped, never read.
-    fn forget(&self, span_id: u64) {
-        if let Some(notes) = &self.notes {
-            notes.take(span_id);
-        }
-    }
-
     /// Opens a span for something that takes time (a task's execution): it
     /// is sent when it ends, with what [`ActiveSpan::end_with`] adds, or with
     /// an error status and the error's type from [`ActiveSpan::fail`].
-    /// Returns at once; never blocks, fails or panics.
+    /// Returns at once; never blocks, fails or panics. The span borrows
+    /// nothing: it can cross `.await` and `tokio::spawn`.
     ///
     /// ```
-    /// use crewtel::{Reporter, Telemetry};
+    /// use crewtel::{Consent, Reporter, Telemetry};
     ///
     /// #[derive(Telemetry)]
     /// #[telemetry(event = "Task Execution")]
     /// struct TaskExecution {
     ///     #[telemetry(always)]
     ///     task_id: &'static str,
+    ///     /// The crew's opt-in.
+    ///     #[telemetry(consent)]
+    ///     share_crew: bool,
     /// }
     ///
     /// #[derive(Telemetry)]
     /// struct TaskOutput<'a> {
+    ///     /// What the task produced: its crew's to share.
     ///     #[telemetry(share_crew)]
     ///     task_output: &'a str,
     /// }
     ///
     /// let reporter = Reporter::builder().environment(|_| None).build();
-    /// let execution = TaskExecution { task_id: "t1" };
+    /// // A crew that shares: the output, which has no consent of its own,
+    /// // is sent under the span's.
+    /// let execution = TaskExecution { task_id: "t1", share_crew: true };
     /// let span = reporter.start(execution.telemetry_event());
     /// let output = String::from("42 llamas");
     /// span.end_with(TaskOutput { task_output: &output }.telemetry_event());
+    ///
+    /// // An anonymous crew's span never sends it, whatever the end says.
+    /// let anonymous = TaskExecution { task_id: "t2", share_crew: false };
+    /// let span = reporter.start(anonymous.telemetry_event());
+    /// span.end_with(TaskOutput { task_output: &output }.telemetry_event_with(Consent::ShareCrew));
     ///
     /// let span = reporter.start(execution.telemetry_event());
     /// let error = std::io::Error::other("disk full: /home/alice/crew.db");
     /// span.fail(&error); // sends `error_type: "io::Error"`, never the message
     /// ```
-    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
-        match &self.pipeline {
-            Some(pipeline) if event.is_allowed() => self.open(pipeline, &event, None),
-            _ => ActiveSpan::none(),
-        }
-    }
-
-    /// A span's own attributes; `common` joins them when it ends, after what
-    /// the end adds, so that a count limit drops the context first.
-    fn open<'r>(
-        &'r self,
-        pipeline: &'r Pipeline,
-        event: &dyn AnyEvent,
-        parent: Option<SpanIds>,
-    ) -> ActiveSpan<'r> {
-        match self.containment.run(|| event.key_values()) {
-            Some(attributes) => {
-                let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-                self.note(open.ids().span_id, event);
-                ActiveSpan::new(Span {
-                    pipeline,
-                    open,
-                    common: &self.common,
-                    containment: &self.containment,
-                    tree: self.tree,
-                    notes: self.notes.as_deref(),
-                })
-            }
-            None => ActiveSpan::none(),
-        }
+    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan {
+        self.start_under(None, &event)
     }
 
     /// Events dropped so far: the export queue was full, an event was too
     /// large, the reporter was shut down, or host code called to build the
     /// event panicked.
     pub fn dropped_events(&self) -> u64 {
-        let exported = self.pipeline.as_ref().map_or(0, Pipeline::dropped);
-        exported + self.containment.dropped()
+        let shared = &self.shared;
+        let exported = shared.pipeline.as_ref().map_or(0, Pipeline::dropped);
+        exported + shared.containment.dropped()
     }
 
     fn drops(&self) -> Drops {
         let mut drops = self
+            .shared
             .pipeline
             .as_ref()
             .map(Pipeline::drops)
             .unwrap_or_default();
-        drops.host_code_panicked = self.containment.dropped();
+        drops.host_code_panicked = self.shared.containment.dropped();
         drops
     }
 
     fn pending(&self) -> Pending {
-        let Some((pending, next)) = self.pipeline.as_ref().map(Pipeline::pending) else {
+        let Some((pending, next)) = self.shared.pipeline.as_ref().map(Pipeline::pending) else {
             return Pending::default();
         };
         Pending {
@@ -244,7 +205,11 @@ impl Reporter {
     /// process). The count limit's drops are in each span's
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
-        let cut = self.pipeline.as_ref().map_or(0, Pipeline::cut_attributes);
+        let cut = self
+            .shared
+            .pipeline
+            .as_ref()
+            .map_or(0, Pipeline::cut_attributes);
         cut + crate::json_writer::cut_at_depth()
     }
 
@@ -295,7 +260,7 @@ impl Reporter {
     /// in debug mode too: the printer is the pipeline's exporter. Do not call it from inside an async
     /// task if you can help it: it blocks its thread for up to the bound.
     pub fn shutdown(&self) {
-        if let Some(pipeline) = &self.pipeline {
+        if let Some(pipeline) = &self.shared.pipeline {
             pipeline.shutdown();
         }
     }
@@ -312,14 +277,14 @@ impl Drop for Reporter {
 /// it down.
 impl Sink for Reporter {
     fn enabled(&self) -> bool {
-        self.pipeline.is_some()
+        self.shared.pipeline.is_some()
     }
 
     fn emit(&self, event: &dyn AnyEvent) {
         self.emit_under(None, event);
     }
 
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan {
         self.start_under(None, event)
     }
 
@@ -327,24 +292,84 @@ impl Sink for Reporter {
         self.emit_under(Some(parent), event);
     }
 
-    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan {
         self.start_under(Some(parent), event)
     }
 }
 
 impl Reporter {
+    #[inline]
     fn emit_under<E: AnyEvent + ?Sized>(&self, parent: Option<SpanIds>, event: &E) {
-        if let Some(pipeline) = &self.pipeline
+        if let Some(pipeline) = &self.shared.pipeline
             && event.is_allowed()
         {
-            self.send(pipeline, event, parent);
+            self.shared.send(pipeline, event, parent);
         }
     }
 
-    fn start_under(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> ActiveSpan<'_> {
-        match &self.pipeline {
-            Some(pipeline) if event.is_allowed() => self.open(pipeline, event, parent),
+    fn start_under<E: AnyEvent + ?Sized>(&self, parent: Option<SpanIds>, event: &E) -> ActiveSpan {
+        match &self.shared.pipeline {
+            Some(pipeline) if event.is_allowed() => {
+                match self.shared.open(pipeline, event, parent) {
+                    Some((open, consent)) => ActiveSpan::new(Span {
+                        shared: Arc::clone(&self.shared),
+                        open,
+                        consent,
+                    }),
+                    None => ActiveSpan::none(),
+                }
+            }
             _ => ActiveSpan::none(),
+        }
+    }
+}
+
+impl Shared {
+    /// Builds the attributes (where host code's panics stop) and sends them,
+    /// inside `parent` when there is one and spans form a tree; a full queue
+    /// drops the event before they are built.
+    #[inline]
+    fn send<E: AnyEvent + ?Sized>(&self, pipeline: &Pipeline, event: &E, parent: Option<SpanIds>) {
+        if !pipeline.admit() {
+            return;
+        }
+        if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
+            let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
+            let span_id = open.ids().span_id;
+            self.note(span_id, event);
+            if !pipeline.finish(open, &[], &[], None) {
+                self.forget(span_id);
+            }
+        }
+    }
+
+    /// A span's own attributes, and the consent it was started under;
+    /// `common` joins them when it ends, after what the end adds, so that a
+    /// count limit drops the context first.
+    fn open<E: AnyEvent + ?Sized>(
+        &self,
+        pipeline: &Pipeline,
+        event: &E,
+        parent: Option<SpanIds>,
+    ) -> Option<(OpenSpan, Consent)> {
+        let attributes = self.containment.run(|| event.key_values())?;
+        let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
+        self.note(open.ids().span_id, event);
+        Some((open, event.consent()))
+    }
+
+    /// Tells the reader at the end of the pipeline, when there is one, what
+    /// built the span `span_id`.
+    fn note<E: AnyEvent + ?Sized>(&self, span_id: u64, event: &E) {
+        if let Some(notes) = &self.notes {
+            notes.note(span_id, Some(event.consent()), event.catalogue());
+        }
+    }
+
+    /// Forgets what was noted of a span that was dropped, never read.
+    fn forget(&self, span_id: u64) {
+        if let Some(notes) = &self.notes {
+            notes.take(span_id);
         }
     }
 }
@@ -390,7 +415,11 @@ mod tests {
             reporter.start(huge.telemetry_event()).end();
         }
         assert_eq!(reporter.status().dropped.too_large, 6);
-        let notes = reporter.notes.as_ref().expect("a capture reads notes");
+        let notes = reporter
+            .shared
+            .notes
+            .as_ref()
+            .expect("a capture reads notes");
         assert_eq!(notes.len(), 0, "notes of dropped spans stay behind");
         reporter.emit(Counts { counts: vec![1] }.telemetry_event());
         assert_eq!(capture.events().len(), 1);

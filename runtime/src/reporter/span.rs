@@ -1,52 +1,44 @@
 //! The reporter's spans: opened by `Reporter::start`, sent when they end.
 
+use std::sync::Arc;
+
 use opentelemetry::KeyValue;
 
-use super::contain::Containment;
-use crate::export::{OpenSpan, Pipeline};
+use super::Shared;
+use crate::consent::Consent;
+use crate::export::OpenSpan;
 use crate::sink::{AnyEvent, ERROR_TYPE_KEY, EndSpan, SpanIds};
 
-/// A span the reporter opened, and where its panics stop.
-pub(super) struct Span<'r> {
-    pub(super) pipeline: &'r Pipeline,
+/// A span the reporter opened. It holds what it needs (the pipeline, the
+/// every-event context, where its panics stop), so that it borrows nothing
+/// and may end on any thread, after the reporter shut down too (then it is
+/// dropped and counted).
+pub(super) struct Span {
+    pub(super) shared: Arc<Shared>,
     pub(super) open: OpenSpan,
-    /// The every-event context, added when it ends.
-    pub(super) common: &'r [KeyValue],
-    pub(super) containment: &'r Containment,
-    /// Whether what starts inside it is its child.
-    pub(super) tree: bool,
-    /// Where what ended the span is noted, when a reader wants it.
-    pub(super) notes: Option<&'r crate::notes::Notes>,
+    /// The consent it was started under, which bounds what ends it.
+    pub(super) consent: Consent,
 }
 
-impl EndSpan for Span<'_> {
+impl EndSpan for Span {
     /// Ends the span: its own attributes, then what the end adds, then the
     /// every-event context, each key once (the first wins). When host code
     /// called for `end` panics, the span is dropped (and counted), never
     /// sent as a success.
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>) {
-        let Span {
-            pipeline,
-            open,
-            common,
-            containment,
-            notes,
-            ..
-        } = *self;
+        let Span { shared, open, .. } = *self;
+        let Some(pipeline) = &shared.pipeline else {
+            return;
+        };
         let span_id = open.ids().span_id;
         // What was noted of a span that is dropped is never read: forgotten.
-        let forget = || {
-            if let Some(notes) = notes {
-                notes.take(span_id);
-            }
-        };
-        if let (Some(notes), Some(end)) = (notes, end) {
+        if let (Some(notes), Some(end)) = (&shared.notes, end) {
             notes.note(span_id, None, end.catalogue());
         }
         let mut attributes = match end {
-            Some(end) => match containment.run(|| end.key_values()) {
+            Some(end) => match shared.containment.run(|| end.key_values()) {
                 Some(attributes) => attributes,
-                None => return forget(),
+                None => return shared.forget(span_id),
             },
             None => Vec::new(),
         };
@@ -54,12 +46,16 @@ impl EndSpan for Span<'_> {
             attributes.push(KeyValue::new(ERROR_TYPE_KEY, error_type.to_owned()));
         }
         let error_type = error_type.map(|name| std::borrow::Cow::Owned(name.to_owned()));
-        if !pipeline.finish(open, &attributes, common, error_type) {
-            forget();
+        if !pipeline.finish(open, &attributes, &shared.common, error_type) {
+            shared.forget(span_id);
         }
     }
 
+    fn consent(&self) -> Consent {
+        self.consent
+    }
+
     fn ids(&self) -> Option<SpanIds> {
-        self.tree.then(|| self.open.ids())
+        self.shared.tree.then(|| self.open.ids())
     }
 }

@@ -63,7 +63,7 @@ impl Dispatch {
 
     /// Opens a span, if the event's consent allows it; see [`Sink::start`].
     #[inline]
-    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan<'_> {
+    pub fn start<T: Telemetry + ?Sized>(&self, event: Event<'_, T>) -> ActiveSpan {
         match &self.sink {
             Some(sink) if event.is_allowed() => sink.start(&event),
             _ => ActiveSpan::none(),
@@ -74,7 +74,7 @@ impl Dispatch {
     /// task's span), if its consent allows it: a child of `parent` in the
     /// run's trace. When `parent` sends nothing, as [`emit`](Self::emit).
     #[inline]
-    pub fn emit_in<T: Telemetry + ?Sized>(&self, parent: &ActiveSpan<'_>, event: Event<'_, T>) {
+    pub fn emit_in<T: Telemetry + ?Sized>(&self, parent: &ActiveSpan, event: Event<'_, T>) {
         if let Some(sink) = &self.sink
             && event.is_allowed()
         {
@@ -114,9 +114,9 @@ impl Dispatch {
     #[inline]
     pub fn start_in<T: Telemetry + ?Sized>(
         &self,
-        parent: &ActiveSpan<'_>,
+        parent: &ActiveSpan,
         event: Event<'_, T>,
-    ) -> ActiveSpan<'_> {
+    ) -> ActiveSpan {
         match &self.sink {
             Some(sink) if event.is_allowed() => match parent.ids() {
                 Some(ids) => sink.start_in(ids, &event),

@@ -34,7 +34,7 @@ pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan, SpanIds};
 ///         let line = format!("{} {}", event.name(), event.attributes_json());
 ///         self.0.lock().unwrap().push(line);
 ///     }
-///     fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+///     fn start(&self, event: &dyn AnyEvent) -> ActiveSpan {
 ///         self.emit(event);
 ///         ActiveSpan::none()
 ///     }
@@ -69,7 +69,7 @@ pub trait Sink: Send + Sync {
     /// Opens a span for something that takes time (a task's execution); it
     /// is sent when the returned [`ActiveSpan`] ends. A sink without spans
     /// returns [`ActiveSpan::none`].
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_>;
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan;
 
     /// Takes one event that happened inside the span `parent` (a tool call
     /// in a task). A sink that keeps no tree takes it as [`emit`](Self::emit)
@@ -82,7 +82,7 @@ pub trait Sink: Send + Sync {
     /// Opens a span inside the span `parent` (a task in its crew's run). A
     /// sink that keeps no tree opens it as [`start`](Self::start) does, the
     /// default.
-    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan {
         let _ = parent;
         self.start(event)
     }

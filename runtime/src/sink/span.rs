@@ -1,5 +1,6 @@
 //! `ActiveSpan`: something that takes time, sent when it ends.
 
+use crate::consent::Consent;
 use crate::error_type::ErrorType;
 use crate::telemetry::{Event, Telemetry};
 
@@ -10,18 +11,63 @@ pub const ERROR_TYPE_KEY: &str = "error_type";
 
 /// A span opened by a [`Sink`](super::Sink) (a `Reporter`, a
 /// [`Dispatch`](super::Dispatch)); it is sent when it ends, and dropping it
-/// ends it too. It is `Send`: a task's span may end on another thread (or
-/// after an `.await`).
+/// ends it too.
+///
+/// It borrows nothing and is `Send + Sync + 'static`, as `tracing::Span` is:
+/// it can be held across `.await`, end on another thread, and be shared
+/// (in an `Arc`) with the tasks a crew spawns, whose spans
+/// [`Dispatch::start_in`](super::Dispatch::start_in) makes its children. A
+/// shared span ends when its last `Arc` is dropped.
+///
+/// ```
+/// use std::sync::Arc;
+/// use crewtel::{ActiveSpan, Dispatch, Telemetry};
+///
+/// #[derive(Telemetry)]
+/// #[telemetry(event = "Crew Execution")]
+/// struct CrewRun {
+///     /// How many tasks.
+///     #[telemetry(always)]
+///     tasks: usize,
+/// }
+/// #[derive(Telemetry)]
+/// #[telemetry(event = "Task Execution")]
+/// struct TaskRun {
+///     /// Which task.
+///     #[telemetry(always)]
+///     index: usize,
+/// }
+///
+/// fn kickoff(telemetry: Dispatch) {
+///     let crew: Arc<ActiveSpan> = Arc::new(telemetry.start(CrewRun { tasks: 2 }.telemetry_event()));
+///     let workers: Vec<_> = (0..2)
+///         .map(|index| {
+///             let (telemetry, crew) = (telemetry.clone(), Arc::clone(&crew));
+///             std::thread::spawn(move || {
+///                 telemetry.start_in(&crew, TaskRun { index }.telemetry_event()).end();
+///             })
+///         })
+///         .collect();
+///     workers.into_iter().for_each(|worker| worker.join().unwrap());
+/// } // the crew's span ends with its last handle
+/// # kickoff(Dispatch::none());
+/// ```
 #[must_use = "a span is sent when it ends: call `end`, `end_with` or `fail`"]
-pub struct ActiveSpan<'s> {
-    open: Option<Box<dyn EndSpan + Send + 's>>,
+pub struct ActiveSpan {
+    open: Option<Box<dyn EndSpan + Send + Sync>>,
 }
 
 /// How a sink ends one of its spans: what [`ActiveSpan`] calls, once.
 pub trait EndSpan {
     /// Ends the span, adding the attributes `end` allows, with an error
     /// status and `error_type` (under [`ERROR_TYPE_KEY`]) when it failed.
+    /// `end` arrives bounded by [`consent`](Self::consent): under the
+    /// stricter of the span's consent and its own (see [`Event::ending`]).
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>);
+
+    /// The consent the span was started under: what it ends with is sent
+    /// under no wider one.
+    fn consent(&self) -> Consent;
 
     /// The span's place in its trace, for the spans and events that happen
     /// inside it; `None` when the sink keeps no tree.
@@ -42,7 +88,7 @@ pub struct SpanIds {
     pub span_id: u64,
 }
 
-impl<'s> ActiveSpan<'s> {
+impl ActiveSpan {
     /// A span that sends nothing (telemetry is off, or the event is not
     /// allowed).
     pub fn none() -> Self {
@@ -50,7 +96,7 @@ impl<'s> ActiveSpan<'s> {
     }
 
     /// A span that `open` ends.
-    pub fn new(open: impl EndSpan + Send + 's) -> Self {
+    pub fn new(open: impl EndSpan + Send + Sync + 'static) -> Self {
         ActiveSpan {
             open: Some(Box::new(open)),
         }
@@ -75,9 +121,14 @@ impl<'s> ActiveSpan<'s> {
     }
 
     /// Ends the span, adding the attributes `event` allows (a task's output
-    /// when its crew shares).
+    /// when its crew shares), under the stricter of the span's consent and
+    /// the event's own; an event with no consent of its own (a struct
+    /// without a `#[telemetry(consent)]` field) takes the span's.
     pub fn end_with<T: Telemetry + ?Sized>(mut self, event: Event<'_, T>) {
-        self.finish(Some(&event), None);
+        if let Some(open) = &self.open {
+            let event = event.ending(open.consent());
+            self.finish(Some(&event), None);
+        }
     }
 
     /// Ends the span with an error status and `error_type`: the error's short
@@ -99,7 +150,15 @@ impl<'s> ActiveSpan<'s> {
     }
 }
 
-impl Drop for ActiveSpan<'_> {
+impl std::fmt::Debug for ActiveSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActiveSpan")
+            .field("recording", &self.is_recording())
+            .finish()
+    }
+}
+
+impl Drop for ActiveSpan {
     fn drop(&mut self) {
         self.finish(None, None);
     }

@@ -283,7 +283,7 @@ impl Sink for Capture {
         self.emit_at(None, event);
     }
 
-    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start(&self, event: &dyn AnyEvent) -> ActiveSpan {
         self.start_at(None, event)
     }
 
@@ -291,7 +291,7 @@ impl Sink for Capture {
         self.emit_at(Some(parent), event);
     }
 
-    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start_in(&self, parent: SpanIds, event: &dyn AnyEvent) -> ActiveSpan {
         self.start_at(Some(parent), event)
     }
 }
@@ -305,12 +305,12 @@ impl Capture {
         self.push(captured);
     }
 
-    fn start_at(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> ActiveSpan<'_> {
+    fn start_at(&self, parent: Option<SpanIds>, event: &dyn AnyEvent) -> ActiveSpan {
         if !event.is_allowed() {
             return ActiveSpan::none();
         }
         ActiveSpan::new(Open {
-            capture: self,
+            capture: self.clone(),
             event: self.captured(parent, event),
         })
     }
@@ -330,12 +330,16 @@ impl Capture {
 }
 
 /// A span the capture opened.
-struct Open<'c> {
-    capture: &'c Capture,
+struct Open {
+    capture: Capture,
     event: Captured,
 }
 
-impl EndSpan for Open<'_> {
+impl EndSpan for Open {
+    fn consent(&self) -> Consent {
+        self.event.consent.unwrap_or_default()
+    }
+
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>) {
         let Open { capture, mut event } = *self;
         if let Some(end) = end {
