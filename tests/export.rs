@@ -156,14 +156,23 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
         keys.iter().all(|key| listed.contains(key)),
         "only listed keys: {keys:?}"
     );
-    for always in ["service.name", "service.version", "os.type", "host.arch"] {
+    for always in [
+        "service.name",
+        "service.version",
+        "os.type",
+        "host.arch",
+        "host.cpu.band",
+    ] {
         assert!(keys.contains(&always), "{always} in {keys:?}");
     }
     // Nothing finer than an anonymous event may carry: no exact CPU count
-    // (anonymous events carry its band), no patch release, no kernel.
-    assert!(
-        !keys.iter().any(|key| key.contains("cpu")),
-        "no CPU count on the resource: {keys:?}"
+    // (the resource carries its band), no patch release, no kernel.
+    let band = crewtel::cpu_band(std::thread::available_parallelism().ok().map(usize::from));
+    assert_eq!(attribute(resource, "host.cpu.band"), Some(&string(band)));
+    assert_eq!(
+        keys.iter().filter(|key| key.contains("cpu")).count(),
+        1,
+        "only the CPU band on the resource: {keys:?}"
     );
     if let Some(Value::StringValue(version)) = attribute(resource, "os.version") {
         assert!(

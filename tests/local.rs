@@ -75,8 +75,15 @@ fn the_record_matches_what_the_collector_received() {
     );
     // The first line is the resource the events went with, exactly.
     assert_eq!(recorded[0]["resource"], to_json(&received[0].0));
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     for (line, (_, span)) in recorded[1..].iter().zip(&received) {
         assert_eq!(line["name"], span.name.as_str());
+        assert_eq!(
+            line["consent"], "anonymous",
+            "the consent it was sent under"
+        );
+        assert_eq!(line["trace_id"], hex(&span.trace_id));
+        assert_eq!(line["span_id"], hex(&span.span_id));
         assert_eq!(
             line["attributes"],
             to_json(&span.attributes),

@@ -165,8 +165,17 @@ fn the_reporter_is_a_sink_and_sends_what_it_sends_itself() {
         send(&reporter);
         reporter.shutdown();
         let text = String::from_utf8(out.lock().unwrap().clone()).unwrap();
-        // The first line describes the machine; the events follow.
-        text.lines().skip(1).map(str::to_owned).collect()
+        // The first line describes the machine; the events follow, each
+        // with ids of its own (left out here) and its consent.
+        text.lines()
+            .skip(1)
+            .map(|line| {
+                let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+                let event = event.as_object_mut().unwrap();
+                assert!(event.remove("trace_id").is_some() && event.remove("span_id").is_some());
+                serde_json::to_string(event).unwrap()
+            })
+            .collect()
     }
     let through_dispatch = debug_lines(|reporter| {
         let telemetry = Dispatch::new(reporter.clone());
@@ -198,6 +207,8 @@ fn the_reporter_is_a_sink_and_sends_what_it_sends_itself() {
         1,
         "only the crew that shares sends its task's description"
     );
+    assert!(through_dispatch[0].contains(r#""consent":"share_crew""#));
+    assert!(through_dispatch[1].contains(r#""consent":"anonymous""#));
 }
 
 #[test]

@@ -101,19 +101,32 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     assert_eq!(resource["resource"]["telemetry.distro.name"], "crewtel");
     assert!(resource["resource"].get("host.name").is_none());
     // Only what the one list of resource keys names, and nothing finer than
-    // an anonymous event may carry: no CPU count.
+    // an anonymous event may carry: the CPU count's band, not the count.
     let listed: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
     for key in resource["resource"].as_object().unwrap().keys() {
         assert!(listed.contains(&key.as_str()), "{key} is not a listed key");
-        assert!(!key.contains("cpu"), "{key}");
+        assert!(!key.contains("cpu") || key == "host.cpu.band", "{key}");
     }
+    // Each event as the README shows one (name, consent, attributes), with
+    // its place in its trace.
+    let mut spans = Vec::new();
     for line in &lines[1..] {
-        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+        let ids = event.as_object_mut().unwrap();
+        let trace_id = ids.remove("trace_id").expect("a trace id");
+        let span_id = ids.remove("span_id").expect("a span id");
+        for id in [&trace_id, &span_id] {
+            let hex = id.as_str().unwrap();
+            assert!(hex.len() == 32 || hex.len() == 16, "{hex}");
+            assert!(hex.chars().all(|c| c.is_ascii_hexdigit()), "{hex}");
+        }
+        spans.push(span_id);
         assert_eq!(
             event,
-            serde_json::json!({"name": "Tool Usage", "attributes": {"tool_name": "search", "attempts": 0}})
+            serde_json::json!({"name": "Tool Usage", "consent": "anonymous", "attributes": {"tool_name": "search", "attempts": 0}})
         );
     }
+    assert_ne!(spans[0], spans[1]);
 }
 
 #[test]

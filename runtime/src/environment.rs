@@ -37,8 +37,9 @@ pub(crate) struct Service<'a> {
 }
 
 /// Every key the resource of an export can carry, in the order it is sent.
-/// Only coarse data: what any anonymous event may say. Exact platform data
-/// (the kernel release, the CPU count) is a host's to send under `share_crew`.
+/// Only coarse data: what any anonymous event may say (the CPU count as its
+/// band). Exact platform data (the kernel release, the CPU count) is a
+/// host's to send under `share_crew`.
 pub const RESOURCE_KEYS: &[ResourceKey] = &[
     ResourceKey {
         key: "service.name",
@@ -91,6 +92,11 @@ pub const RESOURCE_KEYS: &[ResourceKey] = &[
         value: |env, _| Some(env.host_arch.into()),
     },
     ResourceKey {
+        key: "host.cpu.band",
+        purpose: "The number of logical CPUs as a coarse band (`1-2`, `3-4`, `5-8` ... `33+`), so that it is no fingerprint; the exact count is a host's to send under `share_crew`.",
+        value: |env, _| Some(crate::context::cpu_band(env.logical_cpus).into()),
+    },
+    ResourceKey {
         key: "os.version",
         purpose: "The OS's major release (`12`, `14`, `11`), when the OS has one.",
         value: |env, _| {
@@ -126,8 +132,8 @@ pub struct Environment {
     pub kernel_version: Option<String>,
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
-    /// The number of logical CPUs: not on the resource (anonymous events
-    /// carry only its band, `cpu_band`).
+    /// The number of logical CPUs: not on the resource, which carries only
+    /// its band (`host.cpu.band`, [`cpu_band`](crate::cpu_band)).
     pub logical_cpus: Option<usize>,
 }
 

@@ -9,10 +9,15 @@ mod pretty;
 pub(crate) use pretty::Pretty;
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use opentelemetry::trace::{SpanId, Status, TraceId};
 use opentelemetry::{Array, KeyValue, Value};
+use opentelemetry_sdk::trace::SpanData;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::consent::Consent;
+use crate::notes::Notes;
 
 /// Where debug lines go: stderr unless the host says otherwise.
 pub(crate) struct DebugSink {
@@ -28,12 +33,10 @@ impl DebugSink {
         }
     }
 
-    /// Writes `{"name": ..., "attributes": {...}}` (and `"status": "error"`
-    /// for a failed span) and a newline. A write error is ignored: debug
-    /// output must not fail the host, nor a host's writer that panics (it
-    /// stops here; the lines after it are still written).
-    pub(crate) fn write(&self, name: &str, attributes: &[KeyValue], failed: bool) {
-        let line = line(name, attributes, failed);
+    /// Writes `line` and a newline. A write error is ignored: debug output
+    /// must not fail the host, nor a host's writer that panics (it stops
+    /// here; the lines after it are still written).
+    pub(crate) fn write(&self, line: &str) {
         let mut guard = self
             .out
             .lock()
@@ -53,11 +56,13 @@ impl DebugSink {
 #[derive(Debug)]
 pub(crate) struct Exporter {
     out: DebugSink,
+    /// Each span's consent, as the reporter noted it.
+    notes: Arc<Notes>,
 }
 
 impl Exporter {
-    pub(crate) fn new(out: DebugSink) -> Self {
-        Exporter { out }
+    pub(crate) fn new(out: DebugSink, notes: Arc<Notes>) -> Self {
+        Exporter { out, notes }
     }
 }
 
@@ -73,8 +78,7 @@ impl opentelemetry_sdk::trace::SpanExporter for Exporter {
         batch: Vec<opentelemetry_sdk::trace::SpanData>,
     ) -> opentelemetry_sdk::error::OTelSdkResult {
         for span in batch {
-            let failed = matches!(span.status, opentelemetry::trace::Status::Error { .. });
-            self.out.write(&span.name, &span.attributes, failed);
+            self.out.write(&line(&span, Some(&self.notes)));
         }
         Ok(())
     }
@@ -92,27 +96,51 @@ pub(crate) fn resource_line(resource: &[KeyValue]) -> String {
     .unwrap_or_default()
 }
 
-/// One event as a JSON line: exactly the attributes that would be sent,
-/// after limits, in the order they are sent.
-pub(crate) fn line(name: &str, attributes: &[KeyValue], failed: bool) -> String {
+/// One event as a JSON line, the shape of an event's own JSON
+/// (`Event::to_json`) with its place in its trace: `name`, `consent` (as
+/// the reporter noted it, taken from `notes`), `trace_id`, `span_id`,
+/// `parent_span_id` (hex, as OTLP/JSON writes them; the parent only for a
+/// span inside another), exactly the `attributes` that would be sent, after
+/// limits, in the order they are sent, and `"status": "error"` for a failed
+/// span.
+pub(crate) fn line(span: &SpanData, notes: Option<&Notes>) -> String {
+    let span_id = span.span_context.span_id();
+    let consent =
+        notes.and_then(|notes| notes.take(u64::from_be_bytes(span_id.to_bytes())).consent);
     serde_json::to_string(&Line {
-        name,
-        attributes,
-        failed,
+        name: &span.name,
+        consent,
+        trace_id: span.span_context.trace_id(),
+        span_id,
+        parent: (span.parent_span_id != SpanId::INVALID).then_some(span.parent_span_id),
+        attributes: &span.attributes,
+        failed: matches!(span.status, Status::Error { .. }),
     })
     .unwrap_or_default()
 }
 
 struct Line<'a> {
     name: &'a str,
+    consent: Option<Consent>,
+    trace_id: TraceId,
+    span_id: SpanId,
+    parent: Option<SpanId>,
     attributes: &'a [KeyValue],
     failed: bool,
 }
 
 impl Serialize for Line<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut line = serializer.serialize_struct("Event", 3)?;
+        let mut line = serializer.serialize_struct("Event", 7)?;
         line.serialize_field("name", self.name)?;
+        if let Some(consent) = self.consent {
+            line.serialize_field("consent", &consent)?;
+        }
+        line.serialize_field("trace_id", &format_args!("{}", self.trace_id))?;
+        line.serialize_field("span_id", &format_args!("{}", self.span_id))?;
+        if let Some(parent) = self.parent {
+            line.serialize_field("parent_span_id", &format_args!("{parent}"))?;
+        }
         line.serialize_field("attributes", &Attributes(self.attributes))?;
         if self.failed {
             line.serialize_field("status", "error")?;
@@ -161,9 +189,28 @@ mod tests {
             KeyValue::new("list", Value::Array(Array::String(vec!["🦙".into()]))),
             KeyValue::new("agents", r#"[{"role":"r"}]"#),
         ];
+        let line = |consent, parent, failed| {
+            serde_json::to_string(&Line {
+                name: "Crew Created",
+                consent,
+                trace_id: TraceId::from(0x0af7651916cd43dd8448eb211c80319c_u128),
+                span_id: SpanId::from(0x00f067aa0ba902b7_u64),
+                parent,
+                attributes: &attributes,
+                failed,
+            })
+            .unwrap()
+        };
         assert_eq!(
-            line("Crew Created", &attributes, false),
-            r#"{"name":"Crew Created","attributes":{"no":false,"zero":0,"half":0.5,"empty":"","list":["🦙"],"agents":"[{\"role\":\"r\"}]"}}"#
+            line(Some(Consent::Anonymous), None, false),
+            r#"{"name":"Crew Created","consent":"anonymous","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"00f067aa0ba902b7","attributes":{"no":false,"zero":0,"half":0.5,"empty":"","list":["🦙"],"agents":"[{\"role\":\"r\"}]"}}"#
+        );
+        let child = line(Some(Consent::ShareCrew), Some(SpanId::from(1_u64)), true);
+        assert!(
+            child.contains(r#""consent":"share_crew""#)
+                && child.contains(r#""parent_span_id":"0000000000000001""#)
+                && child.ends_with(r#","status":"error"}"#),
+            "{child}"
         );
     }
 }

@@ -3,21 +3,23 @@
 
 use std::sync::Arc;
 
-use opentelemetry::trace::Status;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use crate::debug;
 use crate::local::Record;
+use crate::notes::Notes;
 
 /// Appends each event to the record.
 pub(crate) struct Keep {
     record: Arc<Record>,
+    /// Each span's consent, as the reporter noted it.
+    notes: Option<Arc<Notes>>,
 }
 
 impl Keep {
-    pub(crate) fn new(record: Arc<Record>) -> Keep {
-        Keep { record }
+    pub(crate) fn new(record: Arc<Record>, notes: Option<Arc<Notes>>) -> Keep {
+        Keep { record, notes }
     }
 }
 
@@ -31,10 +33,7 @@ impl SpanExporter for Keep {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let lines: Vec<String> = batch
             .iter()
-            .map(|span| {
-                let failed = matches!(span.status, Status::Error { .. });
-                debug::line(&span.name, &span.attributes, failed)
-            })
+            .map(|span| debug::line(span, self.notes.as_deref()))
             .collect();
         self.record
             .append(&crate::local::stamped(&lines, "kept_locally"));

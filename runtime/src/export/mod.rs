@@ -73,6 +73,9 @@ pub(crate) struct Options {
     pub outbox: Option<Arc<outbox::Outbox>>,
     /// Where the spool warns (once) that it keeps requests in memory only.
     pub warn: crate::warning::WarningSink,
+    /// Each span's consent, as the reporter noted it, for the lines the
+    /// record and the debug printer write.
+    pub notes: Option<Arc<crate::notes::Notes>>,
 }
 
 /// The running export pipeline.
@@ -195,7 +198,8 @@ impl Pipeline {
         out: DebugSink,
         options: Options,
     ) -> Pipeline {
-        Pipeline::on_host_thread(limits, resource, debug::Exporter::new(out), options)
+        let notes = options.notes.clone().unwrap_or_default();
+        Pipeline::on_host_thread(limits, resource, debug::Exporter::new(out, notes), options)
     }
 
     /// The pipeline to the readable printer (`CREWTEL_DEBUG=pretty`): the
@@ -248,7 +252,7 @@ impl Pipeline {
             limits,
             resource,
             &options,
-            keep::Keep::new(record),
+            keep::Keep::new(record, options.notes.clone()),
             None,
             |counted, capacity| batched(counted, capacity, options.scheduled_delay),
         )
@@ -271,6 +275,7 @@ impl Pipeline {
             inner: exporter,
             in_flight: Arc::clone(&in_flight),
             lines,
+            notes: options.notes.clone(),
         };
         let processor = processor(counted, capacity);
         // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
@@ -557,6 +562,8 @@ struct Counted<E> {
     inner: E,
     in_flight: Arc<AtomicUsize>,
     lines: Option<courier::Lines>,
+    /// Each span's consent, for its record line.
+    notes: Option<Arc<crate::notes::Notes>>,
 }
 
 impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
@@ -575,13 +582,7 @@ impl<E: SpanExporter> SpanExporter for Counted<E> {
             if let Some(slot) = &self.lines {
                 let lines = request
                     .iter()
-                    .map(|span| {
-                        debug::line(
-                            &span.name,
-                            &span.attributes,
-                            matches!(span.status, Status::Error { .. }),
-                        )
-                    })
+                    .map(|span| debug::line(span, self.notes.as_deref()))
                     .collect();
                 if let Ok(mut slot) = slot.lock() {
                     *slot = Some(lines);

@@ -317,6 +317,15 @@ impl ReporterBuilder {
             (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
         };
         let mut recorder = None;
+        // What the reporter notes of each span (its consent, the catalogues
+        // of what built it) for a reader at the end of the pipeline that
+        // shows them: a printer, a capture, the record.
+        let notes = match decision.mode {
+            Mode::Debug | Mode::Capture | Mode::Local => true,
+            Mode::Export => record.is_some(),
+            Mode::Off | Mode::NoEndpoint => false,
+        }
+        .then(|| Arc::new(crate::notes::Notes::default()));
         // One pipeline, whichever exporter is at its end: the limits, the
         // size cap and the counted queue apply to both.
         let options = export::Options {
@@ -326,6 +335,7 @@ impl ReporterBuilder {
             record: None,
             outbox: None,
             warn: Arc::clone(&warnings),
+            notes: notes.clone(),
         };
         // What every export carries about this machine: probed only when
         // something is printed or sent.
@@ -342,9 +352,7 @@ impl ReporterBuilder {
                 ))
             })
         };
-        // What the reporter notes of each span for a reader at the end of
-        // the pipeline (a capture, the readable printer), if there is one.
-        let mut reader_notes = None;
+        let reader_notes = notes.clone();
         let pipeline = match decision.mode {
             Mode::Off | Mode::NoEndpoint => None,
             Mode::Debug => {
@@ -353,8 +361,7 @@ impl ReporterBuilder {
                     .debug_out
                     .unwrap_or_else(|| Box::new(std::io::stderr()));
                 if settings.debug_pretty {
-                    let notes = Arc::new(crate::notes::Notes::default());
-                    reader_notes = Some(Arc::clone(&notes));
+                    let notes = notes.unwrap_or_default();
                     let out = debug::Pretty::new(out, &resource, notes);
                     Some(Pipeline::pretty(settings.limits, resource, out, options))
                 } else {
@@ -365,8 +372,7 @@ impl ReporterBuilder {
                 }
             }
             Mode::Capture => self.capture.clone().map(|capture| {
-                let notes = Arc::new(crate::notes::Notes::default());
-                reader_notes = Some(Arc::clone(&notes));
+                let notes = notes.unwrap_or_default();
                 Pipeline::capture(settings.limits, resource(), capture, notes, options)
             }),
             Mode::Local => {
