@@ -307,3 +307,50 @@ fn turning_telemetry_off_deletes_what_is_pending() {
     process(&dir, collector.endpoint(), 3..4);
     assert_eq!(arrivals(&collector), once_each(3..4));
 }
+
+/// `telemetry status` and `show` only read: with requests pending and a
+/// collector up, neither connects, sends, nor changes a file.
+#[test]
+fn status_and_show_only_read() {
+    let dir = scratch_dir("status-reads");
+    process(&dir, nothing_listening(), 0..2);
+    let before = outbox_files(&dir);
+    assert_eq!(before.len(), 1);
+    let collector = Collector::start(Behaviour::Accept);
+    let endpoint = collector.endpoint();
+    let data_dir = dir.display().to_string();
+    let builder = || {
+        let (endpoint, data_dir) = (endpoint.clone(), data_dir.clone());
+        Reporter::builder()
+            .service_name("outbox-tests")
+            .environment(move |name| match name {
+                "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+                "CREWTEL_RECORD" => Some("off".to_owned()),
+                "CREWTEL_DATA_DIR" => Some(data_dir.clone()),
+                _ => None,
+            })
+    };
+    let status = builder().command(&["status"]).unwrap();
+    assert!(status.starts_with("telemetry: on"), "{status}");
+    assert!(status.contains("pending:   1 requests"), "{status}");
+    let shown = builder().command(&["show"]).unwrap();
+    assert!(shown.contains("waiting to be sent: 1 requests"), "{shown}");
+    // Whatever a courier would have done, it would have done by now.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(collector.received().is_empty(), "status sent something");
+    assert_eq!(outbox_files(&dir), before, "status changed the outbox");
+
+    // Turned off by a switch: status says so and deletes nothing (a
+    // reporter built off would delete what is pending).
+    let off = Reporter::builder()
+        .service_name("outbox-tests")
+        .environment(move |name| match name {
+            "DO_NOT_TRACK" => Some("1".to_owned()),
+            "CREWTEL_DATA_DIR" => Some(data_dir.clone()),
+            _ => None,
+        })
+        .command(&["status"])
+        .unwrap();
+    assert!(off.starts_with("telemetry: off"), "{off}");
+    assert_eq!(outbox_files(&dir), before, "status deleted the outbox");
+}

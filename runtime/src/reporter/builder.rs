@@ -10,7 +10,7 @@ use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
 use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink, shared_strings};
-use crate::config::{Defaults, Mode, NoticeGate, Reason, RecordChoice, Settings};
+use crate::config::{Defaults, Mode, NoticeGate, Reason, Settings};
 use crate::consent::Consent;
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
@@ -32,14 +32,14 @@ pub struct ReporterBuilder {
     shutdown_timeout: Duration,
     queue_size: usize,
     record_max_bytes: u64,
-    notice: Notice,
-    notice_output: Option<NoticeOutput>,
+    pub(super) notice: Notice,
+    pub(super) notice_output: Option<NoticeOutput>,
     pub(super) warnings: Option<WarningSink>,
     debug_out: Option<Box<dyn Write + Send>>,
     environment: Option<Box<EnvironmentLookup>>,
     every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
     tree: bool,
-    capture: Option<crate::testing::Capture>,
+    pub(super) capture: Option<crate::testing::Capture>,
 }
 
 impl Default for ReporterBuilder {
@@ -310,12 +310,8 @@ impl ReporterBuilder {
         let endpoint = (decision.mode == Mode::Export)
             .then(|| settings.endpoint.as_deref().map(without_credentials))
             .flatten();
-        let record = match (&settings.record, decision.mode) {
-            (_, mode) if !matches!(mode, Mode::Export | Mode::Local) => None,
-            (RecordChoice::Off, _) => None,
-            (RecordChoice::Path(path), _) => Some(path.clone()),
-            (RecordChoice::Default, _) => dir.as_ref().map(|dir| dir.join(local::RECORD_FILE)),
-        };
+        let record = super::record_path(&settings.record, dir.as_deref())
+            .filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));
         let mut recorder = None;
         // What the reporter notes of each span (its consent, the catalogues
         // of what built it) for a reader at the end of the pipeline that

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::ReporterBuilder;
 use crate::choice::{self, Choice, ChosenBy, Places};
-use crate::config::{Mode, RecordChoice, Settings};
+use crate::config::{Mode, Settings};
 use crate::export::outbox::{self, OUTBOX_DIR};
 use crate::local;
 
@@ -28,7 +28,8 @@ impl ReporterBuilder {
     /// ([`TELEMETRY_USAGE`](crate::TELEMETRY_USAGE)). `on`, `off` and `local`
     /// keep the choice for this host (it wins over the user's choice for
     /// every crewtel host); a variable or the project's file still wins over
-    /// it, and the answer says so. Only `status` builds the reporter.
+    /// it, and the answer says so. `status` and `show` only read: no
+    /// reporter is built, nothing is sent, shown or written.
     ///
     /// ```
     /// use crewtel::Reporter;
@@ -55,10 +56,9 @@ impl ReporterBuilder {
             .unwrap_or_else(|| "unknown_service".to_owned());
         let host_dir = local::host_dir(settings.data_dir.clone(), &service);
         match args {
-            ["status"] => {
-                self.warnings = Some(warnings);
-                Ok(self.build().status().to_string())
-            }
+            // Read only: no reporter is built, so nothing is sent, shown,
+            // written or deleted.
+            ["status"] => Ok(self.inspect(&settings, host_dir.as_deref()).to_string()),
             [word @ ("on" | "off" | "local")] => {
                 let choice: Choice = word.parse().map_err(|_| TELEMETRY_USAGE.to_owned())?;
                 let places = places(&self, &settings, &service);
@@ -118,18 +118,9 @@ fn mode_word(mode: Mode) -> &'static str {
     }
 }
 
-/// Where the record is (or would be).
-fn record_path(settings: &Settings, host_dir: Option<&Path>) -> Option<std::path::PathBuf> {
-    match &settings.record {
-        RecordChoice::Off => None,
-        RecordChoice::Path(path) => Some(path.clone()),
-        RecordChoice::Default => host_dir.map(|dir| dir.join(local::RECORD_FILE)),
-    }
-}
-
 fn show(settings: &Settings, host_dir: Option<&Path>) -> String {
     let mut out = String::new();
-    match record_path(settings, host_dir).filter(|path| path.exists()) {
+    match super::record_path(&settings.record, host_dir).filter(|path| path.exists()) {
         Some(path) => {
             let events = local::tail(&path, SHOWN);
             out.push_str(&format!(
@@ -153,7 +144,7 @@ fn show(settings: &Settings, host_dir: Option<&Path>) -> String {
 
 fn clear(settings: &Settings, host_dir: Option<&Path>) -> String {
     let mut deleted = Vec::new();
-    if let Some(path) = record_path(settings, host_dir) {
+    if let Some(path) = super::record_path(&settings.record, host_dir) {
         for file in [local::rotated(&path), path] {
             if fs::remove_file(&file).is_ok() {
                 deleted.push(format!("the record {}", file.display()));

@@ -3,11 +3,12 @@
 mod builder;
 mod command;
 mod contain;
+mod inspect;
 mod notice;
 mod span;
 mod status;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -244,14 +245,8 @@ impl Reporter {
     /// The record of earlier runs, if one is there (looked up only when a
     /// user asks, so that off stays off).
     fn earlier_record(&self) -> Option<PathBuf> {
-        let path = match &self.record_choice {
-            RecordChoice::Off => return None,
-            RecordChoice::Path(path) => path.clone(),
-            RecordChoice::Default => {
-                local::host_dir(self.data_dir.clone(), &self.service)?.join(local::RECORD_FILE)
-            }
-        };
-        path.exists().then_some(path)
+        let dir = local::host_dir(self.data_dir.clone(), &self.service);
+        record_path(&self.record_choice, dir.as_deref()).filter(|path| path.exists())
     }
 
     /// Flushes what is queued, waiting at most the shutdown bound; later
@@ -371,6 +366,16 @@ impl Shared {
         if let Some(notes) = &self.notes {
             notes.take(span_id);
         }
+    }
+}
+
+/// Where the record is, or would be, kept: `choice`'s file, or the one in
+/// the host's folder of the user's data directory.
+fn record_path(choice: &RecordChoice, host_dir: Option<&Path>) -> Option<PathBuf> {
+    match choice {
+        RecordChoice::Off => None,
+        RecordChoice::Path(path) => Some(path.clone()),
+        RecordChoice::Default => host_dir.map(|dir| dir.join(local::RECORD_FILE)),
     }
 }
 
