@@ -94,10 +94,23 @@ fn to(collector: &Collector) -> Vec<(&'static str, String)> {
     vec![("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())]
 }
 
+/// Each protocol, decoded by the official `opentelemetry-proto` messages
+/// (protobuf, and the specification's JSON through their serde form).
 #[test]
 fn every_value_type_round_trips_exactly() {
+    for (protocol, content_type) in [
+        ("http/protobuf", "application/x-protobuf"),
+        ("http/json", "application/json"),
+    ] {
+        every_value_type_round_trips_in(protocol, content_type);
+    }
+}
+
+fn every_value_type_round_trips_in(protocol: &str, content_type: &str) {
     let collector = Collector::start(Behaviour::Accept);
-    let (builder, warnings) = configured(&to(&collector));
+    let mut vars = to(&collector);
+    vars.push(("CREWTEL_EXPORTER_OTLP_PROTOCOL", protocol.to_owned()));
+    let (builder, warnings) = configured(&vars);
     let reporter = builder.build();
     assert_eq!(reporter.mode(), Mode::Export);
     reporter.emit(crew(false, "a").telemetry_event());
@@ -106,10 +119,7 @@ fn every_value_type_round_trips_exactly() {
     let received = collector.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].path, "/v1/traces");
-    assert_eq!(
-        received[0].header("content-type"),
-        Some("application/x-protobuf")
-    );
+    assert_eq!(received[0].header("content-type"), Some(content_type));
     let spans = collector.spans();
     assert_eq!(spans.len(), 1);
     let span = &spans[0].1;
@@ -138,6 +148,10 @@ fn every_value_type_round_trips_exactly() {
         Some(&string(r#"[{"role":"researcher"}]"#))
     );
     assert_eq!(a.len(), 9, "exactly the anonymous keys: {a:?}");
+    assert_eq!(span.trace_id.len(), 16);
+    assert_eq!(span.span_id.len(), 8);
+    assert!(span.parent_span_id.is_empty());
+    assert!(span.end_time_unix_nano >= span.start_time_unix_nano && span.start_time_unix_nano > 0);
     assert!(warnings.lock().unwrap().is_empty());
 }
 

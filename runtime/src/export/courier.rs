@@ -21,10 +21,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
-use http::header;
-use opentelemetry_http::{HttpClient, HttpError, Request, Response};
-
 use super::failures::Failures;
 use super::http::{Sent, Transport};
 use super::outbox::{Pending, Stored};
@@ -110,7 +106,7 @@ impl Courier {
         Courier { shared }
     }
 
-    /// The exporter's HTTP client: it hands each request to the spool.
+    /// Where the exporter hands each request: the spool.
     pub(crate) fn handoff(&self, lines: Lines) -> Handoff {
         Handoff {
             shared: Arc::clone(&self.shared),
@@ -368,8 +364,8 @@ fn kept(why: &str) -> String {
     format!("{why}; what was not sent is kept and sent later")
 }
 
-/// The exporter's HTTP client: each request it is given is kept in the
-/// spool for the courier, and taken as accepted at once.
+/// Where the exporter hands each request it wrote: the spool, for the
+/// courier.
 pub(crate) struct Handoff {
     shared: Arc<Shared>,
     lines: Lines,
@@ -381,36 +377,18 @@ impl std::fmt::Debug for Handoff {
     }
 }
 
-/// What of `request` the spool keeps.
-fn stored(request: &Request<Bytes>, lines: Vec<String>) -> Stored {
-    let text = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value: &header::HeaderValue| value.to_str().ok())
-            .map(str::to_owned)
-    };
-    Stored {
-        content_type: text(header::CONTENT_TYPE)
-            .unwrap_or_else(|| "application/x-protobuf".to_owned()),
-        content_encoding: text(header::CONTENT_ENCODING),
-        body: request.body().to_vec(),
-        lines,
-    }
-}
-
-#[async_trait::async_trait]
-impl HttpClient for Handoff {
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
-        let lines = self
+impl Handoff {
+    /// Keeps `request`, with the record lines of the batch it was made of,
+    /// in the spool, and wakes the courier.
+    pub(crate) fn keep(&self, mut request: Stored) {
+        request.lines = self
             .lines
             .lock()
             .ok()
             .and_then(|mut lines| lines.take())
             .unwrap_or_default();
-        self.shared.spool.keep(stored(&request, lines));
+        self.shared.spool.keep(request);
         self.shared.wake();
-        Ok(Response::new(Bytes::new()))
     }
 }
 

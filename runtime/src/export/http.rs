@@ -6,8 +6,8 @@
 use std::io::Read;
 use std::time::Duration;
 
+use ::http::Request;
 use http::header::{self, HeaderMap};
-use opentelemetry_http::Request;
 
 use super::outbox::Stored;
 use super::tls::Tls;

@@ -1,7 +1,7 @@
 //! The one pipeline every event goes through, whichever exporter is at its
 //! end: the limits, the size cap and the counted queue are applied here,
-//! once. Two exporters: OTLP/HTTP (opentelemetry-otlp behind the SDK's
-//! thread-based batch processor, whose requests go to the spool, on disk
+//! once. Two exporters: OTLP/HTTP (crewtel's own encoder, `otlp`, behind
+//! the SDK's thread-based batch processor, whose requests go to the spool, on disk
 //! when it can be, and from there to the collector by the courier's thread,
 //! so that neither the host nor the shutdown ever waits on the network) and
 //! the debug printer (`CREWTEL_DEBUG`, each event printed as it ends, on the
@@ -15,6 +15,7 @@ mod http;
 mod ids;
 mod keep;
 mod no_proxy;
+mod otlp;
 pub(crate) mod outbox;
 mod spool;
 pub(crate) mod tls;
@@ -30,7 +31,6 @@ use opentelemetry::trace::{
     Tracer, TracerProvider,
 };
 use opentelemetry::{Context, InstrumentationScope, KeyValue, Value};
-use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
@@ -42,7 +42,7 @@ pub use drops::Drops;
 pub(crate) use failures::Failures;
 pub(crate) use outbox::Pending;
 
-use crate::config::{Limits, Protocol, Settings};
+use crate::config::{Limits, Settings};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
@@ -134,7 +134,7 @@ impl Pipeline {
         options: Options,
         failures: Arc<Failures>,
     ) -> Result<Pipeline, String> {
-        let endpoint = settings.endpoint.clone().ok_or("no endpoint")?;
+        let endpoint = settings.endpoint.as_deref().ok_or("no endpoint")?;
         let headers: HeaderMap = settings
             .headers
             .iter()
@@ -157,26 +157,11 @@ impl Pipeline {
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();
-        let client = courier.handoff(Arc::clone(&lines));
-        let mut exporter = opentelemetry_otlp::SpanExporter::builder()
-            .with_http()
-            .with_endpoint(endpoint)
-            .with_timeout(settings.timeout)
-            .with_protocol(match settings.protocol {
-                Protocol::HttpProtobuf => opentelemetry_otlp::Protocol::HttpBinary,
-                Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
-            })
-            .with_http_client(client)
-            // Retries are the courier's, which sees `Retry-After`.
-            .with_retry_policy(opentelemetry_otlp::RetryPolicy::disabled());
-        if settings.gzip {
-            exporter = exporter.with_compression(opentelemetry_otlp::Compression::Gzip);
-        }
-        // The build error names the endpoint, which may hold credentials:
-        // it is never shown.
-        let exporter = exporter
-            .build()
-            .map_err(|_| "the endpoint was refused".to_owned())?;
+        let encoding = otlp::Encoding {
+            protocol: settings.protocol,
+            gzip: settings.gzip,
+        };
+        let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
 
         let mut pipeline = Pipeline::assemble(
             settings.limits,

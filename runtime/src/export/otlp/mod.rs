@@ -1,0 +1,180 @@
+//! OTLP/HTTP requests, written by crewtel: each batch of spans becomes one
+//! `ExportTraceServiceRequest` under crewtel's resource and scope, in
+//! protobuf (prost) or the specification's JSON, gzipped when asked, and is
+//! handed to the spool for the courier. Written here rather than by
+//! `opentelemetry-otlp`, whose features (`http-json`, `gzip-http`,
+//! `http-proto`) would change the application's own OTLP exporter through
+//! cargo's feature unification.
+
+mod proto;
+
+use std::io::Write;
+use std::time::SystemTime;
+
+use opentelemetry::trace::{SpanId, Status};
+use opentelemetry::{Array, KeyValue};
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+use prost::Message;
+
+use super::courier::Handoff;
+use super::outbox::Stored;
+use crate::config::Protocol;
+
+/// The trace flag `sampled` and the span flag saying whether the parent
+/// is remote is known (it is not: every parent is crewtel's own span).
+const SPAN_FLAGS: u32 = 0x01 | 0x100;
+
+/// How requests are written.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Encoding {
+    pub protocol: Protocol,
+    pub gzip: bool,
+}
+
+/// The exporter at the end of the OTLP pipeline: encodes each batch and
+/// keeps it in the spool, which the courier sends from.
+pub(crate) struct Encoder {
+    resource: proto::Resource,
+    scope: proto::InstrumentationScope,
+    encoding: Encoding,
+    handoff: Handoff,
+}
+
+impl Encoder {
+    pub(crate) fn new(resource: &[KeyValue], encoding: Encoding, handoff: Handoff) -> Encoder {
+        Encoder {
+            resource: proto::Resource {
+                attributes: resource.iter().map(key_value).collect(),
+            },
+            scope: proto::InstrumentationScope {
+                name: "crewtel".to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            encoding,
+            handoff,
+        }
+    }
+
+    /// The request for `batch`, as it goes on the wire.
+    fn request(&self, batch: Vec<SpanData>) -> Result<Stored, String> {
+        let request = proto::ExportTraceServiceRequest {
+            resource_spans: vec![proto::ResourceSpans {
+                resource: Some(self.resource.clone()),
+                scope_spans: vec![proto::ScopeSpans {
+                    scope: Some(self.scope.clone()),
+                    spans: batch.into_iter().map(span).collect(),
+                }],
+            }],
+        };
+        let (content_type, body) = match self.encoding.protocol {
+            Protocol::HttpProtobuf => ("application/x-protobuf", request.encode_to_vec()),
+            Protocol::HttpJson => (
+                "application/json",
+                serde_json::to_vec(&request).map_err(|error| error.to_string())?,
+            ),
+        };
+        let (content_encoding, body) = match self.encoding.gzip {
+            true => (
+                Some("gzip".to_owned()),
+                gzip(&body).map_err(|e| e.to_string())?,
+            ),
+            false => (None, body),
+        };
+        Ok(Stored {
+            content_type: content_type.to_owned(),
+            content_encoding,
+            body,
+            lines: Vec::new(),
+        })
+    }
+}
+
+impl core::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("encoding", &self.encoding)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpanExporter for Encoder {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let request = self.request(batch).map_err(OTelSdkError::InternalFailure)?;
+        self.handoff.keep(request);
+        Ok(())
+    }
+}
+
+fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body)?;
+    encoder.finish()
+}
+
+fn span(span: SpanData) -> proto::Span {
+    let nanos = |at: SystemTime| {
+        at.duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |since| {
+                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+            })
+    };
+    let parent = span.parent_span_id;
+    proto::Span {
+        trace_id: span.span_context.trace_id().to_bytes().to_vec(),
+        span_id: span.span_context.span_id().to_bytes().to_vec(),
+        parent_span_id: match parent {
+            SpanId::INVALID => Vec::new(),
+            parent => parent.to_bytes().to_vec(),
+        },
+        flags: SPAN_FLAGS,
+        name: span.name.into_owned(),
+        kind: proto::SPAN_KIND_INTERNAL,
+        start_time_unix_nano: nanos(span.start_time),
+        end_time_unix_nano: nanos(span.end_time),
+        attributes: span.attributes.iter().map(key_value).collect(),
+        dropped_attributes_count: span.dropped_attributes_count,
+        status: match span.status {
+            Status::Error { description } => Some(proto::Status {
+                message: description.into_owned(),
+                code: proto::STATUS_CODE_ERROR,
+            }),
+            Status::Unset | Status::Ok => None,
+        },
+    }
+}
+
+fn key_value(kv: &KeyValue) -> proto::KeyValue {
+    proto::KeyValue {
+        key: kv.key.as_str().to_owned(),
+        value: Some(any_value(&kv.value)),
+    }
+}
+
+fn any_value(value: &opentelemetry::Value) -> proto::AnyValue {
+    use opentelemetry::Value as V;
+    use proto::Value as P;
+    let list = |values: Vec<P>| {
+        P::Array(proto::ArrayValue {
+            values: values
+                .into_iter()
+                .map(|value| proto::AnyValue { value: Some(value) })
+                .collect(),
+        })
+    };
+    let value = match value {
+        V::Bool(v) => P::Bool(*v),
+        V::I64(v) => P::Int(*v),
+        V::F64(v) => P::Double(*v),
+        V::String(v) => P::String(v.as_str().to_owned()),
+        V::Array(Array::Bool(v)) => list(v.iter().copied().map(P::Bool).collect()),
+        V::Array(Array::I64(v)) => list(v.iter().copied().map(P::Int).collect()),
+        V::Array(Array::F64(v)) => list(v.iter().copied().map(P::Double).collect()),
+        V::Array(Array::String(v)) => {
+            list(v.iter().map(|s| P::String(s.as_str().to_owned())).collect())
+        }
+        // Values of kinds crewtel never builds: as text, never dropped silently.
+        other => P::String(other.to_string()),
+    };
+    proto::AnyValue { value: Some(value) }
+}
