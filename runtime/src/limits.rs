@@ -61,28 +61,7 @@ fn shortened(s: &str, max_chars: usize) -> Shortened {
 /// whole entries, closed again, within `max_chars`, or `Some(None)` when
 /// not one entry fits. `None` for text that is not a JSON list or object.
 fn json_prefix(s: &str, max_chars: usize) -> Option<Option<String>> {
-    use serde_json::value::RawValue;
-
-    let (open, close, entries): (char, char, Vec<String>) = if s.starts_with('[') {
-        let items: Vec<&RawValue> = serde_json::from_str(s).ok()?;
-        (
-            '[',
-            ']',
-            items.iter().map(|item| item.get().to_owned()).collect(),
-        )
-    } else if s.starts_with('{') {
-        let Entries(entries) = serde_json::from_str(s).ok()?;
-        let entries = entries
-            .into_iter()
-            .map(|(key, value)| {
-                let key = serde_json::to_string(&key).unwrap_or_default();
-                format!("{key}:{}", value.get())
-            })
-            .collect();
-        ('{', '}', entries)
-    } else {
-        return None;
-    };
+    let (open, close, entries) = top_level_entries(s)?;
     let mut out = String::from(open);
     let mut chars = 2;
     for entry in entries {
@@ -93,7 +72,7 @@ fn json_prefix(s: &str, max_chars: usize) -> Option<Option<String>> {
         if out.len() > 1 {
             out.push(',');
         }
-        out.push_str(&entry);
+        out.push_str(entry);
         chars += more;
     }
     if out.len() == 1 && s.len() > 2 {
@@ -104,30 +83,47 @@ fn json_prefix(s: &str, max_chars: usize) -> Option<Option<String>> {
     Some(Some(out))
 }
 
-/// The entries of a JSON object, in their order.
-struct Entries<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Entries<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<'a>(core::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = Entries<'a>;
-            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str("a JSON object")
+/// The top-level entries of a JSON list or object as written (an object's
+/// as `"key":value`), with its brackets; `None` unless `s` is one valid JSON
+/// list or object. (serde_json's `RawValue` would do it, but its feature
+/// changes how the application's own serde_json reads a `Value`.)
+fn top_level_entries(s: &str) -> Option<(char, char, Vec<&str>)> {
+    let (open, close) = match s.as_bytes().first()? {
+        b'[' => ('[', ']'),
+        b'{' => ('{', '}'),
+        _ => return None,
+    };
+    serde_json::from_str::<serde::de::IgnoredAny>(s).ok()?;
+    let inner = s.trim_end().strip_suffix(close)?.strip_prefix(open)?;
+    let mut entries = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0_usize, false, false, 0);
+    for (at, byte) in inner.bytes().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
             }
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<Self::Value, M::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
+            continue;
         }
-        deserializer.deserialize_map(Visit(core::marker::PhantomData))
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            // Valid JSON: never below the top level.
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                entries.push(inner[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
     }
+    let last = inner[start..].trim();
+    if !last.is_empty() {
+        entries.push(last);
+    }
+    Some((open, close, entries))
 }
 
 fn truncated(s: &str, max_chars: usize) -> Option<StringValue> {
@@ -175,6 +171,37 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn entries_are_split_at_the_top_level_only() {
+        let list = r#"[{"a":"x,]\"y"}, [1,{"b":[2,3]}] ,"z\\",null]"#;
+        assert_eq!(
+            top_level_entries(list),
+            Some((
+                '[',
+                ']',
+                vec![
+                    r#"{"a":"x,]\"y"}"#,
+                    r#"[1,{"b":[2,3]}]"#,
+                    r#""z\\""#,
+                    "null"
+                ]
+            ))
+        );
+        let map = r#"{"k,1":{"n":[1,{"m":"}"}]},"s":"\u00e9,"}"#;
+        assert_eq!(
+            top_level_entries(map),
+            Some((
+                '{',
+                '}',
+                vec![r#""k,1":{"n":[1,{"m":"}"}]}"#, r#""s":"\u00e9,""#]
+            ))
+        );
+        assert_eq!(top_level_entries("[]"), Some(('[', ']', vec![])));
+        for not_one in ["[1,2", "{\"a\"}", "[1] [2]", "\"text\"", "12"] {
+            assert_eq!(top_level_entries(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -282,16 +282,26 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.min(Duration::from_secs(3600)))
 }
 
-/// The proxy a variable names. A URL that is not one is an error naming
-/// the variable, never its value (it can hold a password): nothing is then
-/// sent, rather than sent around the proxy.
+/// The proxy a variable names. A URL that is not one, or a SOCKS proxy, is
+/// an error naming the variable, never its value (it can hold a password):
+/// nothing is then sent, rather than sent around the proxy. SOCKS would
+/// take ureq's `socks-proxy` feature, which also sends the application's
+/// own ureq requests through an `ALL_PROXY=socks5://` they went around
+/// before (cargo unifies features).
 fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, String> {
-    ureq::Proxy::new(&setting.url).map_err(|_| {
+    let proxy = ureq::Proxy::new(&setting.url).map_err(|_| {
         format!(
-            "{} is not a proxy URL (`http://host:port`, `socks5://host:port`)",
+            "{} is not a proxy URL (`http://host:port`, `https://host:port`)",
             setting.variable
         )
-    })
+    })?;
+    match proxy.protocol() {
+        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https => Ok(proxy),
+        _ => Err(format!(
+            "{} names a SOCKS proxy, which crewtel does not go through (an http:// or https:// proxy it does)",
+            setting.variable
+        )),
+    }
 }
 
 fn failure_kind(error: &ureq::Error) -> Failure {
