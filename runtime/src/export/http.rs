@@ -75,7 +75,7 @@ impl Transport {
         });
         let proxy_variable = proxy.map(|setting| setting.variable);
         let proxy = proxy.map(proxy_of).transpose()?;
-        Ok(Transport {
+        let transport = Transport {
             agent: std::sync::OnceLock::new(),
             timeout,
             tls,
@@ -83,7 +83,12 @@ impl Transport {
             proxy_variable,
             uri,
             headers,
-        })
+        };
+        if transport.over_tls() && !transport.tls.available() {
+            // ureq would panic at the first connection.
+            return Err("TLS is needed and no rustls provider is there: build crewtel with its `tls-aws-lc-rs` or `tls-ring` feature, or install one (`CryptoProvider::install_default`)".to_owned());
+        }
+        Ok(transport)
     }
 
     /// Whether TLS is spoken: to the collector, or to an `https://` proxy.

@@ -14,8 +14,16 @@
 //!   (mutual TLS) is shown.
 //!
 //! Verification is never turned off: no setting reaches it.
+//!
+//! The rustls provider is the one the process installed, if any (the
+//! application's choice), else crewtel's own (its `tls-aws-lc-rs` or
+//! `tls-ring` feature), handed to ureq: crewtel never installs one as the
+//! process's default.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
 
 use crate::config::{Named, TlsSettings};
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
@@ -23,6 +31,9 @@ use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConf
 /// What the exporter trusts and shows, its files read and checked.
 #[derive(Debug)]
 pub(crate) struct Tls {
+    /// `None` when neither the process nor crewtel's features give one:
+    /// then only plain HTTP can be spoken.
+    provider: Option<Arc<CryptoProvider>>,
     roots: Roots,
     client: Option<ClientCert>,
     /// What the caller warns about: an override of the system's store that
@@ -47,6 +58,7 @@ impl Tls {
     /// an error that names its variable (never its content): nothing is
     /// then sent.
     pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
+        let provider = provider();
         let mut notes = Vec::new();
         let file = usable(&settings.ssl_cert_file, "SSL_CERT_FILE", FILE, &mut notes);
         let dir = usable(&settings.ssl_cert_dir, "SSL_CERT_DIR", FOLDER, &mut notes);
@@ -71,15 +83,23 @@ impl Tls {
                 let private = private_key(key)?;
                 // Checked now: ureq would panic on a pair that does not fit
                 // when it first connects.
-                matching(&chain, &private, certificate, key)?;
+                if let Some(provider) = &provider {
+                    matching(&chain, &private, certificate, key, provider)?;
+                }
                 Some(ClientCert::new_with_certs(&chain, private))
             }
         };
         Ok(Tls {
+            provider,
             roots,
             client,
             notes,
         })
+    }
+
+    /// Whether TLS can be spoken at all: a provider was found.
+    pub(crate) fn available(&self) -> bool {
+        self.provider.is_some()
     }
 
     /// The TLS configuration of the exporter's client: the system's store
@@ -94,11 +114,14 @@ impl Tls {
             }
             Roots::System { .. } => RootCerts::WebPki,
         };
-        TlsConfig::builder()
+        let mut config = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
             .root_certs(roots)
-            .client_cert(self.client.clone())
-            .build()
+            .client_cert(self.client.clone());
+        if let Some(provider) = &self.provider {
+            config = config.unversioned_rustls_crypto_provider(Arc::clone(provider));
+        }
+        config.build()
     }
 
     /// Why a collector reached over TLS may close the connection as the
@@ -123,6 +146,28 @@ impl Tls {
             Roots::System { .. } => "set CREWTEL_EXPORTER_OTLP_CERTIFICATE to its CA's PEM file, or install the CA in the system's trust store".to_owned(),
         }
     }
+}
+
+/// The process's installed provider, else crewtel's own.
+fn provider() -> Option<Arc<CryptoProvider>> {
+    CryptoProvider::get_default()
+        .cloned()
+        .or_else(|| own_provider().map(Arc::new))
+}
+
+#[cfg(feature = "tls-aws-lc-rs")]
+fn own_provider() -> Option<CryptoProvider> {
+    Some(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+#[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
+fn own_provider() -> Option<CryptoProvider> {
+    Some(rustls::crypto::ring::default_provider())
+}
+
+#[cfg(not(any(feature = "tls-aws-lc-rs", feature = "tls-ring")))]
+fn own_provider() -> Option<CryptoProvider> {
+    None
 }
 
 type Kind = (&'static str, fn(&std::fs::Metadata) -> bool);
@@ -199,6 +244,7 @@ fn matching(
     key: &PrivateKey<'static>,
     certificate: &Named,
     named_key: &Named,
+    provider: &CryptoProvider,
 ) -> Result<(), String> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain: Vec<CertificateDer<'static>> = chain
@@ -212,8 +258,7 @@ fn matching(
             named_key.variable
         )
     })?;
-    let provider = rustls::crypto::ring::default_provider();
-    rustls::sign::CertifiedKey::from_der(chain, key, &provider)
+    rustls::sign::CertifiedKey::from_der(chain, key, provider)
         .map(|_| ())
         .map_err(|_| {
             format!(

@@ -1,0 +1,102 @@
+//! crewtel changes nothing of its neighbours through cargo features: cargo
+//! unifies a crate's features over the whole program, so a feature crewtel
+//! (as it comes, default features on) turns on in a crate the application
+//! also uses is turned on for the application too. The ones that change
+//! how such a crate behaves are held out here.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+/// Crate features that change behaviour, not only add API, and why.
+const CHANGES_NEIGHBOURS: &[(&str, &str, &str)] = &[
+    (
+        "opentelemetry-otlp",
+        "http-json",
+        "the application's OTLP exporter defaults to JSON",
+    ),
+    (
+        "opentelemetry-otlp",
+        "http-proto",
+        "a gRPC-only application's default exporter becomes HTTP",
+    ),
+    (
+        "opentelemetry-otlp",
+        "gzip-http",
+        "the application's OTEL_EXPORTER_OTLP_COMPRESSION takes effect",
+    ),
+    (
+        "serde_json",
+        "raw_value",
+        "the application's Value reads serde_json's private RawValue key",
+    ),
+    (
+        "serde_json",
+        "arbitrary_precision",
+        "the application's numbers are read another way",
+    ),
+    (
+        "serde_json",
+        "preserve_order",
+        "the application's maps keep insertion order",
+    ),
+    (
+        "ureq",
+        "socks-proxy",
+        "the application's ureq goes through an ALL_PROXY=socks5:// proxy",
+    ),
+    ("ureq", "rustls", "turns on rustls's ring provider"),
+    (
+        "rustls",
+        "ring",
+        "a second rustls provider beside rustls's default makes the application's ClientConfig::builder() panic",
+    ),
+];
+
+/// `crate feature` pairs of crewtel's normal dependencies with its default
+/// features, as `cargo tree` resolves them.
+fn features() -> BTreeSet<(String, String)> {
+    let out = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tree", "--offline", "-p", "crewtel", "-e", "normal"])
+        .args(["--prefix", "none", "--format", "{p}|{f}"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut on = BTreeSet::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((package, features)) = line.split_once('|') else {
+            continue;
+        };
+        let name = package.split_whitespace().next().unwrap_or_default();
+        let features = features.trim_end_matches(" (*)");
+        for feature in features.split(',').filter(|f| !f.is_empty()) {
+            on.insert((name.to_owned(), feature.to_owned()));
+        }
+        on.insert((name.to_owned(), String::new()));
+    }
+    on
+}
+
+#[test]
+fn crewtel_turns_on_no_feature_that_changes_a_neighbour() {
+    let on = features();
+    assert!(
+        on.contains(&("serde".to_owned(), "derive".to_owned())),
+        "cargo tree's features were not read: {on:?}"
+    );
+    let changing: Vec<String> = CHANGES_NEIGHBOURS
+        .iter()
+        .filter(|(name, feature, _)| on.contains(&(name.to_string(), feature.to_string())))
+        .map(|(name, feature, why)| format!("{name}/{feature}: {why}"))
+        .collect();
+    assert!(changing.is_empty(), "{changing:#?}");
+    assert!(
+        !on.iter()
+            .any(|(name, _)| name.starts_with("opentelemetry-otlp")),
+        "crewtel writes its OTLP requests itself"
+    );
+}
