@@ -165,3 +165,52 @@ async fn a_reporter_is_built_used_and_shut_down_inside_a_runtime() {
         assert_eq!(span.parent_span_id, crew.1.span_id);
     }
 }
+
+/// crewtel sets none of the process's global state: no OpenTelemetry
+/// global provider, no `tracing` dispatcher. (No test in this binary sets
+/// one.)
+#[test]
+fn a_reporter_sets_no_global_state() {
+    use opentelemetry::trace::{Span as _, Tracer as _};
+
+    let collector = Collector::start(Behaviour::Accept);
+    let endpoint = collector.endpoint();
+    let dir = collector::scratch_dir("async-globals")
+        .display()
+        .to_string();
+    let reporter = Reporter::builder()
+        .environment(move |name| match name {
+            "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some(endpoint.clone()),
+            "CREWTEL_DATA_DIR" => Some(dir.clone()),
+            _ => None,
+        })
+        .build();
+    let crew = reporter.start(
+        CrewRun {
+            tasks: 1,
+            share_crew: false,
+        }
+        .telemetry_event(),
+    );
+    reporter.emit(
+        ToolUsage {
+            tool_name: "search",
+        }
+        .telemetry_event(),
+    );
+    crew.end();
+    reporter.shutdown();
+    assert!(
+        !tracing_dispatcher_set(),
+        "crewtel set tracing's dispatcher"
+    );
+    let span = opentelemetry::global::tracer("probe").start("probe");
+    assert!(
+        !span.span_context().is_valid(),
+        "crewtel set OpenTelemetry's global provider"
+    );
+}
+
+fn tracing_dispatcher_set() -> bool {
+    tracing::dispatcher::has_been_set()
+}

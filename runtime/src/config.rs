@@ -895,6 +895,36 @@ mod tests {
     }
 
     #[test]
+    fn each_variable_alone_with_a_bad_value_is_one_warning_naming_it_and_the_default() {
+        let endpoint = ("CREWTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318");
+        let bad = "sk-BAD%%%=\u{7f}";
+        let (default, _) = decide(&[endpoint]);
+        for name in [
+            "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "CREWTEL_EXPORTER_OTLP_PROTOCOL",
+            "CREWTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+            "CREWTEL_EXPORTER_OTLP_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_TRACES_HEADERS",
+            "CREWTEL_EXPORTER_OTLP_TIMEOUT",
+            "CREWTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+            "CREWTEL_EXPORTER_OTLP_COMPRESSION",
+            "CREWTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+            "CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+            "CREWTEL_ATTRIBUTE_COUNT_LIMIT",
+        ] {
+            let (settings, warnings) = decide(&[endpoint, (name, bad)]);
+            assert_eq!(warnings.len(), 1, "{name}: {warnings:?}");
+            assert!(warnings[0].contains(name), "{warnings:?}");
+            assert!(!warnings[0].contains("sk-BAD"), "its value: {warnings:?}");
+            assert_eq!(
+                format!("{settings:?}"),
+                format!("{default:?}"),
+                "{name}: not the default"
+            );
+        }
+    }
+
+    #[test]
     fn nothing_configured_sends_nothing() {
         let (settings, warnings) = decide(&[]);
         assert_eq!(settings.mode, Mode::NoEndpoint);
