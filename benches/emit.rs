@@ -23,7 +23,9 @@ use criterion::Criterion;
 /// `emit`, and would only add disk noise.
 fn reporter(vars: Vec<(&'static str, String)>) -> Reporter {
     let mut vars = vars;
-    vars.push(("CREWTEL_RECORD", "off".into()));
+    if !vars.iter().any(|(k, _)| *k == "CREWTEL_RECORD") {
+        vars.push(("CREWTEL_RECORD", "off".into()));
+    }
     if !vars.iter().any(|(k, _)| *k == "CREWTEL_DATA_DIR") {
         let dir = collector::scratch_dir("bench-emit");
         vars.push(("CREWTEL_DATA_DIR", dir.display().to_string()));
@@ -53,10 +55,18 @@ fn endpoint(endpoint: String) -> Reporter {
 fn criterion_emit(c: &mut Criterion, hanging: &Collector) {
     let crew = model::crew(10, false);
     let mut group = c.benchmark_group("emit");
-    let cases: [(&str, Reporter); 4] = [
+    // With the record kept (the default), each event's consent is noted
+    // for its record line.
+    let recording = reporter(vec![
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", nothing_listening()),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "1000".into()),
+        ("CREWTEL_RECORD", "on".into()),
+    ]);
+    let cases: [(&str, Reporter); 5] = [
         ("off", off()),
         ("no endpoint", reporter(vec![])),
         ("collector not there", endpoint(nothing_listening())),
+        ("collector not there, record kept", recording),
         ("collector hangs", endpoint(hanging.endpoint())),
     ];
     for (name, reporter) in &cases {

@@ -175,14 +175,14 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
         "service.version",
         "os.type",
         "host.arch",
-        "host.cpu.band",
+        "crewtel.cpu_band",
     ] {
         assert!(keys.contains(&always), "{always} in {keys:?}");
     }
     // Nothing finer than an anonymous event may carry: no exact CPU count
     // (the resource carries its band), no patch release, no kernel.
     let band = crewtel::cpu_band(std::thread::available_parallelism().ok().map(usize::from));
-    assert_eq!(attribute(resource, "host.cpu.band"), Some(&string(band)));
+    assert_eq!(attribute(resource, "crewtel.cpu_band"), Some(&string(band)));
     assert_eq!(
         keys.iter().filter(|key| key.contains("cpu")).count(),
         1,

@@ -344,6 +344,42 @@ fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
     );
 }
 
+/// A key under another kind's PEM label (PKCS#8 bytes labelled SEC1) is
+/// read by its label, as the HTTP client will read it: either the provider
+/// takes it (and the event is delivered) or one warning names the variable;
+/// never the client's panic on the courier's thread, which would leave the
+/// event undelivered and the shutdown waiting out its bound.
+#[test]
+fn a_client_key_under_another_kind_s_label_is_one_warning_not_a_panic() {
+    let pki = Pki::new();
+    let (dir, ca) = files(&pki);
+    let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
+    let relabelled = pki
+        .client_key_pem
+        .replace("BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY")
+        .replace("END PRIVATE KEY", "END EC PRIVATE KEY");
+    assert_ne!(relabelled, pki.client_key_pem);
+    let key = Pki::write(&dir, "relabelled-key.pem", &relabelled);
+    let collector = Collector::start_tls(
+        Behaviour::Accept,
+        pki.server_requiring_a_client_certificate(),
+    );
+    let outcome = send(
+        &collector,
+        &[
+            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
+            ("CREWTEL_EXPORTER_OTLP_CLIENT_KEY", key),
+        ],
+    );
+    match outcome.delivered {
+        1 => assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings),
+        _ => {
+            refused(&outcome, "CREWTEL_EXPORTER_OTLP_CLIENT_KEY");
+        }
+    }
+}
+
 #[test]
 fn a_certificate_file_larger_than_a_mebibyte_is_not_read() {
     let pki = Pki::new();

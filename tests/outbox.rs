@@ -354,3 +354,35 @@ fn status_and_show_only_read() {
     assert!(off.starts_with("telemetry: off"), "{off}");
     assert_eq!(outbox_files(&dir), before, "status deleted the outbox");
 }
+
+/// What a real run would fall back from, status reports: an exporter that
+/// cannot be built (a TLS file that is not there, a SOCKS proxy) sends
+/// nothing, and status says so, with the one warning a run would give.
+#[test]
+fn status_says_when_the_exporter_could_not_be_built() {
+    let dir = scratch_dir("status-unusable").display().to_string();
+    for (name, value) in [
+        ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", "/nonexistent/ca.pem"),
+        ("ALL_PROXY", "socks5://127.0.0.1:1080"),
+    ] {
+        let dir = dir.clone();
+        let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = Arc::clone(&warnings);
+        let status = Reporter::builder()
+            .service_name("outbox-tests")
+            .environment(move |variable| match variable {
+                "CREWTEL_EXPORTER_OTLP_ENDPOINT" => Some("https://127.0.0.1:9/".to_owned()),
+                "CREWTEL_DATA_DIR" => Some(dir.clone()),
+                _ if variable == name => Some(value.to_owned()),
+                _ => None,
+            })
+            .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+            .command(&["status"])
+            .unwrap();
+        assert!(status.starts_with("telemetry: off"), "{name}: {status}");
+        assert!(status.contains("could not be built"), "{status}");
+        let warnings = warnings.lock().unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(name), "{warnings:?}");
+    }
+}

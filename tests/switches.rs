@@ -105,7 +105,7 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     let listed: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
     for key in resource["resource"].as_object().unwrap().keys() {
         assert!(listed.contains(&key.as_str()), "{key} is not a listed key");
-        assert!(!key.contains("cpu") || key == "host.cpu.band", "{key}");
+        assert!(!key.contains("cpu") || key == "crewtel.cpu_band", "{key}");
     }
     // Each event as the README shows one (name, consent, attributes), with
     // its place in its trace.

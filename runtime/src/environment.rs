@@ -92,7 +92,7 @@ pub const RESOURCE_KEYS: &[ResourceKey] = &[
         value: |env, _| Some(env.host_arch.into()),
     },
     ResourceKey {
-        key: "host.cpu.band",
+        key: "crewtel.cpu_band",
         purpose: "The number of logical CPUs as a coarse band (`1-2`, `3-4`, `5-8` ... `33+`), so that it is no fingerprint; the exact count is a host's to send under `share_crew`.",
         value: |env, _| Some(crate::context::cpu_band(env.logical_cpus).into()),
     },
@@ -133,7 +133,7 @@ pub struct Environment {
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
     /// The number of logical CPUs: not on the resource, which carries only
-    /// its band (`host.cpu.band`, [`cpu_band`](crate::cpu_band)).
+    /// its band (`crewtel.cpu_band`, [`cpu_band`](crate::cpu_band)).
     pub logical_cpus: Option<usize>,
 }
 

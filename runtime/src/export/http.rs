@@ -28,8 +28,7 @@ pub(crate) struct Transport {
     /// Where requests go.
     uri: http::Uri,
     /// The only custom headers sent: crewtel's reading of
-    /// `CREWTEL_EXPORTER_OTLP_*HEADERS` (the exporter also reads the process
-    /// environment on its own; what it adds is dropped here).
+    /// `CREWTEL_EXPORTER_OTLP_*HEADERS`.
     headers: HeaderMap,
 }
 
@@ -102,7 +101,9 @@ impl Transport {
 
     /// Makes the client, on the thread that calls it (the courier's).
     pub(crate) fn prepare(&self) {
-        self.agent();
+        let _ = contained(|| {
+            self.agent();
+        });
     }
 
     fn agent(&self) -> &ureq::Agent {
@@ -119,8 +120,17 @@ impl Transport {
         })
     }
 
-    /// One attempt at sending `stored`.
+    /// One attempt at sending `stored`. A panic in the HTTP or TLS stack
+    /// (ureq `expect`s what it thinks cannot fail) is a failed attempt, not
+    /// the end of the courier.
     pub(crate) fn send(&self, stored: &Stored) -> Sent {
+        contained(|| self.attempt(stored)).unwrap_or_else(|| Sent::Later {
+            why: "the HTTP client failed unexpectedly".to_owned(),
+            retry_after: None,
+        })
+    }
+
+    fn attempt(&self, stored: &Stored) -> Sent {
         let mut headers = self.headers.clone();
         if let Ok(value) = stored.content_type.parse() {
             headers.insert(header::CONTENT_TYPE, value);
@@ -285,6 +295,11 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .unwrap_or(Duration::ZERO),
     };
     Some(wait.min(Duration::from_secs(3600)))
+}
+
+/// `run`'s value, or `None` when it panicked.
+fn contained<T>(run: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).ok()
 }
 
 /// The proxy a variable names. A URL that is not one, or a SOCKS proxy, is

@@ -134,26 +134,7 @@ impl Pipeline {
         options: Options,
         failures: Arc<Failures>,
     ) -> Result<Pipeline, String> {
-        let endpoint = settings.endpoint.as_deref().ok_or("no endpoint")?;
-        let headers: HeaderMap = settings
-            .headers
-            .iter()
-            .filter_map(|(k, v)| {
-                Some((
-                    HeaderName::from_bytes(k.as_bytes()).ok()?,
-                    HeaderValue::from_str(v).ok()?,
-                ))
-            })
-            .collect();
-        let uri: ::http::Uri = endpoint
-            .parse()
-            .map_err(|_| "the endpoint was refused".to_owned())?;
-        let tls = tls::Tls::read(&settings.tls)?;
-        for note in &tls.notes {
-            (options.warn)(note);
-        }
-        let transport =
-            http::Transport::build(settings.timeout, uri, headers, tls, settings.proxy.as_ref())?;
+        let transport = transport(&settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();
@@ -470,6 +451,42 @@ impl Pipeline {
             courier.finish(deadline, bound);
         }
     }
+}
+
+/// The client an OTLP pipeline sends through (nothing started), or why it
+/// cannot be made: the endpoint, the TLS files and provider, the proxy.
+/// The notes of the TLS files go to `warn`.
+fn transport(
+    settings: &Settings,
+    warn: &crate::warning::WarningSink,
+) -> Result<http::Transport, String> {
+    let endpoint = settings.endpoint.as_deref().ok_or("no endpoint")?;
+    let headers: HeaderMap = settings
+        .headers
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                HeaderName::from_bytes(k.as_bytes()).ok()?,
+                HeaderValue::from_str(v).ok()?,
+            ))
+        })
+        .collect();
+    let uri: ::http::Uri = endpoint
+        .parse()
+        .map_err(|_| "the endpoint was refused".to_owned())?;
+    let tls = tls::Tls::read(&settings.tls)?;
+    for note in &tls.notes {
+        warn(note);
+    }
+    http::Transport::build(settings.timeout, uri, headers, tls, settings.proxy.as_ref())
+}
+
+/// Whether an OTLP pipeline could be built on `settings`, and why not:
+/// what `telemetry status` reports without building one. Reads the TLS
+/// files; starts, opens and writes nothing.
+pub(crate) fn check(settings: &Settings) -> Result<(), String> {
+    let quiet: crate::warning::WarningSink = Arc::new(|_: &str| {});
+    transport(settings, &quiet).map(|_| ())
 }
 
 /// The SDK's batch processor around `exporter`: its own thread, a queue of

@@ -59,6 +59,9 @@ impl Tls {
     /// then sent.
     pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
         let provider = provider();
+        if let Some(provider) = &provider {
+            client_config(provider)?;
+        }
         let mut notes = Vec::new();
         let file = usable(&settings.ssl_cert_file, "SSL_CERT_FILE", FILE, &mut notes);
         let dir = usable(&settings.ssl_cert_dir, "SSL_CERT_DIR", FOLDER, &mut notes);
@@ -238,27 +241,42 @@ fn read(named: &Named) -> Result<Vec<u8>, String> {
 }
 
 /// Whether the client key is the certificate's, and of a kind rustls signs
-/// with.
+/// with: checked as ureq will use them (the key's kind read off its PEM
+/// label, a client configuration of every TLS version built with
+/// `provider`), since ureq panics, on the courier's thread, on a pair its
+/// configuration refuses.
 fn matching(
     chain: &[Certificate<'static>],
     key: &PrivateKey<'static>,
     certificate: &Named,
     named_key: &Named,
-    provider: &CryptoProvider,
+    provider: &Arc<CryptoProvider>,
 ) -> Result<(), String> {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use rustls::pki_types::{
+        CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
+    };
     let chain: Vec<CertificateDer<'static>> = chain
         .iter()
         .map(|c| CertificateDer::from(c.der().to_vec()))
         .collect();
-    // Its kind (PKCS#1, PKCS#8, SEC1) read off the DER.
-    let key = PrivateKeyDer::try_from(key.der().to_vec()).map_err(|_| {
-        format!(
-            "{} names a kind of key rustls cannot read",
-            named_key.variable
-        )
-    })?;
-    rustls::sign::CertifiedKey::from_der(chain, key, provider)
+    let der = key.der().to_vec();
+    // ureq's `KeyKind` (from the PEM label) is not exported; its `Debug`
+    // names the variant.
+    let key = match format!("{:?}", key.kind()).as_str() {
+        "Pkcs1" => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)),
+        "Pkcs8" => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
+        "Sec1" => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)),
+        _ => {
+            return Err(format!(
+                "{} names a kind of key rustls cannot read",
+                named_key.variable
+            ));
+        }
+    };
+    client_config(provider)
+        .map_err(|why| why.to_owned())?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_client_auth_cert(chain, key)
         .map(|_| ())
         .map_err(|_| {
             format!(
@@ -266,6 +284,16 @@ fn matching(
                 named_key.variable, certificate.variable
             )
         })
+}
+
+/// The start of the client configuration ureq builds (every TLS version),
+/// which it `expect`s: a provider that cannot make it is refused here.
+fn client_config(
+    provider: &Arc<CryptoProvider>,
+) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>, &'static str> {
+    rustls::ClientConfig::builder_with_provider(Arc::clone(provider))
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|_| "the process's rustls provider cannot speak TLS 1.2 and 1.3 as crewtel's client needs; nothing is sent over TLS")
 }
 
 fn malformed(named: &Named) -> String {

@@ -58,7 +58,9 @@ impl ReporterBuilder {
         match args {
             // Read only: no reporter is built, so nothing is sent, shown,
             // written or deleted.
-            ["status"] => Ok(self.inspect(&settings, host_dir.as_deref()).to_string()),
+            ["status"] => Ok(self
+                .inspect(&settings, host_dir.as_deref(), &warnings)
+                .to_string()),
             [word @ ("on" | "off" | "local")] => {
                 let choice: Choice = word.parse().map_err(|_| TELEMETRY_USAGE.to_owned())?;
                 let places = places(&self, &settings, &service);

@@ -13,8 +13,14 @@ use crate::local::{self, NoticeMarker};
 
 impl ReporterBuilder {
     /// The status a reporter built now would report, before it sent
-    /// anything: read only.
-    pub(super) fn inspect(&self, settings: &Settings, host_dir: Option<&Path>) -> Status {
+    /// anything: read only. An exporter that could not be built is warned
+    /// about through `warn`, as a build would.
+    pub(super) fn inspect(
+        &self,
+        settings: &Settings,
+        host_dir: Option<&Path>,
+        warn: &super::WarningSink,
+    ) -> Status {
         let (mode, decided_by) = match (&self.capture, settings.notice) {
             (Some(_), _) => (Mode::Capture, Reason::Captured),
             (None, NoticeGate::BeforeDefaultEndpoint { in_ci })
@@ -28,6 +34,18 @@ impl ReporterBuilder {
                 )
             }
             (None, _) => (settings.mode, settings.reason),
+        };
+        let (mode, decided_by) = match mode {
+            Mode::Export => match crate::export::check(settings) {
+                Ok(()) => (mode, decided_by),
+                Err(error) => {
+                    warn(&format!(
+                        "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
+                    ));
+                    (Mode::NoEndpoint, Reason::ExporterFailed)
+                }
+            },
+            _ => (mode, decided_by),
         };
         let record = super::record_path(&settings.record, host_dir);
         let recording = matches!(mode, Mode::Export | Mode::Local) && record.is_some();

@@ -132,7 +132,7 @@ impl fmt::Display for Status {
         if let Some(variable) = self.unused_application_endpoint {
             writeln!(
                 f,
-                "note:      {variable} is set for the application's own telemetry; crewtel does not send there ({} would)",
+                "note:      {variable} is set for the application's own telemetry and not read by crewtel ({} sets crewtel's)",
                 Status::crewtel_variable(variable)
             )?;
         }
