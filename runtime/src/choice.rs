@@ -90,7 +90,7 @@ impl core::fmt::Display for ChosenBy {
 /// The project's file.
 pub(crate) const PROJECT_FILE: &str = ".crewtel-telemetry";
 /// The name of a user's or a host's file.
-const CHOICE_FILE: &str = "telemetry";
+pub(crate) const CHOICE_FILE: &str = "telemetry";
 
 /// Where a host's choices are kept.
 #[derive(Clone, Debug)]
@@ -163,6 +163,42 @@ impl Places {
             }
         }
         None
+    }
+}
+
+impl Places {
+    /// The host's choice kept in this folder, when it narrows (`off` or
+    /// `local`): for a folder crewtel no longer reads as the host's.
+    pub(crate) fn narrowing_host_choice(
+        &self,
+        warn: &mut dyn FnMut(String),
+    ) -> Option<(Choice, ChosenBy, PathBuf)> {
+        let file = self.host_file().filter(|file| file.exists())?;
+        match read_file(&file, warn)? {
+            Choice::On => None,
+            choice => Some((choice, ChosenBy::Host, file)),
+        }
+    }
+}
+
+/// How far a choice lets events go: `off` least.
+fn reach(choice: Choice) -> u8 {
+    match choice {
+        Choice::Off => 0,
+        Choice::Local => 1,
+        Choice::On => 2,
+    }
+}
+
+/// The narrower of two found choices.
+pub(crate) fn narrower(
+    found: Option<(Choice, ChosenBy, PathBuf)>,
+    other: Option<(Choice, ChosenBy, PathBuf)>,
+) -> Option<(Choice, ChosenBy, PathBuf)> {
+    match (found, other) {
+        (Some(found), Some(other)) if reach(other.0) < reach(found.0) => Some(other),
+        (None, other) => other,
+        (found, _) => found,
     }
 }
 

@@ -580,9 +580,17 @@ impl Reader<'_, '_> {
             return Some((choice, ChosenBy::Variable, None));
         }
         let service = defaults.service_name.clone().unwrap_or_default();
-        Places::new(config, &service, defaults.project_dir.clone())
-            .read(self.warn)
-            .map(|(choice, by, file)| (choice, by, Some(file)))
+        let found =
+            Places::new(config.clone(), &service, defaults.project_dir.clone()).read(self.warn);
+        // Before crewtel stopped reading the application's
+        // `OTEL_SERVICE_NAME`, it named the host's folder: an `off` or
+        // `local` kept there still holds (turning off is always safe); it
+        // never turns telemetry on.
+        let earlier = self
+            .get("OTEL_SERVICE_NAME")
+            .filter(|name| crate::local::safe_name(name) != crate::local::safe_name(&service))
+            .and_then(|name| Places::new(config, &name, None).narrowing_host_choice(self.warn));
+        crate::choice::narrower(found, earlier).map(|(choice, by, file)| (choice, by, Some(file)))
     }
 
     fn flag(&mut self, name: &str) -> bool {
@@ -922,6 +930,49 @@ mod tests {
                 "{name}: not the default"
             );
         }
+    }
+
+    /// A host's `off` or `local` kept while the application's
+    /// `OTEL_SERVICE_NAME` named the host's folder still holds; an `on`
+    /// there turns nothing on.
+    #[test]
+    fn a_choice_kept_under_the_application_s_service_name_only_narrows() {
+        let config = std::env::temp_dir().join(format!("crewtel-earlier-{}", std::process::id()));
+        let folder = config.join("payments-api");
+        std::fs::create_dir_all(&folder).unwrap();
+        let vendor = Defaults {
+            service_name: Some("my-framework".into()),
+            endpoint: Some("https://telemetry.vendor.example".into()),
+            ..Defaults::default()
+        };
+        let config_dir = config.display().to_string();
+        let vars = [
+            ("CREWTEL_CONFIG_DIR", config_dir.as_str()),
+            ("OTEL_SERVICE_NAME", "payments-api"),
+        ];
+        for (kept, mode) in [
+            ("off", Mode::Off),
+            ("local", Mode::Local),
+            ("on", Mode::Export),
+        ] {
+            std::fs::write(folder.join(crate::choice::CHOICE_FILE), kept).unwrap();
+            let (settings, warnings) = decide_with(&vars, &vendor);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(settings.mode, mode, "{kept}");
+        }
+        // The framework's own folder's choice is read as ever, and the
+        // narrower of the two wins.
+        std::fs::create_dir_all(config.join("my-framework")).unwrap();
+        std::fs::write(
+            config.join("my-framework").join(crate::choice::CHOICE_FILE),
+            "local",
+        )
+        .unwrap();
+        std::fs::write(folder.join(crate::choice::CHOICE_FILE), "off").unwrap();
+        assert_eq!(decide_with(&vars, &vendor).0.mode, Mode::Off);
+        std::fs::write(folder.join(crate::choice::CHOICE_FILE), "on").unwrap();
+        assert_eq!(decide_with(&vars, &vendor).0.mode, Mode::Local);
+        let _ = std::fs::remove_dir_all(config);
     }
 
     #[test]
