@@ -14,7 +14,10 @@ use crate::{expand, fallback, valid};
 
 /// `#[derive(Telemetry)]`.
 pub fn telemetry(input: &DeriveInput) -> TokenStream {
-    run::<Struct>(input, expand::telemetry::impls, fallback::telemetry)
+    match crate::receiver::replaced(input) {
+        Some(input) => run::<Struct>(&input, expand::telemetry::impls, fallback::telemetry),
+        None => run::<Struct>(input, expand::telemetry::impls, fallback::telemetry),
+    }
 }
 
 /// `#[derive(TelemetryValue)]`.

@@ -16,6 +16,7 @@ mod date;
 mod driver;
 mod expand;
 mod fallback;
+mod receiver;
 mod symbol;
 mod types;
 mod valid;
