@@ -20,11 +20,36 @@ fn mentions_ident(tokens: TokenStream, matches: &dyn Fn(&Ident) -> bool) -> bool
     })
 }
 
-/// Whether `ty` names the struct `ident` itself (or `Self`).
+/// Whether `ty` holds the struct `ident` itself (or `Self`): a recursive
+/// type (`Vec<Self>`, `Option<Box<Node>>`). A projection from it
+/// (`<Self as Keys>::Key`, which the derive writes `<Node as Keys>::Key`)
+/// names another type, and does not count.
 pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
-    mentions_ident(ty.to_token_stream(), &|found| {
-        found == ident || found == "Self"
-    })
+    let own = |found: &Ident| found == ident || found == "Self";
+    match ty {
+        Type::Path(path) => path.path.segments.iter().any(|segment| {
+            own(&segment.ident)
+                || match &segment.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().any(|arg| match arg {
+                            syn::GenericArgument::Type(ty) => mentions_self(ty, ident),
+                            syn::GenericArgument::Lifetime(_) => false,
+                            other => mentions_ident(other.to_token_stream(), &own),
+                        })
+                    }
+                    syn::PathArguments::None => false,
+                    other => mentions_ident(other.to_token_stream(), &own),
+                }
+        }),
+        Type::Reference(reference) => mentions_self(&reference.elem, ident),
+        Type::Slice(slice) => mentions_self(&slice.elem, ident),
+        Type::Array(array) => mentions_self(&array.elem, ident),
+        Type::Ptr(pointer) => mentions_self(&pointer.elem, ident),
+        Type::Paren(paren) => mentions_self(&paren.elem, ident),
+        Type::Group(group) => mentions_self(&group.elem, ident),
+        Type::Tuple(tuple) => tuple.elems.iter().any(|ty| mentions_self(ty, ident)),
+        other => mentions_ident(other.to_token_stream(), &own),
+    }
 }
 
 /// Whether `ty` mentions any parameter of `generics`, lifetimes included.
@@ -125,6 +150,28 @@ mod tests {
             "std::borrow::Cow<'static, str>"
         );
         assert_eq!(display(&ty("[u8; 4]")), "[u8; 4]");
+    }
+
+    #[test]
+    fn a_recursive_type_names_itself_a_projection_from_it_does_not() {
+        let node = syn::Ident::new("Node", proc_macro2::Span::call_site());
+        for recursive in [
+            "Vec<Node>",
+            "Option<Box<Self>>",
+            "&'a [Node]",
+            "(u8, Node)",
+            "Node",
+        ] {
+            assert!(mentions_self(&ty(recursive), &node), "{recursive}");
+        }
+        for other in [
+            "<Node as Keys>::Key",
+            "Vec<<Node as Keys>::Key>",
+            "NodeId",
+            "u32",
+        ] {
+            assert!(!mentions_self(&ty(other), &node), "{other}");
+        }
     }
 
     #[test]
