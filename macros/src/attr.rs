@@ -79,6 +79,8 @@ pub struct FieldAttrs {
     pub with: Option<(Ident, ExprPath)>,
     /// `free_text`: text a person wrote, sent under `always` all the same.
     pub free_text: Option<Ident>,
+    /// `not_secret`: a field named like a credential that is not one.
+    pub not_secret: Option<Ident>,
     pub facts: Vec<Fact>,
     /// `expires = "YYYY-MM-DD"`: the last day the field's keys are sent.
     pub expires: Option<Expiry>,
@@ -244,6 +246,9 @@ impl FieldAttrs {
             } else if meta.path == FREE_TEXT {
                 bare(meta, FREE_TEXT)?;
                 set_once(&mut out.free_text, word_of(meta), meta, FREE_TEXT)?;
+            } else if meta.path == NOT_SECRET {
+                bare(meta, NOT_SECRET)?;
+                set_once(&mut out.not_secret, word_of(meta), meta, NOT_SECRET)?;
             } else if meta.path == WITH {
                 let lit = string(meta, WITH)?;
                 let path: ExprPath = lit.parse().map_err(|_| {

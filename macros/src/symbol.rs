@@ -20,6 +20,7 @@ pub const RENAME: Symbol = Symbol("rename");
 pub const FLATTEN: Symbol = Symbol("flatten");
 pub const WITH: Symbol = Symbol("with");
 pub const FREE_TEXT: Symbol = Symbol("free_text");
+pub const NOT_SECRET: Symbol = Symbol("not_secret");
 pub const EXPIRES: Symbol = Symbol("expires");
 
 // Derived facts of a field.
@@ -34,8 +35,8 @@ pub const CRATE: Symbol = Symbol("crate");
 
 /// What a field can carry, in the order the error messages list them.
 pub const FIELD_WORDS: &[Symbol] = &[
-    ALWAYS, SHARE_CREW, NEVER, CONSENT, RENAME, FLATTEN, WITH, FREE_TEXT, LEN, PRESENT, ERROR_TYPE,
-    EXPIRES,
+    ALWAYS, SHARE_CREW, NEVER, CONSENT, RENAME, FLATTEN, WITH, FREE_TEXT, NOT_SECRET, LEN, PRESENT,
+    ERROR_TYPE, EXPIRES,
 ];
 /// What a derived fact's list can carry.
 pub const FACT_WORDS: &[Symbol] = &[ALWAYS, SHARE_CREW, RENAME];

@@ -52,6 +52,70 @@ pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
     }
 }
 
+/// Whether a field's name says credential, as secret scanners read names:
+/// one of its words is `password`, `secret`, `token`, `credentials` and the
+/// like, or two are `api key`, `private key` and the like (`token_count`'s
+/// word is `token` too: its type, a number, keeps it from the rule).
+pub fn names_a_credential(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "credential",
+        "credentials",
+        "apikey",
+        "bearer",
+    ];
+    const PAIRS: &[(&str, &str)] = &[
+        ("api", "key"),
+        ("access", "key"),
+        ("private", "key"),
+        ("signing", "key"),
+        ("auth", "key"),
+        ("auth", "token"),
+    ];
+    let lower = name.trim_start_matches("r#").to_ascii_lowercase();
+    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    words.iter().any(|word| WORDS.contains(word))
+        || words
+            .windows(2)
+            .any(|pair| PAIRS.contains(&(pair[0], pair[1])))
+}
+
+/// Whether `ty` is written as text, or a container of text (`String`,
+/// `&str`, `Cow<str>`, `Box<str>`, an `Option` or list of them): what a
+/// credential is kept in. An alias is not seen here; the free-text rule
+/// sees it.
+pub fn written_as_text(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(reference) => written_as_text(&reference.elem),
+        Type::Paren(paren) => written_as_text(&paren.elem),
+        Type::Group(group) => written_as_text(&group.elem),
+        Type::Slice(slice) => written_as_text(&slice.elem),
+        Type::Array(array) => written_as_text(&array.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            match last.ident.to_string().as_str() {
+                "String" | "str" | "OsString" | "OsStr" => true,
+                "Cow" | "Box" | "Arc" | "Rc" | "Option" | "Vec" | "VecDeque" | "BTreeSet"
+                | "HashSet" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|arg| {
+                        matches!(arg, syn::GenericArgument::Type(inner) if written_as_text(inner))
+                    }),
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// Whether `ty` mentions any parameter of `generics`, lifetimes included.
 pub fn mentions_param(ty: &Type, generics: &Generics) -> bool {
     let lifetimes: Vec<&Ident> = generics
@@ -150,6 +214,65 @@ mod tests {
             "std::borrow::Cow<'static, str>"
         );
         assert_eq!(display(&ty("[u8; 4]")), "[u8; 4]");
+    }
+
+    #[test]
+    fn credentials_are_named_as_secret_scanners_read_them() {
+        for name in [
+            "api_key",
+            "apikey",
+            "openai_api_key",
+            "password",
+            "db_password",
+            "token",
+            "auth_token",
+            "access_key",
+            "private_key",
+            "client_secret",
+            "credentials",
+            "r#secret",
+        ] {
+            assert!(names_a_credential(name), "{name}");
+        }
+        for name in [
+            "role",
+            "tokens",
+            "max_tokens",
+            "tokenizer",
+            "keyboard",
+            "api_version",
+            "key",
+        ] {
+            assert!(!names_a_credential(name), "{name}");
+        }
+        // Its word is `token`: a number's type keeps it from the rule, and
+        // `not_secret` says so of text.
+        assert!(names_a_credential("token_count"));
+    }
+
+    #[test]
+    fn text_is_seen_as_it_is_written() {
+        for text in [
+            "String",
+            "&'a str",
+            "Option<String>",
+            "Cow<'a, str>",
+            "Box<str>",
+            "Vec<Option<String>>",
+            "std::string::String",
+        ] {
+            assert!(written_as_text(&ty(text)), "{text}");
+        }
+        for other in [
+            "u32",
+            "bool",
+            "Secret<String>",
+            "Option<Secret<String>>",
+            "ApiKey",
+            "Vec<u8>",
+        ] {
+            assert!(!written_as_text(&ty(other)), "{other}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::ast::{Enum, Field, Struct};
 use crate::attr::{Class, Fact, FactKind, Written};
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    ALWAYS, CONSENT, EXPIRES, FLATTEN, FREE_TEXT, NEVER, RENAME, SHARE_CREW, WITH,
+    ALWAYS, CONSENT, EXPIRES, FLATTEN, FREE_TEXT, NEVER, NOT_SECRET, RENAME, SHARE_CREW, WITH,
 };
 use crate::types;
 
@@ -56,6 +56,7 @@ pub fn check_struct(cx: &Ctxt, input: &Struct) {
         check_secret(cx, field);
         check_flatten_self(cx, input, field);
         check_free_text(cx, field);
+        check_credential(cx, field);
         for fact in &field.attrs.facts {
             check_fact(cx, field, fact);
         }
@@ -253,6 +254,37 @@ fn check_free_text(cx: &Ctxt, field: &Field) {
         ),
     };
     cx.error_spanned_by(word, format!("`{FREE_TEXT}` does nothing here: {why}"));
+}
+
+/// A field named like a credential that holds text (or is marked free text)
+/// is not sent: a credential's place is a `Secret`, unless the field says
+/// it is not one (`not_secret`, which a reviewer greps for).
+fn check_credential(cx: &Ctxt, field: &Field) {
+    let name = field.ident;
+    let credential = types::names_a_credential(&name.to_string());
+    if let Some(word) = &field.attrs.not_secret {
+        if !credential {
+            cx.error_spanned_by(
+                word,
+                format!("`{NOT_SECRET}` does nothing here: `{name}` is not named like a credential; remove it"),
+            );
+        }
+        return;
+    }
+    let sent = matches!(field.class(), Some(Class::Always | Class::ShareCrew));
+    if credential
+        && sent
+        && field.attrs.with.is_none()
+        && (types::written_as_text(field.ty) || field.attrs.free_text.is_some())
+    {
+        cx.error_spanned_by(
+            name,
+            format!(
+                "`{name}` is named like a credential and holds text, which is never telemetry: type it `Secret<String>` and classify it `#[telemetry(never)]`; if it is not a credential, say so with `#[telemetry({}, {NOT_SECRET})]`",
+                field.class().map_or(ALWAYS.0, |class| class.word().0),
+            ),
+        );
+    }
 }
 
 /// The key the reporter itself adds to a failed span.

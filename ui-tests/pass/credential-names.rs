@@ -1,0 +1,29 @@
+//! Names that sound like credentials but hold none: a count is a number,
+//! and text says what it is with `not_secret`; a real key is a `Secret`.
+#![deny(warnings)]
+
+use crewtel::{Secret, Telemetry};
+
+#[derive(Telemetry)]
+#[telemetry(event = "LLM Call")]
+struct LlmCall {
+    /// How many tokens the call used.
+    #[telemetry(always)]
+    token_count: u32,
+    /// The tokenizer's name, which its author wrote.
+    #[telemetry(always, free_text, not_secret)]
+    token_encoding: String,
+    /// The key, never sent.
+    #[telemetry(never)]
+    api_key: Secret<String>,
+}
+
+fn main() {
+    let call = LlmCall {
+        token_count: 42,
+        token_encoding: "cl100k_base".into(),
+        api_key: Secret::new("sk-live".into()),
+    };
+    let json = serde_json::to_string(&call.telemetry_event().attributes()).unwrap();
+    assert_eq!(json, r#"{"token_count":42,"token_encoding":"cl100k_base"}"#);
+}
