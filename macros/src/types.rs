@@ -116,6 +116,13 @@ pub fn written_as_text(ty: &Type) -> bool {
     }
 }
 
+/// Whether `ty` is written as one of the primitive types `names` (`bool`,
+/// `char`), by its bare name.
+pub fn is_primitive(ty: &Type, names: &[&str]) -> bool {
+    matches!(ty, Type::Path(path) if path.qself.is_none()
+        && path.path.get_ident().is_some_and(|ident| names.iter().any(|name| ident == name)))
+}
+
 /// Whether `ty` mentions any parameter of `generics`, lifetimes included.
 pub fn mentions_param(ty: &Type, generics: &Generics) -> bool {
     let lifetimes: Vec<&Ident> = generics

@@ -232,6 +232,32 @@ fn check_fact(cx: &Ctxt, field: &Field, fact: &Fact) {
         Some(_) => {}
     }
     check_one_class(cx, &fact.classes, &what);
+    if fact.kind == FactKind::ErrorType {
+        check_error_kept(cx, field, fact);
+    }
+}
+
+/// `error_type(...)` names an error's type: a field that keeps the error's
+/// message (text) or a code (a number, a flag) in its place would send
+/// `String` or `u32`, which says nothing. (Seen as written: an alias of
+/// `String` is not, yet.)
+fn check_error_kept(cx: &Ctxt, field: &Field, fact: &Fact) {
+    let kept = types::option_inner(field.ty).unwrap_or(field.ty);
+    let what = if types::written_as_text(kept) {
+        "text (an error's message)"
+    } else if types::known_number(kept).is_some() || types::is_primitive(kept, &["bool", "char"]) {
+        "a number or a flag"
+    } else {
+        return;
+    };
+    cx.error_spanned_by(
+        &fact.word,
+        format!(
+            "`{word}(...)` sends the type name of an error, and `{}` holds {what}, not an error: keep the error itself in it (`std::io::Error`, your `ToolError`, `Box<dyn Error + Send + Sync>`, or an `Option` of one)",
+            field.ident,
+            word = fact.kind.word(),
+        ),
+    );
 }
 
 /// `free_text` marks an `always` value; anywhere else it does nothing.
