@@ -177,3 +177,30 @@ mod tests {
         assert!(super::expired(today - 1));
     }
 }
+
+/// A field written `&'static str`, as the derive judges it: a string
+/// literal (crewtel's `Literal`: a literal or a version from `env!` is not
+/// text a person wrote), but only when its `str` is the primitive one; the
+/// derive names the type as the host wrote it, so a host's own type named
+/// `str` is refused here rather than taken for a literal by its spelling.
+/// A type to judge, with no values.
+pub struct StaticStr<T: ?Sized>(PhantomData<T>);
+
+/// The primitive `str`, and nothing else.
+#[diagnostic::on_unimplemented(
+    message = "a field written `&'static str` is read as a string literal, and this `str` is a type of the host's own, not the primitive `str`",
+    label = "not the primitive `str`",
+    note = "rename the host's type (a primitive's name hides the primitive), or write the field with the type's own name: it is then judged by what it is"
+)]
+pub trait PrimitiveStr {}
+
+impl PrimitiveStr for str {}
+
+impl<T: ?Sized + PrimitiveStr> TelemetryValue for StaticStr<T> {
+    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
+    const FREE_TEXT: bool = false;
+
+    fn telemetry_value(&self) -> Scalar<'_> {
+        Scalar::Text(Text::Static(""))
+    }
+}

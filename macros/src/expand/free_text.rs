@@ -47,7 +47,7 @@ pub fn where_used(field: &Field, private: &Ident) -> TokenStream {
 }
 
 /// The type [`where_used`] judges, when it is not the field's own (a
-/// `&'static str` in it read as `Literal`): the derive then requires it to
+/// `&'static str` in it read as a string literal): the derive then requires it to
 /// be `Emit` too.
 pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
     let judged = rewritten(field.ty, false, private);
@@ -107,8 +107,10 @@ pub fn send_returned(
     }
 }
 
-/// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
-/// or a version from `env!` is not text a person wrote) and, when
+/// `ty` with every `&'static str` read as a string literal
+/// (`StaticStr<str>`: a literal or a version from `env!` is not text a
+/// person wrote; its `str` as written, so a host's type named `str` is
+/// refused rather than taken for one) and, when
 /// `statics`, every lifetime as `'static`. Only where the `&'static str` is
 /// the value itself, or an entry of a tuple, an array, a slice, a reference,
 /// or a standard `Option`, list, set, map or pointer: inside any other
@@ -144,7 +146,9 @@ fn literals(ty: &mut Type, private: &Ident) {
                     .is_some_and(|lifetime| lifetime.ident == "static")
                 && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")) =>
         {
-            *ty = syn::parse_quote!(#private::Literal);
+            // `str` as the host wrote it: the primitive, or refused.
+            let written = &reference.elem;
+            *ty = syn::parse_quote_spanned!(written.span()=> #private::StaticStr<#written>);
         }
         Type::Reference(reference) => literals(&mut reference.elem, private),
         Type::Array(array) => literals(&mut array.elem, private),
