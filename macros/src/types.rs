@@ -52,37 +52,59 @@ pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
     }
 }
 
-/// Whether a field's name says credential, as secret scanners read names:
-/// one of its words is `password`, `secret`, `token`, `credentials` and the
-/// like, or two are `api key`, `private key` and the like (`token_count`'s
-/// word is `token` too: its type, a number, keeps it from the rule).
+/// Whether a name (a field's, or the key it is sent under) says
+/// credential, as secret scanners read names: one of its words is
+/// `password`, `secret`, `token`, `credentials`, `jwt` and the like, or two
+/// are `api key`, `access token`, `private keys` and the like (snake_case or
+/// camelCase). `token_count`'s word is `token` too: its type, a number,
+/// keeps it from the rule.
 pub fn names_a_credential(name: &str) -> bool {
     const WORDS: &[&str] = &[
         "password",
+        "passwords",
         "passwd",
+        "pwd",
         "passphrase",
+        "passcode",
         "secret",
         "secrets",
         "token",
         "credential",
         "credentials",
         "apikey",
+        "apikeys",
         "bearer",
+        "jwt",
+        "authorization",
+        "cookie",
+        "cookies",
     ];
-    const PAIRS: &[(&str, &str)] = &[
-        ("api", "key"),
-        ("access", "key"),
-        ("private", "key"),
-        ("signing", "key"),
-        ("auth", "key"),
-        ("auth", "token"),
+    const FIRST: &[&str] = &[
+        "api",
+        "access",
+        "private",
+        "signing",
+        "auth",
+        "encryption",
+        "ssh",
+        "client",
+        "refresh",
+        "session",
+        "id",
     ];
-    let lower = name.trim_start_matches("r#").to_ascii_lowercase();
-    let words: Vec<&str> = lower.split('_').filter(|w| !w.is_empty()).collect();
+    const SECOND: &[&str] = &["key", "keys", "token", "tokens"];
+    let mut snake = String::with_capacity(name.len() + 4);
+    for (at, c) in name.trim_start_matches("r#").char_indices() {
+        if c.is_ascii_uppercase() && at > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
     words.iter().any(|word| WORDS.contains(word))
         || words
             .windows(2)
-            .any(|pair| PAIRS.contains(&(pair[0], pair[1])))
+            .any(|pair| FIRST.contains(&pair[0]) && SECOND.contains(&pair[1]))
 }
 
 /// Whether `ty` is written as text, or a container of text (`String`,
@@ -103,7 +125,7 @@ pub fn written_as_text(ty: &Type) -> bool {
             match last.ident.to_string().as_str() {
                 "String" | "str" | "OsString" | "OsStr" => true,
                 "Cow" | "Box" | "Arc" | "Rc" | "Option" | "Vec" | "VecDeque" | "BTreeSet"
-                | "HashSet" => match &last.arguments {
+                | "HashSet" | "BTreeMap" | "HashMap" => match &last.arguments {
                     syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|arg| {
                         matches!(arg, syn::GenericArgument::Type(inner) if written_as_text(inner))
                     }),
@@ -238,6 +260,13 @@ mod tests {
             "client_secret",
             "credentials",
             "r#secret",
+            "passwords",
+            "api_keys",
+            "access_tokens",
+            "apiToken",
+            "jwt",
+            "session_cookie",
+            "encryption_key",
         ] {
             assert!(names_a_credential(name), "{name}");
         }

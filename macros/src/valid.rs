@@ -282,34 +282,45 @@ fn check_free_text(cx: &Ctxt, field: &Field) {
     cx.error_spanned_by(word, format!("`{FREE_TEXT}` does nothing here: {why}"));
 }
 
-/// A field named like a credential that holds text (or is marked free text)
-/// is not sent: a credential's place is a `Secret`, unless the field says
-/// it is not one (`not_secret`, which a reviewer greps for).
+/// A field named like a credential (by its name or the key it is sent
+/// under) that holds text (or is marked free text) is not sent, whatever a
+/// `with` function makes of it: a credential's place is a `Secret`, unless
+/// the field says it is not one (`not_secret`, which a reviewer greps for).
 fn check_credential(cx: &Ctxt, field: &Field) {
     let name = field.ident;
-    let credential = types::names_a_credential(&name.to_string());
-    if let Some(word) = &field.attrs.not_secret {
-        if !credential {
+    let renamed = field.attrs.rename.as_ref().map(syn::LitStr::value);
+    let by_name = types::names_a_credential(&name.to_string());
+    let credential = by_name || renamed.as_deref().is_some_and(types::names_a_credential);
+    let sent = matches!(field.class(), Some(Class::Always | Class::ShareCrew));
+    let text = types::written_as_text(field.ty) || field.attrs.free_text.is_some();
+    let applies = credential && sent && text;
+    match &field.attrs.not_secret {
+        Some(word) if !applies => cx.error_spanned_by(
+            word,
+            format!(
+                "`{NOT_SECRET}` does nothing here: it is for a sent field named like a credential that holds text, and `{name}` is not one; remove it"
+            ),
+        ),
+        Some(_) => {}
+        None if applies => {
+            let mut words: Vec<&str> = vec![field.class().map_or(ALWAYS.0, |class| class.word().0)];
+            if field.attrs.free_text.is_some() {
+                words.push(FREE_TEXT.0);
+            }
+            words.push(NOT_SECRET.0);
+            let named = match (by_name, &renamed) {
+                (false, Some(key)) => format!("is sent under `{key}`, a credential's name,"),
+                _ => "is named like a credential".to_owned(),
+            };
             cx.error_spanned_by(
-                word,
-                format!("`{NOT_SECRET}` does nothing here: `{name}` is not named like a credential; remove it"),
+                name,
+                format!(
+                    "`{name}` {named} and holds text, which is never telemetry: type it `Secret<String>` and classify it `#[telemetry(never)]`; if it is not a credential, say so with `#[telemetry({})]`",
+                    words.join(", "),
+                ),
             );
         }
-        return;
-    }
-    let sent = matches!(field.class(), Some(Class::Always | Class::ShareCrew));
-    if credential
-        && sent
-        && field.attrs.with.is_none()
-        && (types::written_as_text(field.ty) || field.attrs.free_text.is_some())
-    {
-        cx.error_spanned_by(
-            name,
-            format!(
-                "`{name}` is named like a credential and holds text, which is never telemetry: type it `Secret<String>` and classify it `#[telemetry(never)]`; if it is not a credential, say so with `#[telemetry({}, {NOT_SECRET})]`",
-                field.class().map_or(ALWAYS.0, |class| class.word().0),
-            ),
-        );
+        None => {}
     }
 }
 

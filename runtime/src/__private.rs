@@ -192,9 +192,16 @@ pub struct StaticStr<T: ?Sized>(PhantomData<T>);
     label = "not the primitive `str`",
     note = "rename the host's type (a primitive's name hides the primitive), or write the field with the type's own name: it is then judged by what it is"
 )]
-pub trait PrimitiveStr {}
+pub trait PrimitiveStr: sealed::OnlyStr {}
 
 impl PrimitiveStr for str {}
+
+mod sealed {
+    /// Keeps a host from declaring its own type the primitive `str`.
+    pub trait OnlyStr {}
+
+    impl OnlyStr for str {}
+}
 
 impl<T: ?Sized + PrimitiveStr> TelemetryValue for StaticStr<T> {
     const KIND: Option<ScalarKind> = Some(ScalarKind::Text);

@@ -1,7 +1,9 @@
-// A field named like a credential that holds text is never sent, whatever
-// it is marked: its place is a `Secret`. `not_secret` says a name is a
-// false alarm, and only where the name is one.
+// A field named like a credential (by its name or its key) that holds text
+// is never sent, whatever it is marked or a `with` function makes of it:
+// its place is a `Secret`. `not_secret` says a name is a false alarm, and
+// only where the rule would refuse it.
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use crewtel::Telemetry;
 
@@ -21,6 +23,23 @@ struct Llm<'a> {
     /// The model's role: no credential, so `not_secret` does nothing.
     #[telemetry(always, free_text, not_secret)]
     role: String,
+    /// Through a `with` function, still the key.
+    #[telemetry(always, free_text, with = "same")]
+    access_token: String,
+    #[telemetry(share_crew)]
+    api_keys: Vec<String>,
+    #[telemetry(share_crew)]
+    credentials: BTreeMap<String, String>,
+    /// Named well, sent under a credential's key.
+    #[telemetry(share_crew, rename = "openai_api_key")]
+    model: String,
+    /// A number: `not_secret` does nothing.
+    #[telemetry(always, not_secret)]
+    token_count: u32,
+}
+
+fn same(text: &str) -> &str {
+    text
 }
 
 fn main() {}
