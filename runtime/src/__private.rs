@@ -166,25 +166,11 @@ impl<T: ?Sized> Same<T> for T {}
 #[inline(always)]
 pub const fn same<T: Same<U> + ?Sized, U: ?Sized>() {}
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_field_s_day_has_passed_by_the_clock() {
-        assert!(super::expired(0), "1970-01-01 has passed");
-        assert!(!super::expired(u32::MAX), "a day far off has not");
-        let today = crate::catalogue::today();
-        assert!(!super::expired(today), "sent on its last day");
-        assert!(super::expired(today - 1));
-    }
-}
-
-/// A field written `&'static str`, as the derive judges it: a string
-/// literal (crewtel's `Literal`: a literal or a version from `env!` is not
-/// text a person wrote), but only when its `str` is the primitive one; the
-/// derive names the type as the host wrote it, so a host's own type named
-/// `str` is refused here rather than taken for a literal by its spelling.
-/// A type to judge, with no values.
-pub struct StaticStr<T: ?Sized>(PhantomData<T>);
+/// Holds a field's `&'static str`, which the derive reads as a string
+/// literal (crewtel's `Literal`), to being the primitive `str`: the derive
+/// names the type as the host wrote it, so a host's own type named `str` is
+/// refused here rather than taken for a literal by its spelling.
+pub const fn assert_primitive_str<T: PrimitiveStr + ?Sized>() {}
 
 /// The primitive `str`, and nothing else.
 #[diagnostic::on_unimplemented(
@@ -203,11 +189,14 @@ mod sealed {
     impl OnlyStr for str {}
 }
 
-impl<T: ?Sized + PrimitiveStr> TelemetryValue for StaticStr<T> {
-    const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
-    const FREE_TEXT: bool = false;
-
-    fn telemetry_value(&self) -> Scalar<'_> {
-        Scalar::Text(Text::Static(""))
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_field_s_day_has_passed_by_the_clock() {
+        assert!(super::expired(0), "1970-01-01 has passed");
+        assert!(!super::expired(u32::MAX), "a day far off has not");
+        let today = crate::catalogue::today();
+        assert!(!super::expired(today), "sent on its last day");
+        assert!(super::expired(today - 1));
     }
 }

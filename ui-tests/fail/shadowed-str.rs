@@ -16,6 +16,9 @@ struct Task {
     /// Text a person wrote, under a literal's name.
     #[telemetry(always)]
     prompt: &'static str,
+    /// The same, in a list.
+    #[telemetry(always)]
+    prompts: Option<Vec<&'static str>>,
 }
 
 fn main() {}

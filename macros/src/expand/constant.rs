@@ -72,9 +72,10 @@ pub fn name(field: &Field) -> syn::Ident {
 /// struct's lifetimes are read as `'static`, which changes neither answer.
 pub fn of(field: &Field, private: &Ident) -> TokenStream {
     let name = name(field);
-    let sent = free_text::rewritten(field.ty, true, private);
+    let (sent, strs) = free_text::judged(field.ty, true, private);
     let message = free_text::message(field);
     let judgement = quote_spanned! {field.ty.span()=>
+        #strs
         if <#sent as #private::Emit>::FREE_TEXT {
             ::core::panic!(#message)
         }

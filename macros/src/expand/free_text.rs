@@ -35,10 +35,11 @@ pub(super) fn message(field: &Field) -> String {
 
 /// The judgement of a field's value type where a generic struct is used.
 pub fn where_used(field: &Field, private: &Ident) -> TokenStream {
-    let judged = rewritten(field.ty, false, private);
+    let (judged, strs) = judged(field.ty, false, private);
     let message = message(field);
     quote_spanned! {field.ty.span()=>
         const {
+            #strs
             if <#judged as #private::Emit>::FREE_TEXT {
                 ::core::panic!(#message)
             }
@@ -107,16 +108,33 @@ pub fn send_returned(
     }
 }
 
-/// `ty` with every `&'static str` read as a string literal
-/// (`StaticStr<str>`: a literal or a version from `env!` is not text a
-/// person wrote; its `str` as written, so a host's type named `str` is
-/// refused rather than taken for one) and, when
+/// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
+/// or a version from `env!` is not text a person wrote; [`primitive_strs`]
+/// holds each such `str` to being the primitive one) and, when
 /// `statics`, every lifetime as `'static`. Only where the `&'static str` is
 /// the value itself, or an entry of a tuple, an array, a slice, a reference,
 /// or a standard `Option`, list, set, map or pointer: inside any other
 /// type's arguments (a projection, a host's type) the type is judged as
 /// written, so the rewrite cannot change what the type means.
 pub(super) fn rewritten(ty: &Type, statics: bool, private: &Ident) -> Type {
+    rewrite(ty, statics, private, &mut Vec::new())
+}
+
+/// [`rewritten`], and a check, for each `&'static str` it reads as a
+/// literal, that its `str` is the primitive one: a host's own type named
+/// `str` is refused at the field, not taken for a literal by its spelling.
+pub(super) fn judged(ty: &Type, statics: bool, private: &Ident) -> (Type, TokenStream) {
+    let mut written = Vec::new();
+    let judged = rewrite(ty, statics, private, &mut written);
+    let checks = written.iter().map(|str_type| {
+        quote_spanned! {str_type.span()=>
+            #private::assert_primitive_str::<#str_type>();
+        }
+    });
+    (judged, quote!(#(#checks)*))
+}
+
+fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Type>) -> Type {
     struct Statics;
     impl VisitMut for Statics {
         fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
@@ -124,7 +142,7 @@ pub(super) fn rewritten(ty: &Type, statics: bool, private: &Ident) -> Type {
         }
     }
     let mut ty = ty.clone();
-    literals(&mut ty, private);
+    literals(&mut ty, private, written);
     if statics {
         Statics.visit_type_mut(&mut ty);
     }
@@ -136,7 +154,7 @@ const CONTAINERS: &[&str] = &[
     "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "BTreeMap", "HashMap", "Box", "Rc", "Arc",
 ];
 
-fn literals(ty: &mut Type, private: &Ident) {
+fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Type>) {
     match ty {
         Type::Reference(reference)
             if reference.mutability.is_none()
@@ -146,19 +164,18 @@ fn literals(ty: &mut Type, private: &Ident) {
                     .is_some_and(|lifetime| lifetime.ident == "static")
                 && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")) =>
         {
-            // `str` as the host wrote it: the primitive, or refused.
-            let written = &reference.elem;
-            *ty = syn::parse_quote_spanned!(written.span()=> #private::StaticStr<#written>);
+            written.push((*reference.elem).clone());
+            *ty = syn::parse_quote!(#private::Literal);
         }
-        Type::Reference(reference) => literals(&mut reference.elem, private),
-        Type::Array(array) => literals(&mut array.elem, private),
-        Type::Slice(slice) => literals(&mut slice.elem, private),
-        Type::Paren(paren) => literals(&mut paren.elem, private),
-        Type::Group(group) => literals(&mut group.elem, private),
+        Type::Reference(reference) => literals(&mut reference.elem, private, written),
+        Type::Array(array) => literals(&mut array.elem, private, written),
+        Type::Slice(slice) => literals(&mut slice.elem, private, written),
+        Type::Paren(paren) => literals(&mut paren.elem, private, written),
+        Type::Group(group) => literals(&mut group.elem, private, written),
         Type::Tuple(tuple) => tuple
             .elems
             .iter_mut()
-            .for_each(|elem| literals(elem, private)),
+            .for_each(|elem| literals(elem, private, written)),
         Type::Path(path) if path.qself.is_none() => {
             let Some(last) = path.path.segments.last_mut() else {
                 return;
@@ -169,7 +186,7 @@ fn literals(ty: &mut Type, private: &Ident) {
             if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
                 for arg in &mut args.args {
                     if let syn::GenericArgument::Type(inner) = arg {
-                        literals(inner, private);
+                        literals(inner, private, written);
                     }
                 }
             }
