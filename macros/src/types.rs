@@ -93,18 +93,27 @@ pub fn names_a_credential(name: &str) -> bool {
         "id",
     ];
     const SECOND: &[&str] = &["key", "keys", "token", "tokens"];
+    let says = |words: &mut dyn Iterator<Item = &str>| {
+        let mut previous = "";
+        words.filter(|word| !word.is_empty()).any(|word| {
+            let pair = FIRST.contains(&previous) && SECOND.contains(&word);
+            previous = word;
+            WORDS.contains(&word) || pair
+        })
+    };
+    let name = name.trim_start_matches("r#");
+    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+        // snake_case, nearly always: no copy.
+        return says(&mut name.split('_'));
+    }
     let mut snake = String::with_capacity(name.len() + 4);
-    for (at, c) in name.trim_start_matches("r#").char_indices() {
+    for (at, c) in name.char_indices() {
         if c.is_ascii_uppercase() && at > 0 {
             snake.push('_');
         }
         snake.push(c.to_ascii_lowercase());
     }
-    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
-    words.iter().any(|word| WORDS.contains(word))
-        || words
-            .windows(2)
-            .any(|pair| FIRST.contains(&pair[0]) && SECOND.contains(&pair[1]))
+    says(&mut snake.split('_'))
 }
 
 /// Whether `ty` is written as text, or a container of text (`String`,

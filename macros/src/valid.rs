@@ -288,12 +288,12 @@ fn check_free_text(cx: &Ctxt, field: &Field) {
 /// the field says it is not one (`not_secret`, which a reviewer greps for).
 fn check_credential(cx: &Ctxt, field: &Field) {
     let name = field.ident;
-    let renamed = field.attrs.rename.as_ref().map(syn::LitStr::value);
-    let by_name = types::names_a_credential(&name.to_string());
-    let credential = by_name || renamed.as_deref().is_some_and(types::names_a_credential);
+    let renamed = || field.attrs.rename.as_ref().map(syn::LitStr::value);
     let sent = matches!(field.class(), Some(Class::Always | Class::ShareCrew));
-    let text = types::written_as_text(field.ty) || field.attrs.free_text.is_some();
-    let applies = credential && sent && text;
+    let text = || types::written_as_text(field.ty) || field.attrs.free_text.is_some();
+    let by_name = || types::names_a_credential(&name.to_string());
+    let credential = || by_name() || renamed().as_deref().is_some_and(types::names_a_credential);
+    let applies = sent && text() && credential();
     match &field.attrs.not_secret {
         Some(word) if !applies => cx.error_spanned_by(
             word,
@@ -308,7 +308,7 @@ fn check_credential(cx: &Ctxt, field: &Field) {
                 words.push(FREE_TEXT.0);
             }
             words.push(NOT_SECRET.0);
-            let named = match (by_name, &renamed) {
+            let named = match (by_name(), renamed()) {
                 (false, Some(key)) => format!("is sent under `{key}`, a credential's name,"),
                 _ => "is named like a credential".to_owned(),
             };
