@@ -147,11 +147,20 @@ pub fn written_as_text(ty: &Type) -> bool {
     }
 }
 
-/// Whether `ty` is written as one of the primitive types `names` (`bool`,
-/// `char`), by its bare name.
-pub fn is_primitive(ty: &Type, names: &[&str]) -> bool {
-    matches!(ty, Type::Path(path) if path.qself.is_none()
-        && path.path.get_ident().is_some_and(|ident| names.iter().any(|name| ident == name)))
+/// Whether `ty` is written as a number, a flag or a character: a primitive
+/// by its name or its path (`u16`, `core::primitive::u8`), or a standard
+/// `NonZero*`.
+pub fn written_as_number(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    if path.qself.is_some() {
+        return false;
+    }
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    let name = last.ident.to_string();
+    last.arguments.is_none() && (NUMBERS.contains(&name.as_str()) || name == "char")
+        || name.starts_with("NonZero")
 }
 
 /// Whether `ty` mentions any parameter of `generics`, lifetimes included.

@@ -245,7 +245,7 @@ fn check_error_kept(cx: &Ctxt, field: &Field, fact: &Fact) {
     let kept = types::option_inner(field.ty).unwrap_or(field.ty);
     let what = if types::written_as_text(kept) {
         "text (an error's message)"
-    } else if types::known_number(kept).is_some() || types::is_primitive(kept, &["bool", "char"]) {
+    } else if types::written_as_number(kept) {
         "a number or a flag"
     } else {
         return;

@@ -13,6 +13,8 @@ struct ToolRun {
     code: Option<u16>,
     #[telemetry(never, error_type(always, rename = "failed_type"))]
     failed: bool,
+    #[telemetry(never, error_type(always, rename = "status_type"))]
+    status: Option<std::num::NonZeroU16>,
 }
 
 fn main() {}
