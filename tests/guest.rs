@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::sync::Arc;
 
-use collector::{Behaviour, Collector, Received, attribute, string};
+use collector::{Behaviour, Collector, attribute, spans_in, string};
 use crewtel::{ActiveSpan, Dispatch, Reporter, Telemetry};
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -290,22 +290,6 @@ fn the_application_s_telemetry_and_crewtel_s_never_meet() {
             "crewtel's events in the application's trace"
         );
     }
-}
-
-fn spans_in(received: &[Received]) -> Vec<(Vec<KeyValue>, Span)> {
-    let mut spans = Vec::new();
-    for request in received.iter().filter_map(|r| r.request.clone()) {
-        for resource_spans in request.resource_spans {
-            let resource = resource_spans
-                .resource
-                .map(|r| r.attributes)
-                .unwrap_or_default();
-            for scope in resource_spans.scope_spans {
-                spans.extend(scope.spans.into_iter().map(|span| (resource.clone(), span)));
-            }
-        }
-    }
-    spans
 }
 
 fn names(spans: &[(Vec<KeyValue>, Span)]) -> BTreeSet<String> {

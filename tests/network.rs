@@ -319,25 +319,31 @@ fn no_proxy_hosts_go_direct_and_a_proxy_that_is_no_url_is_one_warning() {
     assert!(!outcome.warnings[0].contains(secret));
 }
 
-#[test]
-fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
-    let pki = Pki::new();
-    let other = Pki::new();
-    let (dir, ca) = files(&pki);
+/// One event to a collector of `pki` that requires a client certificate,
+/// shown `pki`'s client certificate with the key `key_pem`.
+fn with_client_key(pki: &Pki, key_pem: &str) -> Outcome {
+    let (dir, ca) = files(pki);
     let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
-    let key = Pki::write(&dir, "other-key.pem", &other.client_key_pem);
+    let key = Pki::write(&dir, "client-key-under-test.pem", key_pem);
     let collector = Collector::start_tls(
         Behaviour::Accept,
         pki.server_requiring_a_client_certificate(),
     );
-    let outcome = send(
+    send(
         &collector,
         &[
             ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
             ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
             ("CREWTEL_EXPORTER_OTLP_CLIENT_KEY", key),
         ],
-    );
+    )
+}
+
+#[test]
+fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
+    let pki = Pki::new();
+    let other = Pki::new();
+    let outcome = with_client_key(&pki, &other.client_key_pem);
     refused(
         &outcome,
         "CREWTEL_EXPORTER_OTLP_CLIENT_KEY does not hold the key",
@@ -352,26 +358,12 @@ fn a_client_key_that_is_not_the_certificate_s_is_one_warning_not_a_panic() {
 #[test]
 fn a_client_key_under_another_kind_s_label_is_one_warning_not_a_panic() {
     let pki = Pki::new();
-    let (dir, ca) = files(&pki);
-    let certificate = Pki::write(&dir, "client.pem", &pki.client_pem);
     let relabelled = pki
         .client_key_pem
         .replace("BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY")
         .replace("END PRIVATE KEY", "END EC PRIVATE KEY");
     assert_ne!(relabelled, pki.client_key_pem);
-    let key = Pki::write(&dir, "relabelled-key.pem", &relabelled);
-    let collector = Collector::start_tls(
-        Behaviour::Accept,
-        pki.server_requiring_a_client_certificate(),
-    );
-    let outcome = send(
-        &collector,
-        &[
-            ("CREWTEL_EXPORTER_OTLP_CERTIFICATE", ca),
-            ("CREWTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", certificate),
-            ("CREWTEL_EXPORTER_OTLP_CLIENT_KEY", key),
-        ],
-    );
+    let outcome = with_client_key(&pki, &relabelled);
     match outcome.delivered {
         1 => assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings),
         _ => {

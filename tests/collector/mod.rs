@@ -151,25 +151,28 @@ impl Collector {
 
     /// Every span received, with its resource attributes.
     pub fn spans(&self) -> Vec<(Vec<KeyValue>, Span)> {
-        let mut spans = Vec::new();
-        for received in self.received() {
-            let Some(request) = received.request else {
-                continue;
-            };
-            for resource_spans in request.resource_spans {
-                let resource = resource_spans
-                    .resource
-                    .map(|r| r.attributes)
-                    .unwrap_or_default();
-                for scope in resource_spans.scope_spans {
-                    for span in scope.spans {
-                        spans.push((resource.clone(), span));
-                    }
+        spans_in(&self.received())
+    }
+}
+
+/// Every span of `received`, with its resource attributes.
+pub fn spans_in(received: &[Received]) -> Vec<(Vec<KeyValue>, Span)> {
+    let mut spans = Vec::new();
+    for request in received.iter().filter_map(|r| r.request.as_ref()) {
+        for resource_spans in &request.resource_spans {
+            let resource = resource_spans
+                .resource
+                .as_ref()
+                .map(|r| r.attributes.clone())
+                .unwrap_or_default();
+            for scope in &resource_spans.scope_spans {
+                for span in &scope.spans {
+                    spans.push((resource.clone(), span.clone()));
                 }
             }
         }
-        spans
     }
+    spans
 }
 
 impl Drop for Collector {
