@@ -12,7 +12,7 @@ use syn::{
 /// `input` with every `Self` in its fields' types written as the struct's
 /// type, or `None` when no field's type names `Self`.
 pub fn replaced(input: &DeriveInput) -> Option<DeriveInput> {
-    if !fields(input).any(names_self) {
+    if !fields(input).any(crate::types::names_self_type) {
         return None;
     }
     let mut input = input.clone();
@@ -44,54 +44,6 @@ fn fields(input: &DeriveInput) -> Box<dyn Iterator<Item = &Type> + '_> {
         ),
         Data::Union(_) => Box::new(std::iter::empty()),
     }
-}
-
-/// Whether `ty` names `Self`: walked without allocating, as every field's
-/// type is asked and nearly none does; the rare kinds of type (functions,
-/// trait objects, macros) by their tokens.
-fn names_self(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) => {
-            path.qself
-                .as_ref()
-                .is_some_and(|qself| names_self(&qself.ty))
-                || path.path.segments.iter().any(|segment| {
-                    segment.ident == "Self"
-                        || match &segment.arguments {
-                            PathArguments::AngleBracketed(args) => {
-                                args.args.iter().any(|arg| match arg {
-                                    GenericArgument::Type(ty) => names_self(ty),
-                                    GenericArgument::Lifetime(_) => false,
-                                    other => tokens_name_self(other),
-                                })
-                            }
-                            PathArguments::None => false,
-                            other => tokens_name_self(other),
-                        }
-                })
-        }
-        Type::Reference(reference) => names_self(&reference.elem),
-        Type::Slice(slice) => names_self(&slice.elem),
-        Type::Array(array) => names_self(&array.elem) || tokens_name_self(&array.len),
-        Type::Ptr(pointer) => names_self(&pointer.elem),
-        Type::Paren(paren) => names_self(&paren.elem),
-        Type::Group(group) => names_self(&group.elem),
-        Type::Tuple(tuple) => tuple.elems.iter().any(names_self),
-        Type::Never(_) | Type::Infer(_) => false,
-        other => tokens_name_self(other),
-    }
-}
-
-/// Whether `node`'s tokens hold the keyword `Self`.
-fn tokens_name_self(node: &impl quote::ToTokens) -> bool {
-    fn scan(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => ident == "Self",
-            proc_macro2::TokenTree::Group(group) => scan(group.stream()),
-            _ => false,
-        })
-    }
-    scan(node.to_token_stream())
 }
 
 /// `Name<'a, T, N>`: the struct's type with its own parameters.

@@ -25,30 +25,48 @@ fn mentions_ident(tokens: TokenStream, matches: &dyn Fn(&Ident) -> bool) -> bool
 /// (`<Self as Keys>::Key`, which the derive writes `<Node as Keys>::Key`)
 /// names another type, and does not count.
 pub fn mentions_self(ty: &Type, ident: &Ident) -> bool {
-    let own = |found: &Ident| found == ident || found == "Self";
+    names(ty, &|found| found == ident || found == "Self", false)
+}
+
+/// Whether `ty` names `Self` anywhere, a projection's own type included.
+pub fn names_self_type(ty: &Type) -> bool {
+    names(ty, &|found| found == "Self", true)
+}
+
+/// Whether `ty` names an identifier `is` accepts, in a projection's own
+/// type (`<T as Trait>`'s `T`) only when `projections`. Walked without
+/// allocating, as every field's type is asked; the rare kinds of type
+/// (functions, trait objects, macros) by their tokens.
+fn names(ty: &Type, is: &dyn Fn(&Ident) -> bool, projections: bool) -> bool {
+    let tokens = |node: &dyn ToTokens| mentions_ident(node.to_token_stream(), is);
+    let inner = |ty: &Type| names(ty, is, projections);
     match ty {
-        Type::Path(path) => path.path.segments.iter().any(|segment| {
-            own(&segment.ident)
-                || match &segment.arguments {
-                    syn::PathArguments::AngleBracketed(args) => {
-                        args.args.iter().any(|arg| match arg {
-                            syn::GenericArgument::Type(ty) => mentions_self(ty, ident),
-                            syn::GenericArgument::Lifetime(_) => false,
-                            other => mentions_ident(other.to_token_stream(), &own),
-                        })
-                    }
-                    syn::PathArguments::None => false,
-                    other => mentions_ident(other.to_token_stream(), &own),
-                }
-        }),
-        Type::Reference(reference) => mentions_self(&reference.elem, ident),
-        Type::Slice(slice) => mentions_self(&slice.elem, ident),
-        Type::Array(array) => mentions_self(&array.elem, ident),
-        Type::Ptr(pointer) => mentions_self(&pointer.elem, ident),
-        Type::Paren(paren) => mentions_self(&paren.elem, ident),
-        Type::Group(group) => mentions_self(&group.elem, ident),
-        Type::Tuple(tuple) => tuple.elems.iter().any(|ty| mentions_self(ty, ident)),
-        other => mentions_ident(other.to_token_stream(), &own),
+        Type::Path(path) => {
+            (projections && path.qself.as_ref().is_some_and(|qself| inner(&qself.ty)))
+                || path.path.segments.iter().any(|segment| {
+                    is(&segment.ident)
+                        || match &segment.arguments {
+                            syn::PathArguments::AngleBracketed(args) => {
+                                args.args.iter().any(|arg| match arg {
+                                    syn::GenericArgument::Type(ty) => inner(ty),
+                                    syn::GenericArgument::Lifetime(_) => false,
+                                    other => tokens(other),
+                                })
+                            }
+                            syn::PathArguments::None => false,
+                            other => tokens(other),
+                        }
+                })
+        }
+        Type::Reference(reference) => inner(&reference.elem),
+        Type::Slice(slice) => inner(&slice.elem),
+        Type::Array(array) => inner(&array.elem) || (projections && tokens(&array.len)),
+        Type::Ptr(pointer) => inner(&pointer.elem),
+        Type::Paren(paren) => inner(&paren.elem),
+        Type::Group(group) => inner(&group.elem),
+        Type::Tuple(tuple) => tuple.elems.iter().any(inner),
+        Type::Never(_) | Type::Infer(_) => false,
+        other => tokens(other),
     }
 }
 
@@ -327,6 +345,19 @@ mod tests {
         ] {
             assert!(!written_as_text(&ty(other)), "{other}");
         }
+    }
+
+    #[test]
+    fn self_is_found_in_a_projection_s_own_type_too() {
+        for named in [
+            "<Self as Keys>::Key",
+            "Vec<<Self as K>::Key>",
+            "[u8; Self::N]",
+            "fn(&Self)",
+        ] {
+            assert!(names_self_type(&ty(named)), "{named}");
+        }
+        assert!(!names_self_type(&ty("Vec<SelfHelp>")));
     }
 
     #[test]
