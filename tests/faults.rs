@@ -452,6 +452,8 @@ mod panicking {
         }
     }
 
+    impl crewtel::NotFreeText for Fragile {}
+
     #[derive(Telemetry)]
     #[telemetry(event = "Task Execution")]
     pub struct Task {

@@ -43,7 +43,7 @@ pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
         impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
         impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
     };
-    let nesting = expand::nesting::impls(&input.generics, ident, private);
+    let nesting = expand::nesting::impls(&input.generics, &input.generics, ident, private);
     quote!(#telemetry #secret_free #nesting)
 }
 

@@ -30,11 +30,6 @@ pub trait Emit {
     /// methods to check. Impls that write their methods name `Own`.
     type Via: EmitVia<Self>;
 
-    /// Whether the value can be text a person wrote (see
-    /// [`TelemetryValue::FREE_TEXT`]); a nested struct is not: each of its
-    /// fields is judged where it is declared.
-    const FREE_TEXT: bool = false;
-
     /// Visits the attribute(s) this value sends under `key`.
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
@@ -96,9 +91,6 @@ pub trait Element {
     /// [`Emit::Via`]).
     type Via: ElementVia<Self>;
 
-    /// Whether an entry can be text a person wrote.
-    const FREE_TEXT: bool = false;
-
     /// Visits a whole list of entries under `key`.
     #[inline]
     fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)
@@ -148,7 +140,6 @@ pub trait ElementVia<T: ?Sized> {
 
 impl<T: TelemetryValue + ?Sized> Emit for T {
     type Via = Own;
-    const FREE_TEXT: bool = T::FREE_TEXT;
     const SHAPE: Shape = Shape::scalar(T::KIND);
 
     #[inline]
@@ -159,7 +150,6 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
 
 impl<T: TelemetryValue + ?Sized> Element for T {
     type Via = Own;
-    const FREE_TEXT: bool = T::FREE_TEXT;
     const SHAPE: Shape = Shape::scalar(T::KIND);
 
     #[inline]
@@ -196,7 +186,6 @@ impl<T: SecretIsNeverSent> TelemetryValue for Secret<T> {
 
 impl<T: Emit> Emit for Option<T> {
     type Via = Own;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
@@ -254,35 +243,27 @@ impl<C: List + ?Sized> EmitVia<C> for AsList {
 // Written out, not by a macro: an error that lists them shows these lines.
 impl<T: Element> Emit for [T] {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element> Emit for &[T] {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element, const N: usize> Emit for [T; N] {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element> Emit for Vec<T> {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element> Emit for &Vec<T> {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element> Emit for VecDeque<T> {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element> Emit for BTreeSet<T> {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 impl<T: Element, S> Emit for HashSet<T, S> {
     type Via = AsList;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 }
 
 // `Arc` and `Rc` forward at this level (not through `TelemetryValue`, as `&T`
@@ -293,7 +274,6 @@ macro_rules! shared_pointers {
     ($($p:ident)*) => {$(
         impl<T: Emit + ?Sized> Emit for $p<T> {
             type Via = Own;
-            const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
             fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
@@ -304,7 +284,6 @@ macro_rules! shared_pointers {
 
         impl<T: Element + ?Sized> Element for $p<T> {
             type Via = Own;
-            const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
             fn emit_list<'a, V, I>(items: I, key: AttributeKey, consent: Consent, visitor: &mut V)

@@ -288,8 +288,6 @@ macro_rules! maps {
     ($([$($g:tt)*] $t:ty;)*) => {$(
         impl<$($g)*> Emit for $t {
             type Via = crate::emit::Own;
-            // A map's keys are text as much as its values.
-            const FREE_TEXT: bool = K::FREE_TEXT || V::FREE_TEXT;
 
             #[inline]
             fn emit<Vis: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut Vis) {

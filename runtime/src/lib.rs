@@ -70,6 +70,7 @@ mod error_type;
 #[cfg(feature = "reporter")]
 mod export;
 mod flatten;
+mod free_text;
 mod json;
 mod json_writer;
 #[cfg(feature = "reporter")]
@@ -101,6 +102,7 @@ pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
 pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
+pub use free_text::NotFreeText;
 pub use json_writer::MAX_NESTING;
 pub use on_send::OnSend;
 #[cfg(feature = "reporter")]

@@ -67,7 +67,6 @@ impl<T> core::fmt::Debug for OnSend<T> {
 
 impl<T: Emit> Emit for OnSend<T> {
     type Via = crate::emit::Own;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {

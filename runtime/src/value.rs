@@ -89,18 +89,20 @@ pub enum ScalarKind {
 /// Implement it by hand for a scalar type of your own:
 ///
 /// ```
-/// use crewtel::{Scalar, ScalarKind, Telemetry, TelemetryValue};
+/// use crewtel::{NotFreeText, Scalar, ScalarKind, Telemetry, TelemetryValue};
 ///
 /// struct Temperature(f32);
 ///
 /// impl TelemetryValue for Temperature {
-///     // A number: not free text, so an `always` field needs no mark.
 ///     const KIND: Option<ScalarKind> = Some(ScalarKind::F64);
 ///
 ///     fn telemetry_value(&self) -> Scalar<'_> {
 ///         Scalar::F64(f64::from(self.0))
 ///     }
 /// }
+///
+/// // A number: not free text, so an `always` field needs no mark.
+/// impl NotFreeText for Temperature {}
 ///
 /// #[derive(Telemetry)]
 /// struct Llm {
@@ -109,10 +111,9 @@ pub enum ScalarKind {
 /// }
 /// ```
 ///
-/// Without `KIND` (or with `KIND` text), a hand-written value is free text:
-/// an `always` field of it must be marked `free_text`, unless the impl says
-/// `const FREE_TEXT: bool = false;` because no person wrote it (an id the
-/// program mints).
+/// A hand-written value is free text: an `always` field of it must be
+/// marked `free_text`, unless the type implements [`NotFreeText`](crate::NotFreeText)
+/// because no person writes its values (a number, an id the program mints).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as a telemetry value",
     label = "not a telemetry value",
@@ -122,16 +123,6 @@ pub trait TelemetryValue {
     /// The kind every value of this type is sent as, when it is always the
     /// same; it types the array of an empty list.
     const KIND: Option<ScalarKind> = None;
-
-    /// Whether a value can be text a person wrote (a role, a tool's name):
-    /// such a field is sent anonymously only when it is marked
-    /// `#[telemetry(always, free_text)]`. By default, anything not known to
-    /// be a number or a boolean ([`KIND`](Self::KIND)) can. A derived
-    /// `TelemetryValue` enum is not: its values are its variant names.
-    const FREE_TEXT: bool = !matches!(
-        Self::KIND,
-        Some(ScalarKind::Bool | ScalarKind::I64 | ScalarKind::F64)
-    );
 
     /// The value as it is sent.
     fn telemetry_value(&self) -> Scalar<'_>;
@@ -252,7 +243,6 @@ macro_rules! forward_pointers {
         #[diagnostic::do_not_recommend]
         impl<T: TelemetryValue + ?Sized> TelemetryValue for $p<T> {
             const KIND: Option<ScalarKind> = T::KIND;
-            const FREE_TEXT: bool = T::FREE_TEXT;
 
             #[inline]
             fn telemetry_value(&self) -> Scalar<'_> {
@@ -266,7 +256,6 @@ forward_pointers!(Box);
 #[diagnostic::do_not_recommend]
 impl<T: TelemetryValue + ?Sized> TelemetryValue for &T {
     const KIND: Option<ScalarKind> = T::KIND;
-    const FREE_TEXT: bool = T::FREE_TEXT;
 
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {
@@ -331,7 +320,6 @@ macro_rules! literal {
 
 impl TelemetryValue for Literal {
     const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
-    const FREE_TEXT: bool = false;
 
     #[inline]
     fn telemetry_value(&self) -> Scalar<'_> {

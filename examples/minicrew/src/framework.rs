@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crewtel::{Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
+use crewtel::{NotFreeText, Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
 
 use crate::tools::{Tool, ToolError, tool_names};
 
@@ -45,12 +45,14 @@ impl std::ops::Deref for Minted {
 
 impl TelemetryValue for Minted {
     const KIND: Option<ScalarKind> = Some(ScalarKind::Text);
-    const FREE_TEXT: bool = false;
 
     fn telemetry_value(&self) -> Scalar<'_> {
         Scalar::Text(Text::Borrowed(&self.0))
     }
 }
+
+// No person writes it.
+impl NotFreeText for Minted {}
 
 /// A random id and when it was minted: it never outlives the process.
 #[derive(Clone, Debug, Telemetry)]

@@ -23,10 +23,12 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
         if field.attrs.with.is_some() {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
         } else if field.emits_value() {
-            if free_text::is_judged(field)
-                && let Some(judged) = free_text::judged_other_type(field, private)
-            {
-                predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
+            if free_text::is_judged(field) {
+                if let Some(judged) = free_text::judged_other_type(field, private) {
+                    predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
+                }
+                // Judged where the struct is used, by `cargo check` too.
+                predicates.push(free_text::bound(field, private));
             }
             if field.attrs.flatten.is_some() {
                 predicates.push(syn::parse_quote_spanned!(span=>

@@ -1,8 +1,7 @@
 //! The constant a derive writes beside its impl for each value field whose
 //! value is judged free text or not (an unmarked `always` value whose type
-//! names no type parameter): a free constant is evaluated with the struct's
-//! definition, so a failing judgement fails the build there, one error per
-//! field. It also says what the value is sent as and where its nested
+//! names no type parameter): the judgement is a trait bound in a free
+//! constant, so that `cargo check` reports it there, one error per field. It also says what the value is sent as and where its nested
 //! catalogue is, so that it is the one item that requires the type to be
 //! sendable. Fields that are not
 //! judged get no constant: a constant costs a const evaluation each, and
@@ -67,23 +66,19 @@ pub fn name(field: &Field) -> syn::Ident {
 }
 
 /// The constant: what the value is sent as and where its nested catalogue
-/// is, evaluated with the
-/// struct's definition after judging whether the value is free text. The
-/// struct's lifetimes are read as `'static`, which changes neither answer.
+/// is, with the judgement of whether the value is free text. The struct's
+/// lifetimes are read as `'static`, which changes neither answer.
 pub fn of(field: &Field, private: &Ident) -> TokenStream {
     let name = name(field);
     let (sent, strs) = free_text::judged(field.ty, true, private);
-    let message = free_text::message(field);
-    let judgement = quote_spanned! {field.ty.span()=>
-        #strs
-        if <#sent as #private::Emit>::FREE_TEXT {
-            ::core::panic!(#message)
-        }
-    };
+    // The shape first: a type that cannot be sent at all is reported so
+    // before it is judged.
     quote_spanned! {field.ty.span()=>
         const #name: #private::Shape = {
-            #judgement
-            <#sent as #private::Emit>::SHAPE
+            #strs
+            let shape = <#sent as #private::Emit>::SHAPE;
+            let () = <#sent as #private::NotFreeText>::JUDGED;
+            shape
         };
     }
 }

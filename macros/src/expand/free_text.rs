@@ -1,8 +1,8 @@
 //! The free-text rule: text a person wrote (a role, a tool's name) is sent
 //! under `always` only when its field is marked `free_text`. The type system
-//! judges (`Emit::FREE_TEXT`), through aliases and generic parameters; a
-//! failing judgement is a compile-time panic whose message names the field
-//! and the four fixes.
+//! judges, through aliases and generic parameters: the value's type must be
+//! `NotFreeText`, a trait bound (so `cargo check` and the editor report it)
+//! whose message says the four fixes.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
@@ -22,32 +22,21 @@ pub fn is_judged(field: &Field) -> bool {
         && field.attrs.flatten.is_none()
 }
 
-pub(super) fn message(field: &Field) -> String {
-    let name = field.name();
-    let what = match &field.attrs.with {
-        Some(_) => format!("what the `with` function returns for `{name}`"),
-        None => format!("`{name}`"),
-    };
-    format!(
-        "{what} is free text (text a person wrote), sent anonymously only when marked: classify `{name}` `share_crew`, send a fact about it (`len(...)`, `present(...)`), map it to a closed value with `with`, or mark it `#[telemetry(always, free_text)]`"
-    )
+/// The bound that judges a field's value where its type is written, or
+/// where a generic struct is used: `cargo check` reports it, at the field.
+pub fn bound(field: &Field, private: &Ident) -> syn::WherePredicate {
+    let judged = rewritten(field.ty, false, private);
+    syn::parse_quote_spanned!(field.ty.span()=> #judged: #private::NotFreeText)
 }
 
-/// The judgement of a field's value type where a generic struct is used.
-pub fn where_used(field: &Field, private: &Ident) -> TokenStream {
-    let (judged, strs) = judged(field.ty, false, private);
-    let message = message(field);
-    quote_spanned! {field.ty.span()=>
-        const {
-            #strs
-            if <#judged as #private::Emit>::FREE_TEXT {
-                ::core::panic!(#message)
-            }
-        };
-    }
+/// The checks that each `str` [`bound`] reads as a literal is the
+/// primitive one, for the walk of a generic struct (whose bounds judge the
+/// rest).
+pub fn primitive_strs(field: &Field, private: &Ident) -> TokenStream {
+    judged(field.ty, false, private).1
 }
 
-/// The type [`where_used`] judges, when it is not the field's own (a
+/// The type [`bound`] judges, when it is not the field's own (a
 /// `&'static str` in it read as a string literal): the derive then requires it to
 /// be `Emit` too.
 pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
@@ -71,14 +60,8 @@ pub fn send_returned(
     let nests = format!(
         "what the `with` function returns for `{name}` is a telemetry struct, whose keys the catalogue cannot list: send the struct itself as the field's value (without `with`), or `flatten` it"
     );
-    let free_text = is_judged(field).then(|| {
-        let message = message(field);
-        quote! {
-            if <__CrewtelT as #private::Emit>::FREE_TEXT {
-                ::core::panic!(#message)
-            }
-        }
-    });
+    // Judged by a bound, so that `cargo check` reports it at the call.
+    let free_text = is_judged(field).then(|| quote!(__CrewtelT: #private::NotFreeText,));
     let span = field
         .attrs
         .with
@@ -94,13 +77,13 @@ pub fn send_returned(
             visitor: &mut __CrewtelV,
         ) where
             __CrewtelT: #private::Emit + ?::core::marker::Sized,
+            #free_text
             __CrewtelV: #private::Visitor,
         {
             const {
                 if <__CrewtelT as #private::Emit>::SHAPE.nested.is_some() {
                     ::core::panic!(#nests)
                 }
-                #free_text
             };
             #private::emit(value, key, consent, visitor);
         }

@@ -67,7 +67,7 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
                 || constant::probed(field, model.generics)
         })
         .then(|| walk::probe_traits(private));
-    let nesting = nesting::impls(&generics, ident, private);
+    let nesting = nesting::impls(&generics, model.generics, ident, private);
     let flattens = flatten::list(model);
     quote! {
         #[automatically_derived]

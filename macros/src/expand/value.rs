@@ -22,8 +22,6 @@ pub fn impls(
         #[automatically_derived]
         impl #impl_generics #private::TelemetryValue for #ident #ty_generics #where_clause {
             const KIND: #private::Option<#private::ScalarKind> = #private::Some(#private::ScalarKind::Text);
-            // Its values are its variant names, not text a person wrote.
-            const FREE_TEXT: #private::bool = false;
 
             #[inline]
             fn telemetry_value(&self) -> #private::Scalar<'_> {
@@ -31,6 +29,9 @@ pub fn impls(
             }
         }
 
+        // Its values are its variant names, not text a person wrote.
+        #[automatically_derived]
+        impl #impl_generics #private::NotFreeText for #ident #ty_generics #where_clause {}
         #[automatically_derived]
         impl #impl_generics #private::SecretFree for #ident #ty_generics #where_clause {}
         #[automatically_derived]

@@ -85,7 +85,8 @@ pub fn visit_field(field: &Field, model: &Struct, private: &Ident) -> TokenStrea
             }
         } else {
             if free_text::is_judged(field) {
-                code.extend(free_text::where_used(field, private));
+                // The value itself is judged by the impl's bounds.
+                code.extend(free_text::primitive_strs(field, private));
             }
             quote_spanned! {ty.span()=>
                 #private::emit(#this, #key, #consent, #visitor);
