@@ -458,18 +458,7 @@ impl Settings {
         settings.shutdown_timeout = reader
             .timeout("CREWTEL_SHUTDOWN_TIMEOUT")
             .map(|bound| bound.min(MAX_SHUTDOWN_TIMEOUT));
-        // The notice tells a user what the host's default endpoint gets. A
-        // user who said `on` themselves (the variable, `telemetry on`) knows;
-        // a project's file speaks for its author, not for each contributor.
-        let user_said_on = matches!(
-            settings.choice,
-            Some((
-                Choice::On,
-                ChosenBy::Variable | ChosenBy::Host | ChosenBy::User,
-                _
-            ))
-        );
-        if reason == Reason::HostDefaultEndpoint && !user_said_on {
+        if reason == Reason::HostDefaultEndpoint {
             settings.notice = NoticeGate::BeforeDefaultEndpoint { in_ci };
         }
         settings.endpoint = Some(endpoint);
@@ -984,40 +973,6 @@ mod tests {
         std::fs::write(folder.join(crate::choice::CHOICE_FILE), "on").unwrap();
         assert_eq!(decide_with(&vars, &vendor).0.mode, Mode::Local);
         let _ = std::fs::remove_dir_all(config);
-    }
-
-    /// The first-run notice guards the host's default endpoint for a user
-    /// who chose nothing. A user's own `on` needs none, in CI too; a
-    /// project's `on` speaks for its author, and the notice still comes.
-    #[test]
-    fn the_user_s_own_on_needs_no_notice_a_project_s_does() {
-        let project = std::env::temp_dir().join(format!("crewtel-notice-{}", std::process::id()));
-        std::fs::create_dir_all(&project).unwrap();
-        std::fs::write(project.join(crate::choice::CHOICE_FILE), "on").unwrap();
-        let vendor = Defaults {
-            service_name: Some("my-framework".into()),
-            endpoint: Some("https://telemetry.vendor.example".into()),
-            project_dir: Some(project.clone()),
-            ..Defaults::default()
-        };
-        let gate = |vars: &[(&str, &str)]| {
-            let (settings, warnings) = decide_with(vars, &vendor);
-            assert!(warnings.is_empty(), "{warnings:?}");
-            assert_eq!(settings.mode, Mode::Export);
-            settings.notice
-        };
-        let ci = ("CI", "true");
-        let nowhere = ("CREWTEL_CONFIG_DIR", "/nonexistent/crewtel-config");
-        assert_eq!(
-            gate(&[ci, nowhere]),
-            NoticeGate::BeforeDefaultEndpoint { in_ci: true },
-            "the project's on"
-        );
-        assert_eq!(
-            gate(&[ci, nowhere, ("CREWTEL_TELEMETRY", "on")]),
-            NoticeGate::NotNeeded
-        );
-        let _ = std::fs::remove_dir_all(project);
     }
 
     #[test]
