@@ -167,6 +167,23 @@ impl<T: ?Sized> Same<T> for T {}
 #[inline(always)]
 pub const fn same<T: Same<U> + ?Sized, U: ?Sized>() {}
 
+/// `Self` is the standard container `U` (`Option`, `Vec`, a set, a map, a
+/// pointer): how the derive confirms that a container it read a
+/// `&'static str` in by its name is the standard one, not a host's type (or
+/// type alias) of that name, which could be anything.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is written like the standard `{U}`, but is another type",
+    label = "a type of this name shadows the standard one",
+    note = "a `&'static str` is read as a string literal only inside the standard `Option`, lists, sets, maps and pointers; rename the host's type, or write the field with the type's own name: it is then judged by what it is"
+)]
+pub trait SameContainer<U: ?Sized> {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    const SAME: () = ();
+}
+
+impl<T: ?Sized> SameContainer<T> for T {}
+
 /// Holds a field's `&'static str`, which the derive reads as a string
 /// literal (crewtel's `Literal`), to being the primitive `str`: the derive
 /// names the type as the host wrote it, so a host's own type named `str` is

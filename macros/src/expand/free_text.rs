@@ -103,27 +103,57 @@ pub(super) fn rewritten(ty: &Type, statics: bool, private: &Ident) -> Type {
     rewrite(ty, statics, private, &mut Vec::new())
 }
 
-/// [`rewritten`], and a check, for each `&'static str` it reads as a
-/// literal, that its `str` is the primitive one: a host's own type named
-/// `str` is refused at the field, not taken for a literal by its spelling.
+/// [`rewritten`], and the checks that the rewrite means what it says: for
+/// each `&'static str` it reads as a literal, that its `str` is the
+/// primitive one, and for each container it reads into, that the container
+/// is the standard one (a host's own `str`, or a type alias named `Vec`
+/// that is something else, is refused at the field, not taken for what its
+/// name says).
 pub(super) fn judged(ty: &Type, statics: bool, private: &Ident) -> (Type, TokenStream) {
     let mut written = Vec::new();
     let judged = rewrite(ty, statics, private, &mut written);
-    let checks = written.iter().map(|str_type| {
-        quote_spanned! {str_type.span()=>
+    let checks = written.into_iter().map(|check| match check {
+        Written::Str(str_type) => quote_spanned! {str_type.span()=>
             #private::assert_primitive_str::<#str_type>();
+        },
+        Written::Container {
+            mut written,
+            mut standard,
+        } => {
+            if statics {
+                Statics.visit_type_mut(&mut written);
+                Statics.visit_type_mut(&mut standard);
+            }
+            quote_spanned! {written.span()=>
+                let () = <#written as #private::SameContainer<#standard>>::SAME;
+            }
         }
     });
     (judged, quote!(#(#checks)*))
 }
 
-fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Type>) -> Type {
-    struct Statics;
-    impl VisitMut for Statics {
-        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-            *lifetime = Lifetime::new("'static", lifetime.span());
-        }
+/// What [`rewrite`] read by its name, to be held to it.
+enum Written {
+    /// The `str` of a `&'static str` read as a literal.
+    Str(Box<Type>),
+    /// A container a literal was read in, as written and as the standard
+    /// type of that name with the same arguments.
+    Container {
+        written: Box<Type>,
+        standard: Box<Type>,
+    },
+}
+
+/// Every lifetime as `'static`.
+struct Statics;
+
+impl VisitMut for Statics {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        *lifetime = Lifetime::new("'static", lifetime.span());
     }
+}
+
+fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Written>) -> Type {
     let mut ty = ty.clone();
     literals(&mut ty, private, written);
     if statics {
@@ -132,12 +162,22 @@ fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Type>) -
     ty
 }
 
-/// The standard types whose entries are judged one by one.
-const CONTAINERS: &[&str] = &[
-    "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "BTreeMap", "HashMap", "Box", "Rc", "Arc",
+/// The standard types whose entries are judged one by one, with their
+/// paths.
+const CONTAINERS: &[(&str, &str)] = &[
+    ("Option", "::core::option::Option"),
+    ("Vec", "::std::vec::Vec"),
+    ("VecDeque", "::std::collections::VecDeque"),
+    ("BTreeSet", "::std::collections::BTreeSet"),
+    ("HashSet", "::std::collections::HashSet"),
+    ("BTreeMap", "::std::collections::BTreeMap"),
+    ("HashMap", "::std::collections::HashMap"),
+    ("Box", "::std::boxed::Box"),
+    ("Rc", "::std::rc::Rc"),
+    ("Arc", "::std::sync::Arc"),
 ];
 
-fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Type>) {
+fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
     match ty {
         Type::Reference(reference)
             if reference.mutability.is_none()
@@ -147,7 +187,7 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Type>) {
                     .is_some_and(|lifetime| lifetime.ident == "static")
                 && matches!(&*reference.elem, Type::Path(path) if path.qself.is_none() && path.path.is_ident("str")) =>
         {
-            written.push((*reference.elem).clone());
+            written.push(Written::Str(reference.elem.clone()));
             *ty = syn::parse_quote!(#private::Literal);
         }
         Type::Reference(reference) => literals(&mut reference.elem, private, written),
@@ -160,18 +200,34 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Type>) {
             .iter_mut()
             .for_each(|elem| literals(elem, private, written)),
         Type::Path(path) if path.qself.is_none() => {
-            let Some(last) = path.path.segments.last_mut() else {
+            let Some(last) = path.path.segments.last() else {
                 return;
             };
-            if !CONTAINERS.contains(&last.ident.to_string().as_str()) {
+            let Some((_, standard)) = CONTAINERS.iter().find(|(name, _)| last.ident == name) else {
                 return;
-            }
+            };
+            let before = Type::Path(path.clone());
+            let found = written.len();
+            let last = path.path.segments.last_mut().expect("looked at above");
             if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
                 for arg in &mut args.args {
                     if let syn::GenericArgument::Type(inner) = arg {
                         literals(inner, private, written);
                     }
                 }
+            }
+            if written.len() > found {
+                let standard: syn::Path = syn::parse_str(standard).expect("a path");
+                let arguments = match &before {
+                    Type::Path(path) => path.path.segments.last().map(|s| s.arguments.clone()),
+                    _ => None,
+                };
+                written.push(Written::Container {
+                    standard: Box::new(
+                        syn::parse_quote_spanned!(before.span()=> #standard #arguments),
+                    ),
+                    written: Box::new(before),
+                });
             }
         }
         _ => {}
