@@ -615,3 +615,89 @@ fn host_code_around_the_reporter_that_panics_stops_there() {
     });
     assert!(outcome.is_ok(), "the writer's panic unwound into the host");
 }
+
+/// A hand-written value whose `KIND` says integer and which returns the
+/// user's prompt: the catalogue lists an integer, so nothing else leaves.
+mod lying {
+    use crewtel::{Scalar, ScalarKind, Telemetry, TelemetryValue, Text};
+
+    pub struct Tokens(pub &'static str);
+
+    impl TelemetryValue for Tokens {
+        const KIND: Option<ScalarKind> = Some(ScalarKind::I64);
+
+        fn telemetry_value(&self) -> Scalar<'_> {
+            match self.0.parse() {
+                Ok(count) => Scalar::I64(count),
+                Err(_) => Scalar::Text(Text::Borrowed(self.0)),
+            }
+        }
+    }
+
+    impl crewtel::NotFreeText for Tokens {}
+
+    #[derive(Telemetry)]
+    #[telemetry(event = "LLM Call")]
+    pub struct Call {
+        /// Tokens used.
+        #[telemetry(always)]
+        pub tokens: Tokens,
+        /// Tokens of each turn.
+        #[telemetry(always)]
+        pub turns: Vec<Tokens>,
+    }
+}
+
+#[test]
+fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
+    use crewtel::testing::Capture;
+    use lying::{Call, Tokens};
+
+    let capture = Capture::new();
+    let warnings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&warnings);
+    let reporter = Reporter::builder()
+        .environment(|_| None)
+        .on_warning(move |line| sink.lock().unwrap().push(line.to_owned()))
+        .capture(&capture)
+        .build();
+    for _ in 0..3 {
+        reporter.emit(
+            Call {
+                tokens: Tokens("my secret prompt"),
+                turns: vec![Tokens("12"), Tokens("another prompt"), Tokens("30")],
+            }
+            .telemetry_event(),
+        );
+    }
+    reporter.emit(
+        Call {
+            tokens: Tokens("42"),
+            turns: Vec::new(),
+        }
+        .telemetry_event(),
+    );
+    reporter.shutdown();
+
+    capture.assert_never_sent("prompt");
+    let events = capture.events();
+    assert_eq!(events.len(), 4, "the events themselves are sent");
+    assert!(events[0].get("tokens").is_none(), "{:?}", events[0]);
+    assert_eq!(
+        events[0].get("turns"),
+        Some(&opentelemetry::Value::Array(opentelemetry::Array::I64(
+            vec![12, 30]
+        ))),
+        "the list keeps its entries of the declared kind"
+    );
+    assert_eq!(
+        events[3].get("tokens"),
+        Some(&opentelemetry::Value::I64(42))
+    );
+    let warnings = warnings.lock().unwrap();
+    let about: Vec<_> = warnings
+        .iter()
+        .filter(|line| line.contains("lying::Tokens"))
+        .collect();
+    assert_eq!(about.len(), 1, "one warning, naming the type: {warnings:?}");
+}

@@ -144,7 +144,10 @@ impl<T: TelemetryValue + ?Sized> Emit for T {
 
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, _: Consent, visitor: &mut V) {
-        visitor.scalar(key, self.telemetry_value());
+        let value = self.telemetry_value();
+        if crate::declared_kind::holds::<T>(&value) {
+            visitor.scalar(key, value);
+        }
     }
 }
 
@@ -159,12 +162,20 @@ impl<T: TelemetryValue + ?Sized> Element for T {
         V: Visitor,
         I: Iterator<Item = &'a Self> + Clone,
     {
-        visitor.list(key, T::KIND, items.map(TelemetryValue::telemetry_value));
+        let values = items
+            .map(TelemetryValue::telemetry_value)
+            .filter(crate::declared_kind::holds::<T>);
+        visitor.list(key, T::KIND, values);
     }
 
     #[inline]
     fn serialize_entry<S: Serializer>(&self, _: Consent, serializer: S) -> Result<S::Ok, S::Error> {
-        self.telemetry_value().serialize(serializer)
+        // A value of another kind than declared is written as `null`.
+        let value = self.telemetry_value();
+        match crate::declared_kind::holds::<T>(&value) {
+            true => value.serialize(serializer),
+            false => serializer.serialize_unit(),
+        }
     }
 }
 

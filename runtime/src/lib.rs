@@ -63,6 +63,7 @@ mod consent;
 mod context;
 #[cfg(feature = "reporter")]
 mod debug;
+mod declared_kind;
 pub mod document;
 mod emit;
 mod environment;

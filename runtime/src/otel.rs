@@ -85,11 +85,9 @@ impl From<Scalar<'_>> for Value {
 fn infer_kind<'v>(items: impl Iterator<Item = Scalar<'v>>) -> ScalarKind {
     let mut kind = None;
     for item in items {
-        let this = match item {
-            Scalar::Bool(_) => ScalarKind::Bool,
-            Scalar::I64(_) => ScalarKind::I64,
-            Scalar::F64(_) => ScalarKind::F64,
-            Scalar::Text(_) => return ScalarKind::Text,
+        let this = match item.kind() {
+            ScalarKind::Text => return ScalarKind::Text,
+            this => this,
         };
         kind = Some(match (kind, this) {
             (None, this) => this,

@@ -52,6 +52,25 @@ pub enum Scalar<'a> {
     Text(Text<'a>),
 }
 
+impl Scalar<'_> {
+    /// The kind of this value.
+    ///
+    /// ```
+    /// use crewtel::{Scalar, ScalarKind};
+    ///
+    /// assert_eq!(Scalar::I64(3).kind(), ScalarKind::I64);
+    /// ```
+    #[inline]
+    pub fn kind(&self) -> ScalarKind {
+        match self {
+            Scalar::Bool(_) => ScalarKind::Bool,
+            Scalar::I64(_) => ScalarKind::I64,
+            Scalar::F64(_) => ScalarKind::F64,
+            Scalar::Text(_) => ScalarKind::Text,
+        }
+    }
+}
+
 /// The type of a scalar, known before any value is seen (an empty list of
 /// integers is still an integer array).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,7 +140,9 @@ pub enum ScalarKind {
 )]
 pub trait TelemetryValue {
     /// The kind every value of this type is sent as, when it is always the
-    /// same; it types the array of an empty list.
+    /// same; it types the array of an empty list, and the catalogue lists
+    /// it. It is held to: a value of another kind is not sent, and the
+    /// reporter warns once, naming the type.
     const KIND: Option<ScalarKind> = None;
 
     /// The value as it is sent.

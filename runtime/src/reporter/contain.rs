@@ -30,7 +30,10 @@ impl Containment {
     #[inline]
     pub(crate) fn run<R>(&self, build: impl FnOnce() -> R) -> Option<R> {
         match catch_unwind(AssertUnwindSafe(build)) {
-            Ok(built) => Some(built),
+            Ok(built) => {
+                self.warn_refused_kinds();
+                Some(built)
+            }
             Err(payload) => {
                 // Its drop is host code too, and may panic again: leaked, a
                 // few bytes a panic, rather than run.
@@ -45,6 +48,17 @@ impl Containment {
     /// Events dropped so far because host code panicked.
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// One warning for each `TelemetryValue` type whose value, in this
+    /// event or an earlier one, was not of the kind it declares.
+    #[inline]
+    fn warn_refused_kinds(&self) {
+        for name in crate::declared_kind::newly_refused() {
+            (self.warn)(&format!(
+                "crewtel: a `{name}` value is not of the kind its `TelemetryValue::KIND` declares; such values are not sent"
+            ));
+        }
     }
 
     fn warn_once(&self) {
