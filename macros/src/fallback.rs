@@ -28,6 +28,7 @@ pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
                 expiring: &[],
             };
             type Flattens = ();
+            type __DeriveOnly = ();
             fn max_attributes() -> #private::usize {
                 0
             }

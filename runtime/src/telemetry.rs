@@ -59,6 +59,12 @@ pub trait Telemetry {
     /// `type Flattens = ();`.
     type Flattens;
 
+    /// Written by the derive. An impl by hand must spell this hidden item
+    /// (`type __DeriveOnly = ();`): such an impl skips every check the
+    /// derive makes, and a reviewer finds each one by searching for it.
+    #[doc(hidden)]
+    type __DeriveOnly;
+
     /// The most attributes one event can carry: a capacity hint, constant
     /// once inlined.
     fn max_attributes() -> usize;
@@ -253,6 +259,7 @@ macro_rules! forward_pointers {
             const TIER: Tier = T::TIER;
             const CATALOGUE: &'static Catalogue = T::CATALOGUE;
             type Flattens = T::Flattens;
+            type __DeriveOnly = T::__DeriveOnly;
 
             #[inline]
             fn max_attributes() -> usize {

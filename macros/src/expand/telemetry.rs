@@ -76,6 +76,7 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
             const TIER: #private::Tier = #event_tier;
             const CATALOGUE: &'static #private::Catalogue = #catalogue;
             type Flattens = #flattens;
+            type __DeriveOnly = ();
 
             #[inline]
             fn max_attributes() -> #private::usize {
