@@ -238,7 +238,7 @@ impl Catalogue {
             let entry = &self.entries[i];
             if let Some(inner) = entry.flattened
                 && let Some(key) =
-                    inner.first_key_counted_twice(self, Chain::EMPTY.with(self.path, entry.variant))
+                    inner.first_key_counted_twice(self, Chain::EMPTY.with(i, entry.variant))
             {
                 return Some(key);
             }
@@ -256,7 +256,7 @@ impl Catalogue {
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
-            let chain = chain.with(self.path, entry.variant);
+            let chain = chain.with(i, entry.variant);
             if let Some(inner) = entry.flattened {
                 if let Some(key) = inner.first_key_counted_twice(root, chain) {
                     return Some(key);
@@ -276,7 +276,7 @@ impl Catalogue {
         let mut i = 0;
         while i < self.entries.len() {
             let entry = &self.entries[i];
-            let own = own.with(self.path, entry.variant);
+            let own = own.with(i, entry.variant);
             n += match entry.flattened {
                 Some(inner) => inner.count(key, target, own),
                 None => (same(entry.key, key) && !target.excludes(&own)) as usize,
@@ -300,45 +300,49 @@ struct Ceiling {
 /// catalogue nests at most this deep.
 pub const MAX_FLATTEN_DEPTH: usize = 8;
 
-/// The variants a key is sent with: for each enum on its way, the enum's
-/// path and the variant's name.
+/// The way from the event to a key: at each depth, the entry taken (its
+/// index in its catalogue) and the variant it is sent in, when that
+/// catalogue is an enum's. An enum is known by where it sits, not by its
+/// name: two enums of one name, or one enum flattened twice, are two.
 #[derive(Clone, Copy)]
 struct Chain {
-    links: [(&'static str, &'static str); MAX_FLATTEN_DEPTH + 1],
+    links: [(usize, Option<&'static str>); MAX_FLATTEN_DEPTH + 1],
     len: usize,
 }
 
 impl Chain {
     const EMPTY: Chain = Chain {
-        links: [("", ""); MAX_FLATTEN_DEPTH + 1],
+        links: [(0, None); MAX_FLATTEN_DEPTH + 1],
         len: 0,
     };
 
-    /// The chain of an entry of the catalogue at `path`, in `variant`.
-    const fn with(mut self, path: &'static str, variant: Option<&'static str>) -> Chain {
-        if let Some(variant) = variant
-            && self.len < self.links.len()
-        {
-            self.links[self.len] = (path, variant);
+    /// The chain of the entry at `index` of the next catalogue down, sent
+    /// in `variant`.
+    const fn with(mut self, index: usize, variant: Option<&'static str>) -> Chain {
+        if self.len < self.links.len() {
+            self.links[self.len] = (index, variant);
             self.len += 1;
         }
         self
     }
 
     /// Whether a key sent with `self` and one sent with `other` are never
-    /// sent together: some enum is on both ways, in different variants.
+    /// sent together: both ways pass through the same enum (the same
+    /// entries down to it), in different variants.
     const fn excludes(&self, other: &Chain) -> bool {
-        let mut i = 0;
-        while i < self.len {
-            let mut j = 0;
-            while j < other.len {
-                let (a, b) = (self.links[i], other.links[j]);
-                if same(a.0, b.0) && !same(a.1, b.1) {
-                    return true;
-                }
-                j += 1;
+        let mut depth = 0;
+        while depth < self.len && depth < other.len {
+            let (a, b) = (self.links[depth], other.links[depth]);
+            if let (Some(x), Some(y)) = (a.1, b.1)
+                && !same(x, y)
+            {
+                return true;
             }
-            i += 1;
+            if a.0 != b.0 {
+                // The ways part here: no enum below is on both.
+                return false;
+            }
+            depth += 1;
         }
         false
     }
