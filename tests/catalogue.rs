@@ -204,6 +204,8 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+crewtel::secret_free!(Failure);
+
 fn first(names: &[String]) -> Option<&str> {
     names.first().map(String::as_str)
 }

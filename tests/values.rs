@@ -32,6 +32,10 @@ impl fmt::Display for ToolError {
 
 impl std::error::Error for ToolError {}
 
+// Whether a task failed is sent (`error_type` of an `Option`): the error
+// holds no `Secret`.
+crewtel::secret_free!(ToolError);
+
 #[derive(Telemetry)]
 struct Scalars<'a> {
     #[telemetry(always)]

@@ -25,6 +25,9 @@ impl fmt::Display for ToolError {
 
 impl std::error::Error for ToolError {}
 
+// `error_type` of an `Option` sends whether a tool failed: it holds no `Secret`.
+crewtel::secret_free!(ToolError);
+
 fn band(cpus: &usize) -> crewtel::Literal {
     if *cpus <= 2 { crewtel::literal!("1-2") } else { crewtel::literal!("3+") }
 }

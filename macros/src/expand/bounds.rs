@@ -45,6 +45,12 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::ConsentFlag));
         }
         for fact in &field.attrs.facts {
+            if fact.kind == FactKind::ErrorType
+                && let Some(inner) = types::option_inner(ty)
+            {
+                // Whether the error is there is sent too.
+                predicates.push(syn::parse_quote_spanned!(span=> #inner: #private::Countable));
+            }
             predicates.push(match fact.kind {
                 FactKind::Len => syn::parse_quote_spanned!(span=> #ty: #private::Len),
                 FactKind::Present => syn::parse_quote_spanned!(span=> #ty: #private::Present),

@@ -163,7 +163,10 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
                 Some(inner) => {
                     let error = quote!(__error);
                     let send = send(error.clone());
+                    // Whether an error is there is sent too: as `present`,
+                    // only of what holds no `Secret`.
                     quote_spanned! {inner.span()=>
+                        let () = <#inner as #private::Countable>::COUNTED;
                         if let #private::Some(#error) = #this {
                             #send
                         }

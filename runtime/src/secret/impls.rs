@@ -32,6 +32,16 @@ leaves! {
     NonZeroI8, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize,
     Duration, Instant, SystemTime, Path, PathBuf, OsStr, OsString,
     core::cmp::Ordering, std::io::Error, std::fmt::Error, crate::value::Literal,
+    // The standard library's errors, whose presence `error_type(...)` of an
+    // `Option` sends.
+    std::num::ParseIntError, std::num::ParseFloatError, std::num::TryFromIntError,
+    std::str::ParseBoolError, std::str::Utf8Error, std::string::FromUtf8Error,
+    std::string::FromUtf16Error, std::char::ParseCharError,
+    std::char::TryFromCharError, std::array::TryFromSliceError,
+    std::net::AddrParseError, std::time::SystemTimeError,
+    std::time::TryFromFloatSecsError, std::env::VarError,
+    std::sync::mpsc::RecvError, std::sync::mpsc::RecvTimeoutError,
+    std::sync::mpsc::TryRecvError, std::alloc::LayoutError,
     dyn std::error::Error + '_, dyn std::error::Error + Send + '_,
     dyn std::error::Error + Send + Sync + '_,
 }

@@ -132,18 +132,23 @@ pub trait SecretFree {}
 
 impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
 
-/// What `len(...)` and `present(...)` may count or test: a value that is not
-/// a [`Secret`], nor a container of one. A struct deriving `Telemetry` is,
+/// What `len(...)` and `present(...)` may count or test, and what an
+/// `Option` may hold under `error_type(...)` (whether it is `Some` is sent):
+/// a value that is not a [`Secret`], nor a container of one. A struct deriving `Telemetry` is,
 /// whatever its `never` fields hold (counting a crew's agents says nothing
 /// of their keys); a type of your own becomes one with
 /// [`secret_free!`](crate::secret_free!).
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
-    label = "`len(...)` and `present(...)` need entries that are not `Secret`s",
+    label = "`len(...)`, `present(...)` and `error_type(...)` of an `Option` tell whether it is there: it must hold no `Secret`",
     note = "derive `Telemetry` (a struct) or `TelemetryValue` (a unit-only enum) for your type, or, if nothing in it is a `Secret`, declare it with `crewtel::secret_free!(YourType);`"
 )]
-pub trait Countable {}
+pub trait Countable {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    const COUNTED: () = ();
+}
 
 impl<T: SecretIsNeverSent> Countable for Secret<T> {}
 
