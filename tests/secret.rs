@@ -40,5 +40,5 @@ fn debug_shows_no_content() {
 fn the_host_can_still_use_its_secret() {
     let secret = Secret::from(7_u32);
     assert_eq!(*secret.expose(), 7);
-    assert_eq!(secret.into_inner(), 7);
+    assert_eq!(secret.into_exposed(), 7);
 }

@@ -43,14 +43,20 @@ impl<T> Secret<T> {
 
     /// Borrows the value, for the host's own use (never for telemetry).
     ///
-    /// This is the one way to read a secret: code that sends one has to
-    /// spell `expose()`, where a reviewer sees it.
+    /// Every way to read a secret spells `expose` (this, and
+    /// [`into_exposed`](Self::into_exposed)), so that a reviewer who
+    /// searches for it finds each place a secret is read.
     pub const fn expose(&self) -> &T {
         &self.0
     }
 
-    /// Unwraps the value.
-    pub fn into_inner(self) -> T {
+    /// Unwraps the value, for the host's own use (never for telemetry).
+    ///
+    /// ```
+    /// let key = crewtel::Secret::new(String::from("sk-live-123"));
+    /// assert_eq!(key.into_exposed(), "sk-live-123");
+    /// ```
+    pub fn into_exposed(self) -> T {
         self.0
     }
 }
