@@ -146,11 +146,6 @@ pub trait ViaNothing {
 
 impl<T: ?Sized> ViaNothing for &Probe<T> {}
 
-/// Fails to compile when `T` holds a `Secret`: asked of the field type of
-/// every `with` function, which could otherwise read it.
-#[inline(always)]
-pub const fn assert_secret_free<T: SecretFree + ?Sized>() {}
-
 /// `Self` is `U`: how the derive confirms that a field written `u32` (or
 /// `Option<bool>` ...) is that primitive, not a host type of the same name,
 /// so that it needs no free-text judgement.

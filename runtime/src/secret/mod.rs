@@ -128,13 +128,18 @@ mod sealed {
 /// crewtel cannot see into such a type, nor into a `with` function's body:
 /// a `with` function on your own type can read whatever that type holds.
 /// What it cannot do is read a `Secret`'s content without spelling
-/// [`expose()`](Secret::expose), which is where a reviewer looks.
+/// `expose`, which is where a reviewer looks.
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
     label = "a `with` function needs a type that holds no `Secret`",
     note = "a struct deriving `Telemetry` is `SecretFree` only when no field holds a `Secret`, `never` fields included; for a type of your own that holds none, declare it with `crewtel::secret_free!(YourType);`"
 )]
-pub trait SecretFree {}
+pub trait SecretFree {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    #[doc(hidden)]
+    const FREE: () = ();
+}
 
 impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
 
