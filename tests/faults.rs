@@ -621,6 +621,7 @@ fn host_code_around_the_reporter_that_panics_stops_there() {
 mod lying {
     use crewtel::{Scalar, ScalarKind, Telemetry, TelemetryValue, Text};
 
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
     pub struct Tokens(pub &'static str);
 
     impl TelemetryValue for Tokens {
@@ -645,6 +646,9 @@ mod lying {
         /// Tokens of each turn.
         #[telemetry(always)]
         pub turns: Vec<Tokens>,
+        /// Turns by their tokens.
+        #[telemetry(always)]
+        pub by_tokens: std::collections::BTreeMap<Tokens, u32>,
     }
 }
 
@@ -666,6 +670,7 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
             Call {
                 tokens: Tokens("my secret prompt"),
                 turns: vec![Tokens("12"), Tokens("another prompt"), Tokens("30")],
+                by_tokens: [(Tokens("7"), 1), (Tokens("a prompt as a key"), 2)].into(),
             }
             .telemetry_event(),
         );
@@ -674,6 +679,7 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
         Call {
             tokens: Tokens("42"),
             turns: Vec::new(),
+            by_tokens: Default::default(),
         }
         .telemetry_event(),
     );
@@ -689,6 +695,11 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
             vec![12, 30]
         ))),
         "the list keeps its entries of the declared kind"
+    );
+    assert_eq!(
+        events[0].get("by_tokens"),
+        Some(&opentelemetry::Value::from(r#"{"7":1}"#)),
+        "the map keeps its entries whose key is of the declared kind"
     );
     assert_eq!(
         events[3].get("tokens"),

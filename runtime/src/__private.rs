@@ -4,7 +4,15 @@
 use core::marker::PhantomData;
 
 pub use core::option::Option::{self, None, Some};
+// The standard containers a `&'static str` is read as a literal in, which
+// the derive holds a field's containers to (never a path a host's crate
+// could rename, such as `::std` or `::core`).
 pub use core::primitive::{bool, str, usize};
+pub use std::boxed::Box;
+pub use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+pub use std::rc::Rc;
+pub use std::sync::Arc;
+pub use std::vec::Vec;
 
 pub use crate::catalogue::Shape;
 pub use crate::catalogue::{Catalogue, Entry, Expiry, Source};

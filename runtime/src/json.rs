@@ -227,14 +227,14 @@ impl<I> JsonMap<I> {
     }
 }
 
-struct MapKey<'a, K: ?Sized>(&'a K);
+struct MapKey<'a>(Scalar<'a>);
 
-impl<K: TelemetryValue + ?Sized> Serialize for MapKey<'_, K> {
+impl Serialize for MapKey<'_> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0.telemetry_value() {
+        match &self.0 {
             Scalar::Text(text) => serializer.serialize_str(text.as_str()),
-            other => serializer.collect_str(&other),
+            other => serializer.collect_str(other),
         }
     }
 }
@@ -248,11 +248,13 @@ where
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let consent = self.consent;
-        serializer.collect_map(
-            self.entries
-                .clone()
-                .map(|(key, value)| (MapKey(key), Entry { value, consent })),
-        )
+        // An entry whose key is not of the kind its type declares is left
+        // out (a key cannot be `null`).
+        serializer.collect_map(self.entries.clone().filter_map(|(key, value)| {
+            let key = key.telemetry_value();
+            crate::declared_kind::holds::<K>(&key)
+                .then_some((MapKey(key), Entry { value, consent }))
+        }))
     }
 }
 

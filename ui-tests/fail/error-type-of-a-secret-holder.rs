@@ -28,6 +28,36 @@ struct Wrapped<K> {
     key: Option<K>,
 }
 
+// A type alias named `Option` is judged by what it holds.
+mod aliased {
+    pub struct Keyed<E> {
+        #[allow(dead_code)]
+        pub error: E,
+        #[allow(dead_code)]
+        pub key: crewtel::Secret<String>,
+    }
+
+    impl<E> std::fmt::Debug for Keyed<E> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Keyed")
+        }
+    }
+
+    impl<E> std::fmt::Display for Keyed<E> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("keyed")
+        }
+    }
+
+    type Option<E> = std::option::Option<Keyed<E>>;
+
+    #[derive(crewtel::Telemetry)]
+    struct Call {
+        #[telemetry(never, error_type(always))]
+        key: Option<std::io::Error>,
+    }
+}
+
 fn main() {
     let llm = Wrapped::<ApiKey> { key: None };
     let _ = llm.telemetry_event();

@@ -45,11 +45,9 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::ConsentFlag));
         }
         for fact in &field.attrs.facts {
-            if fact.kind == FactKind::ErrorType
-                && let Some(inner) = types::option_inner(ty)
-            {
+            if fact.kind == FactKind::ErrorType && types::option_inner(ty).is_some() {
                 // Whether the error is there is sent too.
-                predicates.push(syn::parse_quote_spanned!(span=> #inner: #private::Countable));
+                predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::Countable));
             }
             predicates.push(match fact.kind {
                 FactKind::Len => syn::parse_quote_spanned!(span=> #ty: #private::Len),

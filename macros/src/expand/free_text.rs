@@ -162,19 +162,11 @@ fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Written>
     ty
 }
 
-/// The standard types whose entries are judged one by one, with their
-/// paths.
-const CONTAINERS: &[(&str, &str)] = &[
-    ("Option", "::core::option::Option"),
-    ("Vec", "::std::vec::Vec"),
-    ("VecDeque", "::std::collections::VecDeque"),
-    ("BTreeSet", "::std::collections::BTreeSet"),
-    ("HashSet", "::std::collections::HashSet"),
-    ("BTreeMap", "::std::collections::BTreeMap"),
-    ("HashMap", "::std::collections::HashMap"),
-    ("Box", "::std::boxed::Box"),
-    ("Rc", "::std::rc::Rc"),
-    ("Arc", "::std::sync::Arc"),
+/// The standard types whose entries are judged one by one, each
+/// re-exported by crewtel's `__private` under its name (a path through
+/// crewtel, which a host's crate cannot rename as it can `::std`).
+const CONTAINERS: &[&str] = &[
+    "Option", "Vec", "VecDeque", "BTreeSet", "HashSet", "BTreeMap", "HashMap", "Box", "Rc", "Arc",
 ];
 
 fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
@@ -203,9 +195,10 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
             let Some(last) = path.path.segments.last() else {
                 return;
             };
-            let Some((_, standard)) = CONTAINERS.iter().find(|(name, _)| last.ident == name) else {
+            let Some(standard) = CONTAINERS.iter().find(|name| last.ident == name) else {
                 return;
             };
+            let standard = Ident::new(standard, last.ident.span());
             let before = Type::Path(path.clone());
             let found = written.len();
             let last = path.path.segments.last_mut().expect("looked at above");
@@ -217,7 +210,7 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
                 }
             }
             if written.len() > found {
-                let standard: syn::Path = syn::parse_str(standard).expect("a path");
+                let standard: syn::Path = syn::parse_quote!(#private::#standard);
                 let arguments = match &before {
                     Type::Path(path) => path.path.segments.last().map(|s| s.arguments.clone()),
                     _ => None,

@@ -165,8 +165,10 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
                     let send = send(error.clone());
                     // Whether an error is there is sent too: as `present`,
                     // only of what holds no `Secret`.
+                    // Of the whole type, so that an alias named `Option`
+                    // is judged by what it holds.
                     quote_spanned! {inner.span()=>
-                        let () = <#inner as #private::Countable>::COUNTED;
+                        let () = <#ty as #private::Countable>::COUNTED;
                         if let #private::Some(#error) = #this {
                             #send
                         }

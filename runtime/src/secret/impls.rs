@@ -42,6 +42,9 @@ leaves! {
     std::time::TryFromFloatSecsError, std::env::VarError,
     std::sync::mpsc::RecvError, std::sync::mpsc::RecvTimeoutError,
     std::sync::mpsc::TryRecvError, std::alloc::LayoutError,
+    std::path::StripPrefixError, std::ffi::NulError, std::ffi::IntoStringError,
+    std::ffi::FromBytesWithNulError, std::ffi::FromBytesUntilNulError,
+    std::collections::TryReserveError, std::thread::AccessError,
     dyn std::error::Error + '_, dyn std::error::Error + Send + '_,
     dyn std::error::Error + Send + Sync + '_,
 }
@@ -161,3 +164,8 @@ tuples! {
     (A, B, C, D, E, F, G, H, I, J, K)
     (A, B, C, D, E, F, G, H, I, J, K, L)
 }
+
+// Errors that hand back the value they could not send: countable when it is.
+impl<T> Countable for std::sync::mpsc::SendError<T> where T: Countable {}
+
+impl<T> Countable for std::sync::mpsc::TrySendError<T> where T: Countable {}
