@@ -208,6 +208,18 @@ impl Field<'_> {
         }
     }
 
+    /// Whether the field is sent (`always`, `share_crew`) under a name, its
+    /// own or its key, that says credential (`api_key`, `token`...).
+    pub fn sent_as_a_credential(&self) -> bool {
+        matches!(self.class(), Some(Class::Always | Class::ShareCrew))
+            && (crate::types::names_a_credential(&self.ident.to_string())
+                || self
+                    .attrs
+                    .rename
+                    .as_ref()
+                    .is_some_and(|key| crate::types::names_a_credential(&key.value())))
+    }
+
     /// The key the field's value is sent under.
     pub fn key(&self) -> String {
         match &self.attrs.rename {

@@ -295,7 +295,9 @@ fn check_credential(cx: &Ctxt, field: &Field) {
     let credential = || by_name() || renamed().as_deref().is_some_and(types::names_a_credential);
     let applies = sent && text() && credential();
     match &field.attrs.not_secret {
-        Some(word) if !applies => cx.error_spanned_by(
+        // A type that holds text behind an alias or a parameter is judged
+        // by the type system (see `walk`), and `not_secret` answers it too.
+        Some(word) if !(sent && credential()) || types::known_number(field.ty).is_some() => cx.error_spanned_by(
             word,
             format!(
                 "`{NOT_SECRET}` does nothing here: it is for a sent field named like a credential that holds text, and `{name}` is not one; remove it"

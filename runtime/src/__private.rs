@@ -22,7 +22,7 @@ pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
-pub use crate::free_text::NotFreeText;
+pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::json::AsObject;
 pub use crate::telemetry::Visitor;
 pub use crate::telemetry::{AttributeKey, Telemetry};

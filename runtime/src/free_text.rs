@@ -102,3 +102,23 @@ wrapping! {
     [K: NotFreeText, V: NotFreeText] BTreeMap<K, V>;
     [K: NotFreeText, V: NotFreeText, S] HashMap<K, V, S>;
 }
+
+/// A value a field named like a credential (`api_key`, `token`...) may
+/// send: one that is not text. The derive refuses such a field written as
+/// text by its name; this judges a type that is text behind an alias or a
+/// type parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can hold text, and its field is named like a credential",
+    label = "a credential's name, holding text",
+    note = "a credential is never telemetry: type it `Secret<String>` and classify it `#[telemetry(never)]`; if it is not a credential, mark the field `not_secret`"
+)]
+pub trait NotCredentialText {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    #[doc(hidden)]
+    const JUDGED: () = ();
+}
+
+// Not recommended: the error names this trait's rule, not `NotFreeText`'s.
+#[diagnostic::do_not_recommend]
+impl<T: NotFreeText + ?Sized> NotCredentialText for T {}

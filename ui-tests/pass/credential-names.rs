@@ -4,6 +4,11 @@
 
 use crewtel::{Secret, Telemetry};
 
+/// Counts behind an alias are numbers all the same.
+type Count = u32;
+/// Text behind an alias.
+type Name = String;
+
 #[derive(Telemetry)]
 #[telemetry(event = "LLM Call")]
 struct LlmCall {
@@ -16,6 +21,12 @@ struct LlmCall {
     /// The key, never sent.
     #[telemetry(never)]
     api_key: Secret<String>,
+    /// How many tokens the prompt used.
+    #[telemetry(always)]
+    prompt_tokens: Count,
+    /// The tokenizer's name, behind an alias.
+    #[telemetry(share_crew, not_secret)]
+    token_kind: Name,
 }
 
 fn main() {
@@ -23,7 +34,12 @@ fn main() {
         token_count: 42,
         token_encoding: "cl100k_base".into(),
         api_key: Secret::new("sk-live".into()),
+        prompt_tokens: 7,
+        token_kind: "bpe".into(),
     };
     let json = serde_json::to_string(&call.telemetry_event().attributes()).unwrap();
-    assert_eq!(json, r#"{"token_count":42,"token_encoding":"cl100k_base"}"#);
+    assert_eq!(
+        json,
+        r#"{"token_count":42,"token_encoding":"cl100k_base","prompt_tokens":7}"#
+    );
 }

@@ -41,6 +41,9 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
                 syn::parse_quote_spanned!(span=> #ty: #private::Emit)
             });
         }
+        if super::walk::judged_as_a_credential(field) {
+            predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::NotCredentialText));
+        }
         if field.class() == Some(Class::Consent) {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::ConsentFlag));
         }

@@ -35,6 +35,18 @@ fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStrea
     }
 }
 
+/// Whether a field's type is judged as a credential's: sent as its value
+/// (no `with`, no `flatten`) under a credential's name, not marked
+/// `not_secret`, and not written as text (which `valid` refuses by name).
+pub fn judged_as_a_credential(field: &Field) -> bool {
+    field.sent_as_a_credential()
+        && field.attrs.not_secret.is_none()
+        && field.attrs.with.is_none()
+        && field.attrs.flatten.is_none()
+        && field.attrs.free_text.is_none()
+        && !types::written_as_text(field.ty)
+}
+
 /// Fails to compile when the field's type holds a `Secret` anywhere (the
 /// type system decides, through aliases and generic parameters): a `with`
 /// function would read it.
@@ -56,6 +68,14 @@ pub fn visit_field(field: &Field, model: &Struct, private: &Ident) -> TokenStrea
     } = Locals::of(field);
     let ty = field.ty;
     let mut code = TokenStream::new();
+    if judged_as_a_credential(field) && !types::mentions_type_param(ty, generics) {
+        // A field named like a credential whose type, as written, is not
+        // text (`valid` refuses that): its type may still be text behind an
+        // alias, which the type system judges (a generic one by the bounds).
+        code.extend(quote_spanned! {ty.span()=>
+            let () = <#ty as #private::NotCredentialText>::JUDGED;
+        });
+    }
     if field.attrs.with.is_some() {
         code.extend(assert_secret_free(ty, private));
     }
