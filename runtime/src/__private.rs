@@ -24,6 +24,7 @@ pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::json::AsObject;
+pub use crate::returnable::Returnable;
 pub use crate::telemetry::Visitor;
 pub use crate::telemetry::{AttributeKey, Telemetry};
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};

@@ -84,6 +84,7 @@ mod on_send;
 mod otel;
 #[cfg(feature = "reporter")]
 mod reporter;
+mod returnable;
 mod secret;
 mod sink;
 mod telemetry;

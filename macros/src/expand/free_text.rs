@@ -47,19 +47,16 @@ pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
 
 /// Sends `value` (a reference to what a `with` function returned), judged
 /// by its type where the struct is used: the function's return type is not
-/// written in the struct. It may not be a `Telemetry` struct (its keys would
-/// be missing from the catalogue) nor, unless marked, free text under
-/// `always`. The one place that requires it to be sendable.
+/// written in the struct. It may not hold a `Telemetry` struct (its keys
+/// would be missing from the catalogue: `Returnable`) nor, unless marked,
+/// free text under `always`: both bounds, which `cargo check` reports. The
+/// one place that requires it to be sendable.
 pub fn send_returned(
     field: &Field,
     value: &syn::Ident,
     key: &syn::LitStr,
     private: &Ident,
 ) -> TokenStream {
-    let name = field.name();
-    let nests = format!(
-        "what the `with` function returns for `{name}` is a telemetry struct, whose keys the catalogue cannot list: send the struct itself as the field's value (without `with`), or `flatten` it"
-    );
     // Judged by a bound, so that `cargo check` reports it at the call.
     let free_text = is_judged(field).then(|| quote!(__CrewtelT: #private::NotFreeText,));
     let span = field
@@ -76,15 +73,10 @@ pub fn send_returned(
             consent: #private::Consent,
             visitor: &mut __CrewtelV,
         ) where
-            __CrewtelT: #private::Emit + ?::core::marker::Sized,
+            __CrewtelT: #private::Emit + #private::Returnable + ?::core::marker::Sized,
             #free_text
             __CrewtelV: #private::Visitor,
         {
-            const {
-                if <__CrewtelT as #private::Emit>::SHAPE.nested.is_some() {
-                    ::core::panic!(#nests)
-                }
-            };
             #private::emit(value, key, consent, visitor);
         }
         __crewtel_judged(#value, #key, #walk);

@@ -1,0 +1,49 @@
+//! What a `with` function may return: a value the catalogue can describe
+//! by its key alone (a scalar, or an `Option`, list, set or map of them),
+//! never a `Telemetry` struct, whose own keys the catalogue could not list.
+//! A trait bound, so that `cargo check` reports it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::on_send::OnSend;
+use crate::value::TelemetryValue;
+
+/// A value a `with` function may return.
+#[diagnostic::on_unimplemented(
+    message = "a `with` function returns `{Self}`, which holds a telemetry struct, whose keys the catalogue cannot list",
+    label = "what the `with` function returns",
+    note = "send the struct itself as the field's value (without `with`), or `flatten` it; a `with` function returns a scalar, or an `Option`, list, set or map of them"
+)]
+pub trait Returnable {}
+
+// Every impl is `do_not_recommend`: the error names what the function
+// returns, as it is written.
+#[diagnostic::do_not_recommend]
+impl<T: TelemetryValue + ?Sized> Returnable for T {}
+
+macro_rules! wrapping {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($g)*> Returnable for $t {}
+    )*};
+}
+wrapping! {
+    [T: Returnable + ?Sized] Rc<T>;
+    [T: Returnable + ?Sized] Arc<T>;
+    [T: Returnable] Option<T>;
+    [T: Returnable] OnSend<T>;
+    [T: Returnable] [T];
+    ['a, T: Returnable] &'a [T];
+    [T: Returnable, const N: usize] [T; N];
+    [T: Returnable] Vec<T>;
+    ['a, T: Returnable] &'a Vec<T>;
+    [T: Returnable] VecDeque<T>;
+    [T: Returnable] BTreeSet<T>;
+    [T: Returnable, S] HashSet<T, S>;
+    [K, V: Returnable] BTreeMap<K, V>;
+    ['a, K, V: Returnable] &'a BTreeMap<K, V>;
+    [K, V: Returnable, S] HashMap<K, V, S>;
+    ['a, K, V: Returnable, S] &'a HashMap<K, V, S>;
+}
