@@ -39,11 +39,12 @@ fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStrea
 /// (no `with`, no `flatten`) under a credential's name, not marked
 /// `not_secret`, and not written as text (which `valid` refuses by name).
 pub fn judged_as_a_credential(field: &Field) -> bool {
-    field.sent_as_a_credential()
-        && field.attrs.not_secret.is_none()
+    // The attributes first: reading the name costs a copy of it.
+    field.attrs.not_secret.is_none()
         && field.attrs.with.is_none()
         && field.attrs.flatten.is_none()
         && field.attrs.free_text.is_none()
+        && field.sent_as_a_credential()
         && !types::written_as_text(field.ty)
 }
 
