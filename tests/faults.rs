@@ -649,6 +649,9 @@ mod lying {
         /// Turns by their tokens.
         #[telemetry(always)]
         pub by_tokens: std::collections::BTreeMap<Tokens, u32>,
+        /// Each turn's tokens.
+        #[telemetry(always)]
+        pub by_turn: std::collections::BTreeMap<u32, Tokens>,
     }
 }
 
@@ -671,6 +674,7 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
                 tokens: Tokens("my secret prompt"),
                 turns: vec![Tokens("12"), Tokens("another prompt"), Tokens("30")],
                 by_tokens: [(Tokens("7"), 1), (Tokens("a prompt as a key"), 2)].into(),
+                by_turn: [(1, Tokens("12")), (2, Tokens("a prompt as a value"))].into(),
             }
             .telemetry_event(),
         );
@@ -680,6 +684,7 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
             tokens: Tokens("42"),
             turns: Vec::new(),
             by_tokens: Default::default(),
+            by_turn: Default::default(),
         }
         .telemetry_event(),
     );
@@ -700,6 +705,11 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
         events[0].get("by_tokens"),
         Some(&opentelemetry::Value::from(r#"{"7":1}"#)),
         "the map keeps its entries whose key is of the declared kind"
+    );
+    assert_eq!(
+        events[0].get("by_turn"),
+        Some(&opentelemetry::Value::from(r#"{"1":12,"2":null}"#)),
+        "a value of another kind is written as null"
     );
     assert_eq!(
         events[3].get("tokens"),

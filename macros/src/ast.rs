@@ -220,6 +220,20 @@ impl Field<'_> {
                     .is_some_and(|key| crate::types::names_a_credential(&key.value())))
     }
 
+    /// Whether the field's type is judged as a credential's by the type
+    /// system: sent as its value (no `with`, no `flatten`) under a
+    /// credential's name, not marked `not_secret`, and not written as text
+    /// (which `valid` refuses by its name).
+    pub fn judged_as_a_credential(&self) -> bool {
+        // The attributes first: reading the name costs a copy of it.
+        self.attrs.not_secret.is_none()
+            && self.attrs.with.is_none()
+            && self.attrs.flatten.is_none()
+            && self.attrs.free_text.is_none()
+            && self.sent_as_a_credential()
+            && !crate::types::written_as_text(self.ty)
+    }
+
     /// The key the field's value is sent under.
     pub fn key(&self) -> String {
         match &self.attrs.rename {

@@ -289,15 +289,15 @@ fn check_free_text(cx: &Ctxt, field: &Field) {
 fn check_credential(cx: &Ctxt, field: &Field) {
     let name = field.ident;
     let renamed = || field.attrs.rename.as_ref().map(syn::LitStr::value);
-    let sent = matches!(field.class(), Some(Class::Always | Class::ShareCrew));
     let text = || types::written_as_text(field.ty) || field.attrs.free_text.is_some();
     let by_name = || types::names_a_credential(&name.to_string());
-    let credential = || by_name() || renamed().as_deref().is_some_and(types::names_a_credential);
-    let applies = sent && text() && credential();
+    let credential = || field.sent_as_a_credential();
+    // The name last: reading it costs a copy.
+    let applies = text() && credential();
     match &field.attrs.not_secret {
         // A type that holds text behind an alias or a parameter is judged
         // by the type system (see `walk`), and `not_secret` answers it too.
-        Some(word) if !(sent && credential()) || types::known_number(field.ty).is_some() => cx.error_spanned_by(
+        Some(word) if !credential() || types::known_number(field.ty).is_some() => cx.error_spanned_by(
             word,
             format!(
                 "`{NOT_SECRET}` does nothing here: it is for a sent field named like a credential that holds text, and `{name}` is not one; remove it"

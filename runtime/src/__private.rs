@@ -163,44 +163,45 @@ impl<T: ?Sized> ViaNothing for &Probe<T> {}
     label = "a type of this name shadows the primitive `{U}`",
     note = "rename the type, or write its path (`self::{Self}`), so that crewtel judges whether it is free text"
 )]
-pub trait Same<U: ?Sized> {}
+pub trait Same<U: ?Sized> {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    const SAME: () = ();
+}
 
 impl<T: ?Sized> Same<T> for T {}
-
-/// Fails to compile unless `T` is `U`.
-#[inline(always)]
-pub const fn same<T: Same<U> + ?Sized, U: ?Sized>() {}
 
 /// `Self` is the standard container `U` (`Option`, `Vec`, a set, a map, a
 /// pointer): how the derive confirms that a container it read a
 /// `&'static str` in by its name is the standard one, not a host's type (or
-/// type alias) of that name, which could be anything.
+/// type alias) of that name, which could be anything. (`Same`'s, with a
+/// message of its own.)
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is written like the standard `{U}`, but is another type",
     label = "a type of this name shadows the standard one",
     note = "a `&'static str` is read as a string literal only inside the standard `Option`, lists, sets, maps and pointers; rename the host's type, or write the field with the type's own name: it is then judged by what it is"
 )]
 pub trait SameContainer<U: ?Sized> {
-    /// What the derive reads to ask for the trait (a path, so that an
-    /// error carries no note of a private bound).
+    /// What the derive reads to ask for the trait.
     const SAME: () = ();
 }
 
 impl<T: ?Sized> SameContainer<T> for T {}
 
-/// Holds a field's `&'static str`, which the derive reads as a string
-/// literal (crewtel's `Literal`), to being the primitive `str`: the derive
-/// names the type as the host wrote it, so a host's own type named `str` is
-/// refused here rather than taken for a literal by its spelling.
-pub const fn assert_primitive_str<T: PrimitiveStr + ?Sized>() {}
-
-/// The primitive `str`, and nothing else.
+/// The primitive `str`, and nothing else: the derive holds each
+/// `&'static str` it reads as a string literal (crewtel's `Literal`) to it,
+/// naming the type as the host wrote it, so that a host's own type named
+/// `str` is refused rather than taken for a literal by its spelling.
 #[diagnostic::on_unimplemented(
     message = "a field written `&'static str` is read as a string literal, and this `str` is a type of the host's own, not the primitive `str`",
     label = "not the primitive `str`",
     note = "rename the host's type (a primitive's name hides the primitive), or write the field with the type's own name: it is then judged by what it is"
 )]
-pub trait PrimitiveStr: sealed::OnlyStr {}
+pub trait PrimitiveStr: sealed::OnlyStr {
+    /// What the derive reads to ask for the trait (a path, so that an
+    /// error carries no note of a private bound).
+    const PRIMITIVE: () = ();
+}
 
 impl PrimitiveStr for str {}
 

@@ -79,13 +79,8 @@ closed! {
 #[diagnostic::do_not_recommend]
 impl<T> NotFreeText for Secret<T> {}
 
-macro_rules! wrapping {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($g)*> NotFreeText for $t {}
-    )*};
-}
-wrapping! {
+marker_impls! {
+    NotFreeText:
     ['a, T: NotFreeText + ?Sized] &'a T;
     [T: NotFreeText + ?Sized] Box<T>;
     [T: NotFreeText + ?Sized] Rc<T>;

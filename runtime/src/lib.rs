@@ -54,6 +54,17 @@
 //! assert_eq!(shared, r#"{"crew_process":"sequential","crew_inputs":"{\"topic\":\"llamas\"}","crew_inputs_present":true}"#);
 //! ```
 
+/// Impls of a marker trait that only its bounds decide, each left out of
+/// the compiler's suggestions (`do_not_recommend`), so that an error names
+/// the field's type as it is written and lists no unrelated types:
+/// `marker_impls!(Trait: [T: Trait] Option<T>; ...)`.
+macro_rules! marker_impls {
+    ($trait:ident: $([$($g:tt)*] $t:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($g)*> $trait for $t {}
+    )*};
+}
+
 mod catalogue;
 #[cfg(feature = "reporter")]
 mod choice;

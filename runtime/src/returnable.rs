@@ -23,13 +23,8 @@ pub trait Returnable {}
 #[diagnostic::do_not_recommend]
 impl<T: TelemetryValue + ?Sized> Returnable for T {}
 
-macro_rules! wrapping {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($g)*> Returnable for $t {}
-    )*};
-}
-wrapping! {
+marker_impls! {
+    Returnable:
     [T: Returnable + ?Sized] Rc<T>;
     [T: Returnable + ?Sized] Arc<T>;
     [T: Returnable] Option<T>;

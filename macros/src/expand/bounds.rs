@@ -24,11 +24,7 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
         } else if field.emits_value() {
             if free_text::is_judged(field) {
-                if let Some(judged) = free_text::judged_other_type(field, private) {
-                    predicates.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
-                }
-                // Judged where the struct is used, by `cargo check` too.
-                predicates.push(free_text::bound(field, private));
+                predicates.extend(free_text::bounds(field, private));
             }
             if field.attrs.flatten.is_some() {
                 predicates.push(syn::parse_quote_spanned!(span=>
@@ -41,7 +37,7 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
                 syn::parse_quote_spanned!(span=> #ty: #private::Emit)
             });
         }
-        if super::walk::judged_as_a_credential(field) {
+        if field.judged_as_a_credential() {
             predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::NotCredentialText));
         }
         if field.class() == Some(Class::Consent) {

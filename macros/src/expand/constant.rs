@@ -49,7 +49,7 @@ pub fn known_number_check(
     let canonical = types::known_number(field.ty)?;
     let ty = field.ty;
     Some(quote_spanned! {ty.span()=>
-        #private::same::<#ty, #canonical>();
+        let () = <#ty as #private::Same<#canonical>>::SAME;
     })
 }
 

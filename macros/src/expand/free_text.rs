@@ -22,27 +22,27 @@ pub fn is_judged(field: &Field) -> bool {
         && field.attrs.flatten.is_none()
 }
 
-/// The bound that judges a field's value where its type is written, or
-/// where a generic struct is used: `cargo check` reports it, at the field.
-pub fn bound(field: &Field, private: &Ident) -> syn::WherePredicate {
-    let judged = rewritten(field.ty, false, private);
-    syn::parse_quote_spanned!(field.ty.span()=> #judged: #private::NotFreeText)
+/// The bounds that judge a generic field's value where the struct is used
+/// (`cargo check` reports them there, at the field): `NotFreeText` of the
+/// type it is judged as, and, when that is not the field's own (a
+/// `&'static str` in it read as a string literal), `Emit` of it too.
+pub fn bounds(field: &Field, private: &Ident) -> Vec<syn::WherePredicate> {
+    let mut written = Vec::new();
+    let judged = rewrite(field.ty, false, private, &mut written);
+    let span = field.ty.span();
+    let mut bounds = Vec::with_capacity(2);
+    if !written.is_empty() {
+        bounds.push(syn::parse_quote_spanned!(span=> #judged: #private::Emit));
+    }
+    bounds.push(syn::parse_quote_spanned!(span=> #judged: #private::NotFreeText));
+    bounds
 }
 
-/// The checks that each `str` [`bound`] reads as a literal is the
+/// The checks that each `str` [`bounds`] reads as a literal is the
 /// primitive one, for the walk of a generic struct (whose bounds judge the
 /// rest).
 pub fn primitive_strs(field: &Field, private: &Ident) -> TokenStream {
     judged(field.ty, false, private).1
-}
-
-/// The type [`bound`] judges, when it is not the field's own (a
-/// `&'static str` in it read as a string literal): the derive then requires it to
-/// be `Emit` too.
-pub fn judged_other_type(field: &Field, private: &Ident) -> Option<Type> {
-    let judged = rewritten(field.ty, false, private);
-    let ty = field.ty;
-    (quote!(#judged).to_string() != quote!(#ty).to_string()).then_some(judged)
 }
 
 /// Sends `value` (a reference to what a `with` function returned), judged
@@ -83,19 +83,7 @@ pub fn send_returned(
     }
 }
 
-/// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
-/// or a version from `env!` is not text a person wrote; [`primitive_strs`]
-/// holds each such `str` to being the primitive one) and, when
-/// `statics`, every lifetime as `'static`. Only where the `&'static str` is
-/// the value itself, or an entry of a tuple, an array, a slice, a reference,
-/// or a standard `Option`, list, set, map or pointer: inside any other
-/// type's arguments (a projection, a host's type) the type is judged as
-/// written, so the rewrite cannot change what the type means.
-pub(super) fn rewritten(ty: &Type, statics: bool, private: &Ident) -> Type {
-    rewrite(ty, statics, private, &mut Vec::new())
-}
-
-/// [`rewritten`], and the checks that the rewrite means what it says: for
+/// `ty` as it is judged, and the checks that the rewrite means what it says: for
 /// each `&'static str` it reads as a literal, that its `str` is the
 /// primitive one, and for each container it reads into, that the container
 /// is the standard one (a host's own `str`, or a type alias named `Vec`
@@ -106,7 +94,7 @@ pub(super) fn judged(ty: &Type, statics: bool, private: &Ident) -> (Type, TokenS
     let judged = rewrite(ty, statics, private, &mut written);
     let checks = written.into_iter().map(|check| match check {
         Written::Str(str_type) => quote_spanned! {str_type.span()=>
-            #private::assert_primitive_str::<#str_type>();
+            let () = <#str_type as #private::PrimitiveStr>::PRIMITIVE;
         },
         Written::Container {
             mut written,
@@ -145,6 +133,15 @@ impl VisitMut for Statics {
     }
 }
 
+/// `ty` with every `&'static str` read as crewtel's `Literal` (a literal
+/// or a version from `env!` is not text a person wrote; [`primitive_strs`]
+/// holds each such `str` to being the primitive one) and, when
+/// `statics`, every lifetime as `'static`. Only where the `&'static str` is
+/// the value itself, or an entry of a tuple, an array, a slice, a reference,
+/// or a standard `Option`, list, set, map or pointer: inside any other
+/// type's arguments (a projection, a host's type) the type is judged as
+/// written. [`judged`] holds each container it reads into to the standard
+/// one, so the rewrite cannot change what the type means.
 fn rewrite(ty: &Type, statics: bool, private: &Ident, written: &mut Vec<Written>) -> Type {
     let mut ty = ty.clone();
     literals(&mut ty, private, written);

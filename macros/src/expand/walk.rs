@@ -35,19 +35,6 @@ fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStrea
     }
 }
 
-/// Whether a field's type is judged as a credential's: sent as its value
-/// (no `with`, no `flatten`) under a credential's name, not marked
-/// `not_secret`, and not written as text (which `valid` refuses by name).
-pub fn judged_as_a_credential(field: &Field) -> bool {
-    // The attributes first: reading the name costs a copy of it.
-    field.attrs.not_secret.is_none()
-        && field.attrs.with.is_none()
-        && field.attrs.flatten.is_none()
-        && field.attrs.free_text.is_none()
-        && field.sent_as_a_credential()
-        && !types::written_as_text(field.ty)
-}
-
 /// Fails to compile when the field's type holds a `Secret` anywhere (the
 /// type system decides, through aliases and generic parameters): a `with`
 /// function would read it.
@@ -69,7 +56,7 @@ pub fn visit_field(field: &Field, model: &Struct, private: &Ident) -> TokenStrea
     } = Locals::of(field);
     let ty = field.ty;
     let mut code = TokenStream::new();
-    if judged_as_a_credential(field) && !types::mentions_type_param(ty, generics) {
+    if field.judged_as_a_credential() && !types::mentions_type_param(ty, generics) {
         // A field named like a credential whose type, as written, is not
         // text (`valid` refuses that): its type may still be text behind an
         // alias, which the type system judges (a generic one by the bounds).
