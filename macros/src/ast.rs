@@ -11,6 +11,7 @@ use crate::ctxt::Ctxt;
 /// `Telemetry`.
 pub struct Struct<'a> {
     pub ident: &'a Ident,
+    pub vis: &'a syn::Visibility,
     pub generics: &'a Generics,
     pub attrs: StructAttrs,
     /// Every field; an enum's, variant after variant.
@@ -119,6 +120,7 @@ impl<'a> Struct<'a> {
         };
         Some(Struct {
             ident: &input.ident,
+            vis: &input.vis,
             generics: &input.generics,
             attrs,
             fields,

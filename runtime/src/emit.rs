@@ -28,9 +28,11 @@ pub trait Emit {
     /// derived struct's impls name `AsObject` and
     /// nothing else, so that each costs the compiler an associated type, not
     /// methods to check. Impls that write their methods name `Own`.
+    #[doc(hidden)]
     type Via: EmitVia<Self>;
 
     /// Visits the attribute(s) this value sends under `key`.
+    #[doc(hidden)]
     #[inline]
     fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
         <Self::Via as EmitVia<Self>>::emit(self, key, consent, visitor);
@@ -38,6 +40,7 @@ pub trait Emit {
 
     /// What the value is sent as, and where the catalogue of the struct
     /// nested in it is, if it nests one.
+    #[doc(hidden)]
     const SHAPE: Shape = <Self::Via as EmitVia<Self>>::SHAPE;
 }
 

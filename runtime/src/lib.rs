@@ -96,8 +96,10 @@ mod otel;
 #[cfg(feature = "reporter")]
 mod reporter;
 mod returnable;
+pub mod rules;
 mod secret;
 mod sink;
+mod spelling;
 mod telemetry;
 pub mod testing;
 mod to_json;

@@ -1,6 +1,7 @@
-// Generated code assumes nothing at the call site: no imports, and local items
-// named like the std and crewtel items it uses do not change its meaning.
-#![deny(warnings)]
+//! Generated code assumes nothing at the call site: no imports, and local
+//! items named like the std and crewtel items it uses do not change its
+//! meaning. It trips no lint, `missing_docs` and `unreachable_pub` included.
+#![deny(warnings, missing_docs, unreachable_pub)]
 #![no_implicit_prelude]
 
 #[allow(dead_code)]
@@ -86,6 +87,20 @@ macro_rules! host_struct {
     };
 }
 
+// A public struct generic over a type, whose event methods are also its
+// own, called from outside its module with no trait imported: no lint of
+// the host's (missing docs, unreachable `pub`) trips on them.
+/// Labels.
+pub mod labels {
+    /// A label of any type.
+    #[derive(::crewtel::Telemetry)]
+    pub struct Labelled<T> {
+        /// What the label says.
+        #[telemetry(always)]
+        pub value: T,
+    }
+}
+
 fn tool_count(tools: &::std::vec::Vec<u8>) -> usize {
     tools.len()
 }
@@ -118,4 +133,8 @@ fn main() {
     let tools = Feature::Tools { names: ::std::vec::Vec::new() };
     let _ = ::crewtel::Telemetry::telemetry_event(&tools);
     let _ = ::crewtel::Telemetry::telemetry_event(&Feature::CodingAgent);
+    let labelled = labels::Labelled { value: 3_u32 };
+    let _ = labelled.telemetry_event();
+    let _ = labelled.telemetry_event_with(::crewtel::Consent::ShareCrew);
+    let _ = ::crewtel::Telemetry::telemetry_event(&labelled);
 }

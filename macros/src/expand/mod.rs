@@ -5,6 +5,7 @@ mod catalogue;
 mod constant;
 mod flatten;
 mod free_text;
+mod methods;
 pub mod nesting;
 mod secret_free;
 pub mod telemetry;
@@ -50,4 +51,23 @@ pub fn hygienic(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
             #items
         };
     }
+}
+
+/// `tokens`, every one of them (groups included) spanned at `span`: the
+/// same names, resolved the same way (a derive's tokens resolve where it is
+/// called), reported at `span`.
+pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                return TokenTree::Group(respanned);
+            }
+            token.set_span(span);
+            token
+        })
+        .collect()
 }

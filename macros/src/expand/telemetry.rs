@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::LitStr;
 use syn::spanned::Spanned;
 
-use super::{bounds, catalogue, constant, flatten, nesting, secret_free, walk};
+use super::{bounds, catalogue, constant, flatten, methods, nesting, secret_free, walk};
 use crate::ast::{Arm, Field, Struct};
 use crate::attr::Class;
 
@@ -69,9 +69,18 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
         .then(|| walk::probe_traits(private));
     let nesting = nesting::impls(&generics, model.generics, ident, private);
     let flattens = flatten::list(model);
+    let methods = methods::of(model, private);
+    // The impl's header carries the struct's name's span: a bound of an
+    // impl that comes from a derive gets the compiler's advice to write the
+    // impl by hand when a type argument misses it, and writing `Telemetry`
+    // by hand is never the fix.
+    let header = super::respan(
+        quote!(impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause),
+        ident.span(),
+    );
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
+        #header {
             const EVENT: &'static #private::str = #event;
             const TIER: #private::Tier = #event_tier;
             const CATALOGUE: &'static #private::Catalogue = #catalogue;
@@ -106,6 +115,7 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
 
         #nesting
 
+        #methods
     }
 }
 

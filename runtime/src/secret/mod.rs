@@ -149,7 +149,6 @@ impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
 /// whatever its `never` fields hold (counting a crew's agents says nothing
 /// of their keys); a type of your own becomes one with
 /// [`secret_free!`](crate::secret_free!).
-#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "crewtel cannot see whether `{Self}` holds a `Secret`",
     label = "`len(...)`, `present(...)` and `error_type(...)` of an `Option` tell whether it is there: it must hold no `Secret`",
@@ -158,6 +157,7 @@ impl<T: SecretIsNeverSent> SecretFree for Secret<T> {}
 pub trait Countable {
     /// What the derive reads to ask for the trait (a path, so that an
     /// error carries no note of a private bound).
+    #[doc(hidden)]
     const COUNTED: () = ();
 }
 

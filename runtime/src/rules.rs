@@ -1,0 +1,22 @@
+//! The rules the derives hold a host's fields to, one trait each.
+//!
+//! A compile error about a field names the rule it breaks by one of these
+//! traits ("the trait `Countable` is not implemented for `ApiKey`"); the
+//! error's message and note say the fix. crewtel implements them for what
+//! it can send. A host implements none of them by hand: the derives
+//! implement them for its structs and enums, [`NotFreeText`] is written
+//! for a type of its own whose values no person writes, and
+//! [`secret_free!`](crate::secret_free!) declares a type
+//! [`SecretFree`] and [`Countable`].
+
+pub use crate::consent::ConsentFlag;
+pub use crate::emit::{Emit, Len, Present};
+pub use crate::error_type::ErrorType;
+pub use crate::flatten::Flattenable;
+// The depth a flattened struct may still nest, as an error prints it.
+#[doc(hidden)]
+pub use crate::flatten::{Next, Zero, flattened};
+pub use crate::free_text::{NotCredentialText, NotFreeText};
+pub use crate::returnable::Returnable;
+pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
+pub use crate::spelling::{PrimitiveStr, Same, SameContainer};
