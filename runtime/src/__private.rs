@@ -167,3 +167,17 @@ mod tests {
         assert!(super::expired(today - 1));
     }
 }
+
+/// What a value of `T` is sent as: what a catalogue entry reads.
+///
+/// An inherent constant, not `<T as Emit>::SHAPE`: the compiler checks each
+/// operand of a constant's value for interior mutability, and a trait's
+/// constant is checked by solving `Freeze` for its type, afresh for every
+/// entry (5 M instructions of a 50-field struct's 122 M), where an inherent
+/// one is checked once, for every `T` (BENCHMARKS.md, section 5).
+pub struct ShapeOf<T: ?Sized + Emit>(PhantomData<T>);
+
+impl<T: ?Sized + Emit> ShapeOf<T> {
+    /// `T`'s shape.
+    pub const SHAPE: Shape = T::SHAPE;
+}

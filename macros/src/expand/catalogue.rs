@@ -143,7 +143,7 @@ fn entries_of(
                 quote!(#name)
             } else {
                 // The derive's bounds require the type to be sendable.
-                quote_spanned!(ty.span()=> <#ty as #private::Emit>::SHAPE)
+                quote_spanned!(ty.span()=> #private::ShapeOf::<#ty>::SHAPE)
             };
         }
         entries.push(entry.to_tokens(private));
