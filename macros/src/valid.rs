@@ -239,8 +239,8 @@ fn check_fact(cx: &Ctxt, field: &Field, fact: &Fact) {
 
 /// `error_type(...)` names an error's type: a field that keeps the error's
 /// message (text) or a code (a number, a flag) in its place would send
-/// `String` or `u32`, which says nothing. (Seen as written: an alias of
-/// `String` is not, yet.)
+/// `String` or `u32`, which says nothing. (Seen here as written, to name
+/// the field; behind an alias, the walk's `ErrorKept` bound refuses it.)
 fn check_error_kept(cx: &Ctxt, field: &Field, fact: &Fact) {
     let kept = types::option_inner(field.ty).unwrap_or(field.ty);
     let what = if types::written_as_text(kept) {

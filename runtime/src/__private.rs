@@ -20,6 +20,7 @@ pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
 
 pub use crate::emit::{Element, Emit, Len, Present};
+pub use crate::error_kept::{ErrorKept, ErrorKeptElse, error_name};
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::free_text::{NotCredentialText, NotFreeText};

@@ -28,7 +28,7 @@ pub const DYN_ERROR: &str = "dyn Error";
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an error whose type can be sent",
     label = "`error_type` needs an error",
-    note = "`error_type(...)` and `fail` take an error (`Debug` and `Display`), or an `Option` of one in a field; a `Secret` is never named, not even by its type: classify it `#[telemetry(never)]` with no `error_type(...)`"
+    note = "`error_type(...)` and `fail` take an error (`Debug` and `Display`), or an `Option` of one written `Option<...>` in the field (an alias of an `Option` is read as the error); a `Secret` is never named, not even by its type: classify it `#[telemetry(never)]` with no `error_type(...)`"
 )]
 pub trait ErrorType: sealed::Sealed {
     /// The error's short type name: `ToolError`, `io::Error`, the inner

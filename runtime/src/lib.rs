@@ -78,6 +78,7 @@ mod declared_kind;
 pub mod document;
 mod emit;
 mod environment;
+mod error_kept;
 mod error_type;
 #[cfg(feature = "reporter")]
 mod export;

@@ -11,11 +11,15 @@
 
 pub use crate::consent::ConsentFlag;
 pub use crate::emit::{Emit, Len, Present};
+pub use crate::error_kept::IsAnError;
 pub use crate::error_type::ErrorType;
 pub use crate::flatten::Flattenable;
 // The depth a flattened struct may still nest, as an error prints it.
 #[doc(hidden)]
 pub use crate::flatten::{Next, Zero, flattened};
+// What generated code calls, as an error's note names it.
+#[doc(hidden)]
+pub use crate::error_kept::{ErrorKept, error_name};
 pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::returnable::Returnable;
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};

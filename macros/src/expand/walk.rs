@@ -163,11 +163,25 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
                     #private::scalar(
                         #visitor,
                         #key,
-                        #private::Scalar::Text(::core::convert::From::from(#private::ErrorType::error_type(#error))),
+                        #private::Scalar::Text(#private::error_name(#error)),
                     );
                 }
             };
-            match types::option_inner(ty) {
+            // Text or a number kept in an error's place, through an alias
+            // too, is refused by a bound (see `ErrorKept`).
+            // Spanned at `error_type`, every token, so that the error
+            // points there.
+            let kept = super::respan(
+                quote! {
+                    {
+                        #[allow(unused_imports)]
+                        use #private::ErrorKeptElse as _;
+                        #private::ErrorKept::<#ty>::check();
+                    }
+                },
+                fact.word.span(),
+            );
+            let send = match types::option_inner(ty) {
                 Some(inner) => {
                     let error = quote!(__error);
                     let send = send(error.clone());
@@ -183,7 +197,8 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
                     }
                 }
                 None => send(this),
-            }
+            };
+            quote!(#kept #send)
         }
     }
 }
