@@ -669,3 +669,53 @@ fn a_duration_is_sent_as_milliseconds_in_an_f64() {
         r#"{"duration_ms":2.25}"#
     );
 }
+
+/// A run's settings, read by `with` functions that return a reference into
+/// them.
+struct Settings {
+    retries: Option<u32>,
+    ports: std::collections::BTreeSet<u16>,
+    weights: [u8; 2],
+}
+
+fn retries(settings: &Settings) -> &Option<u32> {
+    &settings.retries
+}
+
+fn ports(settings: &Settings) -> &std::collections::BTreeSet<u16> {
+    &settings.ports
+}
+
+fn weights(settings: &Settings) -> &[u8; 2] {
+    &settings.weights
+}
+
+crewtel::secret_free!(Settings);
+
+#[derive(crewtel::Telemetry)]
+struct Configured {
+    #[telemetry(always, with = "retries")]
+    retries: Settings,
+    #[telemetry(always, with = "ports")]
+    ports: Settings,
+    #[telemetry(always, with = "weights")]
+    weights: Settings,
+}
+
+#[test]
+fn a_with_function_may_return_a_reference_to_an_option_a_set_or_an_array() {
+    let settings = || Settings {
+        retries: Some(3),
+        ports: [443, 80].into(),
+        weights: [1, 2],
+    };
+    let configured = Configured {
+        retries: settings(),
+        ports: settings(),
+        weights: settings(),
+    };
+    assert_eq!(
+        serde_json::to_string(&configured.telemetry_event().attributes()).unwrap(),
+        r#"{"retries":3,"ports":[80,443],"weights":[1,2]}"#
+    );
+}

@@ -318,6 +318,38 @@ macro_rules! shared_pointers {
 }
 shared_pointers!(Arc Rc);
 
+// A reference to a container or pointer is sent as what it refers to: what a
+// `with` function returns when it lends a part of the host's struct (the
+// list references, `&[T]` and `&Vec<T>`, are above). No crate but this one
+// can implement `TelemetryValue` for these, so they cannot overlap the
+// blanket impls either.
+macro_rules! borrowed {
+    ($([$($g:tt)*] $t:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'r, $($g)*> Emit for &'r $t
+        where
+            $t: Emit,
+        {
+            type Via = Own;
+
+            #[inline]
+            fn emit<V: Visitor>(&self, key: AttributeKey, consent: Consent, visitor: &mut V) {
+                (**self).emit(key, consent, visitor);
+            }
+            const SHAPE: Shape = <$t as Emit>::SHAPE;
+        }
+    )*};
+}
+borrowed! {
+    [T] Option<T>;
+    [T: ?Sized] Rc<T>;
+    [T: ?Sized] Arc<T>;
+    [T, const N: usize] [T; N];
+    [T] VecDeque<T>;
+    [T] BTreeSet<T>;
+    [T, S] HashSet<T, S>;
+}
+
 /// The number of entries a collection holds: the `len(...)` derived fact.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no length to send",
