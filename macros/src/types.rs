@@ -178,7 +178,21 @@ pub fn written_as_number(ty: &Type) -> bool {
     };
     let name = last.ident.to_string();
     last.arguments.is_none() && (NUMBERS.contains(&name.as_str()) || name == "char")
-        || name.starts_with("NonZero")
+        || is_non_zero(&name)
+}
+
+/// `NonZero` (of a number), or one of its aliases (`NonZeroU16`): not a
+/// host's own type whose name only begins so (`NonZeroExit`).
+fn is_non_zero(name: &str) -> bool {
+    match name.strip_prefix("NonZero") {
+        Some("") => true,
+        // The integers: `NonZeroU16`, `NonZeroIsize`.
+        Some(rest) => NUMBERS
+            .iter()
+            .filter(|number| number.starts_with(['u', 'i']))
+            .any(|integer| integer.eq_ignore_ascii_case(rest)),
+        None => false,
+    }
 }
 
 /// Whether `ty` mentions any parameter of `generics`, lifetimes included.
@@ -279,6 +293,22 @@ mod tests {
             "std::borrow::Cow<'static, str>"
         );
         assert_eq!(display(&ty("[u8; 4]")), "[u8; 4]");
+    }
+
+    #[test]
+    fn a_number_is_told_by_its_whole_name() {
+        for number in [
+            "u16",
+            "NonZeroU16",
+            "NonZeroIsize",
+            "std::num::NonZero<u32>",
+            "char",
+        ] {
+            assert!(written_as_number(&ty(number)), "{number}");
+        }
+        for other in ["NonZeroExit", "NonZeroF32", "Number", "u16x", "Vec<u16>"] {
+            assert!(!written_as_number(&ty(other)), "{other}");
+        }
     }
 
     #[test]

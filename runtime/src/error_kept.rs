@@ -14,6 +14,10 @@ use core::marker::PhantomData;
 use crate::error_type::ErrorType;
 use crate::value::Text;
 use std::borrow::Cow;
+use std::num::{
+    NonZeroI8, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize, NonZeroU8,
+    NonZeroU16, NonZeroU32, NonZeroU64, NonZeroU128, NonZeroUsize, Saturating, Wrapping,
+};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -42,8 +46,13 @@ marker_impls! {
     [] i8; [] i16; [] i32; [] i64; [] i128; [] isize;
     [] u8; [] u16; [] u32; [] u64; [] u128; [] usize;
     [] f32; [] f64;
-    ['a] Cow<'a, str>;
+    [] NonZeroU8; [] NonZeroU16; [] NonZeroU32; [] NonZeroU64; [] NonZeroU128; [] NonZeroUsize;
+    [] NonZeroI8; [] NonZeroI16; [] NonZeroI32; [] NonZeroI64; [] NonZeroI128; [] NonZeroIsize;
+    [T: KeptInPlaceOfAnError] Wrapping<T>;
+    [T: KeptInPlaceOfAnError] Saturating<T>;
+    ['a, T: KeptInPlaceOfAnError + ToOwned + ?Sized] Cow<'a, T>;
     ['a, T: KeptInPlaceOfAnError + ?Sized] &'a T;
+    ['a, T: KeptInPlaceOfAnError + ?Sized] &'a mut T;
     [T: KeptInPlaceOfAnError + ?Sized] Box<T>;
     [T: KeptInPlaceOfAnError + ?Sized] Rc<T>;
     [T: KeptInPlaceOfAnError + ?Sized] Arc<T>;

@@ -136,7 +136,7 @@ pub enum ScalarKind {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sent as a telemetry value",
     label = "not a telemetry value",
-    note = "derive `TelemetryValue` for a unit-only enum, `Telemetry` for a struct, or implement `TelemetryValue` by hand"
+    note = "a `Secret`, or anything that holds one, is never sent: classify its field `#[telemetry(never)]`; otherwise derive `TelemetryValue` for a unit-only enum or `Telemetry` for a struct, or implement `TelemetryValue` for a closed value of your own"
 )]
 pub trait TelemetryValue {
     /// The kind every value of this type is sent as, when it is always the

@@ -5,6 +5,8 @@ use crewtel::Telemetry;
 type Message = String;
 type MaybeMessage = Option<Message>;
 type Code = u16;
+type Count = std::num::NonZeroU32;
+type Borrowed<'a> = std::borrow::Cow<'a, String>;
 
 /// An error type of the host's own, behind an alias: sent as its name.
 #[derive(Debug)]
@@ -30,6 +32,10 @@ struct ToolRun {
     code: Code,
     #[telemetry(never, error_type(always, rename = "failure_type"))]
     failure: Failure,
+    #[telemetry(never, error_type(always, rename = "count_type"))]
+    count: Count,
+    #[telemetry(never, error_type(always, rename = "borrowed_type"))]
+    borrowed: Borrowed<'static>,
 }
 
 fn main() {}

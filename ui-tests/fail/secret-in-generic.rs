@@ -20,9 +20,11 @@ fn main() {
     let llm = Llm {
         key: Labelled { label: "openai".into(), value: Secret::new(String::from("sk-123")) },
     };
-    // As a method: rustc's "trait bounds were not satisfied", naming the
-    // Secret in the type.
+    // As the struct's own method, and through the trait: the bound's own
+    // message, which names the fix.
     let _ = llm.telemetry_event();
-    // Through the trait: the bound's own message, which names the fix.
     let _ = crewtel::Telemetry::telemetry_event(&llm);
+    // The `Secret` as the type argument itself.
+    let labelled = Labelled { label: "openai".into(), value: Secret::new(String::from("sk-123")) };
+    let _ = labelled.telemetry_event();
 }
