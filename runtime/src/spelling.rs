@@ -17,6 +17,7 @@ pub trait Same<U: ?Sized> {
     const SAME: () = ();
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ?Sized> Same<T> for T {}
 
 /// `Self` is the standard container `U` (`Option`, `Vec`, a set, a map, a
@@ -35,6 +36,7 @@ pub trait SameContainer<U: ?Sized> {
     const SAME: () = ();
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ?Sized> SameContainer<T> for T {}
 
 /// The primitive `str`, and nothing else: the derive holds each
@@ -53,6 +55,7 @@ pub trait PrimitiveStr: sealed::OnlyStr {
     const PRIMITIVE: () = ();
 }
 
+#[diagnostic::do_not_recommend]
 impl PrimitiveStr for str {}
 
 mod sealed {
