@@ -67,17 +67,33 @@ pub fn name(field: &Field) -> syn::Ident {
 
 /// The constant: what the value is sent as and where its nested catalogue
 /// is, with the judgement of whether the value is free text. The struct's
-/// lifetimes are read as `'static`, which changes neither answer.
-pub fn of(field: &Field, private: &Ident) -> TokenStream {
+/// lifetimes are read as `'static`, which changes neither answer; a type
+/// that names them is judged in a function generic over them, so that an
+/// error names the type as written (`&'a str`, which is text, not the
+/// `&'static str` a literal is).
+pub fn of(field: &Field, generics: &syn::Generics, private: &Ident) -> TokenStream {
     let name = name(field);
     let (sent, strs) = free_text::judged(field.ty, true, private);
+    let judgement = if types::mentions_param(field.ty, generics) {
+        let (written, _) = free_text::judged(field.ty, false, private);
+        let lifetimes = generics.lifetimes();
+        quote_spanned! {field.ty.span()=>
+            const fn __crewtel_judged<#(#lifetimes),*>() {
+                let () = <#written as #private::NotFreeText>::JUDGED;
+            }
+        }
+    } else {
+        quote_spanned! {field.ty.span()=>
+            let () = <#sent as #private::NotFreeText>::JUDGED;
+        }
+    };
     // The shape first: a type that cannot be sent at all is reported so
     // before it is judged.
     quote_spanned! {field.ty.span()=>
         const #name: #private::Shape = {
             #strs
             let shape = <#sent as #private::Emit>::SHAPE;
-            let () = <#sent as #private::NotFreeText>::JUDGED;
+            #judgement
             shape
         };
     }

@@ -57,7 +57,7 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
         .fields
         .iter()
         .filter(|field| constant::applies(field, model.generics))
-        .map(|field| constant::of(field, private));
+        .map(|field| constant::of(field, model.generics, private));
     let secret_free = secret_free::impls(model, private);
     let probe_traits = model
         .fields
