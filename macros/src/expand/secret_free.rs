@@ -17,6 +17,22 @@ use crate::types;
 pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     let ident = model.ident;
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
+    let countable = quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
+    };
+    // A struct with a field written as a `Secret` is not `SecretFree`, and
+    // gets no impl: a conditional impl whose condition fails would be named
+    // by the compiler beside the refusal ("`SecretFree` is implemented for
+    // `Llm`"). One whose `Secret` hides behind an alias or a projection is
+    // refused by its impl's condition.
+    if model
+        .fields
+        .iter()
+        .any(|field| types::mentions_secret(field.ty))
+    {
+        return countable;
+    }
     let mut generics = model.generics.clone();
     generics.params.insert(0, syn::parse_quote!('__crewtel_x));
     let mut seen = std::collections::BTreeSet::new();
@@ -46,7 +62,6 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #deep_impl_generics #private::SecretFree for #ident #ty_generics #deep_where {}
-        #[automatically_derived]
-        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
+        #countable
     }
 }

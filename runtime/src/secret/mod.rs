@@ -130,7 +130,7 @@ mod sealed {
 /// What it cannot do is read a `Secret`'s content without spelling
 /// `expose`, which is where a reviewer looks.
 #[diagnostic::on_unimplemented(
-    message = "crewtel cannot see whether `{Self}` holds a `Secret`",
+    message = "a `with` function cannot read `{Self}`: it holds a `Secret`, or crewtel cannot see that it holds none",
     label = "a `with` function needs a type that holds no `Secret`",
     note = "a struct deriving `Telemetry` is `SecretFree` only when no field holds a `Secret`, `never` fields included; for a type of your own that holds none, declare it with `crewtel::secret_free!(YourType);`"
 )]
