@@ -7,15 +7,21 @@ use crate::telemetry::Visitor;
 use crate::telemetry::{AttributeKey, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
 
-impl<T: Telemetry + ?Sized> Event<'_, T> {
+impl<T: ?Sized> Event<'_, T> {
     /// The attributes as OpenTelemetry key-values, each with its exact type.
-    pub fn key_values(&self) -> Vec<KeyValue> {
+    pub fn key_values(&self) -> Vec<KeyValue>
+    where
+        T: Telemetry,
+    {
         self.key_values_and(&[])
     }
 
     /// The attributes followed by those of `extra` whose keys the event
     /// does not send itself, in one allocation.
-    pub(crate) fn key_values_and(&self, extra: &[KeyValue]) -> Vec<KeyValue> {
+    pub(crate) fn key_values_and(&self, extra: &[KeyValue]) -> Vec<KeyValue>
+    where
+        T: Telemetry,
+    {
         let mut visitor = KeyValues::with_capacity(T::max_attributes() + extra.len());
         self.visit(&mut visitor);
         let mut attributes = visitor.into_inner();

@@ -322,10 +322,16 @@ impl<T: ?Sized> Clone for Event<'_, T> {
 
 impl<T: ?Sized> Copy for Event<'_, T> {}
 
-impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
+// Each method is bounded, not the impl: a method of an event of a type
+// that breaks a rule is then reported as the rule (E0277), not as a method
+// that exists but cannot be called (E0599).
+impl<'a, T: ?Sized> Event<'a, T> {
     /// The event of `source` under `consent`.
     #[inline]
-    pub fn new(source: &'a T, consent: Consent) -> Self {
+    pub fn new(source: &'a T, consent: Consent) -> Self
+    where
+        T: Telemetry,
+    {
         Event {
             source,
             consent,
@@ -354,7 +360,10 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     /// assert_eq!(end(widened, Consent::Anonymous), Consent::Anonymous);
     /// ```
     #[inline]
-    pub fn ending(self, span: Consent) -> Self {
+    pub fn ending(self, span: Consent) -> Self
+    where
+        T: Telemetry,
+    {
         let consent = match self.own {
             true => span.stricter(self.consent),
             false => span,
@@ -365,22 +374,34 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     /// The event of `source` nested in one built under `outer`: under the
     /// stricter of `outer` and `source`'s own consent.
     #[inline]
-    pub(crate) fn nested(source: &'a T, outer: Consent) -> Self {
+    pub(crate) fn nested(source: &'a T, outer: Consent) -> Self
+    where
+        T: Telemetry,
+    {
         Event::new(source, nested_consent(source, outer))
     }
 
     /// The event (span) name.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str
+    where
+        T: Telemetry,
+    {
         T::EVENT
     }
 
     /// The consent the event was built under.
-    pub fn consent(&self) -> Consent {
+    pub fn consent(&self) -> Consent
+    where
+        T: Telemetry,
+    {
         self.consent
     }
 
     /// The catalogue of everything this kind of event can carry.
-    pub fn catalogue(&self) -> &'static Catalogue {
+    pub fn catalogue(&self) -> &'static Catalogue
+    where
+        T: Telemetry,
+    {
         T::CATALOGUE
     }
 
@@ -388,20 +409,29 @@ impl<'a, T: Telemetry + ?Sized> Event<'a, T> {
     /// `share_crew` is not sent anonymously; it then has no attributes),
     /// and it has not expired.
     #[inline]
-    pub fn is_allowed(&self) -> bool {
+    pub fn is_allowed(&self) -> bool
+    where
+        T: Telemetry,
+    {
         allowed::<T>(self.consent)
     }
 
     /// Walks the attributes the consent allows.
     #[inline]
-    pub fn visit<V: Visitor>(&self, visitor: &mut V) {
+    pub fn visit<V: Visitor>(&self, visitor: &mut V)
+    where
+        T: Telemetry,
+    {
         if self.is_allowed() {
             self.source.visit_attributes(self.consent, visitor);
         }
     }
 
     /// The attributes alone, as a serializable map.
-    pub fn attributes(&self) -> Attributes<'a, T> {
+    pub fn attributes(&self) -> Attributes<'a, T>
+    where
+        T: Telemetry,
+    {
         Attributes {
             source: self.source,
             consent: self.consent,
