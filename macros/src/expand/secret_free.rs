@@ -6,6 +6,7 @@ use syn::WherePredicate;
 use syn::spanned::Spanned;
 
 use crate::ast::Struct;
+use crate::attr::Class;
 use crate::types;
 
 /// `SecretFree` when every field's type is, `never` fields included (a
@@ -26,10 +27,11 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     // by the compiler beside the refusal ("`SecretFree` is implemented for
     // `Llm`"). One whose `Secret` hides behind an alias or a projection is
     // refused by its impl's condition.
+    // (Only a `never` field can be one: any other is refused before.)
     if model
         .fields
         .iter()
-        .any(|field| types::mentions_secret(field.ty))
+        .any(|field| field.class() == Some(Class::Never) && types::mentions_secret(field.ty))
     {
         return countable;
     }
