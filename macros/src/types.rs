@@ -271,6 +271,38 @@ pub fn snake_case(name: &str) -> String {
     heck::ToSnakeCase::to_snake_case(name)
 }
 
+/// The types whose values are numbers or flags, never text: written as the
+/// primitive's name, alone or in an `Option`.
+const NUMBERS: &[&str] = &[
+    "bool", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    "f32", "f64",
+];
+
+/// When `ty` is written as a number or flag (`u32`, `bool`, `Option<f64>`):
+/// the type it must be, spelled so that nothing at the call site can stand
+/// in for it. The derive then skips the free-text judgement (a constant each)
+/// and checks instead that the field's type is that one (a host type named
+/// `u32` fails to compile there).
+pub fn known_number(ty: &Type) -> Option<TokenStream> {
+    if let Some(inner) = option_inner(ty) {
+        let inner = known_number(inner)?;
+        return Some(quote::quote!(::core::option::Option<#inner>));
+    }
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() || path.path.leading_colon.is_some() || path.path.segments.len() != 1 {
+        return None;
+    }
+    let segment = &path.path.segments[0];
+    if !segment.arguments.is_none() {
+        return None;
+    }
+    let name = segment.ident.to_string();
+    NUMBERS.contains(&name.as_str()).then(|| {
+        let ident = Ident::new(&name, segment.ident.span());
+        quote::quote!(::core::primitive::#ident)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,36 +467,4 @@ mod tests {
         assert!(option_inner(&ty("std::option::Option<E>")).is_some());
         assert!(option_inner(&ty("Vec<E>")).is_none());
     }
-}
-
-/// The types whose values are numbers or flags, never text: written as the
-/// primitive's name, alone or in an `Option`.
-const NUMBERS: &[&str] = &[
-    "bool", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-    "f32", "f64",
-];
-
-/// When `ty` is written as a number or flag (`u32`, `bool`, `Option<f64>`):
-/// the type it must be, spelled so that nothing at the call site can stand
-/// in for it. The derive then skips the free-text judgement (a constant each)
-/// and checks instead that the field's type is that one (a host type named
-/// `u32` fails to compile there).
-pub fn known_number(ty: &Type) -> Option<TokenStream> {
-    if let Some(inner) = option_inner(ty) {
-        let inner = known_number(inner)?;
-        return Some(quote::quote!(::core::option::Option<#inner>));
-    }
-    let Type::Path(path) = ty else { return None };
-    if path.qself.is_some() || path.path.leading_colon.is_some() || path.path.segments.len() != 1 {
-        return None;
-    }
-    let segment = &path.path.segments[0];
-    if !segment.arguments.is_none() {
-        return None;
-    }
-    let name = segment.ident.to_string();
-    NUMBERS.contains(&name.as_str()).then(|| {
-        let ident = Ident::new(&name, segment.ident.span());
-        quote::quote!(::core::primitive::#ident)
-    })
 }

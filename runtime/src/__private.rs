@@ -157,18 +157,6 @@ pub trait ViaNothing {
 
 impl<T: ?Sized> ViaNothing for &Probe<T> {}
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_field_s_day_has_passed_by_the_clock() {
-        assert!(super::expired(0), "1970-01-01 has passed");
-        assert!(!super::expired(u32::MAX), "a day far off has not");
-        let today = crate::catalogue::today();
-        assert!(!super::expired(today), "sent on its last day");
-        assert!(super::expired(today - 1));
-    }
-}
-
 /// What a value of `T` is sent as: what a catalogue entry reads.
 ///
 /// An inherent constant, not `<T as Emit>::SHAPE`: the compiler checks each
@@ -181,4 +169,16 @@ pub struct ShapeOf<T: ?Sized + Emit>(PhantomData<T>);
 impl<T: ?Sized + Emit> ShapeOf<T> {
     /// `T`'s shape.
     pub const SHAPE: Shape = T::SHAPE;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_field_s_day_has_passed_by_the_clock() {
+        assert!(super::expired(0), "1970-01-01 has passed");
+        assert!(!super::expired(u32::MAX), "a day far off has not");
+        let today = crate::catalogue::today();
+        assert!(!super::expired(today), "sent on its last day");
+        assert!(super::expired(today - 1));
+    }
 }
