@@ -1,6 +1,8 @@
 //! No two modules of a crate need each other, directly or in a circle: each
 //! top-level module's `crate::...` paths (tests apart) form a graph without
-//! cycles, in the runtime and in the macro crate.
+//! cycles, in the runtime and in the macro crate; and so do the modules of
+//! each folder (`expand/`, `export/` ...), through `super::` and
+//! `crate::<folder>::` paths. Grouped imports (`use crate::{a, b}`) count.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -44,22 +46,134 @@ fn graph(src: &Path, hubs: &[&str]) -> Graph {
         }
         let code = fs::read_to_string(&file).expect("readable source");
         let needs = graph.entry(module.clone()).or_default();
-        for (at, _) in without_tests(&code).match_indices("crate::") {
-            let rest = &code[at + "crate::".len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            // `$crate::` in a macro and `crewtel::` are not module edges.
-            let before = code[..at].chars().next_back();
-            let is_path =
-                !matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '$');
-            if is_path && !name.is_empty() && name != module && !hubs.contains(&name.as_str()) {
+        for name in named_after(without_tests(&code), "crate::") {
+            if name != module && !hubs.contains(&name.as_str()) {
                 needs.insert(name);
             }
         }
     }
     graph
+}
+
+/// The modules of the folder `dir` (a module with a `mod.rs`) and the
+/// siblings each names through `super::` (in its own file, or its folder's
+/// `mod.rs`) or through `crate::<path>::`, anywhere in it.
+fn folder_graph(src: &Path, dir: &Path) -> Graph {
+    let path = dir
+        .strip_prefix(src)
+        .expect("under src")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("::");
+    let absolute = format!("crate::{path}::");
+    let mut graph = Graph::new();
+    for entry in fs::read_dir(dir).expect("module folder") {
+        let entry = entry.expect("entry").path();
+        let name = entry
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if name == "mod" || (entry.is_file() && entry.extension().is_none_or(|e| e != "rs")) {
+            continue;
+        }
+        let own = if entry.is_dir() {
+            entry.join("mod.rs")
+        } else {
+            entry.clone()
+        };
+        let mut files = Vec::new();
+        if entry.is_dir() {
+            sources(&entry, &mut files);
+        } else {
+            files.push(entry.clone());
+        }
+        let needs = graph.entry(name.clone()).or_default();
+        for file in files {
+            let code = fs::read_to_string(&file).expect("readable source");
+            let code = without_tests(&code);
+            let mut named = named_after(code, &absolute);
+            if file == own {
+                named.extend(named_after(code, "super::"));
+            }
+            needs.extend(named.into_iter().filter(|sibling| *sibling != name));
+        }
+    }
+    // Only siblings are edges: `super::` also reaches the folder's own
+    // items (its `mod.rs`), which are its hub.
+    let modules: BTreeSet<String> = graph.keys().cloned().collect();
+    for needs in graph.values_mut() {
+        needs.retain(|name| modules.contains(name));
+    }
+    graph
+}
+
+/// The first path segment after each `prefix` in `code` that is a path (not
+/// the tail of another name, `$crate::` or `crewtel::`), and each first
+/// segment of a group after it (`crate::{a, b::c}` names `a` and `b`).
+fn named_after(code: &str, prefix: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for (at, _) in code.match_indices(prefix) {
+        let before = code[..at].chars().next_back();
+        if matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == ':')
+        {
+            continue;
+        }
+        let rest = &code[at + prefix.len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => names.extend(group_heads(group)),
+            None => names.extend(ident(rest)),
+        }
+    }
+    names
+}
+
+/// The first segment of each item of the group `group` starts (after its
+/// `{`): the identifiers that follow the opening brace or a comma at the
+/// group's own depth.
+fn group_heads(group: &str) -> Vec<String> {
+    let mut heads = Vec::new();
+    let mut depth = 0;
+    let mut at_item = true;
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => at_item = true,
+            c if c.is_whitespace() => {}
+            _ if at_item && depth == 0 => {
+                heads.extend(ident(&group[at..]));
+                at_item = false;
+            }
+            _ => {}
+        }
+    }
+    heads.retain(|head| head != "self");
+    heads
+}
+
+fn ident(code: &str) -> Option<String> {
+    let name: String = code
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Every folder module under `src` (one with a `mod.rs`).
+fn folders(src: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(src).expect("source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            if path.join("mod.rs").is_file() {
+                out.push(path.clone());
+            }
+            folders(&path, out);
+        }
+    }
 }
 
 /// A circle of modules, if there is one.
@@ -116,6 +230,36 @@ fn the_macro_modules_form_layers() {
         "the macro crate's modules were found: {graph:?}"
     );
     assert_eq!(circle(&graph), None, "modules that need each other");
+}
+
+#[test]
+fn the_modules_of_each_folder_form_layers() {
+    for src in ["runtime/src", "macros/src"] {
+        let src = root().join(src);
+        let mut dirs = Vec::new();
+        folders(&src, &mut dirs);
+        assert!(!dirs.is_empty(), "no module folder under {}", src.display());
+        for dir in dirs {
+            let graph = folder_graph(&src, &dir);
+            assert_eq!(
+                circle(&graph),
+                None,
+                "modules of {} that need each other",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn grouped_imports_are_read() {
+    let names = named_after(
+        "use crate::{a, b::{c, d}, self};\nuse crate::e::f;\nlet x = crewtel::g; $crate::h;",
+        "crate::",
+    );
+    assert_eq!(names, BTreeSet::from(["a".into(), "b".into(), "e".into()]));
+    let names = named_after("use super::{tier::tier, walk};", "super::");
+    assert_eq!(names, BTreeSet::from(["tier".into(), "walk".into()]));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::attr::{Class, Expiry, FactKind};
 use crate::types;
 
 use super::constant;
-use super::telemetry::tier;
+use super::tier::tier;
 
 /// The struct's catalogue, a promoted constant.
 pub fn of(model: &Struct, private: &Ident) -> TokenStream {

@@ -9,6 +9,7 @@ mod methods;
 pub mod nesting;
 mod secret_free;
 pub mod telemetry;
+mod tier;
 pub mod value;
 mod walk;
 

@@ -8,6 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::LitStr;
 use syn::spanned::Spanned;
 
+use super::tier::tier;
 use super::{bounds, catalogue, constant, flatten, methods, nesting, secret_free, walk};
 use crate::ast::{Arm, Field, Struct};
 use crate::attr::Class;
@@ -116,13 +117,6 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
         #nesting
 
         #methods
-    }
-}
-
-pub(super) fn tier(class: Option<Class>, private: &Ident) -> TokenStream {
-    match class {
-        Some(Class::ShareCrew) => quote!(#private::Tier::ShareCrew),
-        _ => quote!(#private::Tier::Always),
     }
 }
 
