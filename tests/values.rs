@@ -719,3 +719,45 @@ fn a_with_function_may_return_a_reference_to_an_option_a_set_or_an_array() {
         r#"{"retries":3,"ports":[80,443],"weights":[1,2]}"#
     );
 }
+
+/// A tree of steps, which names itself.
+#[derive(crewtel::Telemetry)]
+struct Step {
+    #[telemetry(always)]
+    depth: u32,
+    #[telemetry(never)]
+    children: Vec<Step>,
+    #[telemetry(never)]
+    parent: Option<Box<Self>>,
+}
+
+fn step_count(step: &Step) -> usize {
+    1 + step.children.iter().map(step_count).sum::<usize>()
+}
+
+#[derive(crewtel::Telemetry)]
+struct Plan {
+    #[telemetry(always, rename = "step_count", with = "step_count")]
+    root: Step,
+}
+
+#[test]
+fn a_with_function_may_read_a_struct_that_names_itself() {
+    let leaf = || Step {
+        depth: 1,
+        children: vec![],
+        parent: None,
+    };
+    let plan = Plan {
+        root: Step {
+            depth: 0,
+            children: vec![leaf(), leaf()],
+            parent: None,
+        },
+    };
+    assert_eq!(
+        serde_json::to_string(&plan.telemetry_event().attributes()).unwrap(),
+        r#"{"step_count":3}"#
+    );
+    assert!(plan.root.parent.is_none());
+}

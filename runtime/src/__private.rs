@@ -1,8 +1,7 @@
 //! Paths the derives generate code against. Not a public API: it changes with
 //! the macros, in lockstep.
 
-use core::marker::PhantomData;
-
+pub use core::marker::PhantomData;
 pub use core::option::Option::{self, None, Some};
 // The standard containers a `&'static str` is read as a literal in, which
 // the derive holds a field's containers to (never a path a host's crate

@@ -3,7 +3,7 @@
 //! kept in its place, judged by what the field's type is (through a type
 //! alias too), as a bound that `cargo check` reports.
 //!
-//! `ErrorKept::<T>::check()` resolves to the inherent method, which asks
+//! `ErrorKept::<T>::__crewtel_check()` resolves to the inherent method, which asks
 //! `T: IsAnError` (never implemented), when `T` is text, a number or a
 //! flag (or an `Option` of one); for any other type, to the trait method
 //! of [`ErrorKeptElse`], which asks nothing. (A type parameter is not known
@@ -59,13 +59,16 @@ marker_impls! {
     [T: KeptInPlaceOfAnError] Option<T>;
 }
 
-/// Resolves [`check`](ErrorKept::check) for a field's type `T`.
+/// Resolves [`__crewtel_check`](ErrorKept::__crewtel_check) for a field's type `T`.
 pub struct ErrorKept<T: ?Sized>(PhantomData<T>);
+
+// The method's name is crewtel's own, so that no trait of the host's in
+// scope (a blanket `check()`) makes the call ambiguous.
 
 impl<T: KeptInPlaceOfAnError + ?Sized> ErrorKept<T> {
     /// Refuses `T`, by a bound it never meets.
     #[inline(always)]
-    pub fn check()
+    pub fn __crewtel_check()
     where
         T: IsAnError,
     {
@@ -76,7 +79,7 @@ impl<T: KeptInPlaceOfAnError + ?Sized> ErrorKept<T> {
 pub trait ErrorKeptElse {
     /// Nothing to refuse.
     #[inline(always)]
-    fn check() {}
+    fn __crewtel_check() {}
 }
 
 impl<T: ?Sized> ErrorKeptElse for ErrorKept<T> {}

@@ -77,8 +77,19 @@ pub fn of(field: &Field, generics: &syn::Generics, private: &Ident) -> TokenStre
     let judgement = if types::mentions_param(field.ty, generics) {
         let (written, _) = free_text::judged(field.ty, false, private);
         let lifetimes = generics.lifetimes();
+        // The struct's own relations between its lifetimes; those the
+        // field's type implies (`&'a &'b u8`) come with the argument.
+        let relations = generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| &clause.predicates)
+            .filter(|predicate| matches!(predicate, syn::WherePredicate::Lifetime(_)));
         quote_spanned! {field.ty.span()=>
-            const fn __crewtel_judged<#(#lifetimes),*>() {
+            #[allow(dead_code)]
+            const fn __crewtel_judged<#(#lifetimes),*>(_: #private::PhantomData<#written>)
+            where
+                #(#relations,)*
+            {
                 let () = <#written as #private::NotFreeText>::JUDGED;
             }
         }

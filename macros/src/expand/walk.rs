@@ -176,7 +176,7 @@ fn visit_fact(field: &Field, fact: &Fact, private: &Ident) -> TokenStream {
                     {
                         #[allow(unused_imports)]
                         use #private::ErrorKeptElse as _;
-                        #private::ErrorKept::<#ty>::check();
+                        #private::ErrorKept::<#ty>::__crewtel_check();
                     }
                 },
                 fact.word.span(),
