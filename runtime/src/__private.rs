@@ -16,7 +16,7 @@ pub use std::vec::Vec;
 pub use crate::catalogue::Shape;
 pub use crate::catalogue::{Catalogue, Entry, Expiry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
-pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent};
+pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent, WithReads};
 
 pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_kept::{ErrorKept, ErrorKeptElse, error_name};

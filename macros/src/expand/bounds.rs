@@ -21,7 +21,7 @@ pub fn bounded(model: &Struct, private: &Ident) -> Generics {
         }
         let span = ty.span();
         if field.attrs.with.is_some() {
-            predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::SecretFree));
+            predicates.push(syn::parse_quote_spanned!(span=> #ty: #private::WithReads));
         } else if field.emits_value() {
             if free_text::is_judged(field) {
                 predicates.extend(free_text::bounds(field, private));

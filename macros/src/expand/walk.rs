@@ -40,7 +40,7 @@ fn gated(class: Option<Class>, code: TokenStream, private: &Ident) -> TokenStrea
 /// function would read it.
 fn assert_secret_free(ty: &Type, private: &Ident) -> TokenStream {
     quote_spanned! {ty.span()=>
-        let () = <#ty as #private::SecretFree>::FREE;
+        let () = <#ty as #private::WithReads>::READ;
     }
 }
 

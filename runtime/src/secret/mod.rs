@@ -5,6 +5,9 @@
 use core::fmt;
 
 mod impls;
+mod read;
+
+pub use read::WithReads;
 
 /// A value that telemetry can never emit, whatever its field is classified.
 ///
