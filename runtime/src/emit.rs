@@ -354,7 +354,7 @@ borrowed! {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no length to send",
     label = "`len` needs a string or a collection",
-    note = "`len(...)` counts the entries of a `Vec`, slice, set or map, or the characters' bytes of a string"
+    note = "`len(...)` counts the entries of a `Vec`, slice, set or map, or the characters' bytes of a string; a `Secret` is never counted, nor anything that holds one: remove `len(...)` from its field"
 )]
 pub trait Len {
     /// The length.
@@ -365,7 +365,7 @@ pub trait Len {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no presence to send",
     label = "`present` needs an `Option`, a string or a collection",
-    note = "`present(...)` sends whether an `Option` is `Some` or a string or collection is not empty"
+    note = "`present(...)` sends whether an `Option` is `Some` or a string or collection is not empty; a `Secret` is never tested for presence, nor anything that holds one: remove `present(...)` from its field"
 )]
 pub trait Present {
     /// `true` when the value is there (an `Option` is `Some`, a collection is
@@ -580,12 +580,17 @@ impl<T: Present + ?Sized> Present for Arc<T> {
     }
 }
 
+// Not recommended: a refusal then reads as `Len`'s own, whose note names
+// the `Secret` rule, and never lists this impl ("`Len` is implemented for
+// `Secret<T>`") beside it.
+#[diagnostic::do_not_recommend]
 impl<T: SecretIsNeverSent> Len for Secret<T> {
     fn telemetry_len(&self) -> usize {
         unreachable!("SecretIsNeverSent has no implementation")
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SecretIsNeverSent> Present for Secret<T> {
     fn telemetry_present(&self) -> bool {
         unreachable!("SecretIsNeverSent has no implementation")
