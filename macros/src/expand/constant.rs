@@ -1,11 +1,12 @@
 //! The constant a derive writes beside its impl for each value field whose
 //! value is judged free text or not (an unmarked `always` value whose type
 //! names no type parameter): the judgement is a trait bound in a free
-//! constant, so that `cargo check` reports it there, one error per field. It also says what the value is sent as and where its nested
-//! catalogue is, so that it is the one item that requires the type to be
-//! sendable. Fields that are not
-//! judged get no constant: a constant costs a const evaluation each, and
-//! their catalogue entries ask `Emit::SHAPE` themselves.
+//! constant, so that `cargo check` reports it there, one error per field.
+//! It also says what the value is sent as and where its nested catalogue
+//! is, so that it is the one item that requires the type to be sendable.
+//! Fields that are not judged get no constant: a constant costs a const
+//! evaluation each, and their catalogue entries read their shape themselves
+//! (`ShapeOf::<T>::SHAPE`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote_spanned;
