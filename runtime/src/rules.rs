@@ -3,11 +3,11 @@
 //! A compile error about a field names the rule it breaks by one of these
 //! traits ("the trait `Countable` is not implemented for `ApiKey`"); the
 //! error's message and note say the fix. crewtel implements them for what
-//! it can send. A host implements none of them by hand: the derives
-//! implement them for its structs and enums, [`NotFreeText`] is written
-//! for a type of its own whose values no person writes, and
-//! [`secret_free!`](crate::secret_free!) declares a type
-//! [`SecretFree`] and [`Countable`].
+//! it can send, and the derives for a host's structs and enums. A host
+//! writes only two of them itself: [`NotFreeText`], for a type of its own
+//! whose values no person writes, and, through
+//! [`secret_free!`](crate::secret_free!), [`SecretFree`] and [`Countable`]
+//! for a type of its own that holds no `Secret`.
 
 pub use crate::consent::ConsentFlag;
 pub use crate::emit::{Emit, Len, Present};
