@@ -2,7 +2,9 @@
 //! top-level module's `crate::...` paths (tests apart) form a graph without
 //! cycles, in the runtime and in the macro crate; and so do the modules of
 //! each folder (`expand/`, `export/` ...), through `super::` and
-//! `crate::<folder>::` paths. Grouped imports (`use crate::{a, b}`) count.
+//! `crate::<folder>::` paths, an item the folder's `mod.rs` re-exports
+//! standing for the module it comes from. Grouped imports (`use crate::{a,
+//! b}`) count.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -67,6 +69,7 @@ fn folder_graph(src: &Path, dir: &Path) -> Graph {
         .collect::<Vec<_>>()
         .join("::");
     let absolute = format!("crate::{path}::");
+    let reexports = reexports(dir);
     let mut graph = Graph::new();
     for entry in fs::read_dir(dir).expect("module folder") {
         let entry = entry.expect("entry").path();
@@ -96,7 +99,13 @@ fn folder_graph(src: &Path, dir: &Path) -> Graph {
             let code = without_tests(&code);
             let mut named = named_after(code, &absolute);
             if file == own {
-                named.extend(named_after(code, "super::"));
+                // An item the folder's `mod.rs` re-exports stands for the
+                // sibling it comes from (`super::go` for `b::go`).
+                named.extend(
+                    named_after(code, "super::")
+                        .into_iter()
+                        .map(|name| reexports.get(&name).cloned().unwrap_or(name)),
+                );
             }
             needs.extend(named.into_iter().filter(|sibling| *sibling != name));
         }
@@ -108,6 +117,42 @@ fn folder_graph(src: &Path, dir: &Path) -> Graph {
         needs.retain(|name| modules.contains(name));
     }
     graph
+}
+
+/// The names the folder's `mod.rs` imports from a module of its own (`use
+/// b::go;`, `pub(super) use b::{go, stop as halt};`), each with that module.
+fn reexports(dir: &Path) -> BTreeMap<String, String> {
+    let code = fs::read_to_string(dir.join("mod.rs")).expect("the folder's mod.rs");
+    let mut names = BTreeMap::new();
+    for statement in without_tests(&code).split(';') {
+        let Some(at) = statement.find("use ") else {
+            continue;
+        };
+        let path = statement[at + "use ".len()..].trim();
+        let path = path.strip_prefix("self::").unwrap_or(path);
+        let Some(module) = ident(path) else {
+            continue;
+        };
+        let rest = &path[module.len()..];
+        let Some(rest) = rest.strip_prefix("::") else {
+            continue;
+        };
+        let items: Vec<&str> = match rest.strip_prefix('{') {
+            Some(group) => group.trim_end_matches('}').split(',').collect(),
+            None => vec![rest],
+        };
+        for item in items {
+            let item = item.trim();
+            let name = match item.rsplit_once(" as ") {
+                Some((_, alias)) => alias.trim(),
+                None => item.rsplit("::").next().unwrap_or(item),
+            };
+            if let Some(name) = ident(name) {
+                names.insert(name, module.clone());
+            }
+        }
+    }
+    names
 }
 
 /// The first path segment after each `prefix` in `code` that is a path (not
@@ -260,6 +305,31 @@ fn grouped_imports_are_read() {
     assert_eq!(names, BTreeSet::from(["a".into(), "b".into(), "e".into()]));
     let names = named_after("use super::{tier::tier, walk};", "super::");
     assert_eq!(names, BTreeSet::from(["tier".into(), "walk".into()]));
+}
+
+#[test]
+fn a_circle_through_the_folder_s_reexport_is_found() {
+    let src = Path::new(env!("CARGO_TARGET_TMPDIR")).join("layers-src");
+    let dir = src.join("f");
+    let _ = fs::remove_dir_all(&src);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("mod.rs"),
+        "mod a;\nmod b;\npub(super) use b::{go, stop as halt};\n",
+    )
+    .unwrap();
+    fs::write(dir.join("a.rs"), "pub fn x() { super::halt(); }\n").unwrap();
+    fs::write(
+        dir.join("b.rs"),
+        "use super::a::x;\npub fn go() {}\npub fn stop() { x() }\n",
+    )
+    .unwrap();
+    let graph = folder_graph(&src, &dir);
+    assert_eq!(
+        circle(&graph),
+        Some(vec!["a".into(), "b".into(), "a".into()]),
+        "{graph:?}"
+    );
 }
 
 #[test]
