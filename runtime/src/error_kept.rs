@@ -1,18 +1,16 @@
 //! How `error_type(...)` reads a field: the type name it sends, and the
-//! check that the field holds an error, not text or a number
-//! kept in its place, judged by what the field's type is (through a type
-//! alias too), as a bound that `cargo check` reports.
+//! check that the field holds an error, not text or a number kept in its
+//! place, judged by what the field's type is (through a type alias too),
+//! as a bound that `cargo check` reports.
 //!
-//! `ErrorKept::<T>::__crewtel_check()` resolves to the inherent method, which asks
-//! `T: IsAnError` (never implemented), when `T` is text, a number or a
-//! flag (or an `Option` of one); for any other type, to the trait method
-//! of [`ErrorKeptElse`], which asks nothing. (A type parameter is not known
-//! to be text where the struct is written; it is held to `ErrorType` alone.)
+//! `ErrorKept::<T>::__crewtel_check()` resolves to the inherent method,
+//! which asks `T: IsAnError` (never implemented), when `T` is text, a
+//! number or a flag (or an `Option` or a pointer of one); for any other
+//! type, to the trait method of [`ErrorKeptElse`], which asks nothing. (A
+//! type parameter is not known to be text where the struct is written; it
+//! is held to `ErrorType` alone.)
 
 use core::marker::PhantomData;
-
-use crate::error_type::ErrorType;
-use crate::value::Text;
 use std::borrow::Cow;
 use std::num::{
     NonZeroI8, NonZeroI16, NonZeroI32, NonZeroI64, NonZeroI128, NonZeroIsize, NonZeroU8,
@@ -20,6 +18,9 @@ use std::num::{
 };
 use std::rc::Rc;
 use std::sync::Arc;
+
+use crate::error_type::ErrorType;
+use crate::value::Text;
 
 /// Never implemented: what an `error_type(...)` on text or a number asks.
 #[diagnostic::on_unimplemented(
@@ -64,7 +65,6 @@ pub struct ErrorKept<T: ?Sized>(PhantomData<T>);
 
 // The method's name is crewtel's own, so that no trait of the host's in
 // scope (a blanket `check()`) makes the call ambiguous.
-
 impl<T: KeptInPlaceOfAnError + ?Sized> ErrorKept<T> {
     /// Refuses `T`, by a bound it never meets.
     #[inline(always)]
