@@ -188,7 +188,7 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
                 return;
             };
             let standard = Ident::new(standard, last.ident.span());
-            let before = Type::Path(path.clone());
+            let before = path.clone();
             let found = written.len();
             let last = path.path.segments.last_mut().expect("looked at above");
             if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
@@ -199,16 +199,17 @@ fn literals(ty: &mut Type, private: &Ident, written: &mut Vec<Written>) {
                 }
             }
             if written.len() > found {
-                let standard: syn::Path = syn::parse_quote!(#private::#standard);
-                let arguments = match &before {
-                    Type::Path(path) => path.path.segments.last().map(|s| s.arguments.clone()),
-                    _ => None,
-                };
+                let arguments = &before
+                    .path
+                    .segments
+                    .last()
+                    .expect("looked at above")
+                    .arguments;
                 written.push(Written::Container {
                     standard: Box::new(
-                        syn::parse_quote_spanned!(before.span()=> #standard #arguments),
+                        syn::parse_quote_spanned!(before.span()=> #private::#standard #arguments),
                     ),
-                    written: Box::new(before),
+                    written: Box::new(Type::Path(before)),
                 });
             }
         }

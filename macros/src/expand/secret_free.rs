@@ -17,10 +17,6 @@ use crate::types;
 pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     let ident = model.ident;
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
-    let countable = quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
-    };
     let mut generics = model.generics.clone();
     generics.params.insert(0, syn::parse_quote!('__crewtel_x));
     let mut seen = std::collections::BTreeSet::new();
@@ -63,7 +59,8 @@ pub fn impls(model: &Struct, private: &Ident) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #deep_impl_generics #private::SecretFree for #ident #ty_generics #deep_where {}
-        #countable
+        #[automatically_derived]
+        impl #impl_generics #private::Countable for #ident #ty_generics #where_clause {}
     }
 }
 
