@@ -24,7 +24,7 @@ pub use crate::error_type::ErrorType;
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::json::AsObject;
-pub use crate::returnable::Returnable;
+pub use crate::returnable::{Returnable, returned};
 pub use crate::spelling::{PrimitiveStr, Same, SameContainer};
 pub use crate::telemetry::Visitor;
 pub use crate::telemetry::{AttributeKey, Event, Telemetry};
@@ -57,17 +57,6 @@ pub fn scalar<V: Visitor>(visitor: &mut V, key: &'static str, value: Scalar<'_>)
 #[inline]
 pub fn expired(day: u32) -> bool {
     crate::catalogue::today() > day
-}
-
-/// What the `with` function `convert` (a closure calling it, which the
-/// catalogue never calls) returns for a field of type `A`, sent.
-pub const fn returned<'a, A, R, F>(_convert: &F) -> Shape
-where
-    A: ?Sized + 'a,
-    R: Emit,
-    F: Fn(&'a A) -> R,
-{
-    R::SHAPE
 }
 
 /// Reaches a field's value without requiring anything of its type.

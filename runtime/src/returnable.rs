@@ -1,20 +1,23 @@
 //! What a `with` function may return: a value the catalogue can describe
 //! by its key alone (a scalar, or an `Option`, list, set or map of them),
 //! never a `Telemetry` struct, whose own keys the catalogue could not list.
-//! A trait bound, so that `cargo check` reports it.
+//! A trait bound, so that `cargo check` reports it; and what such a value
+//! is sent as, for the catalogue.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::catalogue::Shape;
+use crate::emit::Emit;
 use crate::on_send::OnSend;
 use crate::value::TelemetryValue;
 
 /// A value a `with` function may return.
 #[diagnostic::on_unimplemented(
-    message = "a `with` function returns `{Self}`, which holds a telemetry struct, whose keys the catalogue cannot list",
+    message = "a `with` function returns `{Self}`, which holds a telemetry struct (whose keys the catalogue cannot list) or a `Secret`",
     label = "what the `with` function returns",
-    note = "send the struct itself as the field's value (without `with`), or `flatten` it; a `with` function returns a scalar, or an `Option`, list, set or map of them"
+    note = "send a telemetry struct itself as the field's value (without `with`), or `flatten` it; a `Secret` is never sent; a `with` function returns a scalar, or an `Option`, list, set or map of them"
 )]
 pub trait Returnable {}
 
@@ -48,4 +51,15 @@ marker_impls! {
     ['a, K, V: Returnable] &'a BTreeMap<K, V>;
     [K, V: Returnable, S] HashMap<K, V, S>;
     ['a, K, V: Returnable, S] &'a HashMap<K, V, S>;
+}
+
+/// What the `with` function `convert` (a closure calling it, which the
+/// catalogue never calls) returns for a field of type `A`, sent.
+pub const fn returned<'a, A, R, F>(_convert: &F) -> Shape
+where
+    A: ?Sized + 'a,
+    R: Emit,
+    F: Fn(&'a A) -> R,
+{
+    R::SHAPE
 }

@@ -22,5 +22,7 @@ pub use crate::flatten::{Next, Zero, flattened};
 pub use crate::error_kept::{ErrorKept, error_name};
 pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::returnable::Returnable;
+#[doc(hidden)]
+pub use crate::returnable::returned;
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent, WithReads};
 pub use crate::spelling::{PrimitiveStr, Same, SameContainer};
