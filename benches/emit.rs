@@ -15,7 +15,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use collector::{Behaviour, Collector, nothing_listening};
-use crewtel::{Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
 use criterion::Criterion;
 
 /// A reporter on `vars` alone, its outbox in a scratch folder. The local
@@ -182,7 +183,7 @@ fn memory_table() {
 }
 
 /// A reporter to `endpoint`, its outbox in `dir`, no record, quiet.
-fn exporting(endpoint: String, dir: &std::path::Path) -> crewtel::ReporterBuilder {
+fn exporting(endpoint: String, dir: &std::path::Path) -> crewtel_reporter::ReporterBuilder {
     let dir = dir.display().to_string();
     Reporter::builder()
         .environment(move |name| match name {

@@ -9,7 +9,8 @@ mod model;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use crewtel::{Consent, Reporter, Telemetry};
+use crewtel::{Consent, Telemetry};
+use crewtel_reporter::Reporter;
 
 /// Counts this thread's allocations (tests run on several threads).
 struct Counting;

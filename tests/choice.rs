@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use collector::{Behaviour, Collector, scratch_dir};
-use crewtel::{Choice, ChosenBy, Mode, Reason, Reporter, ReporterBuilder, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::{Choice, ChosenBy, Mode, Reason, Reporter, ReporterBuilder};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]
@@ -300,5 +301,5 @@ fn the_subcommands_say_what_they_changed() {
     );
 
     let usage = machine.builder().0.command(&["enable"]).unwrap_err();
-    assert_eq!(usage, crewtel::TELEMETRY_USAGE);
+    assert_eq!(usage, crewtel_reporter::TELEMETRY_USAGE);
 }

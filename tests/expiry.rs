@@ -9,7 +9,8 @@
 #![deny(dead_code)]
 
 use crewtel::testing::Capture;
-use crewtel::{Consent, Dispatch, Mode, Reporter, Telemetry, document, testing};
+use crewtel::{Consent, Dispatch, Telemetry, document, testing};
+use crewtel_reporter::{Mode, Reporter};
 
 const CANARY: &str = "CANARY-expired-7f3a";
 

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Collector, attribute, string, strings};
-use crewtel::{Mode, Reporter, ReporterBuilder, Secret, Telemetry, TelemetryValue};
+use crewtel::{Secret, Telemetry, TelemetryValue};
+use crewtel_reporter::{Mode, Reporter, ReporterBuilder};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 #[derive(TelemetryValue)]

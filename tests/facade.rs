@@ -1,8 +1,8 @@
-//! The facade's weight: a library that only derives `Telemetry` and builds
-//! events (`tests/facade-user`, on `crewtel` without default features)
-//! compiles at most 25 crates, and none that sends, encrypts, probes the OS,
-//! runs async tasks or builds C; nor does minicrew's library, a whole
-//! framework written against the facade's `Dispatch`.
+//! The weight of `crewtel`, what libraries depend on: a library that only
+//! derives `Telemetry` and builds events (`tests/facade-user`, on `crewtel`
+//! as it comes) compiles at most 25 crates, and none that sends, encrypts,
+//! probes the OS, runs async tasks or builds C; nor does crewtel pull any in
+//! for minicrew's library, a whole framework written against `Dispatch`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +12,12 @@ const USER: &str = "crewtel-facade-user";
 /// The example framework's library, on the facade too.
 const FRAMEWORK: &str = "minicrew";
 const MOST_CRATES: usize = 25;
+/// What minicrew's library depends on itself, and why: crewtel's doing is
+/// everything else.
+const FRAMEWORK_OWN: &[(&str, &str)] = &[(
+    "sysinfo",
+    "the exact platform minicrew sends under `share_crew`",
+)];
 
 /// Crates the facade must never pull in, by what they are.
 const HEAVY: &[(&str, &str)] = &[
@@ -80,7 +86,7 @@ fn crates(package: &str, edges: &str) -> BTreeSet<String> {
 }
 
 #[test]
-fn a_library_on_the_facade_compiles_at_most_25_crates() {
+fn a_library_on_crewtel_compiles_at_most_25_crates() {
     let normal = crates(USER, "normal");
     // The library itself does not count against the facade.
     let facade: Vec<&String> = normal.iter().filter(|c| !c.starts_with(USER)).collect();
@@ -114,7 +120,14 @@ fn the_facade_pulls_in_no_exporter_tls_runtime_or_os_probe() {
 
 #[test]
 fn a_framework_on_the_facade_pulls_in_no_exporter_either() {
-    let found = heavy(FRAMEWORK);
+    let found: Vec<String> = heavy(FRAMEWORK)
+        .into_iter()
+        .filter(|c| {
+            !FRAMEWORK_OWN
+                .iter()
+                .any(|(own, _)| c.starts_with(&format!("{own} ")))
+        })
+        .collect();
     assert!(found.is_empty(), "minicrew's library pulls in: {found:?}");
 }
 

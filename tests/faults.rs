@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use collector::{Behaviour, Collector, nothing_listening};
-use crewtel::{Mode, Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::{Mode, Reporter};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

@@ -17,7 +17,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use collector::{Behaviour, Collector, attribute, spans_in, string};
-use crewtel::{ActiveSpan, Dispatch, Reporter, Telemetry};
+use crewtel::{ActiveSpan, Dispatch, Telemetry};
+use crewtel_reporter::Reporter;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::Span;
 
@@ -114,7 +115,7 @@ fn application() {
         );
         assert_eq!(
             reporter.mode(),
-            crewtel::Mode::Export,
+            crewtel_reporter::Mode::Export,
             "{}",
             reporter.status()
         );

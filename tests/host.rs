@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use collector::{Behaviour, Collector, attribute, scratch_dir};
-use crewtel::{Dispatch, Reporter};
+use crewtel::Dispatch;
+use crewtel_reporter::Reporter;
 use minicrew::flow::{Flow, Origin};
 use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};

@@ -268,6 +268,16 @@ fn the_runtime_modules_form_layers() {
 }
 
 #[test]
+fn the_reporter_modules_form_layers() {
+    let graph = graph(&root().join("runtime/reporter/src"), &[]);
+    assert!(
+        graph.len() > 5,
+        "the reporter's modules were found: {graph:?}"
+    );
+    assert_eq!(circle(&graph), None, "modules that need each other");
+}
+
+#[test]
 fn the_macro_modules_form_layers() {
     let graph = graph(&root().join("macros/src"), &[]);
     assert!(
@@ -279,7 +289,7 @@ fn the_macro_modules_form_layers() {
 
 #[test]
 fn the_modules_of_each_folder_form_layers() {
-    for src in ["runtime/src", "macros/src"] {
+    for src in ["runtime/src", "runtime/reporter/src", "macros/src"] {
         let src = root().join(src);
         let mut dirs = Vec::new();
         folders(&src, &mut dirs);

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use collector::{Behaviour, Captured, Collector, scratch_dir, to_json};
-use crewtel::{Consent, Mode, NoticeProblem, Reason, Reporter, ReporterBuilder, Telemetry};
+use crewtel::{Consent, Telemetry};
+use crewtel_reporter::{Mode, NoticeProblem, Reason, Reporter, ReporterBuilder};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

@@ -1,7 +1,7 @@
 //! crewtel changes nothing of its neighbours through cargo features: cargo
 //! unifies a crate's features over the whole program, so a feature crewtel
-//! (as it comes, default features on) turns on in a crate the application
-//! also uses is turned on for the application too. The ones that change
+//! or its reporter (as they come, default features on) turns on in a crate
+//! the application also uses is turned on for the application too. The ones that change
 //! how such a crate behaves are held out here.
 
 use std::collections::BTreeSet;
@@ -69,7 +69,15 @@ const ACCEPTED: &[(&str, &str)] = &[("rustls", "aws_lc_rs")];
 fn features() -> BTreeSet<(String, String)> {
     let out = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["tree", "--offline", "-p", "crewtel", "-e", "normal"])
+        // The reporter, and through it crewtel.
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            "crewtel-reporter",
+            "-e",
+            "normal",
+        ])
         .args(["--prefix", "none", "--format", "{p}|{f}"])
         .output()
         .expect("cargo runs");

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Collector, ConnectProxy, Pki};
-use crewtel::{Mode, Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::{Mode, Reporter};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Crew Created")]

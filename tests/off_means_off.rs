@@ -1,7 +1,8 @@
 //! Off means off: no thread, no socket, no file, no environment probing.
 //! Alone in its test binary, so the process's own counts can be compared.
 
-use crewtel::{Environment, Mode, Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::{Environment, Mode, Reporter};
 
 #[derive(Telemetry)]
 struct Ping {

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use collector::{Behaviour, Collector, attribute, nothing_listening, scratch_dir};
-use crewtel::{Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 #[derive(Telemetry)]
@@ -166,7 +167,7 @@ fn a_collector_slower_than_the_shutdown_bound_is_warned_about_once_a_backlog_gro
         &dir,
         hanging.endpoint(),
         1..2,
-        crewtel::DEFAULT_SHUTDOWN_TIMEOUT,
+        crewtel_reporter::DEFAULT_SHUTDOWN_TIMEOUT,
     );
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -242,7 +243,7 @@ fn status_shows_what_is_pending_and_what_was_dropped() {
     let shown = status.to_string();
     assert!(shown.contains("pending:   1 requests"), "{shown}");
     assert!(shown.contains("next attempt in"), "{shown}");
-    assert_eq!(status.dropped, crewtel::Drops::default());
+    assert_eq!(status.dropped, crewtel_reporter::Drops::default());
     reporter.shutdown();
 }
 

@@ -11,7 +11,8 @@ use std::path::Path;
 use std::process::Command;
 
 use collector::{Behaviour, Collector, scratch_dir};
-use crewtel::{Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
 
 const CHILD: &str = "CREWTEL_TEST_CHILD";
 

@@ -12,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use collector::{Behaviour, Collector, attribute, nothing_listening, scratch_dir};
-use crewtel::{Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use prost::Message;
@@ -213,7 +214,7 @@ fn a_process_that_exits_while_the_collector_hangs_keeps_its_bound_and_loses_noth
     };
     let (shutdown, _) = finish(spawn(&run));
     assert!(
-        shutdown < crewtel::DEFAULT_SHUTDOWN_TIMEOUT + SLACK,
+        shutdown < crewtel_reporter::DEFAULT_SHUTDOWN_TIMEOUT + SLACK,
         "shutdown took {shutdown:?} against a hanging collector"
     );
     assert!(

@@ -8,7 +8,8 @@ mod collector;
 use std::process::Command;
 
 use collector::{Behaviour, Collector, attribute};
-use crewtel::{Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
 
 const CHILD: &str = "CREWTEL_TEST_CHILD";
 

@@ -19,7 +19,7 @@ assert_not_impl_any!(&'static Secret<String>: Emit);
 assert_not_impl_any!(BTreeMap<String, Secret<String>>: Emit);
 assert_not_impl_any!(Option<Vec<Secret<String>>>: Emit);
 // A host keeps its reporter in a static or shares it between threads.
-static_assertions::assert_impl_all!(crewtel::Reporter: Send, Sync);
+static_assertions::assert_impl_all!(crewtel_reporter::Reporter: Send, Sync);
 
 #[test]
 fn debug_shows_no_content() {

@@ -4,7 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use crewtel::{ActiveSpan, AnyEvent, Consent, Dispatch, EndSpan, Reporter, Sink, Telemetry};
+use crewtel::{ActiveSpan, AnyEvent, Consent, Dispatch, EndSpan, Sink, Telemetry};
+use crewtel_reporter::Reporter;
 
 // A span may end on another thread, be shared between tasks (in an `Arc`)
 // and cross `tokio::spawn`: it borrows nothing.

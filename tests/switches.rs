@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Captured, Collector};
-use crewtel::{Mode, Reporter, Telemetry};
+use crewtel::Telemetry;
+use crewtel_reporter::{Mode, Reporter};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

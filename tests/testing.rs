@@ -3,7 +3,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crewtel::testing::Capture;
-use crewtel::{Consent, Dispatch, Mode, Reporter, Telemetry};
+use crewtel::{Consent, Dispatch, Telemetry};
+use crewtel_reporter::{Mode, Reporter};
 use opentelemetry::Value;
 
 #[derive(Telemetry)]

@@ -574,7 +574,9 @@ fn nesting_deeper_than_the_limit_is_cut_and_counted_never_a_stack_overflow() {
             next: Some(Box::new(head)),
         };
     }
-    let reporter = crewtel::Reporter::builder().environment(|_| None).build();
+    let reporter = crewtel_reporter::Reporter::builder()
+        .environment(|_| None)
+        .build();
     let before = reporter.dropped_attributes();
 
     let json = serde_json::to_string(&head.telemetry_event()).unwrap();

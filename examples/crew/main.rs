@@ -18,7 +18,8 @@
 
 use std::sync::Arc;
 
-use crewtel::{Dispatch, Mode, Reporter, ReporterBuilder};
+use crewtel::Dispatch;
+use crewtel_reporter::{Mode, Reporter, ReporterBuilder};
 use minicrew::flow::{Flow, Origin};
 use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};

@@ -45,7 +45,7 @@ pub struct ProcessContext {
 
 /// Variables any of which says the process runs in CI, where nobody reads
 /// stderr (so no first-run notice can be seen).
-pub(crate) const CI_VARIABLES: &[&str] = &[
+pub const CI_VARIABLES: &[&str] = &[
     "APPVEYOR",
     "BITBUCKET_BUILD_NUMBER",
     "BUILDKITE",
@@ -115,7 +115,7 @@ impl ProcessContext {
                 equals: &equals,
                 dockerenv: std::path::Path::new("/.dockerenv").exists(),
                 stdout_terminal: std::io::stdout().is_terminal(),
-                cpus: crate::Environment::get().logical_cpus,
+                cpus: std::thread::available_parallelism().ok().map(usize::from),
             },
             project_id.into(),
         )

@@ -39,8 +39,7 @@ fn refused(name: &'static str) {
 }
 
 /// The types refused since the last call, each once per process.
-#[cfg(feature = "reporter")]
-pub(crate) fn newly_refused() -> Vec<&'static str> {
+pub fn newly_refused() -> Vec<&'static str> {
     if !PENDING.load(Ordering::Acquire) || !PENDING.swap(false, Ordering::AcqRel) {
         return Vec::new();
     }

@@ -13,11 +13,11 @@
 //! A field with no classification does not compile, and a [`Secret`] cannot be
 //! sent whatever it is marked. The README has the full attribute reference.
 //!
-//! A library depends on this crate without default features (the facade)
-//! and sends through a [`Dispatch`]: a handle on whatever [`Sink`] the
-//! program chose. The program keeps the default `reporter` feature and
-//! builds the one `Reporter` of its process, which is such a sink; each
-//! event carries its own consent.
+//! A library depends on this crate alone and sends through a [`Dispatch`]:
+//! a handle on whatever [`Sink`] the program chose. The program builds the
+//! one reporter of its process (`crewtel_reporter::Reporter`, from the
+//! `crewtel-reporter` crate), which is such a sink; each event carries its
+//! own consent.
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -66,36 +66,20 @@ macro_rules! marker_impls {
 }
 
 mod catalogue;
-#[cfg(feature = "reporter")]
-mod choice;
-#[cfg(feature = "reporter")]
-mod config;
 mod consent;
 mod context;
-#[cfg(feature = "reporter")]
-mod debug;
 mod declared_kind;
 pub mod document;
 mod emit;
-mod environment;
 mod error_kept;
 mod error_type;
-#[cfg(feature = "reporter")]
-mod export;
 mod flatten;
 mod free_text;
 mod json;
 mod json_writer;
-#[cfg(feature = "reporter")]
-mod limits;
-#[cfg(feature = "reporter")]
-mod local;
-#[cfg(feature = "reporter")]
-mod notes;
 mod on_send;
 mod otel;
-#[cfg(feature = "reporter")]
-mod reporter;
+mod resource;
 mod returnable;
 pub mod rules;
 mod secret;
@@ -105,27 +89,16 @@ mod telemetry;
 pub mod testing;
 mod to_json;
 mod value;
-#[cfg(feature = "reporter")]
-mod warning;
 
 pub use catalogue::MAX_FLATTEN_DEPTH;
 pub use catalogue::{Catalogue, CatalogueKey, Entry, Expiry, Shape, Source, ValueKind};
-#[cfg(feature = "reporter")]
-pub use choice::{Choice, ChosenBy};
-#[cfg(feature = "reporter")]
-pub use config::{Mode, NoticeProblem, Reason};
 pub use consent::{Consent, Tier};
 pub use context::{ProcessContext, cpu_band};
-pub use environment::{Environment, RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use error_type::{DYN_ERROR, ErrorType};
 pub use free_text::NotFreeText;
 pub use json_writer::MAX_NESTING;
 pub use on_send::OnSend;
-#[cfg(feature = "reporter")]
-pub use reporter::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter, ReporterBuilder,
-    Status, TELEMETRY_USAGE,
-};
+pub use resource::{RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
 pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
 pub use telemetry::{AttributeKey, Attributes, Event, Telemetry, Visitor};
@@ -143,10 +116,9 @@ pub use crewtel_macros::TelemetryValue;
 #[doc(hidden)]
 pub mod __private;
 
+/// What `crewtel-reporter` reads of this crate's state; not a public API.
+#[doc(hidden)]
+pub mod __reporter;
+
 // Lets the derives' `::crewtel::...` paths resolve inside this crate's own tests.
 extern crate self as crewtel;
-
-/// The README's examples, compiled and run as doc tests so they stay true.
-#[cfg(all(doctest, feature = "reporter"))]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

@@ -51,7 +51,7 @@ impl KeyValues {
 /// Appends the attributes of `more` whose keys `attributes` does not hold
 /// yet: what the reporter adds (the every-event context, a span's end) never
 /// repeats a key the event already sends; the event's own value wins.
-pub(crate) fn append_new<'m>(
+pub fn append_new<'m>(
     attributes: &mut Vec<KeyValue>,
     more: impl IntoIterator<Item = &'m KeyValue>,
 ) {

@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::environment::{RESOURCE_KEYS, ResourceKey};
+use crate::resource::{RESOURCE_KEYS, ResourceKey};
 
 mod diff;
 mod expiring;

@@ -34,8 +34,7 @@ thread_local! {
 static CUT: AtomicU64 = AtomicU64::new(0);
 
 /// Nested values cut at [`MAX_NESTING`] so far, in this process.
-#[cfg(feature = "reporter")]
-pub(crate) fn cut_at_depth() -> u64 {
+pub fn cut_at_depth() -> u64 {
     CUT.load(Ordering::Relaxed)
 }
 

@@ -2,9 +2,8 @@
 //! and hold it to what the host promised.
 //!
 //! A [`Capture`] is a [`Sink`]: hand it to the code under test as its
-//! [`Dispatch`](crate::Dispatch), or (with the `reporter` feature) build a
-//! real reporter onto it with
-//! [`ReporterBuilder::capture`](crate::ReporterBuilder::capture), which puts
+//! [`Dispatch`](crate::Dispatch), or build a real reporter onto it with
+//! `crewtel_reporter::ReporterBuilder::capture`, which puts
 //! each event through the same pipeline as an export (limits, size cap,
 //! every-event attributes, counters) and keeps it in memory: nothing leaves
 //! the process.
@@ -76,25 +75,24 @@ pub struct Captured {
 }
 
 impl Captured {
-    /// What a reporter's pipeline sent, before what the reporter noted of it
-    /// (its consent and catalogues) is added.
-    #[cfg(feature = "reporter")]
+    /// What a reporter's pipeline sent, with what the reporter noted of it
+    /// (its consent and catalogues).
     pub(crate) fn new(
         name: &'static str,
+        consent: Option<Consent>,
         attributes: Vec<KeyValue>,
         error_type: Option<String>,
-        ids: SpanIds,
-        parent: Option<SpanIds>,
-        note: crate::notes::Note,
+        (ids, parent): (SpanIds, Option<SpanIds>),
+        catalogues: Vec<&'static Catalogue>,
     ) -> Captured {
         Captured {
             name,
-            consent: note.consent,
+            consent,
             attributes,
             error_type,
             ids,
             parent,
-            catalogues: note.catalogues,
+            catalogues,
         }
     }
 
@@ -272,7 +270,6 @@ impl Capture {
     }
 
     /// An event a reporter's pipeline sent.
-    #[cfg(feature = "reporter")]
     pub(crate) fn exported(&self, event: Captured) {
         self.lock().events.push(event);
     }

@@ -57,33 +57,43 @@ const PLATFORM: Platform = Platform {
     cpus: OnSend::new(platform::cpus),
 };
 
+/// The exact platform, as minicrew's own data: crewtel's facade probes
+/// nothing of the OS (its reporter puts only coarse facts on the resource),
+/// so a framework that sends more under `share_crew` reads it itself.
 mod platform {
-    use crewtel::Environment;
+    use std::sync::OnceLock;
+
+    /// The OS release and the kernel release, read once.
+    fn releases() -> &'static (String, String) {
+        static RELEASES: OnceLock<(String, String)> = OnceLock::new();
+        RELEASES.get_or_init(|| {
+            (
+                sysinfo::System::os_version().unwrap_or_default(),
+                sysinfo::System::kernel_version().unwrap_or_default(),
+            )
+        })
+    }
 
     pub fn summary() -> String {
-        let env = Environment::get();
-        format!(
-            "{}-{}-{}",
-            env.os_type,
-            env.kernel_version.as_deref().unwrap_or("unknown"),
-            env.host_arch
-        )
+        let kernel = release();
+        let kernel = if kernel.is_empty() { "unknown" } else { kernel };
+        format!("{}-{kernel}-{}", system(), std::env::consts::ARCH)
     }
 
     pub fn release() -> &'static str {
-        Environment::get().kernel_version.as_deref().unwrap_or("")
+        &releases().1
     }
 
     pub fn system() -> &'static str {
-        Environment::get().os_type
+        std::env::consts::OS
     }
 
     pub fn version() -> &'static str {
-        Environment::get().os_version.as_deref().unwrap_or("")
+        &releases().0
     }
 
     pub fn cpus() -> usize {
-        Environment::get().logical_cpus.unwrap_or(0)
+        std::thread::available_parallelism().map_or(0, usize::from)
     }
 }
 

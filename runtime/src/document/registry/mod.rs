@@ -13,7 +13,7 @@
 
 use crate::catalogue::{Catalogue, CatalogueKey, ValueKind};
 use crate::consent::Tier;
-use crate::environment::RESOURCE_KEYS;
+use crate::resource::RESOURCE_KEYS;
 use crate::sink::ERROR_TYPE_KEY;
 
 /// What the registry says of every group and attribute it defines:

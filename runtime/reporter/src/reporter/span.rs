@@ -5,9 +5,9 @@ use std::sync::Arc;
 use opentelemetry::KeyValue;
 
 use super::Shared;
-use crate::consent::Consent;
 use crate::export::OpenSpan;
-use crate::sink::{AnyEvent, ERROR_TYPE_KEY, EndSpan, SpanIds};
+use crewtel::Consent;
+use crewtel::{AnyEvent, ERROR_TYPE_KEY, EndSpan, SpanIds};
 
 /// A span the reporter opened. It holds what it needs (the pipeline, the
 /// every-event context, where its panics stop), so that it borrows nothing

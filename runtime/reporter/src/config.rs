@@ -65,7 +65,7 @@ impl core::fmt::Display for Mode {
 /// shows it; it prints as a sentence (or the variable's name).
 ///
 /// ```
-/// use crewtel::{Reason, Reporter};
+/// use crewtel_reporter::{Reason, Reporter};
 ///
 /// let reporter = Reporter::builder()
 ///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
@@ -391,7 +391,7 @@ impl Settings {
             Some(Word::Word(word)) if RECORD_OFF.contains(&word) => RecordChoice::Off,
             Some(Word::Word(_)) => RecordChoice::Default,
         };
-        let in_ci = crate::context::CI_VARIABLES
+        let in_ci = crewtel::__reporter::CI_VARIABLES
             .iter()
             .any(|name| (reader.env)(name).is_some());
 

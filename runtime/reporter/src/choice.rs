@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// What a user chose.
 ///
 /// ```
-/// use crewtel::Choice;
+/// use crewtel_reporter::Choice;
 ///
 /// assert_eq!("local".parse::<Choice>(), Ok(Choice::Local));
 /// assert_eq!(Choice::Off.to_string(), "off");

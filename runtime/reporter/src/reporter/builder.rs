@@ -11,13 +11,13 @@ use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
 use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink, shared_strings};
 use crate::config::{Defaults, Mode, NoticeGate, Reason, Settings};
-use crate::consent::Consent;
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
 use crate::export::outbox::{OUTBOX_DIR, Outbox};
 use crate::export::{self, Failures, Pipeline};
 use crate::local::{self, DEFAULT_RECORD_MAX_BYTES, Record};
-use crate::telemetry::Telemetry;
+use crewtel::Consent;
+use crewtel::Telemetry;
 
 /// Reads one configuration variable (`None` when unset).
 type EnvironmentLookup = dyn Fn(&str) -> Option<String>;
@@ -39,7 +39,7 @@ pub struct ReporterBuilder {
     environment: Option<Box<EnvironmentLookup>>,
     every_event: Option<Box<dyn FnOnce() -> Vec<KeyValue>>>,
     tree: bool,
-    pub(super) capture: Option<crate::testing::Capture>,
+    pub(super) capture: Option<crewtel::testing::Capture>,
 }
 
 impl Default for ReporterBuilder {
@@ -88,7 +88,7 @@ impl ReporterBuilder {
     }
 
     /// The notice shown once per user and `catalogue_version` (see
-    /// [`document::version`](crate::document::version)) before anything is
+    /// [`document::version`](crewtel::document::version)) before anything is
     /// sent to the host's default endpoint. Without it a plain notice naming
     /// the service and endpoint is shown.
     pub fn first_run_notice(
@@ -134,7 +134,8 @@ impl ReporterBuilder {
     ///
     /// ```
     /// use crewtel::testing::Capture;
-    /// use crewtel::{Reporter, Telemetry};
+    /// use crewtel::Telemetry;
+    /// use crewtel_reporter::Reporter;
     ///
     /// #[derive(Telemetry)]
     /// struct Ping {
@@ -151,7 +152,7 @@ impl ReporterBuilder {
     /// assert_eq!(capture.named("Ping").len(), 1);
     /// assert_eq!(reporter.dropped_events(), 0);
     /// ```
-    pub fn capture(mut self, capture: &crate::testing::Capture) -> Self {
+    pub fn capture(mut self, capture: &crewtel::testing::Capture) -> Self {
         self.capture = Some(capture.clone());
         self
     }
@@ -178,8 +179,8 @@ impl ReporterBuilder {
     /// a collector shows each run as a tree), or each its own trace, as the
     /// reference sends them (`false`).
     ///
-    /// [`Dispatch::start_in`]: crate::Dispatch::start_in
-    /// [`Dispatch::emit_in`]: crate::Dispatch::emit_in
+    /// [`Dispatch::start_in`]: crewtel::Dispatch::start_in
+    /// [`Dispatch::emit_in`]: crewtel::Dispatch::emit_in
     pub fn span_tree(mut self, on: bool) -> Self {
         self.tree = on;
         self
@@ -199,12 +200,13 @@ impl ReporterBuilder {
         self
     }
 
-    /// Attributes sent on every event, such as a [`ProcessContext`](crate::ProcessContext).
+    /// Attributes sent on every event, such as a [`ProcessContext`](crewtel::ProcessContext).
     /// `detect` runs once, at build time, and only when telemetry is on; its
     /// value's `always` keys are sent.
     ///
     /// ```
-    /// use crewtel::{ProcessContext, Reporter};
+    /// use crewtel::ProcessContext;
+    /// use crewtel_reporter::Reporter;
     ///
     /// let reporter = Reporter::builder()
     ///     .every_event(|| ProcessContext::detect("my-project"))

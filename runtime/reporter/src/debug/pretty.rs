@@ -14,8 +14,8 @@ use opentelemetry::{Array, KeyValue, Value};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
-use crate::consent::Consent;
 use crate::notes::Notes;
+use crewtel::Consent;
 
 /// The most events held back waiting for the span they ran in to end;
 /// past it they are printed as they are.

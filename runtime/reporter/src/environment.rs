@@ -5,108 +5,14 @@
 
 use std::sync::OnceLock;
 
-#[cfg(feature = "reporter")]
-use opentelemetry::KeyValue;
-use opentelemetry::Value;
-
-/// The version of the rustc that built crewtel (and so its host), captured
-/// at build time: reading it probes nothing.
-pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
-
-/// One key the resource of an export can carry: its name, why it is there,
-/// and where its value comes from. [`RESOURCE_KEYS`] is the one list of them:
-/// the resource, the catalogue document and the tests read it.
-#[derive(Debug, serde::Serialize)]
-pub struct ResourceKey {
-    /// The attribute key (a semantic-convention name).
-    pub key: &'static str,
-    /// Why it is sent: what the catalogue document says of it.
-    pub purpose: &'static str,
-    #[cfg_attr(
-        not(feature = "reporter"),
-        allow(dead_code, reason = "the reporter reads it")
-    )]
-    #[serde(skip)]
-    value: fn(&Environment, &Service<'_>) -> Option<Value>,
-}
+use crewtel::{RESOURCE_KEYS, RUSTC_VERSION};
+use opentelemetry::{KeyValue, Value};
 
 /// The host's name and version, as the builder was given them.
 pub(crate) struct Service<'a> {
     pub(crate) name: &'a str,
     pub(crate) version: Option<&'a str>,
 }
-
-/// Every key the resource of an export can carry, in the order it is sent.
-/// Only coarse data: what any anonymous event may say (the CPU count as its
-/// band). Exact platform data (the kernel release, the CPU count) is a
-/// host's to send under `share_crew`.
-pub const RESOURCE_KEYS: &[ResourceKey] = &[
-    ResourceKey {
-        key: "service.name",
-        purpose: "The host framework's name, as the framework sets it (never the application's `OTEL_SERVICE_NAME`).",
-        value: |_, service| Some(service.name.to_owned().into()),
-    },
-    ResourceKey {
-        key: "service.version",
-        purpose: "The host framework's version.",
-        value: |_, service| service.version.map(|v| v.to_owned().into()),
-    },
-    ResourceKey {
-        key: "telemetry.distro.name",
-        purpose: "`crewtel`: what sends the telemetry.",
-        value: |_, _| Some("crewtel".into()),
-    },
-    ResourceKey {
-        key: "telemetry.distro.version",
-        purpose: "crewtel's version.",
-        value: |_, _| Some(env!("CARGO_PKG_VERSION").into()),
-    },
-    ResourceKey {
-        key: "telemetry.sdk.name",
-        purpose: "`opentelemetry`: the SDK beneath crewtel.",
-        value: |_, _| Some("opentelemetry".into()),
-    },
-    ResourceKey {
-        key: "telemetry.sdk.language",
-        purpose: "`rust`.",
-        value: |_, _| Some("rust".into()),
-    },
-    ResourceKey {
-        key: "process.runtime.name",
-        purpose: "`rustc`: the compiler the host was built with.",
-        value: |_, _| Some("rustc".into()),
-    },
-    ResourceKey {
-        key: "process.runtime.version",
-        purpose: "That compiler's version.",
-        value: |env, _| Some(env.rustc_version.into()),
-    },
-    ResourceKey {
-        key: "os.type",
-        purpose: "The OS family (`linux`, `darwin`, `windows` ...).",
-        value: |env, _| Some(env.os_type.into()),
-    },
-    ResourceKey {
-        key: "host.arch",
-        purpose: "The CPU architecture (`amd64`, `arm64` ...).",
-        value: |env, _| Some(env.host_arch.into()),
-    },
-    ResourceKey {
-        key: "crewtel.cpu_band",
-        purpose: "The number of logical CPUs as a coarse band (`1-2`, `3-4`, `5-8` ... `33+`), so that it is no fingerprint; the exact count is a host's to send under `share_crew`.",
-        value: |env, _| Some(crate::context::cpu_band(env.logical_cpus).into()),
-    },
-    ResourceKey {
-        key: "os.version",
-        purpose: "The OS's major release (`12`, `14`, `11`), when the OS has one.",
-        value: |env, _| {
-            env.os_version
-                .as_deref()
-                .and_then(major)
-                .map(|v| v.to_owned().into())
-        },
-    },
-];
 
 /// `14` of `14.2.1`, `11` of `11 (22631)`: the release without what would
 /// tell one machine's patch level from another's.
@@ -121,19 +27,17 @@ pub struct Environment {
     /// `os.type`: `linux`, `darwin`, `windows`, `freebsd` ...
     pub os_type: &'static str,
     /// The OS release (`12`, `14.2.1`); only its major part is on the
-    /// resource (`os.version`). `None` where unknown, and always without the
-    /// `reporter` feature (the facade probes nothing of the OS).
+    /// resource (`os.version`). `None` where unknown.
     pub os_version: Option<String>,
     /// `host.arch`: `amd64`, `arm64` ...
     pub host_arch: &'static str,
     /// The kernel's release (`6.1.0-18-amd64`): not on the resource; a host
     /// may send it under `share_crew`, as the reference's `platform_release`.
-    /// `None` without the `reporter` feature.
     pub kernel_version: Option<String>,
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
     /// The number of logical CPUs: not on the resource, which carries only
-    /// its band (`crewtel.cpu_band`, [`cpu_band`](crate::cpu_band)).
+    /// its band (`crewtel.cpu_band`, [`cpu_band`](crewtel::cpu_band)).
     pub logical_cpus: Option<usize>,
 }
 
@@ -164,8 +68,28 @@ impl Environment {
         }
     }
 
+    /// The value of the resource's `key` here, if it has one. The keys and
+    /// their purposes are crewtel's [`RESOURCE_KEYS`]; a key this reporter
+    /// does not know is left out (a test holds the two together).
+    fn value(&self, key: &str, service: &Service<'_>) -> Option<Value> {
+        Some(match key {
+            "service.name" => service.name.to_owned().into(),
+            "service.version" => service.version?.to_owned().into(),
+            "telemetry.distro.name" => "crewtel".into(),
+            "telemetry.distro.version" => env!("CARGO_PKG_VERSION").into(),
+            "telemetry.sdk.name" => "opentelemetry".into(),
+            "telemetry.sdk.language" => "rust".into(),
+            "process.runtime.name" => "rustc".into(),
+            "process.runtime.version" => self.rustc_version.into(),
+            "os.type" => self.os_type.into(),
+            "host.arch" => self.host_arch.into(),
+            "crewtel.cpu_band" => crewtel::cpu_band(self.logical_cpus).into(),
+            "os.version" => major(self.os_version.as_deref()?)?.to_owned().into(),
+            _ => return None,
+        })
+    }
+
     /// The resource attributes, with the host's service name and version.
-    #[cfg(feature = "reporter")]
     pub(crate) fn resource(
         &self,
         service_name: &str,
@@ -177,25 +101,18 @@ impl Environment {
         };
         RESOURCE_KEYS
             .iter()
-            .filter_map(|key| Some(KeyValue::new(key.key, (key.value)(self, &service)?)))
+            .filter_map(|key| Some(KeyValue::new(key.key, self.value(key.key, &service)?)))
             .collect()
     }
 }
 
-/// The OS release and the kernel release, probed by `sysinfo` (the reporter
-/// only: the facade probes nothing of the OS, and reads them as unknown).
-#[cfg(feature = "reporter")]
+/// The OS release and the kernel release, probed by `sysinfo`.
 fn os_releases() -> (Option<String>, Option<String>) {
     let known = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     (
         known(sysinfo::System::os_version().ok()),
         known(sysinfo::System::kernel_version().ok()),
     )
-}
-
-#[cfg(not(feature = "reporter"))]
-fn os_releases() -> (Option<String>, Option<String>) {
-    (None, None)
 }
 
 /// `std::env::consts::OS` in semantic-convention spelling.
@@ -243,7 +160,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "reporter")]
     fn every_listed_key_has_a_value_here_and_nothing_else_is_sent() {
         let resource = Environment::get().resource("host", Some("1.0"));
         let sent: Vec<&str> = resource.iter().map(|kv| kv.key.as_str()).collect();

@@ -46,7 +46,7 @@ use crate::config::{Limits, Settings};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
-use crate::sink::SpanIds;
+use crewtel::SpanIds;
 
 /// The most events the queue may hold, whatever the host asks: the batch
 /// processor allocates its queue up front.
@@ -185,7 +185,7 @@ impl Pipeline {
     pub(crate) fn capture(
         limits: Limits,
         resource: Vec<KeyValue>,
-        capture: crate::testing::Capture,
+        capture: crewtel::testing::Capture,
         notes: Arc<crate::notes::Notes>,
         options: Options,
     ) -> Pipeline {
@@ -327,8 +327,8 @@ impl Pipeline {
             ids,
             parent,
         } = open;
-        crate::otel::append_new(&mut attributes, more);
-        crate::otel::append_new(&mut attributes, common);
+        crewtel::__reporter::append_new(&mut attributes, more);
+        crewtel::__reporter::append_new(&mut attributes, common);
         let cut = limits::apply_value_length(self.limits, &mut attributes);
         if cut > 0 {
             self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);

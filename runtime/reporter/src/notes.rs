@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::catalogue::Catalogue;
-use crate::consent::Consent;
+use crewtel::Catalogue;
+use crewtel::Consent;
 
 /// What was noted of one span.
 #[derive(Clone, Debug, Default)]

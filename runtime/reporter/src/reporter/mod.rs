@@ -19,12 +19,12 @@ pub use command::TELEMETRY_USAGE;
 pub use status::{Drops, Pending, Status};
 
 use crate::config::{Mode, Reason, RecordChoice};
-use crate::consent::Consent;
 use crate::export::{OpenSpan, Pipeline};
 use crate::local;
-use crate::sink::{ActiveSpan, AnyEvent, Sink, SpanIds};
-use crate::telemetry::{Event, Telemetry};
 use contain::Containment;
+use crewtel::Consent;
+use crewtel::{ActiveSpan, AnyEvent, Sink, SpanIds};
+use crewtel::{Event, Telemetry};
 use span::Span;
 
 pub(crate) use crate::warning::WarningSink;
@@ -45,7 +45,8 @@ const STATUS_EVENTS: usize = 5;
 /// bound. Nothing here panics or returns an error to the host.
 ///
 /// ```
-/// use crewtel::{Mode, Reporter, Telemetry};
+/// use crewtel::Telemetry;
+/// use crewtel_reporter::{Mode, Reporter};
 ///
 /// #[derive(Telemetry)]
 /// #[telemetry(event = "Tool Usage")]
@@ -127,7 +128,8 @@ impl Reporter {
     /// nothing: it can cross `.await` and `tokio::spawn`.
     ///
     /// ```
-    /// use crewtel::{Consent, Reporter, Telemetry};
+    /// use crewtel::{Consent, Telemetry};
+    /// use crewtel_reporter::Reporter;
     ///
     /// #[derive(Telemetry)]
     /// #[telemetry(event = "Task Execution")]
@@ -202,7 +204,7 @@ impl Reporter {
     /// Attributes left out so far because `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
     /// first entry alone is longer), and nested structs cut at the nesting
-    /// limit ([`MAX_NESTING`](crate::MAX_NESTING), counted for the whole
+    /// limit ([`MAX_NESTING`](crewtel::MAX_NESTING), counted for the whole
     /// process). The count limit's drops are in each span's
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {
@@ -211,7 +213,7 @@ impl Reporter {
             .pipeline
             .as_ref()
             .map_or(0, Pipeline::cut_attributes);
-        cut + crate::json_writer::cut_at_depth()
+        cut + crewtel::__reporter::cut_at_depth()
     }
 
     /// Whether telemetry is on and why, the consent, the endpoint, the local
@@ -398,10 +400,10 @@ fn shared_strings(attributes: Vec<KeyValue>) -> Vec<KeyValue> {
 
 #[cfg(test)]
 mod tests {
-    use crate::Telemetry;
-    use crate::testing::Capture;
+    use crewtel::Telemetry;
+    use crewtel::testing::Capture;
 
-    #[derive(crate::Telemetry)]
+    #[derive(crewtel::Telemetry)]
     struct Counts {
         /// Numbers.
         #[telemetry(always)]

@@ -16,8 +16,8 @@ use opentelemetry::{Array, KeyValue, Value};
 use opentelemetry_sdk::trace::SpanData;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::consent::Consent;
 use crate::notes::Notes;
+use crewtel::Consent;
 
 /// Where debug lines go: stderr unless the host says otherwise.
 pub(crate) struct DebugSink {

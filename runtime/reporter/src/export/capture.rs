@@ -7,9 +7,10 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use std::sync::Arc;
 
+use crewtel::SpanIds;
+use crewtel::testing::Capture;
+
 use crate::notes::Notes;
-use crate::sink::SpanIds;
-use crate::testing::{Capture, Captured};
 
 pub(crate) struct ToCapture {
     capture: Capture,
@@ -49,14 +50,16 @@ impl SpanExporter for ToCapture {
                 Status::Error { description } => Some(description.to_string()),
                 _ => None,
             };
-            self.capture.exported(Captured::new(
+            let note = self.notes.take(ids.span_id);
+            crewtel::__reporter::exported(
+                &self.capture,
                 name,
+                note.consent,
                 span.attributes,
                 error_type,
-                ids,
-                parent,
-                self.notes.take(ids.span_id),
-            ));
+                (ids, parent),
+                note.catalogues,
+            );
         }
         Ok(())
     }

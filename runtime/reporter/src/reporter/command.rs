@@ -32,7 +32,7 @@ impl ReporterBuilder {
     /// reporter is built, nothing is sent, shown or written.
     ///
     /// ```
-    /// use crewtel::Reporter;
+    /// use crewtel_reporter::Reporter;
     /// # let dir = std::env::temp_dir().join(format!("crewtel-doc-command-{}", std::process::id()));
     /// # let config = dir.join("config").display().to_string();
     /// # let data = dir.join("data").display().to_string();
