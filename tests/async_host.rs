@@ -107,7 +107,7 @@ async fn a_crew_s_tasks_on_spawned_tasks_are_its_children() {
             .filter(|task| task.parent == Some(crew.ids))
             .collect();
         let expected = match crew.get("tasks") {
-            Some(opentelemetry::Value::I64(n)) => *n as usize,
+            Some(crewtel::attribute::Value::I64(n)) => *n as usize,
             other => panic!("tasks: {other:?}"),
         };
         assert_eq!(tasks.len(), expected, "each task a child of its crew");

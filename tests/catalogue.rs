@@ -5,7 +5,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use crewtel::opentelemetry::{Array, Value};
+use crewtel::attribute::{Array, Value};
 use crewtel::{CatalogueKey, Consent, OnSend, Source, Telemetry, TelemetryValue, Tier, ValueKind};
 use support::{Crew, Task};
 
@@ -295,7 +295,7 @@ fn each_key_says_what_its_value_arrives_as() {
 /// Whether an attribute's value is what `kind` says it arrives as.
 fn arrives_as(value: &Value, kind: ValueKind) -> bool {
     let json = |value: &Value| match value {
-        Value::String(text) => serde_json::from_str::<serde_json::Value>(text.as_str()).ok(),
+        Value::String(text) => serde_json::from_str::<serde_json::Value>(text).ok(),
         _ => None,
     };
     match (kind, value) {
@@ -315,7 +315,7 @@ fn arrives_as(value: &Value, kind: ValueKind) -> bool {
     }
 }
 
-fn check_kinds(key_values: &[crewtel::opentelemetry::KeyValue], catalogue: &[CatalogueKey]) {
+fn check_kinds(key_values: &[crewtel::attribute::KeyValue], catalogue: &[CatalogueKey]) {
     for kv in key_values {
         let key = catalogue
             .iter()

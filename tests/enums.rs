@@ -2,8 +2,8 @@
 //! is a closed value under the enum's key, and each variant sends only the
 //! keys its own fields declare, under the consent in force.
 
+use crewtel::attribute::{KeyValue, Value};
 use crewtel::{Consent, Source, Telemetry, TelemetryValue, Tier};
-use opentelemetry::{KeyValue, Value};
 use serde_json::json;
 
 #[derive(TelemetryValue)]

@@ -1,6 +1,6 @@
 //! The weight of `crewtel`, what libraries depend on: a library that only
 //! derives `Telemetry` and builds events (`tests/facade-user`, on `crewtel`
-//! as it comes) compiles at most 25 crates, and none that sends, encrypts,
+//! as it comes) compiles at most 20 crates, and none that sends, encrypts,
 //! probes the OS, runs async tasks or builds C; nor does crewtel pull any in
 //! for minicrew's library, a whole framework written against `Dispatch`.
 
@@ -11,7 +11,7 @@ use std::process::Command;
 const USER: &str = "crewtel-facade-user";
 /// The example framework's library, on the facade too.
 const FRAMEWORK: &str = "minicrew";
-const MOST_CRATES: usize = 25;
+const MOST_CRATES: usize = 20;
 /// What minicrew's library depends on itself, and why: crewtel's doing is
 /// everything else.
 const FRAMEWORK_OWN: &[(&str, &str)] = &[(
@@ -86,7 +86,7 @@ fn crates(package: &str, edges: &str) -> BTreeSet<String> {
 }
 
 #[test]
-fn a_library_on_crewtel_compiles_at_most_25_crates() {
+fn a_library_on_crewtel_compiles_at_most_20_crates() {
     let normal = crates(USER, "normal");
     // The library itself does not count against the facade.
     let facade: Vec<&String> = normal.iter().filter(|c| !c.starts_with(USER)).collect();

@@ -697,24 +697,24 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
     assert!(events[0].get("tokens").is_none(), "{:?}", events[0]);
     assert_eq!(
         events[0].get("turns"),
-        Some(&opentelemetry::Value::Array(opentelemetry::Array::I64(
-            vec![12, 30]
-        ))),
+        Some(&crewtel::attribute::Value::Array(
+            crewtel::attribute::Array::I64(vec![12, 30])
+        )),
         "the list keeps its entries of the declared kind"
     );
     assert_eq!(
         events[0].get("by_tokens"),
-        Some(&opentelemetry::Value::from(r#"{"7":1}"#)),
+        Some(&crewtel::attribute::Value::from(r#"{"7":1}"#)),
         "the map keeps its entries whose key is of the declared kind"
     );
     assert_eq!(
         events[0].get("by_turn"),
-        Some(&opentelemetry::Value::from(r#"{"1":12,"2":null}"#)),
+        Some(&crewtel::attribute::Value::from(r#"{"1":12,"2":null}"#)),
         "a value of another kind is written as null"
     );
     assert_eq!(
         events[3].get("tokens"),
-        Some(&opentelemetry::Value::I64(42))
+        Some(&crewtel::attribute::Value::I64(42))
     );
     let warnings = warnings.lock().unwrap();
     let about: Vec<_> = warnings

@@ -2,10 +2,10 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crewtel::attribute::Value;
 use crewtel::testing::Capture;
 use crewtel::{Consent, Dispatch, Telemetry};
 use crewtel_reporter::{Mode, Reporter};
-use opentelemetry::Value;
 
 #[derive(Telemetry)]
 #[telemetry(event = "Task Execution")]

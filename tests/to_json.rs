@@ -211,10 +211,10 @@ fn same(value: &Everything) {
         parsed["attributes"].as_object().unwrap().len()
     );
     for kv in key_values {
-        if let crewtel::opentelemetry::Value::String(text) = &kv.value {
+        if let crewtel::attribute::Value::String(text) = &kv.value {
             assert_eq!(
                 parsed["attributes"][kv.key.as_str()].as_str(),
-                Some(text.as_str()),
+                Some(&**text),
                 "{}",
                 kv.key
             );

@@ -1,12 +1,12 @@
 //! One crew, three ways to turn it into exporter attributes, producing the
 //! same keys and values: crewtel's derive, the best code a person would write
-//! by hand against `opentelemetry::KeyValue`, and reflection (serialize the
+//! by hand against `crewtel::attribute::KeyValue`, and reflection (serialize the
 //! whole struct with serde, then filter by an allow-list).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
-use crewtel::opentelemetry::{Key, KeyValue, StringValue, Value};
+use crewtel::attribute::{Key, KeyValue, Value};
 use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
 use serde::Serialize;
 
@@ -204,7 +204,13 @@ pub fn otlp_bytes(attributes: Vec<KeyValue>) -> Vec<u8> {
         name: "Crew Created".into(),
         start_time_unix_nano: 1_764_000_000_000_000_000,
         end_time_unix_nano: 1_764_000_000_000_000_500,
-        attributes: Attributes::from(attributes).0,
+        attributes: Attributes::from(
+            attributes
+                .into_iter()
+                .map(opentelemetry::KeyValue::from)
+                .collect::<Vec<_>>(),
+        )
+        .0,
         ..Span::default()
     };
     ExportTraceServiceRequest {
@@ -265,8 +271,8 @@ fn to_otel(value: serde_json::Value) -> Value {
             Some(i) => Value::I64(i),
             None => Value::F64(n.as_f64().unwrap_or_default()),
         },
-        serde_json::Value::String(s) => Value::String(StringValue::from(s)),
-        other => Value::String(StringValue::from(other.to_string())),
+        serde_json::Value::String(s) => Value::from(s),
+        other => Value::from(other.to_string()),
     }
 }
 
@@ -299,14 +305,14 @@ pub fn reflection(crew: &Crew, consent: Consent) -> Vec<KeyValue> {
                 })
                 .collect();
             attributes.push(KeyValue::new(
-                Key::from_static_str(key),
+                Key::from_static(key),
                 serde_json::Value::Array(entries).to_string(),
             ));
             attributes.push(KeyValue::new(count_key, count as i64));
         } else if key == "crew_inputs" {
-            attributes.push(KeyValue::new(Key::from_static_str(key), value.to_string()));
+            attributes.push(KeyValue::new(Key::from_static(key), value.to_string()));
         } else {
-            attributes.push(KeyValue::new(Key::from_static_str(key), to_otel(value)));
+            attributes.push(KeyValue::new(Key::from_static(key), to_otel(value)));
         }
     }
     attributes.push(KeyValue::new(

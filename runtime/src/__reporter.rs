@@ -4,10 +4,8 @@
 
 pub use crate::declared_kind::newly_refused;
 pub use crate::json_writer::cut_at_depth;
-pub use crate::otel::append_new;
 
-use opentelemetry::KeyValue;
-
+use crate::attribute::KeyValue;
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
 use crate::sink::SpanIds;

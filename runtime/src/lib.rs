@@ -54,6 +54,8 @@
 //! assert_eq!(shared, r#"{"crew_process":"sequential","crew_inputs":"{\"topic\":\"llamas\"}","crew_inputs_present":true}"#);
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 /// Impls of a marker trait that only its bounds decide, each left out of
 /// the compiler's suggestions (`do_not_recommend`), so that an error names
 /// the field's type as it is written and lists no unrelated types:
@@ -65,6 +67,7 @@ macro_rules! marker_impls {
     )*};
 }
 
+pub mod attribute;
 mod catalogue;
 mod consent;
 mod context;
@@ -78,7 +81,6 @@ mod free_text;
 mod json;
 mod json_writer;
 mod on_send;
-mod otel;
 mod resource;
 mod returnable;
 pub mod rules;
@@ -103,9 +105,6 @@ pub use secret::{Secret, SecretFree};
 pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
 pub use telemetry::{AttributeKey, Attributes, Event, Telemetry, Visitor};
 pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
-
-/// The OpenTelemetry API crate crewtel builds on (its `KeyValue`s).
-pub use opentelemetry;
 
 /// Derives [`Telemetry`](trait@Telemetry) for a struct with classified fields.
 pub use crewtel_macros::Telemetry;

@@ -205,7 +205,7 @@ impl core::fmt::Display for AttributeKey {
 /// Receives the attributes of an event, one key at a time.
 ///
 /// The derive generates a walk over exactly the keys the consent in force allows;
-/// the event turns it into JSON ([`serde::Serialize`]) or OpenTelemetry
+/// the event turns it into JSON ([`serde::Serialize`]) or
 /// `KeyValue`s through a visitor, with no intermediate map. Implement it to send
 /// events somewhere else.
 pub trait Visitor {

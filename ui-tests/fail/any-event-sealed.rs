@@ -17,10 +17,10 @@ impl AnyEvent for Forged {
     fn catalogue(&self) -> &'static Catalogue {
         unimplemented!()
     }
-    fn key_values(&self) -> Vec<crewtel::opentelemetry::KeyValue> {
-        vec![crewtel::opentelemetry::KeyValue::new("prompt", "my diary")]
+    fn key_values(&self) -> Vec<crewtel::attribute::KeyValue> {
+        vec![crewtel::attribute::KeyValue::new("prompt", "my diary")]
     }
-    fn key_values_and(&self, _: &[crewtel::opentelemetry::KeyValue]) -> Vec<crewtel::opentelemetry::KeyValue> {
+    fn key_values_and(&self, _: &[crewtel::attribute::KeyValue]) -> Vec<crewtel::attribute::KeyValue> {
         self.key_values()
     }
     fn attributes_json(&self) -> String {

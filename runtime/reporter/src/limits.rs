@@ -5,7 +5,9 @@
 //! list of agents, a map of inputs) is never cut into broken JSON: it is
 //! whole, cut after its last entry that fits, or absent.
 
-use opentelemetry::{Array, KeyValue, StringValue, Value};
+use std::borrow::Cow;
+
+use crewtel::attribute::{Array, KeyValue, Value};
 
 use crate::config::Limits;
 
@@ -19,7 +21,7 @@ pub(crate) fn apply_value_length(limits: Limits, attributes: &mut Vec<KeyValue>)
     };
     let before = attributes.len();
     attributes.retain_mut(|attribute| match &mut attribute.value {
-        Value::String(s) => match shortened(s.as_str(), max) {
+        Value::String(s) => match shortened(s, max) {
             Shortened::Whole => true,
             Shortened::To(short) => {
                 *s = short;
@@ -29,7 +31,7 @@ pub(crate) fn apply_value_length(limits: Limits, attributes: &mut Vec<KeyValue>)
         },
         Value::Array(Array::String(items)) => {
             for item in items {
-                if let Some(short) = truncated(item.as_str(), max) {
+                if let Some(short) = truncated(item, max) {
                     *item = short;
                 }
             }
@@ -42,7 +44,7 @@ pub(crate) fn apply_value_length(limits: Limits, attributes: &mut Vec<KeyValue>)
 
 enum Shortened {
     Whole,
-    To(StringValue),
+    To(Cow<'static, str>),
     Absent,
 }
 
@@ -51,7 +53,7 @@ fn shortened(s: &str, max_chars: usize) -> Shortened {
         return Shortened::Whole;
     }
     match json_prefix(s, max_chars) {
-        Some(Some(prefix)) => Shortened::To(StringValue::from(prefix)),
+        Some(Some(prefix)) => Shortened::To(Cow::Owned(prefix)),
         Some(None) => Shortened::Absent,
         None => truncated(s, max_chars).map_or(Shortened::Whole, Shortened::To),
     }
@@ -126,9 +128,9 @@ fn top_level_entries(s: &str) -> Option<(char, char, Vec<&str>)> {
     Some((open, close, entries))
 }
 
-fn truncated(s: &str, max_chars: usize) -> Option<StringValue> {
+fn truncated(s: &str, max_chars: usize) -> Option<Cow<'static, str>> {
     let (end, _) = s.char_indices().nth(max_chars)?;
-    Some(StringValue::from(s[..end].to_owned()))
+    Some(Cow::Owned(s[..end].to_owned()))
 }
 
 #[cfg(test)]
@@ -234,8 +236,8 @@ mod tests {
             let Value::String(s) = &attribute.value else {
                 panic!()
             };
-            assert!(serde_json::from_str::<serde_json::Value>(s.as_str()).is_ok());
-            assert!(s.as_str().chars().count() <= 30);
+            assert!(serde_json::from_str::<serde_json::Value>(s).is_ok());
+            assert!(s.chars().count() <= 30);
         }
     }
 

@@ -38,6 +38,7 @@ pub use expiring::{Expiring, expiring};
 pub use markdown::markdown;
 pub use read::CatalogueError;
 #[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub use registry::registry;
 
 #[derive(Serialize)]

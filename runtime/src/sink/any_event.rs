@@ -1,6 +1,6 @@
 //! `AnyEvent`: an event of any `Telemetry` type, as a sink receives it.
 
-use opentelemetry::KeyValue;
+use crate::attribute::KeyValue;
 
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
@@ -34,7 +34,7 @@ pub trait AnyEvent: sealed::Sealed {
     /// Everything this kind of event can carry.
     fn catalogue(&self) -> &'static Catalogue;
 
-    /// The attributes as OpenTelemetry key-values (none when the event is
+    /// The attributes as key-values (none when the event is
     /// not allowed).
     fn key_values(&self) -> Vec<KeyValue>;
 

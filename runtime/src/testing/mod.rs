@@ -45,7 +45,7 @@ mod committed;
 
 pub use committed::{assert_catalogue_admits, assert_none_expire_within};
 
-use opentelemetry::{KeyValue, Value};
+use crate::attribute::{KeyValue, Value};
 
 use crate::catalogue::{Catalogue, CatalogueKey};
 use crate::consent::Consent;

@@ -55,7 +55,7 @@ impl SpanExporter for ToCapture {
                 &self.capture,
                 name,
                 note.consent,
-                span.attributes,
+                span.attributes.into_iter().map(Into::into).collect(),
                 error_type,
                 (ids, parent),
                 note.catalogues,

@@ -26,11 +26,12 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use ::http::{HeaderMap, HeaderName, HeaderValue};
+use crewtel::attribute::KeyValue;
 use opentelemetry::trace::{
     Span, SpanContext, SpanId, SpanKind, Status, TraceContextExt, TraceFlags, TraceId, TraceState,
     Tracer, TracerProvider,
 };
-use opentelemetry::{Context, InstrumentationScope, KeyValue, Value};
+use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{
@@ -130,7 +131,7 @@ impl Pipeline {
     /// about once by the caller; nothing is then sent).
     pub(crate) fn otlp(
         settings: Settings,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         options: Options,
         failures: Arc<Failures>,
     ) -> Result<Pipeline, String> {
@@ -160,7 +161,7 @@ impl Pipeline {
     /// each event printed as it ends.
     pub(crate) fn debug(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         out: DebugSink,
         options: Options,
     ) -> Pipeline {
@@ -172,7 +173,7 @@ impl Pipeline {
     /// same limits, caps and counts.
     pub(crate) fn pretty(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         out: debug::Pretty,
         options: Options,
     ) -> Pipeline {
@@ -184,7 +185,7 @@ impl Pipeline {
     /// ends, on the host's thread.
     pub(crate) fn capture(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         capture: crewtel::testing::Capture,
         notes: Arc<crate::notes::Notes>,
         options: Options,
@@ -197,7 +198,7 @@ impl Pipeline {
     /// on the host's thread (a printer, a capture: nothing that waits).
     fn on_host_thread<E: SpanExporter + 'static>(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         exporter: E,
         options: Options,
     ) -> Pipeline {
@@ -210,7 +211,7 @@ impl Pipeline {
     /// event appended to `record` by the batch thread; nothing is uploaded.
     pub(crate) fn local(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         record: Arc<Record>,
         options: Options,
     ) -> Pipeline {
@@ -229,7 +230,7 @@ impl Pipeline {
     /// `processor` makes of it.
     fn assemble<E: SpanExporter + 'static, P: SpanProcessor + 'static>(
         limits: Limits,
-        resource: Vec<KeyValue>,
+        resource: Vec<opentelemetry::KeyValue>,
         options: &Options,
         exporter: E,
         lines: Option<courier::Lines>,
@@ -327,12 +328,14 @@ impl Pipeline {
             ids,
             parent,
         } = open;
-        crewtel::__reporter::append_new(&mut attributes, more);
-        crewtel::__reporter::append_new(&mut attributes, common);
+        crewtel::attribute::append_new(&mut attributes, more);
+        crewtel::attribute::append_new(&mut attributes, common);
         let cut = limits::apply_value_length(self.limits, &mut attributes);
         if cut > 0 {
             self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);
         }
+        let attributes: Vec<opentelemetry::KeyValue> =
+            attributes.into_iter().map(Into::into).collect();
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.too_large.fetch_add(1, Ordering::Relaxed);
             return false;
@@ -509,8 +512,8 @@ fn batched<E: SpanExporter + 'static>(
 /// What an event's attributes weigh on the wire, at most: every key, every
 /// value, every entry of an array (a number as its longest JSON form), and
 /// each byte of text JSON would escape as six.
-fn wire_bytes(attributes: &[KeyValue]) -> usize {
-    use opentelemetry::Array;
+fn wire_bytes(attributes: &[opentelemetry::KeyValue]) -> usize {
+    use opentelemetry::{Array, Value};
 
     fn text(s: &str) -> usize {
         let escaped = s

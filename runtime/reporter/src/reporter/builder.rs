@@ -4,12 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentelemetry::KeyValue;
+use crewtel::attribute::KeyValue;
 
 use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
-use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink, shared_strings};
+use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink};
 use crate::config::{Defaults, Mode, NoticeGate, Reason, Settings};
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
@@ -340,7 +340,7 @@ impl ReporterBuilder {
         let resource = || Environment::get().resource(&service, self.service_version.as_deref());
         // The record, with the resource its events went with first.
         let record_max_bytes = self.record_max_bytes;
-        let keep_record = |resource: &[KeyValue]| {
+        let keep_record = |resource: &[opentelemetry::KeyValue]| {
             record.clone().map(|path| {
                 Arc::new(Record::new(
                     path,
@@ -416,10 +416,7 @@ impl ReporterBuilder {
         };
         let containment = Containment::new(Arc::clone(&warnings));
         let common = match (&pipeline, self.every_event) {
-            (Some(_), Some(detect)) => containment
-                .run(detect)
-                .map(shared_strings)
-                .unwrap_or_default(),
+            (Some(_), Some(detect)) => containment.run(detect).unwrap_or_default(),
             _ => Vec::new(),
         };
         let record = record.filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentelemetry::KeyValue;
+use crewtel::attribute::KeyValue;
 
 pub use builder::ReporterBuilder;
 pub use command::TELEMETRY_USAGE;
@@ -379,23 +379,6 @@ fn record_path(choice: &RecordChoice, host_dir: Option<&Path>) -> Option<PathBuf
         RecordChoice::Path(path) => Some(path.clone()),
         RecordChoice::Default => host_dir.map(|dir| dir.join(local::RECORD_FILE)),
     }
-}
-
-/// Makes every string value reference-counted, so that appending the common
-/// attributes to each event copies no text.
-fn shared_strings(attributes: Vec<KeyValue>) -> Vec<KeyValue> {
-    attributes
-        .into_iter()
-        .map(|KeyValue { key, value, .. }| {
-            let value = match value {
-                opentelemetry::Value::String(s) => {
-                    opentelemetry::Value::String(Arc::<str>::from(s.as_str()).into())
-                }
-                other => other,
-            };
-            KeyValue::new(key, value)
-        })
-        .collect()
 }
 
 #[cfg(test)]

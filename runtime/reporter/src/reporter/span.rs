@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use opentelemetry::KeyValue;
+use crewtel::attribute::KeyValue;
 
 use super::Shared;
 use crate::export::OpenSpan;

@@ -1,14 +1,18 @@
-//! Event attributes as OpenTelemetry `KeyValue`s.
+//! An event's attributes collected as [`KeyValue`]s, through its visitor.
 
-use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
+use std::borrow::Cow;
+
 use serde::Serialize;
+
+use super::{Array, Key, KeyValue, Value};
 
 use crate::telemetry::Visitor;
 use crate::telemetry::{AttributeKey, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
 
 impl<T: ?Sized> Event<'_, T> {
-    /// The attributes as OpenTelemetry key-values, each with its exact type.
+    /// The attributes as key-values, each with its exact type (none when
+    /// the event is not allowed).
     pub fn key_values(&self) -> Vec<KeyValue>
     where
         T: Telemetry,
@@ -31,26 +35,37 @@ impl<T: ?Sized> Event<'_, T> {
 }
 
 /// Collects visited attributes as `KeyValue`s, keys without allocation.
-pub(crate) struct KeyValues(Vec<KeyValue>);
+struct KeyValues(Vec<KeyValue>);
 
 impl KeyValues {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
+    fn with_capacity(capacity: usize) -> Self {
         KeyValues(Vec::with_capacity(capacity))
     }
 
-    pub(crate) fn into_inner(self) -> Vec<KeyValue> {
+    fn into_inner(self) -> Vec<KeyValue> {
         self.0
     }
 
     #[inline(always)]
     fn push(&mut self, key: &'static str, value: Value) {
-        self.0.push(KeyValue::new(Key::from_static_str(key), value));
+        self.0.push(KeyValue {
+            key: Key::from_static(key),
+            value,
+        });
     }
 }
 
 /// Appends the attributes of `more` whose keys `attributes` does not hold
 /// yet: what the reporter adds (the every-event context, a span's end) never
 /// repeats a key the event already sends; the event's own value wins.
+///
+/// ```
+/// use crewtel::attribute::{KeyValue, append_new};
+///
+/// let mut sent = vec![KeyValue::new("agents", 3_i64)];
+/// append_new(&mut sent, &[KeyValue::new("agents", 5_i64), KeyValue::new("tasks", 2_i64)]);
+/// assert_eq!(sent, [KeyValue::new("agents", 3_i64), KeyValue::new("tasks", 2_i64)]);
+/// ```
 pub fn append_new<'m>(
     attributes: &mut Vec<KeyValue>,
     more: impl IntoIterator<Item = &'m KeyValue>,
@@ -62,14 +77,13 @@ pub fn append_new<'m>(
     }
 }
 
-impl From<Text<'_>> for StringValue {
-    #[inline(always)]
-    fn from(text: Text<'_>) -> Self {
-        match text {
-            Text::Static(s) => StringValue::from(s),
-            Text::Borrowed(s) => StringValue::from(s.to_owned()),
-            Text::Owned(s) => StringValue::from(s),
-        }
+/// Text as it is kept: static text borrowed, anything else owned.
+#[inline(always)]
+fn owned(text: Text<'_>) -> Cow<'static, str> {
+    match text {
+        Text::Static(s) => Cow::Borrowed(s),
+        Text::Borrowed(s) => Cow::Owned(s.to_owned()),
+        Text::Owned(s) => Cow::Owned(s),
     }
 }
 
@@ -80,7 +94,7 @@ impl From<Scalar<'_>> for Value {
             Scalar::Bool(v) => Value::Bool(v),
             Scalar::I64(v) => Value::I64(v),
             Scalar::F64(v) => Value::F64(v),
-            Scalar::Text(v) => Value::String(v.into()),
+            Scalar::Text(v) => Value::String(owned(v)),
         }
     }
 }
@@ -140,8 +154,8 @@ fn to_array<'v>(
         ScalarKind::Text => Array::String(
             items
                 .map(|item| match item {
-                    Scalar::Text(text) => StringValue::from(text),
-                    other => StringValue::from(other.to_string()),
+                    Scalar::Text(text) => owned(text),
+                    other => Cow::Owned(other.to_string()),
                 })
                 .collect(),
         ),
@@ -168,13 +182,13 @@ impl Visitor for KeyValues {
         // foreign `Serialize` impls); should it ever, the key is left out
         // rather than sent half-written.
         if let Ok(encoded) = crate::json::encode(value) {
-            self.push(key.name(), Value::String(encoded.into()));
+            self.push(key.name(), Value::String(Cow::Owned(encoded)));
         }
     }
 
     fn object<T: Telemetry + ?Sized>(&mut self, key: AttributeKey, object: Event<'_, T>) {
         if let Ok(encoded) = crate::json_writer::encode_object(object) {
-            self.push(key.name(), Value::String(encoded.into()));
+            self.push(key.name(), Value::String(Cow::Owned(encoded)));
         }
     }
 
@@ -184,7 +198,7 @@ impl Visitor for KeyValues {
         I: Iterator<Item = Event<'a, T>> + Clone,
     {
         if let Ok(encoded) = crate::json_writer::encode_objects(objects) {
-            self.push(key.name(), Value::String(encoded.into()));
+            self.push(key.name(), Value::String(Cow::Owned(encoded)));
         }
     }
 }
