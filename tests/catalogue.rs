@@ -40,8 +40,8 @@ fn crew_catalogue_lists_every_key_with_tier_type_and_purpose() {
         keys[5].purpose,
         "The number of entries of `agents`: the agents."
     );
-    assert_eq!(Crew::CATALOGUE.event, "Crew Created");
-    assert_eq!(Crew::CATALOGUE.type_name, "Crew");
+    assert_eq!(Crew::CATALOGUE.event(), "Crew Created");
+    assert_eq!(Crew::CATALOGUE.type_name(), "Crew");
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn recursion_is_guarded_by_where_a_type_is_declared_not_its_address() {
     let keys = Node::CATALOGUE.keys();
     assert_eq!(keys[1].key, "children");
     assert!(keys[1].nested.is_empty(), "listed once, not forever");
-    assert!(Node::CATALOGUE.path.ends_with("::Node"));
+    assert!(Node::CATALOGUE.path().ends_with("::Node"));
 }
 
 #[derive(Clone, Copy, TelemetryValue)]

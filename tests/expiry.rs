@@ -192,7 +192,7 @@ fn the_catalogue_says_when_each_key_expires() {
     );
     // An event's expiry is its keys'.
     assert_eq!(
-        OldStudy::CATALOGUE.expires.map(|e| e.date),
+        OldStudy::CATALOGUE.expires().map(|e| e.date),
         Some("2020-01-01")
     );
     assert_eq!(

@@ -104,16 +104,16 @@ fn every_key_of_every_event_is_in_its_span_with_its_facts() {
     let defined = group(&registry, "registry.minicrew");
     let spans: Vec<&Catalogue> = telemetry::catalogues()
         .into_iter()
-        .filter(|event| !event.event.ends_with(" (end)"))
+        .filter(|event| !event.event().ends_with(" (end)"))
         .collect();
     for event in spans {
         let id = format!(
             "span.minicrew.{}",
-            event.event.to_lowercase().replace(' ', "_")
+            event.event().to_lowercase().replace(' ', "_")
         );
         let span = group(&registry, &id);
         assert_eq!(span["type"], "span");
-        assert_eq!(span["display_name"], event.event);
+        assert_eq!(span["display_name"], event.event());
         assert_eq!(span["extends"], "minicrew.every_event");
         for key in event.keys() {
             let definition = attribute(defined, key.key);

@@ -19,13 +19,13 @@ pub fn telemetry(input: &DeriveInput, private: &Ident) -> TokenStream {
         impl #impl_generics #private::Telemetry for #ident #ty_generics #where_clause {
             const EVENT: &'static #private::str = #name;
             const CATALOGUE: &'static #private::Catalogue = &#private::Catalogue {
-                event: #name,
-                type_name: #name,
-                path: ::core::concat!(::core::module_path!(), "::", #name),
-                tier: #private::Tier::Always,
-                expires: #private::None,
-                entries: &[],
-                expiring: &[],
+                __event: #name,
+                __type_name: #name,
+                __path: ::core::concat!(::core::module_path!(), "::", #name),
+                __tier: #private::Tier::Always,
+                __expires: #private::None,
+                __entries: &[],
+                __expiring: &[],
             };
             type Flattens = ();
             type __DeriveOnly = ();

@@ -14,6 +14,7 @@ pub use std::sync::Arc;
 pub use std::vec::Vec;
 
 pub use crate::catalogue::Shape;
+pub use crate::catalogue::expiry;
 pub use crate::catalogue::{Catalogue, Entry, Expiry, Source};
 pub use crate::consent::{Consent, ConsentFlag, Tier};
 pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent, WithReads};

@@ -35,21 +35,20 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
         entries.extend(entries_of(field, variant, model.generics, private));
         if let Some(Expiry { lit, day }) = &field.attrs.expires {
             expiring.extend(
-                (first..entries.len())
-                    .map(|index| quote!((#index, #private::Expiry { date: #lit, day: #day }))),
+                (first..entries.len()).map(|index| quote!((#index, #private::expiry(#lit, #day)))),
             );
         }
     }
     let expires = expiry(model.attrs.expires.as_ref(), private);
     quote! {
         &#private::Catalogue {
-            event: #event,
-            type_name: #type_name,
-            path: ::core::concat!(::core::module_path!(), "::", #type_name),
-            tier: #event_tier,
-            expires: #expires,
-            entries: &[#(#entries),*],
-            expiring: &[#(#expiring),*],
+            __event: #event,
+            __type_name: #type_name,
+            __path: ::core::concat!(::core::module_path!(), "::", #type_name),
+            __tier: #event_tier,
+            __expires: #expires,
+            __entries: &[#(#entries),*],
+            __expiring: &[#(#expiring),*],
         }
     }
 }
@@ -58,7 +57,7 @@ pub fn of(model: &Struct, private: &Ident) -> TokenStream {
 fn expiry(expires: Option<&Expiry>, private: &Ident) -> TokenStream {
     match expires {
         Some(Expiry { lit, day }) => quote! {
-            #private::Some(#private::Expiry { date: #lit, day: #day })
+            #private::Some(#private::expiry(#lit, #day))
         },
         None => quote!(#private::None),
     }
@@ -221,15 +220,15 @@ impl CatalogueEntry {
         };
         quote! {
             #private::Entry {
-                key: #key,
-                tier: #tier,
-                rust_type: #rust_type,
-                purpose: #purpose,
-                source: #private::Source::#source,
-                free_text: #free_text,
-                shape: #shape,
-                flattened: #flattened,
-                variant: #variant,
+                __key: #key,
+                __tier: #tier,
+                __rust_type: #rust_type,
+                __purpose: #purpose,
+                __source: #private::Source::#source,
+                __free_text: #free_text,
+                __shape: #shape,
+                __flattened: #flattened,
+                __variant: #variant,
             }
         }
     }

@@ -26,6 +26,7 @@ use serde::{Serialize, Serializer};
 /// assert!(keys[0].expires.unwrap().has_passed());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Expiry {
     /// The date as declared, `YYYY-MM-DD`.
     pub date: &'static str,

@@ -34,55 +34,166 @@ pub use shape::{Shape, ValueKind};
 /// ```
 #[derive(Debug)]
 pub struct Catalogue {
-    /// The event (span) name.
-    pub event: &'static str,
-    /// The Rust type the catalogue was generated from.
-    pub type_name: &'static str,
-    /// Where that type is declared (`my_crate::events::Crew`): what tells two
-    /// catalogues apart, wherever the compiler placed them.
-    pub path: &'static str,
-    /// When the event is sent at all.
-    pub tier: Tier,
-    /// The last day the event is sent, if it expires.
-    pub expires: Option<Expiry>,
-    /// The struct's emitting fields and derived facts, in declaration order.
-    pub entries: &'static [Entry],
-    /// The entries whose field expires: each one's index in `entries`, and
-    /// the last day it is sent.
-    pub expiring: &'static [(usize, Expiry)],
+    // Written by the derive (hidden: read through the methods, so that
+    // the type grows without breaking a host).
+    #[doc(hidden)]
+    pub __event: &'static str,
+    #[doc(hidden)]
+    pub __type_name: &'static str,
+    #[doc(hidden)]
+    pub __path: &'static str,
+    #[doc(hidden)]
+    pub __tier: Tier,
+    #[doc(hidden)]
+    pub __expires: Option<Expiry>,
+    #[doc(hidden)]
+    pub __entries: &'static [Entry],
+    #[doc(hidden)]
+    pub __expiring: &'static [(usize, Expiry)],
 }
 
 /// One declared key (or one flattened struct) of a catalogue.
 #[derive(Debug)]
 pub struct Entry {
+    // Written by the derive (hidden: read through the methods, so that
+    // the type grows without breaking a host).
+    #[doc(hidden)]
+    pub __key: &'static str,
+    #[doc(hidden)]
+    pub __tier: Tier,
+    #[doc(hidden)]
+    pub __rust_type: &'static str,
+    #[doc(hidden)]
+    pub __purpose: &'static str,
+    #[doc(hidden)]
+    pub __source: Source,
+    #[doc(hidden)]
+    pub __free_text: bool,
+    #[doc(hidden)]
+    pub __shape: Shape,
+    #[doc(hidden)]
+    pub __flattened: Option<&'static Catalogue>,
+    #[doc(hidden)]
+    pub __variant: Option<&'static str>,
+}
+
+impl Catalogue {
+    /// The event (span) name.
+    #[inline]
+    pub const fn event(&self) -> &'static str {
+        self.__event
+    }
+
+    /// The Rust type the catalogue was generated from.
+    #[inline]
+    pub const fn type_name(&self) -> &'static str {
+        self.__type_name
+    }
+
+    /// Where that type is declared (`my_crate::events::Crew`): what tells two
+    /// catalogues apart, wherever the compiler placed them.
+    #[inline]
+    pub const fn path(&self) -> &'static str {
+        self.__path
+    }
+
+    /// When the event is sent at all.
+    #[inline]
+    pub const fn tier(&self) -> Tier {
+        self.__tier
+    }
+
+    /// The last day the event is sent, if it expires.
+    #[inline]
+    pub const fn expires(&self) -> Option<Expiry> {
+        self.__expires
+    }
+
+    /// The struct's emitting fields and derived facts, in declaration order.
+    #[inline]
+    pub const fn entries(&self) -> &'static [Entry] {
+        self.__entries
+    }
+
+    /// The entries whose field expires: each one's index in `entries`, and
+    /// the last day it is sent.
+    #[inline]
+    pub const fn expiring(&self) -> &'static [(usize, Expiry)] {
+        self.__expiring
+    }
+}
+
+impl Entry {
     /// The attribute key; empty for a flattened struct.
-    pub key: &'static str,
+    #[inline]
+    pub const fn key(&self) -> &'static str {
+        self.__key
+    }
+
     /// When the key may be sent.
-    pub tier: Tier,
+    #[inline]
+    pub const fn tier(&self) -> Tier {
+        self.__tier
+    }
+
     /// The Rust type of the field it comes from.
-    pub rust_type: &'static str,
+    #[inline]
+    pub const fn rust_type(&self) -> &'static str {
+        self.__rust_type
+    }
+
     /// Why it is collected: the field's doc comment.
-    pub purpose: &'static str,
+    #[inline]
+    pub const fn purpose(&self) -> &'static str {
+        self.__purpose
+    }
+
     /// How the value is derived from the field.
-    pub source: Source,
+    #[inline]
+    pub const fn source(&self) -> Source {
+        self.__source
+    }
+
     /// Whether the value is text a person wrote, sent under `always` because
     /// the field is marked `#[telemetry(always, free_text)]`.
-    pub free_text: bool,
+    #[inline]
+    pub const fn free_text(&self) -> bool {
+        self.__free_text
+    }
+
     /// What the value arrives as, and the catalogue of the struct nested in
     /// it (an entry of a list of agents), if any.
-    pub shape: Shape,
+    #[inline]
+    pub const fn shape(&self) -> Shape {
+        self.__shape
+    }
+
     /// For [`Source::Flatten`]: the flattened struct's catalogue, whose keys
     /// are checked against this struct's at compile time.
-    pub flattened: Option<&'static Catalogue>,
+    #[inline]
+    pub const fn flattened(&self) -> Option<&'static Catalogue> {
+        self.__flattened
+    }
+
     /// For a key of one variant of an enum that derives `Telemetry`: the
     /// name that variant is sent as (under the enum's [`Source::Variant`]
     /// key). The key is sent only with that variant.
-    pub variant: Option<&'static str>,
+    #[inline]
+    pub const fn variant(&self) -> Option<&'static str> {
+        self.__variant
+    }
+}
+
+/// An [`Expiry`] as a derive writes it. Not a public API.
+#[doc(hidden)]
+pub const fn expiry(date: &'static str, day: u32) -> Expiry {
+    Expiry { date, day }
 }
 
 /// How an entry's value is derived from its field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Source {
     /// The field's value.
     Value,
@@ -103,6 +214,7 @@ pub enum Source {
 
 /// One key an event can carry, with nested catalogues resolved.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogueKey {
     /// The attribute key.
     pub key: &'static str,
@@ -144,17 +256,17 @@ impl Catalogue {
     pub fn keys(&self) -> Vec<CatalogueKey> {
         let mut keys = Vec::new();
         let ceiling = Ceiling {
-            tier: self.tier,
-            expires: self.expires,
+            tier: self.tier(),
+            expires: self.expires(),
         };
-        self.collect(ceiling, &[], &mut vec![self.path], &mut keys);
+        self.collect(ceiling, &[], &mut vec![self.path()], &mut keys);
         keys
     }
 
     /// Whether the event has expired: it is not sent at all.
     #[inline]
     pub fn has_expired(&self) -> bool {
-        match self.expires {
+        match self.expires() {
             Some(expiry) => expiry.has_passed(),
             None => false,
         }
@@ -171,21 +283,21 @@ impl Catalogue {
         path: &mut Vec<&'static str>,
         keys: &mut Vec<CatalogueKey>,
     ) {
-        for (index, entry) in self.entries.iter().enumerate() {
-            let tier = entry.tier.stricter(ceiling.tier);
+        for (index, entry) in self.entries().iter().enumerate() {
+            let tier = entry.tier().stricter(ceiling.tier);
             let own = self
-                .expiring
+                .expiring()
                 .iter()
                 .find(|(at, _)| *at == index)
                 .map(|(_, expiry)| *expiry);
             // A key holding a struct that expires is not sent after it.
-            let holds = entry.shape.nested.and_then(|nested| nested().expires);
+            let holds = entry.shape().nested.and_then(|nested| nested().expires());
             let expires = Expiry::earlier(Expiry::earlier(own, ceiling.expires), holds);
             let mut variants = variants.to_vec();
-            variants.extend(entry.variant);
-            if let Some(inner) = entry.flattened {
-                if !path.contains(&inner.path) {
-                    path.push(inner.path);
+            variants.extend(entry.variant());
+            if let Some(inner) = entry.flattened() {
+                if !path.contains(&inner.path()) {
+                    path.push(inner.path());
                     inner.collect(inner.under(tier, expires), &variants, path, keys);
                     path.pop();
                 }
@@ -193,24 +305,24 @@ impl Catalogue {
             }
             let mut nested = Vec::new();
             if let Some(inner) = entry
-                .shape
+                .shape()
                 .nested
                 .map(|nested| nested())
-                .filter(|inner| !path.contains(&inner.path))
+                .filter(|inner| !path.contains(&inner.path()))
             {
-                path.push(inner.path);
+                path.push(inner.path());
                 inner.collect(inner.under(tier, expires), &[], path, &mut nested);
                 path.pop();
             }
             keys.push(CatalogueKey {
-                key: entry.key,
+                key: entry.key(),
                 tier,
-                kind: entry.shape.kind,
-                optional: entry.shape.optional || !variants.is_empty(),
-                rust_type: entry.rust_type,
-                purpose: entry.purpose,
-                source: entry.source,
-                free_text: entry.free_text,
+                kind: entry.shape().kind,
+                optional: entry.shape().optional || !variants.is_empty(),
+                rust_type: entry.rust_type(),
+                purpose: entry.purpose(),
+                source: entry.source(),
+                free_text: entry.free_text(),
                 nested,
                 variants,
                 expires,
@@ -222,8 +334,8 @@ impl Catalogue {
     /// and expiry, and its own.
     fn under(&self, tier: Tier, expires: Option<Expiry>) -> Ceiling {
         Ceiling {
-            tier: tier.stricter(self.tier),
-            expires: Expiry::earlier(expires, self.expires),
+            tier: tier.stricter(self.tier()),
+            expires: Expiry::earlier(expires, self.expires()),
         }
     }
 
@@ -234,11 +346,11 @@ impl Catalogue {
     /// variants of one enum.
     pub const fn duplicate_key(&self) -> Option<&'static str> {
         let mut i = 0;
-        while i < self.entries.len() {
-            let entry = &self.entries[i];
-            if let Some(inner) = entry.flattened
+        while i < self.entries().len() {
+            let entry = &self.entries()[i];
+            if let Some(inner) = entry.flattened()
                 && let Some(key) =
-                    inner.first_key_counted_twice(self, Chain::EMPTY.with(i, entry.variant))
+                    inner.first_key_counted_twice(self, Chain::EMPTY.with(i, entry.variant()))
             {
                 return Some(key);
             }
@@ -254,15 +366,15 @@ impl Catalogue {
         chain: Chain,
     ) -> Option<&'static str> {
         let mut i = 0;
-        while i < self.entries.len() {
-            let entry = &self.entries[i];
-            let chain = chain.with(i, entry.variant);
-            if let Some(inner) = entry.flattened {
+        while i < self.entries().len() {
+            let entry = &self.entries()[i];
+            let chain = chain.with(i, entry.variant());
+            if let Some(inner) = entry.flattened() {
                 if let Some(key) = inner.first_key_counted_twice(root, chain) {
                     return Some(key);
                 }
-            } else if root.count(entry.key, &chain, Chain::EMPTY) > 1 {
-                return Some(entry.key);
+            } else if root.count(entry.key(), &chain, Chain::EMPTY) > 1 {
+                return Some(entry.key());
             }
             i += 1;
         }
@@ -274,12 +386,12 @@ impl Catalogue {
     const fn count(&self, key: &str, target: &Chain, own: Chain) -> usize {
         let mut n = 0;
         let mut i = 0;
-        while i < self.entries.len() {
-            let entry = &self.entries[i];
-            let own = own.with(i, entry.variant);
-            n += match entry.flattened {
+        while i < self.entries().len() {
+            let entry = &self.entries()[i];
+            let own = own.with(i, entry.variant());
+            n += match entry.flattened() {
                 Some(inner) => inner.count(key, target, own),
-                None => (same(entry.key, key) && !target.excludes(&own)) as usize,
+                None => (same(entry.key(), key) && !target.excludes(&own)) as usize,
             };
             i += 1;
         }
@@ -369,10 +481,10 @@ impl Serialize for Catalogue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("Catalogue", 5)?;
-        out.serialize_field("event", self.event)?;
-        out.serialize_field("type_name", self.type_name)?;
-        out.serialize_field("tier", &self.tier)?;
-        match self.expires {
+        out.serialize_field("event", self.event())?;
+        out.serialize_field("type_name", self.type_name())?;
+        out.serialize_field("tier", &self.tier())?;
+        match self.expires() {
             Some(expiry) => out.serialize_field("expires", &expiry)?,
             None => out.skip_field("expires")?,
         }
@@ -425,7 +537,7 @@ impl Catalogue {
             Some(key) => Some(
                 ConstMessage::new()
                     .push("`")
-                    .push(self.type_name)
+                    .push(self.type_name())
                     .push("` sends the key `")
                     .push(key)
                     .push("` twice (a flattened struct sends it too): `rename` one of them"),
@@ -440,52 +552,52 @@ mod tests {
 
     const fn entry(key: &'static str, flattened: Option<&'static Catalogue>) -> Entry {
         Entry {
-            key,
-            tier: Tier::Always,
-            rust_type: "String",
-            purpose: "",
-            source: if flattened.is_some() {
+            __key: key,
+            __tier: Tier::Always,
+            __rust_type: "String",
+            __purpose: "",
+            __source: if flattened.is_some() {
                 Source::Flatten
             } else {
                 Source::Value
             },
-            free_text: false,
-            shape: Shape::scalar(None),
-            flattened,
-            variant: None,
+            __free_text: false,
+            __shape: Shape::scalar(None),
+            __flattened: flattened,
+            __variant: None,
         }
     }
 
     static INNER: Catalogue = Catalogue {
-        event: "Ids",
-        type_name: "Ids",
-        path: "Ids",
-        tier: Tier::Always,
-        expires: None,
-        entries: &[entry("crew_id", None)],
-        expiring: &[],
+        __event: "Ids",
+        __type_name: "Ids",
+        __path: "Ids",
+        __tier: Tier::Always,
+        __expires: None,
+        __entries: &[entry("crew_id", None)],
+        __expiring: &[],
     };
     static CLASH: Catalogue = Catalogue {
-        event: "Task",
-        type_name: "Task",
-        path: "Task",
-        tier: Tier::Always,
-        expires: None,
-        entries: &[
+        __event: "Task",
+        __type_name: "Task",
+        __path: "Task",
+        __tier: Tier::Always,
+        __expires: None,
+        __entries: &[
             entry("task_id", None),
             entry("", Some(&INNER)),
             entry("crew_id", None),
         ],
-        expiring: &[],
+        __expiring: &[],
     };
     static FINE: Catalogue = Catalogue {
-        event: "Task",
-        type_name: "Task",
-        path: "Task",
-        tier: Tier::Always,
-        expires: None,
-        entries: &[entry("task_id", None), entry("", Some(&INNER))],
-        expiring: &[],
+        __event: "Task",
+        __type_name: "Task",
+        __path: "Task",
+        __tier: Tier::Always,
+        __expires: None,
+        __entries: &[entry("task_id", None), entry("", Some(&INNER))],
+        __expiring: &[],
     };
 
     #[test]

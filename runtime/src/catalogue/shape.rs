@@ -29,6 +29,7 @@ use crate::value::ScalarKind;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ValueKind {
     /// A string.
     String,
@@ -115,6 +116,7 @@ impl core::fmt::Display for ValueKind {
 /// (`None`), and the catalogue of the struct nested in them, if any. The
 /// derive reads it off each field's type for the catalogue.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub struct Shape {
     /// What a value arrives as.
     pub kind: ValueKind,

@@ -49,22 +49,26 @@ pub fn markdown(
     );
     if let Some(every) = every_event {
         out.push_str("\n## Every event\n\nSent with each event below.\n\n");
-        table(&mut out, &every.keys(), every.expires);
+        table(&mut out, &every.keys(), every.expires());
     }
     for catalogue in events {
-        let _ = writeln!(out, "\n## {}", catalogue.event);
+        let _ = writeln!(out, "\n## {}", catalogue.event());
         out.push('\n');
-        let when = match catalogue.tier {
+        let when = match catalogue.tier() {
             Tier::Always => "Sent under every consent",
             Tier::ShareCrew => "Sent only from crews that opted in with `share_crew`",
         };
-        let until = match catalogue.expires {
+        let until = match catalogue.expires() {
             Some(expiry) => format!(" until {}, not after", expiry.date),
             None => String::new(),
         };
-        let _ = writeln!(out, "{when}{until}; declared by `{}`.", catalogue.type_name);
+        let _ = writeln!(
+            out,
+            "{when}{until}; declared by `{}`.",
+            catalogue.type_name()
+        );
         out.push('\n');
-        table(&mut out, &catalogue.keys(), catalogue.expires);
+        table(&mut out, &catalogue.keys(), catalogue.expires());
     }
     out
 }

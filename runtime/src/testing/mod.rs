@@ -214,7 +214,8 @@ impl Capture {
                 .map(|key: &CatalogueKey| key.key)
                 .collect()
         }
-        let listed = |catalogue: &Catalogue| catalogues.iter().any(|c| c.path == catalogue.path);
+        let listed =
+            |catalogue: &Catalogue| catalogues.iter().any(|c| c.path() == catalogue.path());
         let common: BTreeSet<&str> = every_event.iter().flat_map(|c| keys(c)).collect();
         let mut problems = Vec::new();
         let mut exercised = BTreeSet::new();
@@ -222,11 +223,12 @@ impl Capture {
             let mut allowed = common.clone();
             allowed.insert(ERROR_TYPE_KEY);
             for catalogue in &event.catalogues {
-                exercised.insert(catalogue.path);
+                exercised.insert(catalogue.path());
                 if !listed(catalogue) {
                     problems.push(format!(
                         "{} ({}) was sent but is not in the catalogue",
-                        event.name, catalogue.path
+                        event.name,
+                        catalogue.path()
                     ));
                 }
                 allowed.extend(keys(catalogue));
@@ -241,10 +243,11 @@ impl Capture {
             }
         }
         for catalogue in catalogues {
-            if !exercised.contains(catalogue.path) {
+            if !exercised.contains(catalogue.path()) {
                 problems.push(format!(
                     "{} ({}) is catalogued but was never sent",
-                    catalogue.event, catalogue.path
+                    catalogue.event(),
+                    catalogue.path()
                 ));
             }
         }

@@ -133,7 +133,7 @@ struct Span<'c> {
 
 impl Span<'_> {
     fn brief(&self) -> String {
-        match self.catalogue.tier {
+        match self.catalogue.tier() {
             Tier::Always => format!("`{}`, sent under every consent.", self.name),
             Tier::ShareCrew => format!(
                 "`{}`, sent only from crews that opted in with `share_crew`.",
@@ -143,13 +143,14 @@ impl Span<'_> {
     }
 
     fn note(&self) -> String {
-        let until = match self.catalogue.expires {
+        let until = match self.catalogue.expires() {
             Some(expiry) => format!(" It is sent until {}, not after.", expiry.date),
             None => String::new(),
         };
         format!(
             "The span is named `{}`; its keys are declared by `{}`.{until}",
-            self.name, self.catalogue.type_name
+            self.name,
+            self.catalogue.type_name()
         )
     }
 }
@@ -159,16 +160,16 @@ impl Span<'_> {
 fn spans<'c>(events: &[&'c Catalogue]) -> Vec<Span<'c>> {
     let mut spans: Vec<Span<'c>> = events
         .iter()
-        .filter(|event| !event.event.ends_with(END))
+        .filter(|event| !event.event().ends_with(END))
         .map(|event| Span {
-            name: event.event,
+            name: event.event(),
             catalogue: event,
             keys: event.keys(),
             at_end: Vec::new(),
         })
         .collect();
-    for end in events.iter().filter(|event| event.event.ends_with(END)) {
-        let names = end.event.trim_end_matches(END).split(", ");
+    for end in events.iter().filter(|event| event.event().ends_with(END)) {
+        let names = end.event().trim_end_matches(END).split(", ");
         let mut found = false;
         for name in names {
             if let Some(span) = spans.iter_mut().find(|span| span.name == name) {
@@ -178,7 +179,7 @@ fn spans<'c>(events: &[&'c Catalogue]) -> Vec<Span<'c>> {
         }
         if !found {
             spans.push(Span {
-                name: end.event,
+                name: end.event(),
                 catalogue: end,
                 keys: end.keys(),
                 at_end: Vec::new(),
