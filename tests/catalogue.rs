@@ -6,7 +6,10 @@ mod support;
 use std::collections::BTreeMap;
 
 use crewtel::attribute::{Array, Value};
-use crewtel::{CatalogueKey, Consent, OnSend, Source, Telemetry, TelemetryValue, Tier, ValueKind};
+use crewtel::{
+    Consent, OnSend, Telemetry, TelemetryValue,
+    catalogue::{CatalogueKey, Source, Tier, ValueKind},
+};
 use support::{Crew, Task};
 
 #[test]

@@ -220,7 +220,7 @@ fn a_share_crew_event_is_empty_unless_shared() {
         CrewExecution::CATALOGUE
             .keys()
             .iter()
-            .all(|k| k.tier == crewtel::Tier::ShareCrew)
+            .all(|k| k.tier == crewtel::catalogue::Tier::ShareCrew)
     );
 
     // Nested or flattened, it shows nothing anonymously either.

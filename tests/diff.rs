@@ -3,7 +3,10 @@
 //! catalogue it committed.
 
 use crewtel::document::{self, Change, Diff};
-use crewtel::{Telemetry, Tier, ValueKind};
+use crewtel::{
+    Telemetry,
+    catalogue::{Tier, ValueKind},
+};
 use serde_json::{Value, json};
 
 mod v1 {

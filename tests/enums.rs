@@ -3,7 +3,10 @@
 //! keys its own fields declare, under the consent in force.
 
 use crewtel::attribute::{KeyValue, Value};
-use crewtel::{Consent, Source, Telemetry, TelemetryValue, Tier};
+use crewtel::{
+    Consent, Telemetry, TelemetryValue,
+    catalogue::{Source, Tier},
+};
 use serde_json::json;
 
 #[derive(TelemetryValue)]

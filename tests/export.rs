@@ -166,7 +166,10 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
     let spans = collector.spans();
     let resource = &spans[0].0;
     let keys: Vec<&str> = resource.iter().map(|kv| kv.key.as_str()).collect();
-    let listed: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
+    let listed: Vec<&str> = crewtel::catalogue::RESOURCE_KEYS
+        .iter()
+        .map(|k| k.key)
+        .collect();
     assert!(
         keys.iter().all(|key| listed.contains(key)),
         "only listed keys: {keys:?}"
@@ -182,7 +185,8 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
     }
     // Nothing finer than an anonymous event may carry: no exact CPU count
     // (the resource carries its band), no patch release, no kernel.
-    let band = crewtel::cpu_band(std::thread::available_parallelism().ok().map(usize::from));
+    let band =
+        crewtel::context::cpu_band(std::thread::available_parallelism().ok().map(usize::from));
     assert_eq!(attribute(resource, "crewtel.cpu_band"), Some(&string(band)));
     assert_eq!(
         keys.iter().filter(|key| key.contains("cpu")).count(),
@@ -478,7 +482,7 @@ fn spans_end_with_their_output_or_an_error_type_only() {
     assert_eq!(spans.len(), 7);
     assert_eq!(
         attribute(&spans[4].1.attributes, "error_type"),
-        Some(&string(crewtel::DYN_ERROR))
+        Some(&string(crewtel::attribute::DYN_ERROR))
     );
     assert_eq!(
         attribute(&spans[5].1.attributes, "error_type"),

@@ -425,7 +425,10 @@ fn inside_a_tokio_runtime_nothing_panics_or_blocks_past_the_bound() {
 mod panicking {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use crewtel::{Literal, Scalar, ScalarKind, Telemetry, TelemetryValue};
+    use crewtel::{
+        Literal, Telemetry, TelemetryValue,
+        value::{Scalar, ScalarKind},
+    };
 
     pub static PANIC: AtomicBool = AtomicBool::new(false);
 
@@ -620,7 +623,10 @@ fn host_code_around_the_reporter_that_panics_stops_there() {
 /// A hand-written value whose `KIND` says integer and which returns the
 /// user's prompt: the catalogue lists an integer, so nothing else leaves.
 mod lying {
-    use crewtel::{Scalar, ScalarKind, Telemetry, TelemetryValue, Text};
+    use crewtel::{
+        Telemetry, TelemetryValue,
+        value::{Scalar, ScalarKind, Text},
+    };
 
     #[derive(PartialEq, Eq, PartialOrd, Ord)]
     pub struct Tokens(pub &'static str);

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crewtel::{CatalogueKey, Consent, Secret, Telemetry};
+use crewtel::{Consent, Secret, Telemetry, catalogue::CatalogueKey};
 use proptest::prelude::*;
 
 #[derive(Telemetry, Debug)]

@@ -5,7 +5,11 @@
 
 mod support;
 
-use crewtel::{Catalogue, Telemetry, Tier, document};
+use crewtel::{
+    Telemetry,
+    catalogue::{Catalogue, Tier},
+    document,
+};
 use minicrew::telemetry;
 use serde_json::Value;
 
@@ -190,7 +194,7 @@ fn the_resource_is_an_entity_with_every_resource_key() {
             .map(|a| a[field].as_str().unwrap().to_owned())
             .collect()
     };
-    let expected: Vec<String> = crewtel::RESOURCE_KEYS
+    let expected: Vec<String> = crewtel::catalogue::RESOURCE_KEYS
         .iter()
         .map(|k| k.key.to_owned())
         .collect();

@@ -4,7 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use crewtel::{ActiveSpan, AnyEvent, Consent, Dispatch, EndSpan, Sink, Telemetry};
+use crewtel::{
+    ActiveSpan, Consent, Dispatch, Sink, Telemetry,
+    sink::{AnyEvent, EndSpan},
+};
 use crewtel_reporter::Reporter;
 
 // A span may end on another thread, be shared between tasks (in an `Arc`)

@@ -103,7 +103,10 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     assert!(resource["resource"].get("host.name").is_none());
     // Only what the one list of resource keys names, and nothing finer than
     // an anonymous event may carry: the CPU count's band, not the count.
-    let listed: Vec<&str> = crewtel::RESOURCE_KEYS.iter().map(|k| k.key).collect();
+    let listed: Vec<&str> = crewtel::catalogue::RESOURCE_KEYS
+        .iter()
+        .map(|k| k.key)
+        .collect();
     for key in resource["resource"].as_object().unwrap().keys() {
         assert!(listed.contains(&key.as_str()), "{key} is not a listed key");
         assert!(!key.contains("cpu") || key == "crewtel.cpu_band", "{key}");

@@ -136,7 +136,7 @@ fn entries(entries: &[Entry], shared: bool) -> serde_json::Value {
 
 /// `node` as it is nested at `depth`: `{}` at the limit.
 fn node(node: &Node, depth: usize) -> serde_json::Value {
-    if depth >= crewtel::MAX_NESTING {
+    if depth >= crewtel::attribute::MAX_NESTING {
         return serde_json::json!({});
     }
     let mut object = serde_json::json!({"depth": node.depth});
@@ -462,14 +462,18 @@ fn deep(levels: usize, through_maps: bool, fuse: bool) -> Deep {
 #[derive(Default)]
 struct SerdeVisitor(Vec<String>);
 
-impl crewtel::Visitor for SerdeVisitor {
-    fn scalar(&mut self, _: crewtel::AttributeKey, _: crewtel::Scalar<'_>) {}
-    fn list<'v, I>(&mut self, _: crewtel::AttributeKey, _: Option<crewtel::ScalarKind>, _: I)
-    where
-        I: Iterator<Item = crewtel::Scalar<'v>> + Clone,
+impl crewtel::event::Visitor for SerdeVisitor {
+    fn scalar(&mut self, _: crewtel::event::AttributeKey, _: crewtel::value::Scalar<'_>) {}
+    fn list<'v, I>(
+        &mut self,
+        _: crewtel::event::AttributeKey,
+        _: Option<crewtel::value::ScalarKind>,
+        _: I,
+    ) where
+        I: Iterator<Item = crewtel::value::Scalar<'v>> + Clone,
     {
     }
-    fn json<T: serde::Serialize + ?Sized>(&mut self, _: crewtel::AttributeKey, value: &T) {
+    fn json<T: serde::Serialize + ?Sized>(&mut self, _: crewtel::event::AttributeKey, value: &T) {
         self.0.push(serde_json::to_string(value).unwrap());
     }
 }
@@ -500,7 +504,7 @@ fn a_deep_walk_or_a_panic_in_host_code_leaves_later_events_whole() {
 
 #[test]
 fn attribute_keys_are_equal_by_name() {
-    use crewtel::AttributeKey;
+    use crewtel::event::AttributeKey;
     let written = AttributeKey::__literal(r#","n":,\"n\":"#);
     assert_eq!(written, AttributeKey::new("n"));
     let hash = |key: AttributeKey| {

@@ -390,7 +390,7 @@ fn error_types_are_named_by_the_real_type_behind_pointers() {
             kv("io", "io::Error"),
             kv("boxed", "ToolError"),
             kv("shared", "io::Error"),
-            kv("erased", crewtel::DYN_ERROR),
+            kv("erased", crewtel::attribute::DYN_ERROR),
             kv("parse", "ParseIntError"),
         ]
     );
@@ -595,7 +595,10 @@ fn nesting_deeper_than_the_limit_is_cut_and_counted_never_a_stack_overflow() {
             next = next["next"].take();
         }
     }
-    assert!(levels <= crewtel::MAX_NESTING + 1, "{levels} levels");
+    assert!(
+        levels <= crewtel::attribute::MAX_NESTING + 1,
+        "{levels} levels"
+    );
     assert!(reporter.dropped_attributes() > before, "the cut is counted");
 
     // The host's own chain, dropped without recursion.

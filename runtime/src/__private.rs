@@ -22,13 +22,13 @@ pub use crate::secret::{Countable, SecretFree, SecretIsNeverSent, WithReads};
 pub use crate::emit::{Element, Emit, Len, Present};
 pub use crate::error_kept::{ErrorKept, ErrorKeptElse, error_name};
 pub use crate::error_type::ErrorType;
+pub use crate::event::Visitor;
+pub use crate::event::{AttributeKey, Event, Telemetry};
 pub use crate::flatten::{FlattenDepth, Flattenable, flattened};
 pub use crate::free_text::{NotCredentialText, NotFreeText};
 pub use crate::json::AsObject;
 pub use crate::returnable::{Returnable, returned};
 pub use crate::spelling::{PrimitiveStr, Same, SameContainer};
-pub use crate::telemetry::Visitor;
-pub use crate::telemetry::{AttributeKey, Event, Telemetry};
 pub use crate::value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
 
 // The derive writes each key as one string literal (see
@@ -120,8 +120,8 @@ impl<T: Telemetry + ?Sized> ViaTelemetry<T> for Probe<T> {
     fn visit_flattened<V: Visitor>(&self, value: &T, consent: Consent, visitor: &mut V) {
         // A flattened struct that carries its own consent (a crew) is walked
         // under the stricter of the event's and its own.
-        let consent = crate::telemetry::nested_consent(value, consent);
-        if crate::telemetry::allowed::<T>(consent) {
+        let consent = crate::event::nested_consent(value, consent);
+        if crate::event::allowed::<T>(consent) {
             value.visit_attributes(consent, visitor);
         }
     }

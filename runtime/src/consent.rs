@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// `#[telemetry(never)]` under none.
 ///
 /// ```
-/// use crewtel::{Consent, Tier};
+/// use crewtel::{Consent, catalogue::Tier};
 ///
 /// assert!(Consent::Anonymous.allows(Tier::Always));
 /// assert!(!Consent::Anonymous.allows(Tier::ShareCrew));

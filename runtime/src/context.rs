@@ -1,6 +1,7 @@
-//! Attributes that describe the process rather than one event, computed once
-//! and sent on every span (CrewAI's `coding_agent`, `runtime_context`,
-//! `cpu_band` and `project_id`).
+//! Facts about the process rather than one event: the [`ProcessContext`] a
+//! program sends on every span (CrewAI's `coding_agent`, `runtime_context`,
+//! `cpu_band` and `project_id`), the CPU count's band, and the compiler that
+//! built the host.
 //!
 //! Only variable *names* are tested, and two values compared with a fixed
 //! string (`TERM_PROGRAM=vscode`, `TERMINAL_EMULATOR=JetBrains-JediTerm`);
@@ -9,6 +10,10 @@
 use std::io::IsTerminal;
 
 use crate::Telemetry;
+
+/// The version of the rustc that built crewtel (and so its host), captured
+/// at build time: reading it probes nothing.
+pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
 
 /// Where and under what the process runs, as coarse categories.
 ///

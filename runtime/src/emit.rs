@@ -12,8 +12,8 @@ use serde::{Serialize, Serializer};
 
 use crate::catalogue::Shape;
 use crate::consent::Consent;
+use crate::event::{AttributeKey, Visitor};
 use crate::secret::{Countable, Secret, SecretIsNeverSent};
-use crate::telemetry::{AttributeKey, Visitor};
 use crate::value::{Scalar, TelemetryValue};
 
 /// A field value that can be sent: a scalar, an `Option`, a list, a map or a

@@ -17,12 +17,12 @@ pub const DYN_ERROR: &str = "dyn Error";
 /// type's name is read, never the value.
 ///
 /// ```
-/// use crewtel::ErrorType;
+/// use crewtel::rules::ErrorType;
 ///
 /// let io = std::io::Error::other("the prompt was: ...");
 /// assert_eq!(io.error_type(), "io::Error");
 /// let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(io);
-/// assert_eq!(boxed.error_type(), crewtel::DYN_ERROR);
+/// assert_eq!(boxed.error_type(), crewtel::attribute::DYN_ERROR);
 /// assert_eq!("42x".parse::<u8>().unwrap_err().error_type(), "ParseIntError");
 /// ```
 #[diagnostic::on_unimplemented(

@@ -16,7 +16,7 @@
 use core::marker::PhantomData;
 
 use crate::catalogue::Catalogue;
-use crate::telemetry::Telemetry;
+use crate::event::Telemetry;
 
 /// Depth zero: no struct that flattens another is flattenable here.
 pub struct Zero;

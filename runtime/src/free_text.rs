@@ -26,7 +26,7 @@ use crate::value::Literal;
 /// say so, and a reviewer can search for it.
 ///
 /// ```
-/// use crewtel::{NotFreeText, Scalar, ScalarKind, Telemetry, TelemetryValue, Text};
+/// use crewtel::{NotFreeText, Telemetry, TelemetryValue, value::{Scalar, ScalarKind, Text}};
 ///
 /// /// A random id the program mints.
 /// struct RunId(String);

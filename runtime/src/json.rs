@@ -12,9 +12,9 @@ use crate::catalogue::Catalogue;
 use crate::catalogue::Shape;
 use crate::consent::Consent;
 use crate::emit::{Element, ElementVia, Emit, EmitVia};
+use crate::event::Visitor;
+use crate::event::{AttributeKey, Attributes, Event, Nested, NestedList, Telemetry};
 use crate::json_writer::{at_depth, encode_object, encode_objects, one_deeper, within_nesting};
-use crate::telemetry::Visitor;
-use crate::telemetry::{AttributeKey, Attributes, Event, Nested, NestedList, Telemetry};
 use crate::value::{Scalar, ScalarKind, TelemetryValue, Text};
 
 impl Serialize for Text<'_> {
@@ -272,7 +272,7 @@ impl<T: Telemetry + ?Sized> Serialize for Event<'_, T> {
 
 impl<T: Telemetry + ?Sized> Serialize for Attributes<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !crate::telemetry::allowed::<T>(self.consent) {
+        if !crate::event::allowed::<T>(self.consent) {
             return serializer.collect_map(core::iter::empty::<((), ())>());
         }
         serialize_attributes(

@@ -19,6 +19,14 @@
 //! `crewtel-reporter` crate), which is such a sink; each event carries its
 //! own consent.
 //!
+//! The root names what a host writes; the rest lives in modules:
+//! [`event`] (the events a derive builds and the visitor of their
+//! attributes), [`attribute`] (attributes as they are sent), [`value`] (what
+//! a field's value is sent as), [`sink`] (where events go), [`catalogue`]
+//! (what a struct can send, and the resource), [`document`] (the catalogue
+//! for people and tools), [`context`] (facts about the process), [`rules`]
+//! (each rule a field is held to) and [`testing`].
+//!
 //! ```
 //! use std::collections::BTreeMap;
 //! use crewtel::{Consent, Secret, Telemetry, TelemetryValue};
@@ -68,43 +76,37 @@ macro_rules! marker_impls {
 }
 
 pub mod attribute;
-mod catalogue;
+pub mod catalogue;
 mod consent;
-mod context;
+pub mod context;
 mod declared_kind;
 pub mod document;
 mod emit;
 mod error_kept;
 mod error_type;
+pub mod event;
 mod flatten;
 mod free_text;
 mod json;
 mod json_writer;
 mod on_send;
-mod resource;
 mod returnable;
 pub mod rules;
 mod secret;
-mod sink;
+pub mod sink;
 mod spelling;
-mod telemetry;
 pub mod testing;
 mod to_json;
-mod value;
+pub mod value;
 
-pub use catalogue::MAX_FLATTEN_DEPTH;
-pub use catalogue::{Catalogue, CatalogueKey, Entry, Expiry, Shape, Source, ValueKind};
-pub use consent::{Consent, Tier};
-pub use context::{ProcessContext, cpu_band};
-pub use error_type::{DYN_ERROR, ErrorType};
+pub use consent::Consent;
+pub use context::ProcessContext;
+pub use event::{Event, Telemetry};
 pub use free_text::NotFreeText;
-pub use json_writer::MAX_NESTING;
 pub use on_send::OnSend;
-pub use resource::{RESOURCE_KEYS, RUSTC_VERSION, ResourceKey};
-pub use secret::{Secret, SecretFree};
-pub use sink::{ActiveSpan, AnyEvent, Dispatch, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
-pub use telemetry::{AttributeKey, Attributes, Event, Telemetry, Visitor};
-pub use value::{Literal, Scalar, ScalarKind, TelemetryValue, Text};
+pub use secret::Secret;
+pub use sink::{ActiveSpan, Dispatch, Sink};
+pub use value::{Literal, TelemetryValue};
 
 /// Derives [`Telemetry`](trait@Telemetry) for a struct with classified fields.
 pub use crewtel_macros::Telemetry;

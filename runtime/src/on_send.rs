@@ -3,8 +3,8 @@
 use crate::catalogue::Shape;
 use crate::consent::Consent;
 use crate::emit::Emit;
+use crate::event::{AttributeKey, Visitor};
 use crate::secret::SecretFree;
-use crate::telemetry::{AttributeKey, Visitor};
 
 /// A field value that a function reads when its event is sent, and never
 /// before: the machine's exact platform, a count that costs something to

@@ -9,8 +9,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::consent::Consent;
+use crate::event::{Event, Telemetry};
 use crate::json_writer::{Writer, json_string};
-use crate::telemetry::{Event, Telemetry};
 
 impl<T: Telemetry + ?Sized> Event<'_, T> {
     /// The event as JSON: `{"name": ..., "consent": ..., "attributes":

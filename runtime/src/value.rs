@@ -56,7 +56,7 @@ impl Scalar<'_> {
     /// The kind of this value.
     ///
     /// ```
-    /// use crewtel::{Scalar, ScalarKind};
+    /// use crewtel::value::{Scalar, ScalarKind};
     ///
     /// assert_eq!(Scalar::I64(3).kind(), ScalarKind::I64);
     /// ```
@@ -92,7 +92,7 @@ pub enum ScalarKind {
 /// Derive it for a unit-only enum to send its variant names:
 ///
 /// ```
-/// use crewtel::{Scalar, Text, TelemetryValue};
+/// use crewtel::{TelemetryValue, value::{Scalar, Text}};
 ///
 /// #[derive(TelemetryValue)]
 /// enum Process {
@@ -108,7 +108,7 @@ pub enum ScalarKind {
 /// Implement it by hand for a scalar type of your own:
 ///
 /// ```
-/// use crewtel::{NotFreeText, Scalar, ScalarKind, Telemetry, TelemetryValue};
+/// use crewtel::{NotFreeText, Telemetry, TelemetryValue, value::{Scalar, ScalarKind}};
 ///
 /// struct Temperature(f32);
 ///
@@ -210,7 +210,7 @@ impl TelemetryValue for f32 {
 ///
 /// ```
 /// use std::time::Duration;
-/// use crewtel::{Scalar, TelemetryValue};
+/// use crewtel::{TelemetryValue, value::Scalar};
 ///
 /// assert_eq!(Duration::from_micros(1500).telemetry_value(), Scalar::F64(1.5));
 /// ```

@@ -1,6 +1,6 @@
 // What a sink receives is always a derived event: a host cannot hand it a
 // value of its own that claims any keys.
-use crewtel::{AnyEvent, Catalogue, Consent};
+use crewtel::{Consent, sink::AnyEvent, catalogue::Catalogue};
 
 struct Forged;
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 struct NotAnError;
 
-impl crewtel::ErrorType for NotAnError {
+impl crewtel::rules::ErrorType for NotAnError {
     fn error_type(&self) -> Cow<'static, str> {
         Cow::Borrowed("the user's prompt")
     }

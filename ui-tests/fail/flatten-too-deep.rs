@@ -1,4 +1,4 @@
-// Flattening nests at most `crewtel::MAX_FLATTEN_DEPTH` (8) levels deep.
+// Flattening nests at most `crewtel::catalogue::MAX_FLATTEN_DEPTH` (8) levels deep.
 use crewtel::Telemetry;
 
 macro_rules! chain {
@@ -22,7 +22,7 @@ struct L1 {
 chain!(L2 k2 L1, L3 k3 L2, L4 k4 L3, L5 k5 L4, L6 k6 L5, L7 k7 L6, L8 k8 L7, L9 k9 L8);
 
 // `L9` flattens structs eight levels deep: allowed.
-const _: &crewtel::Catalogue = <L9 as Telemetry>::CATALOGUE;
+const _: &crewtel::catalogue::Catalogue = <L9 as Telemetry>::CATALOGUE;
 
 // Nine levels: refused at the field that nests one level too many.
 #[derive(Telemetry)]

@@ -6,7 +6,7 @@ struct Tool {
     name: String,
 }
 
-impl crewtel::SecretFree for Tool {}
+impl crewtel::rules::SecretFree for Tool {}
 
 fn name(tool: &Tool) -> &str {
     &tool.name

@@ -1,6 +1,6 @@
 // `SecretFree` can be vouched for a host's own type, never for a `Secret` or
 // for a standard container of one.
-use crewtel::{Secret, SecretFree};
+use crewtel::{Secret, rules::SecretFree};
 
 struct Token;
 

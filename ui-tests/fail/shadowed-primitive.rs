@@ -1,6 +1,6 @@
 // A host type named like a primitive is no number: it is judged, not trusted
 // by its name.
-use crewtel::{Scalar, Telemetry, TelemetryValue, Text};
+use crewtel::{Telemetry, TelemetryValue, value::{Scalar, Text}};
 
 #[allow(non_camel_case_types)]
 struct u32(String);

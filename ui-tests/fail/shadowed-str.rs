@@ -1,6 +1,6 @@
 // A host type named `str` is no string literal: a field written
 // `&'static str` is read as one only when its `str` is the primitive.
-use crewtel::{Scalar, Telemetry, TelemetryValue, Text};
+use crewtel::{Telemetry, TelemetryValue, value::{Scalar, Text}};
 
 #[allow(non_camel_case_types)]
 struct str(String);

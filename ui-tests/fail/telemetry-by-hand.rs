@@ -2,7 +2,7 @@
 // the derive makes (classes, free text, `Secret`s, the catalogue), does not
 // compile unless it spells the hidden `__DeriveOnly`, a door a reviewer
 // searches for.
-use crewtel::{Catalogue, Consent, Scalar, Telemetry, Text, Visitor};
+use crewtel::{Consent, Telemetry, catalogue::Catalogue, value::{Scalar, Text}, event::Visitor};
 
 struct Prompt(String);
 
@@ -10,7 +10,7 @@ static EMPTY: Catalogue = Catalogue {
     event: "Prompt",
     type_name: "Prompt",
     path: "forged::Prompt",
-    tier: crewtel::Tier::Always,
+    tier: crewtel::catalogue::Tier::Always,
     expires: None,
     entries: &[],
     expiring: &[],
@@ -27,7 +27,7 @@ impl Telemetry for Prompt {
 
     fn visit_attributes<V: Visitor>(&self, _: Consent, visitor: &mut V) {
         visitor.scalar(
-            crewtel::AttributeKey::new("prompt"),
+            crewtel::event::AttributeKey::new("prompt"),
             Scalar::Text(Text::Borrowed(&self.0)),
         );
     }

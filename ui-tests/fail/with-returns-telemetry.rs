@@ -12,7 +12,7 @@ struct Llm {
     model: Model,
 }
 
-impl crewtel::SecretFree for Llm {}
+impl crewtel::rules::SecretFree for Llm {}
 
 fn model(llm: &Llm) -> &Model {
     &llm.model

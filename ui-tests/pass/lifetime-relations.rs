@@ -5,8 +5,8 @@ use crewtel::Telemetry;
 #[derive(Clone, Copy)]
 struct Pair<'a, 'b: 'a>(&'a &'b u8);
 impl crewtel::TelemetryValue for Pair<'_, '_> {
-    fn telemetry_value(&self) -> crewtel::Scalar<'_> {
-        crewtel::Scalar::I64(**self.0 as i64)
+    fn telemetry_value(&self) -> crewtel::value::Scalar<'_> {
+        crewtel::value::Scalar::I64(**self.0 as i64)
     }
 }
 impl crewtel::NotFreeText for Pair<'_, '_> {}

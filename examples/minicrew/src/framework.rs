@@ -8,7 +8,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crewtel::{NotFreeText, Scalar, ScalarKind, Secret, Telemetry, TelemetryValue, Text};
+use crewtel::{
+    NotFreeText, Secret, Telemetry, TelemetryValue,
+    value::{Scalar, ScalarKind, Text},
+};
 
 use crate::tools::{Tool, ToolError, tool_names};
 

@@ -1,7 +1,7 @@
 //! What minicrew tells its users about its telemetry: the keys on every
 //! event, the catalogue of everything it can send, and its document.
 
-use crewtel::{Catalogue, ProcessContext, Telemetry, document};
+use crewtel::{ProcessContext, Telemetry, catalogue::Catalogue, document};
 
 use crate::events::{
     CrewCompleted, CrewCreated, CrewEnded, CrewExecution, CrewIndividualTestResult,

@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use crewtel::{RESOURCE_KEYS, RUSTC_VERSION};
+use crewtel::{catalogue::RESOURCE_KEYS, context::RUSTC_VERSION};
 use opentelemetry::{KeyValue, Value};
 
 /// The host's name and version, as the builder was given them.
@@ -37,7 +37,7 @@ pub struct Environment {
     /// `process.runtime.version`: the rustc that built the host.
     pub rustc_version: &'static str,
     /// The number of logical CPUs: not on the resource, which carries only
-    /// its band (`crewtel.cpu_band`, [`cpu_band`](crewtel::cpu_band)).
+    /// its band (`crewtel.cpu_band`, [`cpu_band`](crewtel::context::cpu_band)).
     pub logical_cpus: Option<usize>,
 }
 
@@ -83,7 +83,7 @@ impl Environment {
             "process.runtime.version" => self.rustc_version.into(),
             "os.type" => self.os_type.into(),
             "host.arch" => self.host_arch.into(),
-            "crewtel.cpu_band" => crewtel::cpu_band(self.logical_cpus).into(),
+            "crewtel.cpu_band" => crewtel::context::cpu_band(self.logical_cpus).into(),
             "os.version" => major(self.os_version.as_deref()?)?.to_owned().into(),
             _ => return None,
         })

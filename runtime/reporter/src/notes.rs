@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crewtel::Catalogue;
 use crewtel::Consent;
+use crewtel::catalogue::Catalogue;
 
 /// What was noted of one span.
 #[derive(Clone, Debug, Default)]

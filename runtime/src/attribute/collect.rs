@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{Array, Key, KeyValue, Value};
 
-use crate::telemetry::Visitor;
-use crate::telemetry::{AttributeKey, Event, Telemetry};
+use crate::event::Visitor;
+use crate::event::{AttributeKey, Event, Telemetry};
 use crate::value::{Scalar, ScalarKind, Text};
 
 impl<T: ?Sized> Event<'_, T> {

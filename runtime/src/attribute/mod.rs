@@ -28,7 +28,12 @@ mod collect;
 #[cfg(feature = "opentelemetry")]
 mod otel;
 
+pub use crate::error_type::DYN_ERROR;
+pub use crate::json_writer::MAX_NESTING;
 pub use collect::append_new;
+
+/// The key [`ActiveSpan::fail`](crate::ActiveSpan::fail) sends the error's type under.
+pub const ERROR_TYPE_KEY: &str = "error_type";
 
 /// An attribute's key: a semantic-convention or host name, static for every
 /// key crewtel's derives write.

@@ -13,7 +13,7 @@ use crate::value::ScalarKind;
 /// itself.
 ///
 /// ```
-/// use crewtel::{Telemetry, ValueKind};
+/// use crewtel::{Telemetry, catalogue::ValueKind};
 ///
 /// #[derive(Telemetry)]
 /// struct Crew {

@@ -39,7 +39,7 @@ pub fn markdown(
          Never a host name, user name, path, process id, command line, machine or install id, or network \
          address.\n\n| key | tier | purpose |\n|---|---|---|\n",
     );
-    for crate::resource::ResourceKey { key, purpose, .. } in crate::resource::RESOURCE_KEYS {
+    for crate::catalogue::ResourceKey { key, purpose, .. } in crate::catalogue::RESOURCE_KEYS {
         let _ = writeln!(out, "| `{key}` | always | {purpose} |");
     }
     out.push_str(

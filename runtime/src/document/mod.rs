@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::resource::{RESOURCE_KEYS, ResourceKey};
+use crate::catalogue::{RESOURCE_KEYS, ResourceKey};
 
 mod diff;
 mod expiring;

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::telemetry::{AttributeKey, Event, Telemetry, Visitor};
+use crate::event::{AttributeKey, Event, Telemetry, Visitor};
 use crate::value::{Scalar, ScalarKind};
 
 mod escape;

@@ -180,7 +180,7 @@ impl<T: SecretIsNeverSent> Countable for Secret<T> {}
 #[macro_export]
 macro_rules! secret_free {
     ($($ty:ty),+ $(,)?) => {$(
-        impl $crate::SecretFree for $ty {}
+        impl $crate::rules::SecretFree for $ty {}
         impl $crate::__private::Countable for $ty {}
     )+};
 }

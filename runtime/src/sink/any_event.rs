@@ -4,7 +4,7 @@ use crate::attribute::KeyValue;
 
 use crate::catalogue::Catalogue;
 use crate::consent::Consent;
-use crate::telemetry::{Event, Telemetry};
+use crate::event::{Event, Telemetry};
 
 /// An [`Event`] whose type a [`Sink`](super::Sink) does not know: its name,
 /// its consent, and its attributes on demand, exactly as the derive walks
@@ -50,7 +50,7 @@ pub trait AnyEvent: sealed::Sealed {
 mod sealed {
     pub trait Sealed {}
 
-    impl<T: crate::telemetry::Telemetry + ?Sized> Sealed for crate::telemetry::Event<'_, T> {}
+    impl<T: crate::event::Telemetry + ?Sized> Sealed for crate::event::Event<'_, T> {}
 }
 
 impl<T: Telemetry + ?Sized> AnyEvent for Event<'_, T> {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::telemetry::{Event, Telemetry};
+use crate::event::{Event, Telemetry};
 
 use super::{ActiveSpan, Sink};
 

@@ -3,8 +3,8 @@
 //! the [`Dispatch`] handle a framework's own code sends through.
 //!
 //! As with `log::Log` or `metrics::Recorder`, a library is written against
-//! the trait and never names the backend: its crate depends on crewtel
-//! without default features, and the program that uses it picks the sink.
+//! the trait and never names the backend: its crate depends on `crewtel`
+//! alone, and the program that uses it picks the sink.
 
 mod any_event;
 mod dispatch;
@@ -12,7 +12,7 @@ mod span;
 
 pub use any_event::AnyEvent;
 pub use dispatch::Dispatch;
-pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan, SpanIds};
+pub use span::{ActiveSpan, EndSpan, SpanIds};
 
 /// A destination for events: the `Reporter`, or a test double.
 ///
@@ -23,7 +23,7 @@ pub use span::{ActiveSpan, ERROR_TYPE_KEY, EndSpan, SpanIds};
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
-/// use crewtel::{ActiveSpan, AnyEvent, Dispatch, Sink, Telemetry};
+/// use crewtel::{ActiveSpan, Dispatch, Sink, Telemetry, sink::AnyEvent};
 ///
 /// /// Keeps the name and JSON attributes of every event.
 /// #[derive(Default)]

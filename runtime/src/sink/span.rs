@@ -2,12 +2,9 @@
 
 use crate::consent::Consent;
 use crate::error_type::ErrorType;
-use crate::telemetry::{Event, Telemetry};
+use crate::event::{Event, Telemetry};
 
 use super::AnyEvent;
-
-/// The key [`ActiveSpan::fail`] sends the error's type under.
-pub const ERROR_TYPE_KEY: &str = "error_type";
 
 /// A span opened by a [`Sink`](super::Sink) (a `Reporter`, a
 /// [`Dispatch`](super::Dispatch)); it is sent when it ends, and dropping it
@@ -60,7 +57,7 @@ pub struct ActiveSpan {
 /// How a sink ends one of its spans: what [`ActiveSpan`] calls, once.
 pub trait EndSpan {
     /// Ends the span, adding the attributes `end` allows, with an error
-    /// status and `error_type` (under [`ERROR_TYPE_KEY`]) when it failed.
+    /// status and `error_type` (under [`ERROR_TYPE_KEY`](crate::attribute::ERROR_TYPE_KEY)) when it failed.
     /// `end` arrives bounded by [`consent`](Self::consent): under the
     /// stricter of the span's consent and its own (see [`Event::ending`]).
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>);
@@ -136,7 +133,7 @@ impl ActiveSpan {
     /// hold prompts, output or credentials.
     ///
     /// Any error does: a `std::error::Error`, a `Box<dyn Error + Send +
-    /// Sync>` (sent as [`DYN_ERROR`](crate::DYN_ERROR)), an `anyhow::Error`.
+    /// Sync>` (sent as [`DYN_ERROR`](crate::attribute::DYN_ERROR)), an `anyhow::Error`.
     pub fn fail<E: ErrorType + ?Sized>(mut self, error: &E) {
         if self.open.is_some() {
             self.finish(None, Some(error.error_type().as_ref()));

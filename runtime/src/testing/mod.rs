@@ -47,10 +47,11 @@ pub use committed::{assert_catalogue_admits, assert_none_expire_within};
 
 use crate::attribute::{KeyValue, Value};
 
+use crate::attribute::ERROR_TYPE_KEY;
 use crate::catalogue::{Catalogue, CatalogueKey};
 use crate::consent::Consent;
-use crate::sink::{ActiveSpan, AnyEvent, ERROR_TYPE_KEY, EndSpan, Sink, SpanIds};
-use crate::telemetry::Telemetry;
+use crate::event::Telemetry;
+use crate::sink::{ActiveSpan, AnyEvent, EndSpan, Sink, SpanIds};
 
 /// One event (or span) as it was sent.
 #[derive(Clone, Debug)]

@@ -126,7 +126,7 @@ impl<'a> CrewCreated<'a> {
     pub fn of(crew: &'a Crew) -> Self {
         CrewCreated {
             crew,
-            rust_version: crewtel::RUSTC_VERSION,
+            rust_version: crewtel::context::RUSTC_VERSION,
             crew_fingerprint: &crew.fingerprint.uuid,
             crew_fingerprint_created_at: &crew.fingerprint.created_at,
             crew_fingerprint_metadata: Some(&crew.fingerprint.metadata)

@@ -7,7 +7,7 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use std::sync::Arc;
 
-use crewtel::SpanIds;
+use crewtel::sink::SpanIds;
 use crewtel::testing::Capture;
 
 use crate::notes::Notes;

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry_sdk::trace::{IdGenerator, RandomIdGenerator};
 
-use crewtel::SpanIds;
+use crewtel::sink::SpanIds;
 
 thread_local! {
     /// The ids of the span being built on this thread, if any.

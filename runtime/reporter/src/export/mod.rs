@@ -47,7 +47,7 @@ use crate::config::{Limits, Settings};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
-use crewtel::SpanIds;
+use crewtel::sink::SpanIds;
 
 /// The most events the queue may hold, whatever the host asks: the batch
 /// processor allocates its queue up front.

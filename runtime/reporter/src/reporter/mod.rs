@@ -23,7 +23,10 @@ use crate::export::{OpenSpan, Pipeline};
 use crate::local;
 use contain::Containment;
 use crewtel::Consent;
-use crewtel::{ActiveSpan, AnyEvent, Sink, SpanIds};
+use crewtel::{
+    ActiveSpan, Sink,
+    sink::{AnyEvent, SpanIds},
+};
 use crewtel::{Event, Telemetry};
 use span::Span;
 
@@ -204,7 +207,7 @@ impl Reporter {
     /// Attributes left out so far because `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
     /// first entry alone is longer), and nested structs cut at the nesting
-    /// limit ([`MAX_NESTING`](crewtel::MAX_NESTING), counted for the whole
+    /// limit ([`MAX_NESTING`](crewtel::attribute::MAX_NESTING), counted for the whole
     /// process). The count limit's drops are in each span's
     /// dropped-attribute count.
     pub fn dropped_attributes(&self) -> u64 {

@@ -7,7 +7,10 @@ use crewtel::attribute::KeyValue;
 use super::Shared;
 use crate::export::OpenSpan;
 use crewtel::Consent;
-use crewtel::{AnyEvent, ERROR_TYPE_KEY, EndSpan, SpanIds};
+use crewtel::{
+    attribute::ERROR_TYPE_KEY,
+    sink::{AnyEvent, EndSpan, SpanIds},
+};
 
 /// A span the reporter opened. It holds what it needs (the pipeline, the
 /// every-event context, where its panics stop), so that it borrows nothing

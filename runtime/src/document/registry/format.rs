@@ -5,9 +5,9 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::attribute::ERROR_TYPE_KEY;
 use crate::catalogue::{CatalogueKey, Expiry, Source, ValueKind};
 use crate::consent::Tier;
-use crate::sink::ERROR_TYPE_KEY;
 
 use super::{STABILITY, purpose};
 

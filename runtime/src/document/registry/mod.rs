@@ -11,10 +11,10 @@
 //! resource keys are defined in `registry.<host>.resource` and referred to
 //! by an entity group.
 
+use crate::attribute::ERROR_TYPE_KEY;
+use crate::catalogue::RESOURCE_KEYS;
 use crate::catalogue::{Catalogue, CatalogueKey, ValueKind};
 use crate::consent::Tier;
-use crate::resource::RESOURCE_KEYS;
-use crate::sink::ERROR_TYPE_KEY;
 
 /// What the registry says of every group and attribute it defines:
 /// crewtel's catalogues change with their host's code.

@@ -6,10 +6,6 @@
 //! path, process id, command line, machine or install id, or network
 //! address.
 
-/// The version of the rustc that built crewtel (and so its host), captured
-/// at build time: reading it probes nothing.
-pub const RUSTC_VERSION: &str = env!("CREWTEL_RUSTC_VERSION");
-
 /// One key the resource of an export can carry: its name and why it is
 /// there. [`RESOURCE_KEYS`] is the one list of them: the reporter's resource,
 /// the catalogue document and the tests read it.

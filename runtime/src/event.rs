@@ -1,7 +1,7 @@
 //! The `Telemetry` trait a derive implements, the events it builds and the
-//! visitor its attributes are walked with. How an event is written is its
-//! adapters' business: JSON in `json` and `to_json`, OpenTelemetry
-//! key-values in `otel`.
+//! visitor their attributes are walked with. How an event is written is its
+//! adapters' business: JSON (`Event::to_json`, `Event::attributes`) and
+//! key-values ([`Event::key_values`], in the `attribute` module).
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -119,7 +119,7 @@ pub(crate) fn allowed<T: Telemetry + ?Sized>(consent: Consent) -> bool {
 /// (`,"name":`, and the same escaped as the contents of a string).
 ///
 /// ```
-/// use crewtel::AttributeKey;
+/// use crewtel::event::AttributeKey;
 ///
 /// const KEY: AttributeKey = AttributeKey::new("crew_id");
 /// assert_eq!(KEY.name(), "crew_id");
