@@ -38,7 +38,10 @@ fn refused(name: &'static str) {
     }
 }
 
-/// The types refused since the last call, each once per process.
+/// The names of the [`TelemetryValue`] types whose values were not sent
+/// because they were not of the kind the type declares
+/// ([`KIND`](TelemetryValue::KIND)), each once per process: the types
+/// refused since the last call, which takes them.
 pub fn newly_refused() -> Vec<&'static str> {
     if !PENDING.load(Ordering::Acquire) || !PENDING.swap(false, Ordering::AcqRel) {
         return Vec::new();

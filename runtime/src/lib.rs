@@ -24,7 +24,8 @@
 //! attributes), [`attribute`] (attributes as they are sent), [`value`] (what
 //! a field's value is sent as), [`sink`] (where events go), [`catalogue`]
 //! (what a struct can send, and the resource), [`document`] (the catalogue
-//! for people and tools), [`context`] (facts about the process), [`rules`]
+//! for people and tools), [`context`] (facts about the process),
+//! [`diagnostics`] (what crewtel noticed while building events), [`rules`]
 //! (each rule a field is held to) and [`testing`].
 //!
 //! ```
@@ -80,6 +81,7 @@ pub mod catalogue;
 mod consent;
 pub mod context;
 mod declared_kind;
+pub mod diagnostics;
 pub mod document;
 mod emit;
 mod error_kept;
@@ -116,10 +118,6 @@ pub use crewtel_macros::TelemetryValue;
 /// What generated code reaches; not a public API.
 #[doc(hidden)]
 pub mod __private;
-
-/// What `crewtel-reporter` reads of this crate's state; not a public API.
-#[doc(hidden)]
-pub mod __reporter;
 
 // Lets the derives' `::crewtel::...` paths resolve inside this crate's own tests.
 extern crate self as crewtel;

@@ -391,7 +391,7 @@ impl Settings {
             Some(Word::Word(word)) if RECORD_OFF.contains(&word) => RecordChoice::Off,
             Some(Word::Word(_)) => RecordChoice::Default,
         };
-        let in_ci = crewtel::__reporter::CI_VARIABLES
+        let in_ci = crewtel::context::CI_VARIABLES
             .iter()
             .any(|name| (reader.env)(name).is_some());
 

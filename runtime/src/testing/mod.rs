@@ -76,24 +76,18 @@ pub struct Captured {
 }
 
 impl Captured {
-    /// What a reporter's pipeline sent, with what the reporter noted of it
-    /// (its consent and catalogues).
-    pub(crate) fn new(
-        name: &'static str,
-        consent: Option<Consent>,
-        attributes: Vec<KeyValue>,
-        error_type: Option<String>,
-        (ids, parent): (SpanIds, Option<SpanIds>),
-        catalogues: Vec<&'static Catalogue>,
-    ) -> Captured {
+    /// An event named `name` at `ids`, with nothing else noted yet: what a
+    /// reporter's pipeline builds for [`Capture::push`], setting the rest of
+    /// the fields as it knows them.
+    pub fn new(name: &'static str, ids: SpanIds) -> Captured {
         Captured {
             name,
-            consent,
-            attributes,
-            error_type,
+            consent: None,
+            attributes: Vec::new(),
+            error_type: None,
             ids,
-            parent,
-            catalogues,
+            parent: None,
+            catalogues: Vec::new(),
         }
     }
 
@@ -269,12 +263,10 @@ impl Capture {
         }
     }
 
-    fn push(&self, event: Captured) {
-        self.lock().events.push(event);
-    }
-
-    /// An event a reporter's pipeline sent.
-    pub(crate) fn exported(&self, event: Captured) {
+    /// Keeps an event sent some other way than through this capture's
+    /// [`Sink`]: what a reporter's pipeline exported, when the reporter was
+    /// built onto this capture.
+    pub fn push(&self, event: Captured) {
         self.lock().events.push(event);
     }
 }

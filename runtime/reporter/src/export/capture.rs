@@ -8,7 +8,7 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 use std::sync::Arc;
 
 use crewtel::sink::SpanIds;
-use crewtel::testing::Capture;
+use crewtel::testing::{Capture, Captured};
 
 use crate::notes::Notes;
 
@@ -51,15 +51,13 @@ impl SpanExporter for ToCapture {
                 _ => None,
             };
             let note = self.notes.take(ids.span_id);
-            crewtel::__reporter::exported(
-                &self.capture,
-                name,
-                note.consent,
-                span.attributes.into_iter().map(Into::into).collect(),
-                error_type,
-                (ids, parent),
-                note.catalogues,
-            );
+            let mut captured = Captured::new(name, ids);
+            captured.parent = parent;
+            captured.consent = note.consent;
+            captured.attributes = span.attributes.into_iter().map(Into::into).collect();
+            captured.error_type = error_type;
+            captured.catalogues = note.catalogues;
+            self.capture.push(captured);
         }
         Ok(())
     }

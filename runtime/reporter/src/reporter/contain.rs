@@ -54,7 +54,7 @@ impl Containment {
     /// event or an earlier one, was not of the kind it declares.
     #[inline]
     fn warn_refused_kinds(&self) {
-        for name in crewtel::__reporter::newly_refused() {
+        for name in crewtel::diagnostics::newly_refused() {
             (self.warn)(&format!(
                 "crewtel: a `{name}` value is not of the kind its `TelemetryValue::KIND` declares; such values are not sent"
             ));

@@ -216,7 +216,7 @@ impl Reporter {
             .pipeline
             .as_ref()
             .map_or(0, Pipeline::cut_attributes);
-        cut + crewtel::__reporter::cut_at_depth()
+        cut + crewtel::diagnostics::cut_at_depth()
     }
 
     /// Whether telemetry is on and why, the consent, the endpoint, the local
