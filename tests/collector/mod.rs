@@ -458,7 +458,7 @@ impl Pki {
     }
 
     fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-        Arc::new(rustls::crypto::ring::default_provider())
+        Arc::new(rustls::crypto::aws_lc_rs::default_provider())
     }
 
     /// A server that shows its certificate, and asks for none.

@@ -163,7 +163,11 @@ fn own_provider() -> Option<CryptoProvider> {
     Some(rustls::crypto::aws_lc_rs::default_provider())
 }
 
+// rustls 0.23.48 deprecates its ring provider (no post-quantum key
+// exchange) without a replacement: an application on ring chose it by
+// turning `tls-ring` on, and gets it; anyone else gets aws-lc-rs.
 #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
+#[allow(deprecated)]
 fn own_provider() -> Option<CryptoProvider> {
     Some(rustls::crypto::ring::default_provider())
 }
