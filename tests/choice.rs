@@ -139,7 +139,7 @@ fn the_variable_wins_over_the_project_which_wins_over_the_host_and_then_the_user
     let machine = machine.with("CREWTEL_TELEMETRY", "off");
     assert_eq!(
         machine.reporter().status().decided_by,
-        Reason::Chosen(ChosenBy::Variable)
+        Reason::Chosen(ChosenBy::Variable("CREWTEL_TELEMETRY"))
     );
     let machine = Machine {
         vars: machine
@@ -301,5 +301,59 @@ fn the_subcommands_say_what_they_changed() {
     );
 
     let usage = machine.builder().0.command(&["enable"]).unwrap_err();
-    assert_eq!(usage, crewtel_reporter::TELEMETRY_USAGE);
+    assert!(
+        matches!(usage, crewtel_reporter::CommandError::Usage),
+        "{usage:?}"
+    );
+    assert_eq!(usage.to_string(), crewtel_reporter::TELEMETRY_USAGE);
+
+    // Every variable crewtel reads, one a line, with what it means.
+    let variables = machine.command(&["variables"]);
+    for name in [
+        "DO_NOT_TRACK",
+        "CREWTEL_TELEMETRY",
+        "CREWTEL_EXPORTER_OTLP_ENDPOINT",
+        "NO_PROXY",
+    ] {
+        assert!(
+            variables
+                .lines()
+                .any(|line| line.starts_with(name) && line.len() > name.len() + 2),
+            "{name}: {variables}"
+        );
+    }
+}
+
+/// A choice that cannot be kept changes nothing, and says why, as a value
+/// a host can match.
+#[test]
+fn a_choice_that_cannot_be_kept_is_an_error_naming_its_file() {
+    let dir = std::env::temp_dir().join(format!("crewtel-not-kept-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The configuration "directory" is a file: nothing can be written in it.
+    let config = dir.join("config");
+    std::fs::write(&config, "not a folder").unwrap();
+    let (config_dir, data_dir) = (
+        config.display().to_string(),
+        dir.join("data").display().to_string(),
+    );
+    let error = crewtel_reporter::Reporter::builder()
+        .service_name("unkept")
+        .on_warning(|_| {})
+        .environment(move |name| match name {
+            "CREWTEL_CONFIG_DIR" => Some(config_dir.clone()),
+            "CREWTEL_DATA_DIR" => Some(data_dir.clone()),
+            _ => None,
+        })
+        .command(&["off"])
+        .unwrap_err();
+    match &error {
+        crewtel_reporter::CommandError::NotKept { file, .. } => {
+            assert!(file.starts_with(&config), "{}", file.display());
+        }
+        other => panic!("not NotKept: {other:?}"),
+    }
+    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), "not a folder");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -66,13 +66,18 @@ fn main() {
         ["telemetry", "diff", committed] => diff(committed),
         ["telemetry", command @ ..] => match builder().command(command) {
             Ok(said) => println!("{said}"),
-            Err(usage) => {
+            Err(why @ crewtel_reporter::CommandError::Usage) => {
                 eprintln!(
-                    "{usage}\ntelemetry catalogue  everything minicrew can send (Markdown)\n\
+                    "{why}\ntelemetry catalogue  everything minicrew can send (Markdown)\n\
                      telemetry registry   the same, as an OpenTelemetry registry (YAML)\n\
                      telemetry diff FILE  what the code sends beyond a committed catalogue (JSON)"
                 );
                 std::process::exit(2);
+            }
+            // The choice could not be kept: nothing changed.
+            Err(why) => {
+                eprintln!("{why}");
+                std::process::exit(1);
             }
         },
         ["--help" | "-h" | "help"] => println!("{USAGE}"),
@@ -89,6 +94,7 @@ const USAGE: &str =
        crew telemetry on|off|local  keep your choice (local: kept on this machine, never uploaded)
        crew telemetry show       the events sent or kept, and what waits to be sent
        crew telemetry clear      delete the record, the notice's marker and what waits
+       crew telemetry variables  the environment variables crewtel reads, and what each means
        crew telemetry catalogue  everything minicrew can send (Markdown)
        crew telemetry registry   the same, as an OpenTelemetry registry (YAML, for Weaver)
        crew --telemetry          the same, as JSON

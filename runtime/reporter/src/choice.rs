@@ -62,12 +62,12 @@ impl core::str::FromStr for Choice {
     }
 }
 
-/// Where a choice was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Where a choice was found. Serialized as one word (`variable`,
+/// `project`, `host`, `user`); prints as a phrase (or the variable's name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChosenBy {
-    /// `CREWTEL_TELEMETRY`.
-    Variable,
+    /// The variable for this run's choice: `CREWTEL_TELEMETRY`.
+    Variable(&'static str),
     /// The project's `.crewtel-telemetry`.
     Project,
     /// This host's file.
@@ -79,10 +79,21 @@ pub enum ChosenBy {
 impl core::fmt::Display for ChosenBy {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            ChosenBy::Variable => "CREWTEL_TELEMETRY",
+            ChosenBy::Variable(name) => name,
             ChosenBy::Project => "the project's .crewtel-telemetry",
             ChosenBy::Host => "this program's own telemetry choice",
             ChosenBy::User => "the user's telemetry choice for every crewtel program",
+        })
+    }
+}
+
+impl serde::Serialize for ChosenBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            ChosenBy::Variable(_) => "variable",
+            ChosenBy::Project => "project",
+            ChosenBy::Host => "host",
+            ChosenBy::User => "user",
         })
     }
 }

@@ -23,8 +23,8 @@ pub use choice::{Choice, ChosenBy};
 pub use config::{Mode, NoticeProblem, Reason};
 pub use environment::Environment;
 pub use reporter::{
-    DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter, ReporterBuilder,
-    Status, TELEMETRY_USAGE,
+    CommandError, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter,
+    ReporterBuilder, Status, TELEMETRY_USAGE,
 };
 
 // Lets the derives' `::crewtel::...` paths resolve: the reporter derives its

@@ -43,7 +43,7 @@ pub use drops::Drops;
 pub(crate) use failures::Failures;
 pub(crate) use outbox::Pending;
 
-use crate::config::{Limits, Settings};
+use crate::config::{Export, Limits};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
@@ -130,12 +130,13 @@ impl Pipeline {
     /// The pipeline to an OTLP collector, or why it cannot be built (warned
     /// about once by the caller; nothing is then sent).
     pub(crate) fn otlp(
-        settings: Settings,
+        settings: &Export,
+        limits: Limits,
         resource: Vec<opentelemetry::KeyValue>,
         options: Options,
         failures: Arc<Failures>,
     ) -> Result<Pipeline, String> {
-        let transport = transport(&settings, &options.warn)?;
+        let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();
@@ -146,7 +147,7 @@ impl Pipeline {
         let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
 
         let mut pipeline = Pipeline::assemble(
-            settings.limits,
+            limits,
             resource,
             &options,
             exporter,
@@ -460,10 +461,10 @@ impl Pipeline {
 /// cannot be made: the endpoint, the TLS files and provider, the proxy.
 /// The notes of the TLS files go to `warn`.
 fn transport(
-    settings: &Settings,
+    settings: &Export,
     warn: &crate::warning::WarningSink,
 ) -> Result<http::Transport, String> {
-    let endpoint = settings.endpoint.as_deref().ok_or("no endpoint")?;
+    let endpoint = &settings.endpoint;
     let headers: HeaderMap = settings
         .headers
         .iter()
@@ -487,7 +488,7 @@ fn transport(
 /// Whether an OTLP pipeline could be built on `settings`, and why not:
 /// what `telemetry status` reports without building one. Reads the TLS
 /// files; starts, opens and writes nothing.
-pub(crate) fn check(settings: &Settings) -> Result<(), String> {
+pub(crate) fn check(settings: &Export) -> Result<(), String> {
     let quiet: crate::warning::WarningSink = Arc::new(|_: &str| {});
     transport(settings, &quiet).map(|_| ())
 }

@@ -63,8 +63,8 @@ impl Tls {
             client_config(provider)?;
         }
         let mut notes = Vec::new();
-        let file = usable(&settings.ssl_cert_file, "SSL_CERT_FILE", FILE, &mut notes);
-        let dir = usable(&settings.ssl_cert_dir, "SSL_CERT_DIR", FOLDER, &mut notes);
+        let file = usable(settings.ssl_cert_file.as_ref(), FILE, &mut notes);
+        let dir = usable(settings.ssl_cert_dir.as_ref(), FOLDER, &mut notes);
         let roots = match &settings.certificate {
             Some(named) => Roots::Collector(certificates(named)?, named.variable),
             None => Roots::System { file, dir },
@@ -184,12 +184,11 @@ const FOLDER: Kind = ("folder", std::fs::Metadata::is_dir);
 /// An override of the system's store (`variable`'s `path`, which should be
 /// a `what`), if it names one; else a note, and it is not used.
 fn usable(
-    path: &Option<PathBuf>,
-    variable: &str,
+    named: Option<&Named>,
     (what, is): (&str, fn(&std::fs::Metadata) -> bool),
     notes: &mut Vec<String>,
 ) -> Option<PathBuf> {
-    let path = path.as_ref()?;
+    let Named { variable, path } = named?;
     match std::fs::metadata(path) {
         Ok(metadata) if is(&metadata) => Some(path.clone()),
         _ => {

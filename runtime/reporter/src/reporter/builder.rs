@@ -10,7 +10,7 @@ use super::contain::Containment;
 use super::notice::{self, Gate, Notice, NoticeOutput};
 use super::status::without_credentials;
 use super::{DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, WarningSink};
-use crate::config::{Defaults, Mode, NoticeGate, Reason, Settings};
+use crate::config::{Decision, Defaults, Mode, NoticeGate, Reason, Settings, Source};
 use crate::debug::{self, DebugSink};
 use crate::environment::Environment;
 use crate::export::outbox::{OUTBOX_DIR, Outbox};
@@ -251,19 +251,7 @@ impl ReporterBuilder {
     /// what cannot be used is warned about once and replaced by a safe default.
     pub fn build(mut self) -> Reporter {
         let warnings = self.warning_sink();
-        let settings = self.decide(&warnings);
-        // The settings decided; from here the decision only falls back to
-        // sending nothing (`Decision::fall_back`), never widens.
-        let mut decision = match &self.capture {
-            Some(_) => Decision {
-                mode: Mode::Capture,
-                reason: Reason::Captured,
-            },
-            None => Decision {
-                mode: settings.mode,
-                reason: settings.reason,
-            },
-        };
+        let mut settings = self.decide(&warnings);
         let service = settings
             .service_name
             .clone()
@@ -272,7 +260,7 @@ impl ReporterBuilder {
         // run kept unsent is deleted, so that turning telemetry off, by any
         // switch, also stops what was pending. Local mode, which uploads
         // nothing, deletes it too.
-        if matches!(decision.mode, Mode::Off | Mode::Local)
+        if matches!(settings.mode(), Mode::Off | Mode::Local)
             && let Some(dir) = local::host_dir(settings.data_dir.clone(), &service)
         {
             let _ = std::fs::remove_dir_all(dir.join(OUTBOX_DIR));
@@ -281,22 +269,20 @@ impl ReporterBuilder {
         let unused_application_endpoint = settings.unused_application_endpoint;
         let choice = settings.choice.clone();
         let data_dir = settings.data_dir.clone();
-        let dir = (decision.mode != Mode::Off)
+        let dir = (settings.mode() != Mode::Off)
             .then(|| local::host_dir(settings.data_dir.clone(), &service))
             .flatten();
 
-        if let NoticeGate::BeforeDefaultEndpoint { in_ci } = settings.notice
-            && decision.mode == Mode::Export
+        // The decision is only ever narrowed from here: nothing is sent
+        // when the notice cannot be shown or the exporter cannot be built.
+        if let Some(export) = settings.decision.export()
+            && let NoticeGate::BeforeDefaultEndpoint { in_ci } = export.notice
         {
-            let output = self.notice_output.unwrap_or_else(|| NoticeOutput {
+            let output = self.notice_output.take().unwrap_or_else(|| NoticeOutput {
                 out: Box::new(std::io::stderr()),
                 visible: std::io::stderr().is_terminal(),
             });
-            let endpoint = settings
-                .endpoint
-                .as_deref()
-                .map(without_credentials)
-                .unwrap_or_default();
+            let endpoint = without_credentials(&export.endpoint);
             if let Gate::Closed(why) = notice::gate(
                 &self.notice,
                 &service,
@@ -305,20 +291,18 @@ impl ReporterBuilder {
                 in_ci,
                 output,
             ) {
-                decision.fall_back(Reason::NoticeNotShown(why));
+                settings.decision.narrowed(Reason::NoticeNotShown(why));
             }
         }
 
-        let endpoint = (decision.mode == Mode::Export)
-            .then(|| settings.endpoint.as_deref().map(without_credentials))
-            .flatten();
+        let endpoint = settings.endpoint().map(without_credentials);
         let record = super::record_path(&settings.record, dir.as_deref())
-            .filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));
+            .filter(|_| matches!(settings.mode(), Mode::Export | Mode::Local));
         let mut recorder = None;
         // What the reporter notes of each span (its consent, the catalogues
         // of what built it) for a reader at the end of the pipeline that
         // shows them: a printer, a capture, the record.
-        let notes = match decision.mode {
+        let notes = match settings.mode() {
             Mode::Debug | Mode::Capture | Mode::Local => true,
             Mode::Export => record.is_some(),
             Mode::Off | Mode::NoEndpoint => false,
@@ -328,7 +312,11 @@ impl ReporterBuilder {
         // size cap and the counted queue apply to both.
         let options = export::Options {
             queue_size: self.queue_size,
-            shutdown_timeout: settings.shutdown_timeout.unwrap_or(self.shutdown_timeout),
+            shutdown_timeout: settings
+                .decision
+                .export()
+                .and_then(|export| export.shutdown_timeout)
+                .unwrap_or(self.shutdown_timeout),
             scheduled_delay: EXPORT_INTERVAL,
             record: None,
             outbox: None,
@@ -351,14 +339,15 @@ impl ReporterBuilder {
             })
         };
         let reader_notes = notes.clone();
-        let pipeline = match decision.mode {
-            Mode::Off | Mode::NoEndpoint => None,
-            Mode::Debug => {
+        let mut failed = false;
+        let pipeline = match &settings.decision {
+            Decision::Off(_) | Decision::NoEndpoint(_) => None,
+            Decision::Debug { pretty, .. } => {
                 let resource = resource();
                 let out = self
                     .debug_out
                     .unwrap_or_else(|| Box::new(std::io::stderr()));
-                if settings.debug_pretty {
+                if *pretty {
                     let notes = notes.unwrap_or_default();
                     let out = debug::Pretty::new(out, &resource, notes);
                     Some(Pipeline::pretty(settings.limits, resource, out, options))
@@ -369,18 +358,18 @@ impl ReporterBuilder {
                     Some(Pipeline::debug(settings.limits, resource, out, options))
                 }
             }
-            Mode::Capture => self.capture.clone().map(|capture| {
+            Decision::Capture => self.capture.clone().map(|capture| {
                 let notes = notes.unwrap_or_default();
                 Pipeline::capture(settings.limits, resource(), capture, notes, options)
             }),
-            Mode::Local => {
+            Decision::Local(_) => {
                 let resource = resource();
                 recorder = keep_record(&resource);
                 recorder
                     .clone()
                     .map(|record| Pipeline::local(settings.limits, resource, record, options))
             }
-            Mode::Export => {
+            Decision::Export(export) => {
                 let resource = resource();
                 recorder = keep_record(&resource);
                 // What could not be sent yet is kept on disk, in the host's
@@ -402,26 +391,29 @@ impl ReporterBuilder {
                     ..options
                 };
                 let failures = Arc::new(Failures::new(Arc::clone(&warnings)));
-                match Pipeline::otlp(settings, resource, options, failures) {
+                match Pipeline::otlp(export, settings.limits, resource, options, failures) {
                     Ok(pipeline) => Some(pipeline),
                     Err(error) => {
                         warnings(&format!(
                             "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
                         ));
-                        decision.fall_back(Reason::ExporterFailed);
+                        failed = true;
                         None
                     }
                 }
             }
         };
+        if failed {
+            settings.decision.narrowed(Reason::ExporterFailed);
+        }
         let containment = Containment::new(Arc::clone(&warnings));
         let common = match (&pipeline, self.every_event) {
             (Some(_), Some(detect)) => containment.run(detect).unwrap_or_default(),
             _ => Vec::new(),
         };
-        let record = record.filter(|_| matches!(decision.mode, Mode::Export | Mode::Local));
+        let record = record.filter(|_| matches!(settings.mode(), Mode::Export | Mode::Local));
         Reporter {
-            mode: decision.mode,
+            mode: settings.mode(),
             shared: Arc::new(super::Shared {
                 pipeline,
                 common,
@@ -429,7 +421,7 @@ impl ReporterBuilder {
                 tree: self.tree,
                 notes: reader_notes,
             }),
-            decided_by: decision.reason,
+            decided_by: settings.reason(),
             endpoint,
             record,
             recorder,
@@ -456,41 +448,19 @@ impl ReporterBuilder {
     }
 
     /// The settings, from the environment (or the host's lookup) and the
-    /// host's defaults.
+    /// host's defaults, or the capture the host built the reporter onto.
     pub(super) fn decide(&self, warnings: &WarningSink) -> Settings {
         let process_env = |name: &str| std::env::var(name).ok();
-        let captured = self.capture.is_some();
         let host_env = |name: &str| {
-            // A capture decides the mode itself, whatever the machine's
-            // switches and kept choices (none is read); the limits apply.
-            match name {
-                "OTEL_SDK_DISABLED" | "DO_NOT_TRACK" | "CREWTEL_DISABLED" | "CREWTEL_DEBUG"
-                    if captured =>
-                {
-                    return None;
-                }
-                "CREWTEL_TELEMETRY" if captured => return Some("on".to_owned()),
-                _ => {}
-            }
             let lookup = self.environment.as_deref().unwrap_or(&process_env);
             crate::warning::lookup_contained(lookup, name)
         };
-        let lookup: &dyn Fn(&str) -> Option<String> = &host_env;
-        Settings::decide(lookup, &self.defaults, &mut |line| warnings(&line))
-    }
-}
-
-/// The mode and why: decided by the settings, and only ever made narrower
-/// after (nothing sent when the notice cannot be shown or the exporter
-/// cannot be built).
-struct Decision {
-    mode: Mode,
-    reason: Reason,
-}
-
-impl Decision {
-    fn fall_back(&mut self, reason: Reason) {
-        self.mode = Mode::NoEndpoint;
-        self.reason = reason;
+        let source = match self.capture {
+            Some(_) => Source::Capture(&host_env),
+            None => Source::Environment(&host_env),
+        };
+        Settings::decide(source, &self.defaults, &mut |warning| {
+            warnings(&warning.to_string());
+        })
     }
 }

@@ -2,7 +2,7 @@
 //! `show` and `clear`, each answering with what it did.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::ReporterBuilder;
 use crate::choice::{self, Choice, ChosenBy, Places};
@@ -17,7 +17,55 @@ telemetry on       send usage data (the default unless something says otherwise)
 telemetry local    keep the events on this machine only, never upload them
 telemetry off      gather, keep and send nothing
 telemetry show     the events sent or kept, and what waits to be sent
-telemetry clear    delete the record, the first-run notice's marker and what waits";
+telemetry clear    delete the record, the first-run notice's marker and what waits
+telemetry variables  the environment variables crewtel reads, and what each means";
+
+/// Why a `telemetry` subcommand changed nothing. Prints as what to tell
+/// the user: the usage for [`CommandError::Usage`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CommandError {
+    /// Not one of the subcommands: prints as [`TELEMETRY_USAGE`].
+    Usage,
+    /// `on`, `off` or `local`, and no configuration directory is known to
+    /// keep the choice in (no `CREWTEL_CONFIG_DIR`, no user's
+    /// configuration directory).
+    NoConfigDir,
+    /// `on`, `off` or `local`, and the choice could not be written to
+    /// `file`.
+    NotKept {
+        /// The file it would have been kept in.
+        file: PathBuf,
+        /// Why it could not be written.
+        error: std::io::Error,
+    },
+}
+
+impl core::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CommandError::Usage => f.write_str(TELEMETRY_USAGE),
+            CommandError::NoConfigDir => f.write_str(
+                "telemetry: no configuration directory is known (set CREWTEL_CONFIG_DIR); nothing was changed",
+            ),
+            CommandError::NotKept { file, error } => write!(
+                f,
+                "telemetry: the choice could not be kept in {} ({}); nothing was changed",
+                file.display(),
+                error.kind()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CommandError::NotKept { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
 
 /// How many events `show` lists.
 const SHOWN: usize = 50;
@@ -47,7 +95,13 @@ impl ReporterBuilder {
     /// assert!(builder().command(&["status"]).unwrap().starts_with("telemetry: off"));
     /// assert!(builder().command(&["maybe"]).is_err());
     /// ```
-    pub fn command(mut self, args: &[&str]) -> Result<String, String> {
+    ///
+    /// # Errors
+    ///
+    /// [`CommandError::Usage`] when `args` is not a subcommand; for `on`,
+    /// `off` and `local`, why the choice could not be kept. Nothing was
+    /// changed then.
+    pub fn command(mut self, args: &[&str]) -> Result<String, CommandError> {
         let warnings = self.warning_sink();
         let settings = self.decide(&warnings);
         let service = settings
@@ -62,18 +116,12 @@ impl ReporterBuilder {
                 .inspect(&settings, host_dir.as_deref(), &warnings)
                 .to_string()),
             [word @ ("on" | "off" | "local")] => {
-                let choice: Choice = word.parse().map_err(|_| TELEMETRY_USAGE.to_owned())?;
+                let choice: Choice = word.parse().map_err(|_| CommandError::Usage)?;
                 let places = places(&self, &settings, &service);
-                let file = places.host_file().ok_or_else(|| {
-                    "telemetry: no configuration directory is known (set CREWTEL_CONFIG_DIR); nothing was changed".to_owned()
-                })?;
-                choice::write(&file, choice).map_err(|error| {
-                    format!(
-                        "telemetry: the choice could not be kept in {} ({}); nothing was changed",
-                        file.display(),
-                        error.kind()
-                    )
-                })?;
+                let file = places.host_file().ok_or(CommandError::NoConfigDir)?;
+                if let Err(error) = choice::write(&file, choice) {
+                    return Err(CommandError::NotKept { file, error });
+                }
                 let mut said = format!(
                     "telemetry is now {choice} for {service} (kept in {})",
                     file.display()
@@ -91,17 +139,29 @@ impl ReporterBuilder {
                 if decides_here != Some(ChosenBy::Host) {
                     said.push_str(&format!(
                         "; but {} decides here: {}",
-                        after.reason,
-                        mode_word(after.mode)
+                        after.reason(),
+                        mode_word(after.mode())
                     ));
                 }
                 Ok(said)
             }
             ["show"] => Ok(show(&settings, host_dir.as_deref())),
             ["clear"] => Ok(clear(&settings, host_dir.as_deref())),
-            _ => Err(TELEMETRY_USAGE.to_owned()),
+            ["variables"] => Ok(variables()),
+            _ => Err(CommandError::Usage),
         }
     }
+}
+
+/// Each variable crewtel reads, one a line, with what it means.
+fn variables() -> String {
+    let all = crate::config::variables();
+    let width = all.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let lines: Vec<String> = all
+        .iter()
+        .map(|(name, meaning)| format!("{name:width$}  {meaning}"))
+        .collect();
+    lines.join("\n")
 }
 
 fn places(builder: &ReporterBuilder, settings: &Settings, service: &str) -> Places {

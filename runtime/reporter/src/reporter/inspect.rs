@@ -21,32 +21,22 @@ impl ReporterBuilder {
         host_dir: Option<&Path>,
         warn: &super::WarningSink,
     ) -> Status {
-        let (mode, decided_by) = match (&self.capture, settings.notice) {
-            (Some(_), _) => (Mode::Capture, Reason::Captured),
-            (None, NoticeGate::BeforeDefaultEndpoint { in_ci })
-                if settings.mode == Mode::Export
-                    && !self.notice_was_shown(host_dir)
-                    && (in_ci || !self.notice_visible()) =>
+        // As a build would narrow it, without showing the notice.
+        let mut decision = settings.decision.clone();
+        if let Some(export) = settings.decision.export() {
+            if let NoticeGate::BeforeDefaultEndpoint { in_ci } = export.notice
+                && !self.notice_was_shown(host_dir)
+                && (in_ci || !self.notice_visible())
             {
-                (
-                    Mode::NoEndpoint,
-                    Reason::NoticeNotShown(NoticeProblem::NotSeen),
-                )
+                decision.narrowed(Reason::NoticeNotShown(NoticeProblem::NotSeen));
+            } else if let Err(error) = crate::export::check(export) {
+                warn(&format!(
+                    "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
+                ));
+                decision.narrowed(Reason::ExporterFailed);
             }
-            (None, _) => (settings.mode, settings.reason),
-        };
-        let (mode, decided_by) = match mode {
-            Mode::Export => match crate::export::check(settings) {
-                Ok(()) => (mode, decided_by),
-                Err(error) => {
-                    warn(&format!(
-                        "crewtel: the OTLP exporter could not be built ({error}); nothing is sent"
-                    ));
-                    (Mode::NoEndpoint, Reason::ExporterFailed)
-                }
-            },
-            _ => (mode, decided_by),
-        };
+        }
+        let (mode, decided_by) = (decision.mode(), decision.reason());
         let record = super::record_path(&settings.record, host_dir);
         let recording = matches!(mode, Mode::Export | Mode::Local) && record.is_some();
         let record = record.filter(|path| recording || path.exists());
@@ -61,7 +51,7 @@ impl ReporterBuilder {
             chosen_by: settings.choice.as_ref().map(|(_, by, _)| *by),
             choice_file: settings.choice.as_ref().and_then(|(_, _, f)| f.clone()),
             endpoint: (mode == Mode::Export)
-                .then(|| settings.endpoint.as_deref().map(without_credentials))
+                .then(|| settings.endpoint().map(without_credentials))
                 .flatten(),
             last_events: record
                 .as_deref()

@@ -15,7 +15,7 @@ use std::time::Duration;
 use crewtel::attribute::KeyValue;
 
 pub use builder::ReporterBuilder;
-pub use command::TELEMETRY_USAGE;
+pub use command::{CommandError, TELEMETRY_USAGE};
 pub use status::{Drops, Pending, Status};
 
 use crate::config::{Mode, Reason, RecordChoice};
