@@ -146,7 +146,7 @@ async fn a_reporter_is_built_used_and_shut_down_inside_a_runtime() {
             .shutdown_timeout(Duration::from_secs(10))
             .build(),
     );
-    assert_eq!(reporter.mode(), crewtel_reporter::Mode::Export);
+    assert_eq!(reporter.mode(), crewtel_reporter::status::Mode::Export);
     kickoff(Dispatch::new(reporter.clone()), 2, false).await;
     // Shut down from a task of the runtime, and again on drop: no panic.
     let shutting = Arc::clone(&reporter);

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use collector::{Behaviour, Collector, scratch_dir};
 use crewtel::Telemetry;
-use crewtel_reporter::{Choice, ChosenBy, Mode, Reason, Reporter, ReporterBuilder};
+use crewtel_reporter::choice::{Choice, ChosenBy};
+use crewtel_reporter::status::{Mode, Reason};
+use crewtel_reporter::{Reporter, ReporterBuilder};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

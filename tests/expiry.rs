@@ -10,7 +10,8 @@
 
 use crewtel::testing::Capture;
 use crewtel::{Consent, Dispatch, Telemetry, document, testing};
-use crewtel_reporter::{Mode, Reporter};
+use crewtel_reporter::Reporter;
+use crewtel_reporter::status::Mode;
 
 const CANARY: &str = "CANARY-expired-7f3a";
 

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Collector, attribute, string, strings};
 use crewtel::{Secret, Telemetry, TelemetryValue};
-use crewtel_reporter::{Mode, Reporter, ReporterBuilder};
+use crewtel_reporter::status::Mode;
+use crewtel_reporter::{Reporter, ReporterBuilder};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 #[derive(TelemetryValue)]

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use collector::{Behaviour, Collector, nothing_listening};
 use crewtel::Telemetry;
-use crewtel_reporter::{Mode, Reporter};
+use crewtel_reporter::Reporter;
+use crewtel_reporter::status::Mode;
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

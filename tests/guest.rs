@@ -115,7 +115,7 @@ fn application() {
         );
         assert_eq!(
             reporter.mode(),
-            crewtel_reporter::Mode::Export,
+            crewtel_reporter::status::Mode::Export,
             "{}",
             reporter.status()
         );

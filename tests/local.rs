@@ -9,7 +9,8 @@ use std::path::Path;
 
 use collector::{Behaviour, Captured, Collector, scratch_dir, to_json};
 use crewtel::{Consent, Telemetry};
-use crewtel_reporter::{Mode, NoticeProblem, Reason, Reporter, ReporterBuilder};
+use crewtel_reporter::status::{Mode, NoticeProblem, Reason};
+use crewtel_reporter::{Reporter, ReporterBuilder};
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

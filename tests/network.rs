@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Collector, ConnectProxy, Pki};
 use crewtel::Telemetry;
-use crewtel_reporter::{Mode, Reporter};
+use crewtel_reporter::Reporter;
+use crewtel_reporter::status::Mode;
 
 #[derive(Telemetry)]
 #[telemetry(event = "Crew Created")]

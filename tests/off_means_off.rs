@@ -2,7 +2,8 @@
 //! Alone in its test binary, so the process's own counts can be compared.
 
 use crewtel::Telemetry;
-use crewtel_reporter::{Environment, Mode, Reporter};
+use crewtel_reporter::status::Mode;
+use crewtel_reporter::{Environment, Reporter};
 
 #[derive(Telemetry)]
 struct Ping {

@@ -243,7 +243,7 @@ fn status_shows_what_is_pending_and_what_was_dropped() {
     let shown = status.to_string();
     assert!(shown.contains("pending:   1 requests"), "{shown}");
     assert!(shown.contains("next attempt in"), "{shown}");
-    assert_eq!(status.dropped, crewtel_reporter::Drops::default());
+    assert_eq!(status.dropped, crewtel_reporter::status::Drops::default());
     reporter.shutdown();
 }
 

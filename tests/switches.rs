@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use collector::{Behaviour, Captured, Collector};
 use crewtel::Telemetry;
-use crewtel_reporter::{Mode, Reporter};
+use crewtel_reporter::Reporter;
+use crewtel_reporter::status::Mode;
 
 #[derive(Telemetry)]
 #[telemetry(event = "Tool Usage")]

@@ -5,7 +5,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crewtel::attribute::Value;
 use crewtel::testing::Capture;
 use crewtel::{Consent, Dispatch, Telemetry};
-use crewtel_reporter::{Mode, Reporter};
+use crewtel_reporter::Reporter;
+use crewtel_reporter::status::Mode;
 
 #[derive(Telemetry)]
 #[telemetry(event = "Task Execution")]

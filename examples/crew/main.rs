@@ -19,7 +19,8 @@
 use std::sync::Arc;
 
 use crewtel::Dispatch;
-use crewtel_reporter::{Mode, Reporter, ReporterBuilder};
+use crewtel_reporter::status::Mode;
+use crewtel_reporter::{Reporter, ReporterBuilder};
 use minicrew::flow::{Flow, Origin};
 use minicrew::run;
 use minicrew::telemetry::{self, EveryEvent};

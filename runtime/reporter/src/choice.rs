@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// What a user chose.
 ///
 /// ```
-/// use crewtel_reporter::Choice;
+/// use crewtel_reporter::choice::Choice;
 ///
 /// assert_eq!("local".parse::<Choice>(), Ok(Choice::Local));
 /// assert_eq!(Choice::Off.to_string(), "off");
@@ -49,18 +49,32 @@ impl core::fmt::Display for Choice {
     }
 }
 
+/// Reads `off`, `local` or `on`, in any case, around blanks.
 impl core::str::FromStr for Choice {
-    type Err = String;
+    type Err = ParseChoiceError;
 
-    fn from_str(word: &str) -> Result<Choice, String> {
+    fn from_str(word: &str) -> Result<Choice, ParseChoiceError> {
         match word.trim().to_ascii_lowercase().as_str() {
             "off" => Ok(Choice::Off),
             "local" => Ok(Choice::Local),
             "on" => Ok(Choice::On),
-            _ => Err("one of `off`, `local` or `on`".to_owned()),
+            _ => Err(ParseChoiceError(())),
         }
     }
 }
+
+/// A word that is not `off`, `local` or `on`: what reading a [`Choice`]
+/// from text fails with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseChoiceError(());
+
+impl core::fmt::Display for ParseChoiceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("not one of `off`, `local` or `on`")
+    }
+}
+
+impl std::error::Error for ParseChoiceError {}
 
 /// Where a choice was found. Serialized as one word (`variable`,
 /// `project`, `host`, `user`); prints as a phrase (or the variable's name).

@@ -7,8 +7,14 @@
 //! environment (never a host name or a path), reads crewtel's own settings
 //! (never the application's `OTEL_*` configuration, except to turn off), and
 //! exports over OTLP without ever blocking, panicking or delaying exit.
+//!
+//! The root names what a program writes: the [`Reporter`] and its
+//! [`ReporterBuilder`], the [`Environment`] it adds, and its `telemetry`
+//! subcommands ([`ReporterBuilder::command`], [`TELEMETRY_USAGE`],
+//! [`CommandError`]). What it tells of itself is in [`status`]; the user's
+//! lasting choice in [`choice`].
 
-mod choice;
+pub mod choice;
 mod config;
 mod debug;
 mod environment;
@@ -17,14 +23,13 @@ mod limits;
 mod local;
 mod notes;
 mod reporter;
+pub mod status;
 mod warning;
 
-pub use choice::{Choice, ChosenBy};
-pub use config::{Mode, NoticeProblem, Reason};
 pub use environment::Environment;
 pub use reporter::{
-    CommandError, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Drops, Pending, Reporter,
-    ReporterBuilder, Status, TELEMETRY_USAGE,
+    CommandError, DEFAULT_QUEUE_SIZE, DEFAULT_SHUTDOWN_TIMEOUT, Reporter, ReporterBuilder,
+    TELEMETRY_USAGE,
 };
 
 // Lets the derives' `::crewtel::...` paths resolve: the reporter derives its

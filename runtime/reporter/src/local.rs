@@ -150,7 +150,7 @@ impl Record {
                 *guard = match self.open() {
                     Ok(opened) => Some(opened),
                     Err(why) => {
-                        self.refused(&why);
+                        self.refused(why);
                         None
                     }
                 };
@@ -171,7 +171,7 @@ impl Record {
         }
     }
 
-    fn refused(&self, why: &str) {
+    fn refused(&self, why: Refused) {
         if !self.warned.swap(true, Ordering::Relaxed) {
             (self.warn)(&format!(
                 "crewtel: the local record of sent events is not kept ({why}); sending is not affected"
@@ -180,7 +180,7 @@ impl Record {
     }
 
     /// Opens the file for appending; a new one starts with the header.
-    fn open(&self) -> Result<(File, u64), String> {
+    fn open(&self) -> Result<(File, u64), Refused> {
         if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             private_dir(parent)?;
         }
@@ -196,17 +196,17 @@ impl Record {
         }
         let mut file = options
             .open(&self.path)
-            .map_err(|_| "its file cannot be opened, or is a symbolic link".to_owned())?;
+            .map_err(|_| Refused::FileNotOpened)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::{MetadataExt, PermissionsExt};
-            let meta = file.metadata().map_err(|e| e.kind().to_string())?;
+            let meta = file.metadata().map_err(|e| Refused::Unreadable(e.kind()))?;
             if !meta.is_file() || meta.uid() != own_uid() {
-                return Err("its file belongs to another user".to_owned());
+                return Err(Refused::FileNotOwn);
             }
             if meta.mode() & 0o077 != 0 {
                 file.set_permissions(fs::Permissions::from_mode(0o600))
-                    .map_err(|_| "its file's permissions cannot be tightened".to_owned())?;
+                    .map_err(|_| Refused::FileLoose)?;
             }
         }
         let mut size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -222,30 +222,63 @@ fn own_uid() -> u32 {
     rustix::process::geteuid().as_raw()
 }
 
+/// Why a file or folder of crewtel's own (the record, the outbox, a kept
+/// choice) is not used: it is not the user's alone, or cannot be made so.
+/// Prints as the end of a warning: "its folder is a symbolic link".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    FolderNotCreated,
+    FolderIsLink,
+    FolderNotOwn,
+    /// Its permissions let others in, and cannot be tightened.
+    FolderLoose,
+    /// It cannot be opened, or is a symbolic link (`O_NOFOLLOW`).
+    FileNotOpened,
+    FileNotOwn,
+    FileLoose,
+    /// Its metadata cannot be read.
+    Unreadable(std::io::ErrorKind),
+}
+
+impl core::fmt::Display for Refused {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Refused::FolderNotCreated => "its folder cannot be created",
+            Refused::FolderIsLink => "its folder is a symbolic link",
+            Refused::FolderNotOwn => "its folder belongs to another user",
+            Refused::FolderLoose => "its folder's permissions cannot be tightened",
+            Refused::FileNotOpened => "its file cannot be opened, or is a symbolic link",
+            Refused::FileNotOwn => "its file belongs to another user",
+            Refused::FileLoose => "its file's permissions cannot be tightened",
+            Refused::Unreadable(kind) => return kind.fmt(f),
+        })
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// Creates a folder (and its parents) only its owner can enter; an existing
 /// one of the user's own is tightened to that, one that is a symbolic link
 /// or someone else's is refused.
-pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
+pub(crate) fn private_dir(dir: &Path) -> Result<(), Refused> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|_| "its folder cannot be created".to_owned())?;
+    builder.create(dir).map_err(|_| Refused::FolderNotCreated)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let meta = fs::symlink_metadata(dir).map_err(|e| e.kind().to_string())?;
+        let meta = fs::symlink_metadata(dir).map_err(|e| Refused::Unreadable(e.kind()))?;
         if meta.file_type().is_symlink() {
-            return Err("its folder is a symbolic link".to_owned());
+            return Err(Refused::FolderIsLink);
         }
         if meta.uid() != own_uid() {
-            return Err("its folder belongs to another user".to_owned());
+            return Err(Refused::FolderNotOwn);
         }
         if meta.mode() & 0o077 != 0 {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-                .map_err(|_| "its folder's permissions cannot be tightened".to_owned())?;
+                .map_err(|_| Refused::FolderLoose)?;
         }
     }
     Ok(())

@@ -63,7 +63,8 @@ impl core::fmt::Display for Mode {
 /// shows it; it prints as a sentence (or the variable's name).
 ///
 /// ```
-/// use crewtel_reporter::{Reason, Reporter};
+/// use crewtel_reporter::Reporter;
+/// use crewtel_reporter::status::Reason;
 ///
 /// let reporter = Reporter::builder()
 ///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))

@@ -9,6 +9,7 @@ use std::time::Duration;
 use ::http::Request;
 use http::header::{self, HeaderMap};
 
+use super::error::BuildError;
 use super::outbox::Stored;
 use super::tls::Tls;
 use crate::config::ProxySetting;
@@ -67,7 +68,7 @@ impl Transport {
         headers: HeaderMap,
         tls: Tls,
         proxy: Option<&ProxySetting>,
-    ) -> Result<Transport, String> {
+    ) -> Result<Transport, BuildError> {
         // `NO_PROXY` is decided once: the exporter talks to one host.
         let proxy = proxy.filter(|setting| {
             !super::no_proxy::bypasses(&setting.no_proxy, uri.host().unwrap_or(""), port(&uri))
@@ -85,7 +86,7 @@ impl Transport {
         };
         if transport.over_tls() && !transport.tls.available() {
             // ureq would panic at the first connection.
-            return Err("TLS is needed and no rustls provider is there: build crewtel with its `tls-aws-lc-rs` or `tls-ring` feature, or install one (`CryptoProvider::install_default`)".to_owned());
+            return Err(BuildError::NoProvider);
         }
         Ok(transport)
     }
@@ -308,19 +309,12 @@ fn contained<T>(run: impl FnOnce() -> T) -> Option<T> {
 /// take ureq's `socks-proxy` feature, which also sends the application's
 /// own ureq requests through an `ALL_PROXY=socks5://` they went around
 /// before (cargo unifies features).
-fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, String> {
-    let proxy = ureq::Proxy::new(&setting.url).map_err(|_| {
-        format!(
-            "{} is not a proxy URL (`http://host:port`, `https://host:port`)",
-            setting.variable
-        )
-    })?;
+fn proxy_of(setting: &ProxySetting) -> Result<ureq::Proxy, BuildError> {
+    let variable = setting.variable;
+    let proxy = ureq::Proxy::new(&setting.url).map_err(|_| BuildError::NotAProxy { variable })?;
     match proxy.protocol() {
         ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https => Ok(proxy),
-        _ => Err(format!(
-            "{} names a SOCKS proxy, which crewtel does not go through (an http:// or https:// proxy it does)",
-            setting.variable
-        )),
+        _ => Err(BuildError::Socks { variable }),
     }
 }
 

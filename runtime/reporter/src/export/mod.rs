@@ -10,6 +10,7 @@
 mod capture;
 mod courier;
 mod drops;
+mod error;
 mod failures;
 mod http;
 mod ids;
@@ -48,6 +49,7 @@ use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
 use crewtel::sink::SpanIds;
+use error::BuildError;
 
 /// The most events the queue may hold, whatever the host asks: the batch
 /// processor allocates its queue up front.
@@ -135,7 +137,7 @@ impl Pipeline {
         resource: Vec<opentelemetry::KeyValue>,
         options: Options,
         failures: Arc<Failures>,
-    ) -> Result<Pipeline, String> {
+    ) -> Result<Pipeline, BuildError> {
         let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
@@ -463,7 +465,7 @@ impl Pipeline {
 fn transport(
     settings: &Export,
     warn: &crate::warning::WarningSink,
-) -> Result<http::Transport, String> {
+) -> Result<http::Transport, BuildError> {
     let endpoint = &settings.endpoint;
     let headers: HeaderMap = settings
         .headers
@@ -475,9 +477,7 @@ fn transport(
             ))
         })
         .collect();
-    let uri: ::http::Uri = endpoint
-        .parse()
-        .map_err(|_| "the endpoint was refused".to_owned())?;
+    let uri: ::http::Uri = endpoint.parse().map_err(|_| BuildError::EndpointRefused)?;
     let tls = tls::Tls::read(&settings.tls)?;
     for note in &tls.notes {
         warn(note);
@@ -488,7 +488,7 @@ fn transport(
 /// Whether an OTLP pipeline could be built on `settings`, and why not:
 /// what `telemetry status` reports without building one. Reads the TLS
 /// files; starts, opens and writes nothing.
-pub(crate) fn check(settings: &Export) -> Result<(), String> {
+pub(crate) fn check(settings: &Export) -> Result<(), BuildError> {
     let quiet: crate::warning::WarningSink = Arc::new(|_: &str| {});
     transport(settings, &quiet).map(|_| ())
 }

@@ -93,7 +93,7 @@ pub(crate) struct Claim {
 impl Outbox {
     /// The outbox in `dir`, created private if need be; why not, when it
     /// cannot be (the caller warns once and keeps requests in memory only).
-    pub(crate) fn open(dir: PathBuf, warn: WarningSink) -> Result<Outbox, String> {
+    pub(crate) fn open(dir: PathBuf, warn: WarningSink) -> Result<Outbox, crate::local::Refused> {
         crate::local::private_dir(&dir)?;
         Ok(Outbox {
             dir,
@@ -119,11 +119,11 @@ impl Outbox {
 
     /// Writes `request`, pending, for any process to send; the oldest
     /// pending requests are dropped (and counted) to keep the bounds.
-    pub(crate) fn keep(&self, request: &Stored) -> Result<(), String> {
+    pub(crate) fn keep(&self, request: &Stored) -> Result<(), std::io::ErrorKind> {
         let name = self.new_name();
         let tmp = self.dir.join(format!(".tmp-{name}"));
         let path = self.dir.join(format!("{name}.{PENDING}"));
-        write_private(&tmp, &path, &encode(request)).map_err(|e| e.kind().to_string())?;
+        write_private(&tmp, &path, &encode(request)).map_err(|e| e.kind())?;
         self.keep_bounds();
         Ok(())
     }

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 
+use super::error::{BuildError, FileProblem};
 use crate::config::{Named, TlsSettings};
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
 
@@ -57,7 +58,7 @@ impl Tls {
     /// Reads the files the variables name. A missing or malformed one is
     /// an error that names its variable (never its content): nothing is
     /// then sent.
-    pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, String> {
+    pub(crate) fn read(settings: &TlsSettings) -> Result<Tls, BuildError> {
         let provider = provider();
         if let Some(provider) = &provider {
             client_config(provider)?;
@@ -76,10 +77,10 @@ impl Tls {
                     true => named.variable.replace("CLIENT_KEY", "CLIENT_CERTIFICATE"),
                     false => named.variable.replace("CLIENT_CERTIFICATE", "CLIENT_KEY"),
                 };
-                return Err(format!(
-                    "{} is set but {missing} is not: a client certificate needs both",
-                    named.variable
-                ));
+                return Err(BuildError::HalfClientCertificate {
+                    set: named.variable,
+                    missing,
+                });
             }
             (Some(certificate), Some(key)) => {
                 let chain = certificates(certificate)?;
@@ -223,23 +224,23 @@ const MAX_FILE: u64 = 1 << 20;
 
 /// The file a variable names: a regular file (not a FIFO that would block
 /// the host, nor a device), of at most [`MAX_FILE`] bytes.
-fn read(named: &Named) -> Result<Vec<u8>, String> {
+fn read(named: &Named) -> Result<Vec<u8>, BuildError> {
     use std::io::Read;
-    let refused = |why: &str| format!("{} names {why}", named.variable);
-    let metadata =
-        std::fs::metadata(&named.path).map_err(|_| refused("a file that cannot be read"))?;
+    let refused = |problem| BuildError::File {
+        variable: named.variable,
+        problem,
+    };
+    let metadata = std::fs::metadata(&named.path).map_err(|_| refused(FileProblem::Unreadable))?;
     if !metadata.is_file() {
-        return Err(refused("something that is not a file"));
+        return Err(refused(FileProblem::NotAFile));
     }
     if metadata.len() > MAX_FILE {
-        return Err(refused(
-            "a file larger than 1 MiB, which no PEM file of certificates is",
-        ));
+        return Err(refused(FileProblem::TooLarge));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&named.path)
         .and_then(|file| file.take(MAX_FILE).read_to_end(&mut bytes))
-        .map_err(|_| refused("a file that cannot be read"))?;
+        .map_err(|_| refused(FileProblem::Unreadable))?;
     Ok(bytes)
 }
 
@@ -254,7 +255,7 @@ fn matching(
     certificate: &Named,
     named_key: &Named,
     provider: &Arc<CryptoProvider>,
-) -> Result<(), String> {
+) -> Result<(), BuildError> {
     use rustls::pki_types::{
         CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
     };
@@ -270,22 +271,18 @@ fn matching(
         "Pkcs8" => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
         "Sec1" => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)),
         _ => {
-            return Err(format!(
-                "{} names a kind of key rustls cannot read",
-                named_key.variable
-            ));
+            return Err(BuildError::UnknownKeyKind {
+                variable: named_key.variable,
+            });
         }
     };
-    client_config(provider)
-        .map_err(|why| why.to_owned())?
+    client_config(provider)?
         .with_root_certificates(rustls::RootCertStore::empty())
         .with_client_auth_cert(chain, key)
         .map(|_| ())
-        .map_err(|_| {
-            format!(
-                "{} does not hold the key of {}'s certificate (or a kind of key rustls cannot sign with)",
-                named_key.variable, certificate.variable
-            )
+        .map_err(|_| BuildError::KeyMismatch {
+            key: named_key.variable,
+            certificate: certificate.variable,
         })
 }
 
@@ -293,18 +290,21 @@ fn matching(
 /// which it `expect`s: a provider that cannot make it is refused here.
 fn client_config(
     provider: &Arc<CryptoProvider>,
-) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>, &'static str> {
+) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>, BuildError> {
     rustls::ClientConfig::builder_with_provider(Arc::clone(provider))
         .with_protocol_versions(rustls::ALL_VERSIONS)
-        .map_err(|_| "the process's rustls provider cannot speak TLS 1.2 and 1.3 as crewtel's client needs; nothing is sent over TLS")
+        .map_err(|_| BuildError::ProviderTooNarrow)
 }
 
-fn malformed(named: &Named) -> String {
-    format!("{} names a file that is not PEM", named.variable)
+fn malformed(named: &Named) -> BuildError {
+    BuildError::File {
+        variable: named.variable,
+        problem: FileProblem::NotPem,
+    }
 }
 
 /// Every certificate of a PEM file: at least one.
-fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, String> {
+fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, BuildError> {
     let pem = read(named)?;
     let mut out = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
@@ -314,21 +314,19 @@ fn certificates(named: &Named) -> Result<Vec<Certificate<'static>>, String> {
         }
     }
     if out.is_empty() {
-        return Err(format!(
-            "{} names a file with no PEM certificate in it",
-            named.variable
-        ));
+        return Err(BuildError::File {
+            variable: named.variable,
+            problem: FileProblem::NoCertificate,
+        });
     }
     Ok(out)
 }
 
 /// The private key of a PEM file.
-fn private_key(named: &Named) -> Result<PrivateKey<'static>, String> {
+fn private_key(named: &Named) -> Result<PrivateKey<'static>, BuildError> {
     let pem = read(named)?;
-    PrivateKey::from_pem(&pem).map_err(|_| {
-        format!(
-            "{} names a file with no PEM private key in it",
-            named.variable
-        )
+    PrivateKey::from_pem(&pem).map_err(|_| BuildError::File {
+        variable: named.variable,
+        problem: FileProblem::NoPrivateKey,
     })
 }

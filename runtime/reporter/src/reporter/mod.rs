@@ -49,7 +49,8 @@ const STATUS_EVENTS: usize = 5;
 ///
 /// ```
 /// use crewtel::Telemetry;
-/// use crewtel_reporter::{Mode, Reporter};
+/// use crewtel_reporter::Reporter;
+/// use crewtel_reporter::status::Mode;
 ///
 /// #[derive(Telemetry)]
 /// #[telemetry(event = "Tool Usage")]
@@ -84,7 +85,11 @@ pub struct Reporter {
     data_dir: Option<PathBuf>,
     service: String,
     /// The user's lasting choice, where it was found, and its file.
-    choice: Option<(crate::Choice, crate::ChosenBy, Option<PathBuf>)>,
+    choice: Option<(
+        crate::choice::Choice,
+        crate::choice::ChosenBy,
+        Option<PathBuf>,
+    )>,
     /// The application's own endpoint variable, set and not used.
     unused_application_endpoint: Option<&'static str>,
 }

@@ -13,7 +13,8 @@ pub use crate::export::Drops;
 /// Whether telemetry is on, why, and what it has sent.
 ///
 /// ```
-/// use crewtel_reporter::{Reason, Reporter};
+/// use crewtel_reporter::Reporter;
+/// use crewtel_reporter::status::Reason;
 ///
 /// let reporter = Reporter::builder()
 ///     .environment(|name| (name == "DO_NOT_TRACK").then(|| "1".into()))
@@ -74,7 +75,7 @@ impl Status {
     ///
     /// ```
     /// assert_eq!(
-    ///     crewtel_reporter::Status::crewtel_variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+    ///     crewtel_reporter::status::Status::crewtel_variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
     ///     "CREWTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
     /// );
     /// ```

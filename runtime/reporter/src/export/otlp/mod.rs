@@ -57,7 +57,7 @@ impl Encoder {
     }
 
     /// The request for `batch`, as it goes on the wire.
-    fn request(&self, batch: Vec<SpanData>) -> Result<Stored, String> {
+    fn request(&self, batch: Vec<SpanData>) -> std::io::Result<Stored> {
         let request = proto::ExportTraceServiceRequest {
             resource_spans: vec![proto::ResourceSpans {
                 resource: Some(self.resource.clone()),
@@ -69,16 +69,10 @@ impl Encoder {
         };
         let (content_type, body) = match self.encoding.protocol {
             Protocol::HttpProtobuf => ("application/x-protobuf", request.encode_to_vec()),
-            Protocol::HttpJson => (
-                "application/json",
-                serde_json::to_vec(&request).map_err(|error| error.to_string())?,
-            ),
+            Protocol::HttpJson => ("application/json", serde_json::to_vec(&request)?),
         };
         let (content_encoding, body) = match self.encoding.gzip {
-            true => (
-                Some("gzip".to_owned()),
-                gzip(&body).map_err(|e| e.to_string())?,
-            ),
+            true => (Some("gzip".to_owned()), gzip(&body)?),
             false => (None, body),
         };
         Ok(Stored {
@@ -100,7 +94,9 @@ impl core::fmt::Debug for Encoder {
 
 impl SpanExporter for Encoder {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        let request = self.request(batch).map_err(OTelSdkError::InternalFailure)?;
+        let request = self
+            .request(batch)
+            .map_err(|error| OTelSdkError::InternalFailure(error.to_string()))?;
         self.handoff.keep(request);
         Ok(())
     }
