@@ -79,6 +79,7 @@ impl std::error::Error for ParseChoiceError {}
 /// Where a choice was found. Serialized as one word (`variable`,
 /// `project`, `host`, `user`); prints as a phrase (or the variable's name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ChosenBy {
     /// The variable for this run's choice: `CREWTEL_TELEMETRY`.
     Variable(&'static str),

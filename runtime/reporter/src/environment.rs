@@ -23,6 +23,7 @@ fn major(version: &str) -> Option<&str> {
 
 /// What crewtel reports about the machine and toolchain it runs on.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Environment {
     /// `os.type`: `linux`, `darwin`, `windows`, `freebsd` ...
     pub os_type: &'static str,
