@@ -254,3 +254,31 @@ fn a_reporter_built_onto_a_capture_applies_the_whole_pipeline_and_keeps_its_coun
             .any(|p| p.contains("`host_version` of Tool Usage is not catalogued"))
     );
 }
+
+/// The `telemetry` subcommands of a builder onto a capture act on the
+/// folders the test gave it, never on the user's own.
+#[test]
+fn a_capture_s_subcommands_keep_to_the_test_s_folders() {
+    let dir = std::env::temp_dir().join(format!("crewtel-capture-folders-{}", std::process::id()));
+    let (config, data) = (dir.join("config"), dir.join("data"));
+    let (config_var, data_var) = (config.display().to_string(), data.display().to_string());
+    let capture = Capture::new();
+    let builder = || {
+        let (config_var, data_var) = (config_var.clone(), data_var.clone());
+        Reporter::builder()
+            .service_name("capture-folders")
+            .on_warning(|_| {})
+            .environment(move |name| match name {
+                "CREWTEL_CONFIG_DIR" => Some(config_var.clone()),
+                "CREWTEL_DATA_DIR" => Some(data_var.clone()),
+                _ => None,
+            })
+            .capture(&capture)
+    };
+    let said = builder().command(&["off"]).unwrap();
+    assert!(said.contains(&config.display().to_string()), "{said}");
+    assert!(config.join("capture-folders").join("telemetry").is_file());
+    // A capture still captures, whatever the choice kept.
+    assert_eq!(builder().build().mode(), Mode::Capture);
+    let _ = std::fs::remove_dir_all(dir);
+}

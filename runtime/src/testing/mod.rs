@@ -78,7 +78,9 @@ pub struct Captured {
 impl Captured {
     /// An event named `name` at `ids`, with nothing else noted yet: what a
     /// reporter's pipeline builds for [`Capture::push`], setting the rest of
-    /// the fields as it knows them.
+    /// the fields as it knows them. Until then it has no attributes, no
+    /// parent, no catalogue, and a `consent` of `None`, which reads as a
+    /// span of the reporter's own.
     pub fn new(name: &'static str, ids: SpanIds) -> Captured {
         Captured {
             name,
@@ -265,7 +267,10 @@ impl Capture {
 
     /// Keeps an event sent some other way than through this capture's
     /// [`Sink`]: what a reporter's pipeline exported, when the reporter was
-    /// built onto this capture.
+    /// built onto this capture. Not a way to emit: its ids are the
+    /// pipeline's own, not drawn from this capture's (a capture a reporter
+    /// is built onto receives every event this way, none through its
+    /// `Sink`), and what it holds is kept as it is, unchecked.
     pub fn push(&self, event: Captured) {
         self.lock().events.push(event);
     }

@@ -19,9 +19,10 @@ pub(crate) enum Source<'a> {
     /// The environment (or the host's lookup), and the user's kept choices.
     Environment(Lookup<'a>),
     /// A test's capture (`ReporterBuilder::capture`): every event is kept in
-    /// memory, whatever the machine's switches and kept choices say (none is
-    /// read). The limits still come from `Lookup`, so that a test sees
-    /// events as they would be sent.
+    /// memory, whatever the machine's switches, kept choices and endpoints
+    /// say (none is read). The limits still come from `Lookup`, so that a
+    /// test sees events as they would be sent, and so do the folders of
+    /// crewtel's own files.
     Capture(Lookup<'a>),
 }
 
@@ -36,7 +37,16 @@ impl Settings {
         match source {
             Source::Capture(env) => {
                 let mut reader = Reader { env, warn };
-                Settings::new(Decision::Capture, defaults, limits(&mut reader))
+                let mut settings = Settings::new(Decision::Capture, defaults, limits(&mut reader));
+                // Where crewtel's own files are: the `telemetry` subcommands
+                // of a builder onto a capture act on a test's folders, never
+                // on the user's.
+                settings.data_dir = reader.get(&var::CREWTEL_DATA_DIR);
+                settings.config_dir = reader.get(&var::CREWTEL_CONFIG_DIR);
+                settings.record = reader
+                    .get(&var::CREWTEL_RECORD)
+                    .unwrap_or(RecordChoice::Default);
+                settings
             }
             Source::Environment(env) => decide(Reader { env, warn }, defaults),
         }

@@ -301,9 +301,12 @@ impl Decision {
     }
 
     /// Nothing sent after all, for `reason`: the only change a decision
-    /// takes after it was made.
+    /// takes after it was made, and only a decision to export takes it
+    /// (nothing else could be narrower).
     pub(crate) fn narrowed(&mut self, reason: Reason) {
-        *self = Decision::NoEndpoint(reason);
+        if let Decision::Export(_) = self {
+            *self = Decision::NoEndpoint(reason);
+        }
     }
 }
 

@@ -569,8 +569,9 @@ fn empty_values_are_unset() {
     assert!(w.is_empty());
 }
 
-/// A capture is its own decision: it reads the limits, and no switch, kept
-/// choice, endpoint or anything else of the machine's.
+/// A capture is its own decision: it reads the limits and where crewtel's
+/// own files are, and no switch, kept choice, endpoint or anything else of
+/// the machine's.
 #[test]
 fn a_capture_reads_only_the_limits() {
     let asked = std::cell::RefCell::new(Vec::new());
@@ -578,6 +579,9 @@ fn a_capture_reads_only_the_limits() {
         asked.borrow_mut().push(name.to_owned());
         match name {
             "CREWTEL_ATTRIBUTE_COUNT_LIMIT" => Some("7".to_owned()),
+            "CREWTEL_DATA_DIR" => Some("/tmp/a-test-s-data".to_owned()),
+            "CREWTEL_CONFIG_DIR" => Some("/tmp/a-test-s-config".to_owned()),
+            "CREWTEL_RECORD" => Some("off".to_owned()),
             // Were they read, the capture would be off.
             _ => Some("1".to_owned()),
         }
@@ -593,11 +597,17 @@ fn a_capture_reads_only_the_limits() {
     );
     assert_eq!(settings.limits.count, 7);
     assert_eq!(settings.choice, None);
+    assert_eq!(settings.data_dir, Some("/tmp/a-test-s-data".into()));
+    assert_eq!(settings.config_dir, Some("/tmp/a-test-s-config".into()));
+    assert_eq!(settings.record, RecordChoice::Off);
     assert_eq!(
         *asked.borrow(),
         [
             "CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-            "CREWTEL_ATTRIBUTE_COUNT_LIMIT"
+            "CREWTEL_ATTRIBUTE_COUNT_LIMIT",
+            "CREWTEL_DATA_DIR",
+            "CREWTEL_CONFIG_DIR",
+            "CREWTEL_RECORD"
         ]
     );
     assert!(warnings.is_empty(), "{warnings:?}");

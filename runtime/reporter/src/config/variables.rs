@@ -1,8 +1,9 @@
 //! Every variable the reporter reads, in one table: its name, what it
 //! means, and how its value is read. No other module names a variable.
 //!
-//! A value is trimmed, and an empty one is unset (as OpenTelemetry's
-//! specification reads its own), but for a path's. A value that does not parse is a
+//! A value is trimmed (a path's too), and an empty one is unset (as
+//! OpenTelemetry's specification reads its own), but for a path variable's,
+//! which is a mistake worth a warning. A value that does not parse is a
 //! [`Problem`]: one warning naming the variable, never its value (which may
 //! hold a credential), and what is done instead.
 
@@ -309,11 +310,11 @@ pub(crate) const CLIENT_KEY: [Variable<PathBuf>; 2] = [
 ];
 pub(crate) const SSL_CERT_FILE: Variable<PathBuf> = file(
     "SSL_CERT_FILE",
-    "a PEM file of CAs that replaces the system's bundle",
+    "a PEM file of CAs that replaces the system's bundle (without a CERTIFICATE variable)",
 );
 pub(crate) const SSL_CERT_DIR: Variable<PathBuf> = file(
     "SSL_CERT_DIR",
-    "a folder of CA files that replaces the system's",
+    "a folder of CA files that replaces the system's (without a CERTIFICATE variable)",
 );
 
 const fn text(name: &'static str, meaning: &'static str) -> Variable<String> {

@@ -295,7 +295,6 @@ impl ReporterBuilder {
             }
         }
 
-        let endpoint = settings.endpoint().map(without_credentials);
         let record = super::record_path(&settings.record, dir.as_deref())
             .filter(|_| matches!(settings.mode(), Mode::Export | Mode::Local));
         let mut recorder = None;
@@ -406,6 +405,8 @@ impl ReporterBuilder {
         if failed {
             settings.decision.narrowed(Reason::ExporterFailed);
         }
+        // Where events go: none once narrowed.
+        let endpoint = settings.endpoint().map(without_credentials);
         let containment = Containment::new(Arc::clone(&warnings));
         let common = match (&pipeline, self.every_event) {
             (Some(_), Some(detect)) => containment.run(detect).unwrap_or_default(),

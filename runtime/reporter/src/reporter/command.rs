@@ -12,12 +12,12 @@ use crate::local;
 
 /// What `telemetry` takes, for a host's usage text.
 pub const TELEMETRY_USAGE: &str = "\
-telemetry status   is telemetry on, why, and what was sent
-telemetry on       send usage data (the default unless something says otherwise)
-telemetry local    keep the events on this machine only, never upload them
-telemetry off      gather, keep and send nothing
-telemetry show     the events sent or kept, and what waits to be sent
-telemetry clear    delete the record, the first-run notice's marker and what waits
+telemetry status     is telemetry on, why, and what was sent
+telemetry on         send usage data (the default unless something says otherwise)
+telemetry local      keep the events on this machine only, never upload them
+telemetry off        gather, keep and send nothing
+telemetry show       the events sent or kept, and what waits to be sent
+telemetry clear      delete the record, the first-run notice's marker and what waits
 telemetry variables  the environment variables crewtel reads, and what each means";
 
 /// Why a `telemetry` subcommand changed nothing. Prints as what to tell
@@ -72,8 +72,10 @@ const SHOWN: usize = 50;
 
 impl ReporterBuilder {
     /// Runs a `telemetry` subcommand of the host (`args` is what follows
-    /// `telemetry`): the text to print, or the usage when `args` is not one
-    /// ([`TELEMETRY_USAGE`](crate::TELEMETRY_USAGE)). `on`, `off` and `local`
+    /// `telemetry`): the text to print, or why nothing was done
+    /// ([`CommandError::Usage`], which prints as
+    /// [`TELEMETRY_USAGE`](crate::TELEMETRY_USAGE), when `args` is not a
+    /// subcommand). `on`, `off` and `local`
     /// keep the choice for this host (it wins over the user's choice for
     /// every crewtel host); a variable or the project's file still wins over
     /// it, and the answer says so. `status` and `show` only read: no
@@ -102,6 +104,10 @@ impl ReporterBuilder {
     /// `off` and `local`, why the choice could not be kept. Nothing was
     /// changed then.
     pub fn command(mut self, args: &[&str]) -> Result<String, CommandError> {
+        // Reads nothing: the table of variables, not the environment.
+        if args == ["variables"] {
+            return Ok(variables());
+        }
         let warnings = self.warning_sink();
         let settings = self.decide(&warnings);
         let service = settings
@@ -147,7 +153,6 @@ impl ReporterBuilder {
             }
             ["show"] => Ok(show(&settings, host_dir.as_deref())),
             ["clear"] => Ok(clear(&settings, host_dir.as_deref())),
-            ["variables"] => Ok(variables()),
             _ => Err(CommandError::Usage),
         }
     }
