@@ -127,3 +127,21 @@ fn crewtel_turns_on_no_feature_that_changes_a_neighbour() {
         "crewtel writes its OTLP requests itself"
     );
 }
+
+/// The reporter turns on no feature of crewtel: it converts attributes for
+/// the OpenTelemetry SDK itself, so that it takes a new OpenTelemetry
+/// release without one of the crate every library depends on.
+#[test]
+fn the_reporter_turns_on_no_feature_of_crewtel() {
+    let on = features();
+    let crewtel: Vec<&String> = on
+        .iter()
+        .filter(|(name, feature)| name == "crewtel" && !["", "default"].contains(&feature.as_str()))
+        .map(|(_, feature)| feature)
+        .collect();
+    assert!(
+        on.contains(&("crewtel".to_owned(), String::new())),
+        "{on:?}"
+    );
+    assert!(crewtel.is_empty(), "crewtel's features on: {crewtel:?}");
+}

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crewtel::sink::SpanIds;
 use crewtel::testing::{Capture, Captured};
 
+use super::sdk_attributes::from_sdk;
 use crate::notes::Notes;
 
 pub(crate) struct ToCapture {
@@ -54,7 +55,7 @@ impl SpanExporter for ToCapture {
             let mut captured = Captured::new(name, ids);
             captured.parent = parent;
             captured.consent = note.consent;
-            captured.attributes = span.attributes.into_iter().map(Into::into).collect();
+            captured.attributes = span.attributes.into_iter().map(from_sdk).collect();
             captured.error_type = error_type;
             captured.catalogues = note.catalogues;
             self.capture.push(captured);

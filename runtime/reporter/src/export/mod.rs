@@ -18,6 +18,7 @@ mod keep;
 mod no_proxy;
 mod otlp;
 pub(crate) mod outbox;
+mod sdk_attributes;
 mod spool;
 pub(crate) mod tls;
 
@@ -338,7 +339,7 @@ impl Pipeline {
             self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);
         }
         let attributes: Vec<opentelemetry::KeyValue> =
-            attributes.into_iter().map(Into::into).collect();
+            attributes.into_iter().map(sdk_attributes::to_sdk).collect();
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.too_large.fetch_add(1, Ordering::Relaxed);
             return false;
