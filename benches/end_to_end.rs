@@ -1,0 +1,154 @@
+//! What one event costs end to end, on every thread: the process's CPU
+//! (user and kernel, all threads: `CLOCK_PROCESS_CPUTIME_ID`) for N Crew
+//! Created events of 10 agents and 10 tasks sent to a loopback collector,
+//! minus the same run with telemetry off; the threads the process runs with
+//! telemetry on; and how many spans the collector received. The collector
+//! runs in a child process (this binary, `collector`), so that its own CPU
+//! is not counted.
+//!
+//! `cargo bench --bench end_to_end` (`N=...` events a run, 10,000 by
+//! default); the figures are in BENCHMARKS.md.
+
+#[path = "../tests/collector/mod.rs"]
+mod collector;
+mod model;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use collector::{Behaviour, Collector};
+use crewtel::Telemetry;
+use crewtel_reporter::Reporter;
+
+/// Events emitted between two pauses: well within the queue, so that none
+/// is dropped and every one is paid for end to end.
+const CHUNK: usize = 100;
+const ROUNDS: usize = 5;
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("end_to_end reads Linux's /proc and process clock: Linux only");
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("collector") {
+        return serve();
+    }
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    let mut child = Command::new(std::env::current_exe().expect("this binary"))
+        .arg("collector")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the collector starts");
+    let mut answers = BufReader::new(child.stdout.take().expect("its stdout"));
+    let endpoint = line(&mut answers);
+
+    let mut per_event = Vec::new();
+    let mut threads = 0;
+    for _ in 0..ROUNDS {
+        let (off, _) = run(None, n);
+        let (on, running) = run(Some(&endpoint), n);
+        threads = threads.max(running);
+        per_event.push((on.saturating_sub(off)) as f64 / n as f64 / 1000.0);
+    }
+    let received = ask(&mut child, &mut answers, "count");
+    per_event.sort_by(f64::total_cmp);
+    println!(
+        "| events a run | CPU per event, all threads (median of {ROUNDS}, min, max) | threads with telemetry on | spans received / sent |"
+    );
+    println!("|---|---|---|---|");
+    println!(
+        "| {n} | {:.1} us ({:.1}, {:.1}) | {threads} | {received} / {} |",
+        per_event[ROUNDS / 2],
+        per_event[0],
+        per_event[ROUNDS - 1],
+        n * ROUNDS
+    );
+    let _ = child.kill();
+}
+
+#[cfg(target_os = "linux")]
+/// The process's CPU time so far, all threads, in nanoseconds.
+fn cpu() -> u64 {
+    let at = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    at.tv_sec as u64 * 1_000_000_000 + at.tv_nsec as u64
+}
+
+#[cfg(target_os = "linux")]
+/// The process's threads now.
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, Iterator::count)
+}
+
+#[cfg(target_os = "linux")]
+/// The CPU `n` events cost, from building the reporter to the end of its
+/// shutdown (every request answered), and the most threads seen; off when
+/// there is no endpoint.
+fn run(endpoint: Option<&str>, n: usize) -> (u64, usize) {
+    let crew = model::crew(10, false);
+    let dir = collector::scratch_dir("bench-end-to-end");
+    let mut vars = vec![
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ];
+    match endpoint {
+        Some(endpoint) => vars.push(("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint.to_owned())),
+        None => vars.push(("CREWTEL_DISABLED", "1".to_owned())),
+    }
+    let start = cpu();
+    let reporter = Reporter::builder()
+        .environment(move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .on_warning(|line| eprintln!("{line}"))
+        .shutdown_timeout(Duration::from_secs(10))
+        .build();
+    let mut most = 0;
+    for chunk in 0..n.div_ceil(CHUNK) {
+        for _ in 0..CHUNK.min(n - chunk * CHUNK) {
+            reporter.emit(crew.telemetry_event());
+        }
+        most = most.max(threads());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    reporter.shutdown();
+    let spent = cpu() - start;
+    let _ = std::fs::remove_dir_all(dir);
+    (spent, most)
+}
+
+#[cfg(target_os = "linux")]
+fn line(answers: &mut impl BufRead) -> String {
+    let mut line = String::new();
+    answers.read_line(&mut line).expect("the collector answers");
+    line.trim().to_owned()
+}
+
+#[cfg(target_os = "linux")]
+fn ask(child: &mut Child, answers: &mut impl BufRead, question: &str) -> String {
+    let stdin = child.stdin.as_mut().expect("its stdin");
+    writeln!(stdin, "{question}").expect("the collector listens");
+    line(answers)
+}
+
+#[cfg(target_os = "linux")]
+/// The child: a collector that accepts everything, says where it listens,
+/// and tells how many spans it received when asked.
+fn serve() {
+    let collector = Collector::start(Behaviour::Accept);
+    println!("{}", collector.endpoint());
+    for question in std::io::stdin().lock().lines() {
+        if question.is_err() {
+            break;
+        }
+        println!("{}", collector.spans().len());
+    }
+}
