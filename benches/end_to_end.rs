@@ -11,13 +11,11 @@
 
 #[path = "../tests/collector/mod.rs"]
 mod collector;
+mod loopback;
 mod model;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use collector::{Behaviour, Collector};
 use crewtel::Telemetry;
 use crewtel_reporter::Reporter;
 
@@ -34,20 +32,14 @@ fn main() {
 #[cfg(target_os = "linux")]
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("collector") {
-        return serve();
+        return loopback::serve();
     }
     let n: usize = std::env::var("N")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let mut child = Command::new(std::env::current_exe().expect("this binary"))
-        .arg("collector")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the collector starts");
-    let mut answers = BufReader::new(child.stdout.take().expect("its stdout"));
-    let endpoint = line(&mut answers);
+    let mut collector = loopback::Loopback::start();
+    let endpoint = collector.endpoint.clone();
 
     let mut per_event = Vec::new();
     let mut threads = 0;
@@ -57,7 +49,7 @@ fn main() {
         threads = threads.max(running);
         per_event.push((on.saturating_sub(off)) as f64 / n as f64 / 1000.0);
     }
-    let received = ask(&mut child, &mut answers, "count");
+    let received = collector.spans();
     per_event.sort_by(f64::total_cmp);
     println!(
         "| events a run | CPU per event, all threads (median of {ROUNDS}, min, max) | threads with telemetry on | spans received / sent |"
@@ -70,7 +62,6 @@ fn main() {
         per_event[ROUNDS - 1],
         n * ROUNDS
     );
-    let _ = child.kill();
 }
 
 #[cfg(target_os = "linux")]
@@ -123,32 +114,4 @@ fn run(endpoint: Option<&str>, n: usize) -> (u64, usize) {
     let spent = cpu() - start;
     let _ = std::fs::remove_dir_all(dir);
     (spent, most)
-}
-
-#[cfg(target_os = "linux")]
-fn line(answers: &mut impl BufRead) -> String {
-    let mut line = String::new();
-    answers.read_line(&mut line).expect("the collector answers");
-    line.trim().to_owned()
-}
-
-#[cfg(target_os = "linux")]
-fn ask(child: &mut Child, answers: &mut impl BufRead, question: &str) -> String {
-    let stdin = child.stdin.as_mut().expect("its stdin");
-    writeln!(stdin, "{question}").expect("the collector listens");
-    line(answers)
-}
-
-#[cfg(target_os = "linux")]
-/// The child: a collector that accepts everything, says where it listens,
-/// and tells how many spans it received when asked.
-fn serve() {
-    let collector = Collector::start(Behaviour::Accept);
-    println!("{}", collector.endpoint());
-    for question in std::io::stdin().lock().lines() {
-        if question.is_err() {
-            break;
-        }
-        println!("{}", collector.spans().len());
-    }
 }
