@@ -5,8 +5,8 @@
 
 use std::sync::OnceLock;
 
+use crewtel::attribute::{KeyValue, Value};
 use crewtel::{catalogue::RESOURCE_KEYS, context::RUSTC_VERSION};
-use opentelemetry::{KeyValue, Value};
 
 /// The host's name and version, as the builder was given them.
 pub(crate) struct Service<'a> {

@@ -21,8 +21,8 @@ mod environment;
 mod export;
 mod limits;
 mod local;
-mod notes;
 mod reporter;
+mod spans;
 pub mod status;
 mod warning;
 

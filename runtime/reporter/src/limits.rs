@@ -1,7 +1,8 @@
-//! `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`, which opentelemetry-rust does not
-//! implement: applied to each event's attributes by the one pipeline
-//! (`export`), whichever exporter is at its end. (`CREWTEL_ATTRIBUTE_COUNT_LIMIT`
-//! is the SDK's span limit, set by the same pipeline.) A JSON-encoded value (a
+//! `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`: applied to each event's
+//! attributes by the one pipeline (`export`), whichever end it goes to.
+//! (`CREWTEL_ATTRIBUTE_COUNT_LIMIT` is applied there too: the first
+//! attributes are kept, the rest counted in the span's dropped-attribute
+//! count.) A JSON-encoded value (a
 //! list of agents, a map of inputs) is never cut into broken JSON: it is
 //! whole, cut after its last entry that fits, or absent.
 

@@ -9,15 +9,13 @@ mod pretty;
 pub(crate) use pretty::Pretty;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use opentelemetry::trace::{SpanId, Status, TraceId};
-use opentelemetry::{Array, KeyValue, Value};
-use opentelemetry_sdk::trace::SpanData;
+use crewtel::Consent;
+use crewtel::attribute::{Array, KeyValue, Value};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::notes::Notes;
-use crewtel::Consent;
+use crate::spans::{End, Span};
 
 /// Where debug lines go: stderr unless the host says otherwise.
 pub(crate) struct DebugSink {
@@ -52,17 +50,15 @@ impl DebugSink {
     }
 }
 
-/// The debug printer as an exporter: each span, as it ends, one line.
+/// The debug printer as an end: each span, as it ends, one line.
 #[derive(Debug)]
 pub(crate) struct Exporter {
     out: DebugSink,
-    /// Each span's consent, as the reporter noted it.
-    notes: Arc<Notes>,
 }
 
 impl Exporter {
-    pub(crate) fn new(out: DebugSink, notes: Arc<Notes>) -> Self {
-        Exporter { out, notes }
+    pub(crate) fn new(out: DebugSink) -> Self {
+        Exporter { out }
     }
 }
 
@@ -72,15 +68,11 @@ impl core::fmt::Debug for DebugSink {
     }
 }
 
-impl opentelemetry_sdk::trace::SpanExporter for Exporter {
-    async fn export(
-        &self,
-        batch: Vec<opentelemetry_sdk::trace::SpanData>,
-    ) -> opentelemetry_sdk::error::OTelSdkResult {
+impl End for Exporter {
+    fn export(&self, batch: Vec<Span>) {
         for span in batch {
-            self.out.write(&line(&span, Some(&self.notes)));
+            self.out.write(&line(&span));
         }
-        Ok(())
     }
 }
 
@@ -98,23 +90,20 @@ pub(crate) fn resource_line(resource: &[KeyValue]) -> String {
 
 /// One event as a JSON line, the shape of an event's own JSON
 /// (`Event::to_json`) with its place in its trace: `name`, `consent` (as
-/// the reporter noted it, taken from `notes`), `trace_id`, `span_id`,
+/// the reporter noted it), `trace_id`, `span_id`,
 /// `parent_span_id` (hex, as OTLP/JSON writes them; the parent only for a
 /// span inside another), exactly the `attributes` that would be sent, after
 /// limits, in the order they are sent, and `"status": "error"` for a failed
 /// span.
-pub(crate) fn line(span: &SpanData, notes: Option<&Notes>) -> String {
-    let span_id = span.span_context.span_id();
-    let consent =
-        notes.and_then(|notes| notes.take(u64::from_be_bytes(span_id.to_bytes())).consent);
+pub(crate) fn line(span: &Span) -> String {
     serde_json::to_string(&Line {
-        name: &span.name,
-        consent,
-        trace_id: span.span_context.trace_id(),
-        span_id,
-        parent: (span.parent_span_id != SpanId::INVALID).then_some(span.parent_span_id),
+        name: span.name,
+        consent: span.note.consent,
+        trace_id: span.ids.trace_id,
+        span_id: span.ids.span_id,
+        parent: span.parent,
         attributes: &span.attributes,
-        failed: matches!(span.status, Status::Error { .. }),
+        failed: span.error_type.is_some(),
     })
     .unwrap_or_default()
 }
@@ -122,9 +111,9 @@ pub(crate) fn line(span: &SpanData, notes: Option<&Notes>) -> String {
 struct Line<'a> {
     name: &'a str,
     consent: Option<Consent>,
-    trace_id: TraceId,
-    span_id: SpanId,
-    parent: Option<SpanId>,
+    trace_id: u128,
+    span_id: u64,
+    parent: Option<u64>,
     attributes: &'a [KeyValue],
     failed: bool,
 }
@@ -136,10 +125,10 @@ impl Serialize for Line<'_> {
         if let Some(consent) = self.consent {
             line.serialize_field("consent", &consent)?;
         }
-        line.serialize_field("trace_id", &format_args!("{}", self.trace_id))?;
-        line.serialize_field("span_id", &format_args!("{}", self.span_id))?;
+        line.serialize_field("trace_id", &format_args!("{:032x}", self.trace_id))?;
+        line.serialize_field("span_id", &format_args!("{:016x}", self.span_id))?;
         if let Some(parent) = self.parent {
-            line.serialize_field("parent_span_id", &format_args!("{parent}"))?;
+            line.serialize_field("parent_span_id", &format_args!("{parent:016x}"))?;
         }
         line.serialize_field("attributes", &Attributes(self.attributes))?;
         if self.failed {
@@ -165,11 +154,11 @@ impl Serialize for Json<'_> {
             Value::Bool(v) => serializer.serialize_bool(*v),
             Value::I64(v) => serializer.serialize_i64(*v),
             Value::F64(v) => serializer.serialize_f64(*v),
-            Value::String(v) => serializer.serialize_str(v.as_str()),
+            Value::String(v) => serializer.serialize_str(v),
             Value::Array(Array::Bool(v)) => v.serialize(serializer),
             Value::Array(Array::I64(v)) => v.serialize(serializer),
             Value::Array(Array::F64(v)) => v.serialize(serializer),
-            Value::Array(Array::String(v)) => serializer.collect_seq(v.iter().map(|s| s.as_str())),
+            Value::Array(Array::String(v)) => v.serialize(serializer),
             other => serializer.collect_str(other),
         }
     }
@@ -193,8 +182,8 @@ mod tests {
             serde_json::to_string(&Line {
                 name: "Crew Created",
                 consent,
-                trace_id: TraceId::from(0x0af7651916cd43dd8448eb211c80319c_u128),
-                span_id: SpanId::from(0x00f067aa0ba902b7_u64),
+                trace_id: 0x0af7651916cd43dd8448eb211c80319c_u128,
+                span_id: 0x00f067aa0ba902b7_u64,
                 parent,
                 attributes: &attributes,
                 failed,
@@ -205,7 +194,7 @@ mod tests {
             line(Some(Consent::Anonymous), None, false),
             r#"{"name":"Crew Created","consent":"anonymous","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"00f067aa0ba902b7","attributes":{"no":false,"zero":0,"half":0.5,"empty":"","list":["🦙"],"agents":"[{\"role\":\"r\"}]"}}"#
         );
-        let child = line(Some(Consent::ShareCrew), Some(SpanId::from(1_u64)), true);
+        let child = line(Some(Consent::ShareCrew), Some(1_u64), true);
         assert!(
             child.contains(r#""consent":"share_crew""#)
                 && child.contains(r#""parent_span_id":"0000000000000001""#)

@@ -7,15 +7,12 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use opentelemetry::trace::{SpanId, Status};
-use opentelemetry::{Array, KeyValue, Value};
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SpanData, SpanExporter};
-
-use crate::notes::Notes;
 use crewtel::Consent;
+use crewtel::attribute::{Array, KeyValue, Value};
+
+use crate::spans::{End, Span};
 
 /// The most events held back waiting for the span they ran in to end;
 /// past it they are printed as they are.
@@ -25,7 +22,7 @@ const SHOWN_CHARS: usize = 72;
 
 /// One event, ready to print.
 struct Item {
-    name: String,
+    name: &'static str,
     consent: Option<Consent>,
     error_type: Option<String>,
     attributes: Vec<KeyValue>,
@@ -41,10 +38,9 @@ struct State {
     count: usize,
 }
 
-/// The readable printer, as an exporter.
+/// The readable printer, as an end.
 pub(crate) struct Pretty {
     state: Mutex<State>,
-    notes: Arc<Notes>,
 }
 
 impl core::fmt::Debug for Pretty {
@@ -54,13 +50,8 @@ impl core::fmt::Debug for Pretty {
 }
 
 impl Pretty {
-    /// Prints to `out`, the resource first; each span's consent is read from
-    /// `notes`.
-    pub(crate) fn new(
-        out: Box<dyn Write + Send>,
-        resource: &[KeyValue],
-        notes: Arc<Notes>,
-    ) -> Pretty {
+    /// Prints to `out`, the resource first.
+    pub(crate) fn new(out: Box<dyn Write + Send>, resource: &[KeyValue]) -> Pretty {
         Pretty {
             state: Mutex::new(State {
                 out,
@@ -68,7 +59,6 @@ impl Pretty {
                 waiting: HashMap::new(),
                 count: 0,
             }),
-            notes,
         }
     }
 
@@ -103,26 +93,19 @@ impl Pretty {
     }
 }
 
-impl SpanExporter for Pretty {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+impl End for Pretty {
+    fn export(&self, batch: Vec<Span>) {
         for span in batch {
-            let span_id = u64::from_be_bytes(span.span_context.span_id().to_bytes());
-            let note = self.notes.take(span_id);
             let item = Item {
-                name: span.name.into_owned(),
-                consent: note.consent,
-                error_type: match &span.status {
-                    Status::Error { description } => Some(description.to_string()),
-                    _ => None,
-                },
+                name: span.name,
+                consent: span.note.consent,
+                error_type: span.error_type.map(|error| error.into_owned()),
                 attributes: span.attributes,
-                span_id,
+                span_id: span.ids.span_id,
             };
-            let parent = (span.parent_span_id != SpanId::INVALID)
-                .then(|| u64::from_be_bytes(span.parent_span_id.to_bytes()));
             let text = {
                 let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                match parent {
+                match span.parent {
                     Some(parent) if state.count < MAX_WAITING => {
                         state.waiting.entry(parent).or_default().push(item);
                         state.count += 1;
@@ -141,12 +124,10 @@ impl SpanExporter for Pretty {
                 self.print(&text);
             }
         }
-        Ok(())
     }
 
-    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+    fn shutdown(&self) {
         self.flush();
-        Ok(())
     }
 }
 
@@ -197,12 +178,9 @@ fn render(item: &Item, waiting: &mut HashMap<u64, Vec<Item>>, depth: usize, out:
 /// A value as a person reads it: text as it is, cut to [`SHOWN_CHARS`].
 fn shown(value: &Value) -> String {
     let text = match value {
-        Value::String(text) if text.as_str().is_empty() => "\"\"".to_owned(),
-        Value::String(text) => text.as_str().to_owned(),
-        Value::Array(Array::String(items)) => {
-            let items: Vec<&str> = items.iter().map(|s| s.as_str()).collect();
-            format!("[{}]", items.join(", "))
-        }
+        Value::String(text) if text.is_empty() => "\"\"".to_owned(),
+        Value::String(text) => text.to_string(),
+        Value::Array(Array::String(items)) => format!("[{}]", items.join(", ")),
         other => other.to_string(),
     };
     let text = text.replace(['\n', '\r'], " ");

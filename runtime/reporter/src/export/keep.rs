@@ -1,42 +1,27 @@
-//! The exporter of local mode: each event goes to the local record on this
+//! The end of local mode: each event goes to the local record on this
 //! machine, with when it was kept, and nowhere else (no socket is opened).
 
 use std::sync::Arc;
 
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SpanData, SpanExporter};
-
 use crate::debug;
 use crate::local::Record;
-use crate::notes::Notes;
+use crate::spans::{End, Span};
 
 /// Appends each event to the record.
 pub(crate) struct Keep {
     record: Arc<Record>,
-    /// Each span's consent, as the reporter noted it.
-    notes: Option<Arc<Notes>>,
 }
 
 impl Keep {
-    pub(crate) fn new(record: Arc<Record>, notes: Option<Arc<Notes>>) -> Keep {
-        Keep { record, notes }
+    pub(crate) fn new(record: Arc<Record>) -> Keep {
+        Keep { record }
     }
 }
 
-impl core::fmt::Debug for Keep {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Keep").finish_non_exhaustive()
-    }
-}
-
-impl SpanExporter for Keep {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        let lines: Vec<String> = batch
-            .iter()
-            .map(|span| debug::line(span, self.notes.as_deref()))
-            .collect();
+impl End for Keep {
+    fn export(&self, batch: Vec<Span>) {
+        let lines: Vec<String> = batch.iter().map(debug::line).collect();
         self.record
             .append(&crate::local::stamped(&lines, "kept_locally"));
-        Ok(())
     }
 }

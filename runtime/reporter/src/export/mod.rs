@@ -1,12 +1,13 @@
-//! The one pipeline every event goes through, whichever exporter is at its
-//! end: the limits, the size cap and the counted queue are applied here,
-//! once. Two exporters: OTLP/HTTP (crewtel's own encoder, `otlp`, behind
-//! the SDK's thread-based batch processor, whose requests go to the spool, on disk
-//! when it can be, and from there to the collector by the courier's thread,
-//! so that neither the host nor the shutdown ever waits on the network) and
-//! the debug printer (`CREWTEL_DEBUG`, each event printed as it ends, on the
-//! host's thread).
+//! The one pipeline every event goes through, whichever end it goes to:
+//! the limits, the size cap and the counted queue are applied here, once.
+//! What prints or captures gets each span as it ends, on the host's thread;
+//! what keeps or sends gets them in batches from the batch thread (`batch`):
+//! the local record, or OTLP/HTTP (crewtel's own encoder, `otlp`, whose
+//! requests go to the spool, on disk when it can be, and from there to the
+//! collector by the courier's thread, so that neither the host nor the
+//! shutdown ever waits on the network).
 
+mod batch;
 mod capture;
 mod courier;
 mod drops;
@@ -18,28 +19,15 @@ mod keep;
 mod no_proxy;
 mod otlp;
 pub(crate) mod outbox;
-mod sdk_attributes;
 mod spool;
 pub(crate) mod tls;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use ::http::{HeaderMap, HeaderName, HeaderValue};
-use crewtel::attribute::KeyValue;
-use opentelemetry::trace::{
-    Span, SpanContext, SpanId, SpanKind, Status, TraceContextExt, TraceFlags, TraceId, TraceState,
-    Tracer, TracerProvider,
-};
-use opentelemetry::{Context, InstrumentationScope};
-use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{
-    BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider,
-    SimpleSpanProcessor, SpanData, SpanExporter, SpanLimits, SpanProcessor,
-};
+use crewtel::attribute::{Array, KeyValue, Value};
 
 pub use drops::Drops;
 pub(crate) use failures::Failures;
@@ -49,11 +37,11 @@ use crate::config::{Export, Limits};
 use crate::debug::{self, DebugSink};
 use crate::limits;
 use crate::local::Record;
+use crate::spans::{End, Note, Span};
 use crewtel::sink::SpanIds;
 use error::BuildError;
 
-/// The most events the queue may hold, whatever the host asks: the batch
-/// processor allocates its queue up front.
+/// The most events the queue may hold, whatever the host asks.
 const MAX_QUEUE_SIZE: usize = 1 << 16;
 
 /// The largest event sent, in bytes on the wire (estimated from its
@@ -77,9 +65,6 @@ pub(crate) struct Options {
     pub outbox: Option<Arc<outbox::Outbox>>,
     /// Where the spool warns (once) that it keeps requests in memory only.
     pub warn: crate::warning::WarningSink,
-    /// Each span's consent, as the reporter noted it, for the lines the
-    /// record and the debug printer write.
-    pub notes: Option<Arc<crate::notes::Notes>>,
 }
 
 /// The running export pipeline.
@@ -99,16 +84,17 @@ pub(crate) struct Pipeline {
     cut_attributes: AtomicU64,
     limits: Limits,
     shutdown_timeout: Duration,
-    /// Makes each span's ids when it starts.
-    ids: ids::Preset,
     /// What sends the requests to the collector (none for the debug
     /// printer).
     courier: Option<courier::Courier>,
 }
 
-struct Running {
-    provider: SdkTracerProvider,
-    tracer: SdkTracer,
+/// Where a finished span goes.
+enum Running {
+    /// Straight to the end, on the host's thread.
+    Direct(Deliver),
+    /// To the batch thread, which hands batches to the end.
+    Batched(batch::Batcher),
 }
 
 /// A span that has started: only its name, start time and attributes. It
@@ -120,12 +106,19 @@ pub(crate) struct OpenSpan {
     ids: SpanIds,
     /// The span it started in, if any: in the same trace.
     parent: Option<u64>,
+    /// What built it, for the ends that show it.
+    note: Note,
 }
 
 impl OpenSpan {
     /// Its place in its trace, for what starts inside it.
     pub(crate) fn ids(&self) -> SpanIds {
         self.ids
+    }
+
+    /// It was ended by an event of `catalogue`.
+    pub(crate) fn ended_by(&mut self, catalogue: &'static crewtel::catalogue::Catalogue) {
+        self.note.ended_by(catalogue);
     }
 }
 
@@ -135,7 +128,7 @@ impl Pipeline {
     pub(crate) fn otlp(
         settings: &Export,
         limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
+        resource: Vec<KeyValue>,
         options: Options,
         failures: Arc<Failures>,
     ) -> Result<Pipeline, BuildError> {
@@ -149,39 +142,22 @@ impl Pipeline {
         };
         let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
 
-        let mut pipeline = Pipeline::assemble(
-            limits,
-            resource,
-            &options,
-            exporter,
-            options.record.as_ref().map(|_| lines),
-            |counted, capacity| batched(counted, capacity, options.scheduled_delay),
-        );
+        let lines = options.record.as_ref().map(|_| lines);
+        let mut pipeline = Pipeline::batched(limits, &options, exporter, lines);
         pipeline.courier = Some(courier);
         Ok(pipeline)
     }
 
     /// The pipeline to the debug printer: the same limits, caps and counts,
     /// each event printed as it ends.
-    pub(crate) fn debug(
-        limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
-        out: DebugSink,
-        options: Options,
-    ) -> Pipeline {
-        let notes = options.notes.clone().unwrap_or_default();
-        Pipeline::on_host_thread(limits, resource, debug::Exporter::new(out, notes), options)
+    pub(crate) fn debug(limits: Limits, out: DebugSink, options: Options) -> Pipeline {
+        Pipeline::on_host_thread(limits, debug::Exporter::new(out), options)
     }
 
     /// The pipeline to the readable printer (`CREWTEL_DEBUG=pretty`): the
     /// same limits, caps and counts.
-    pub(crate) fn pretty(
-        limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
-        out: debug::Pretty,
-        options: Options,
-    ) -> Pipeline {
-        Pipeline::on_host_thread(limits, resource, out, options)
+    pub(crate) fn pretty(limits: Limits, out: debug::Pretty, options: Options) -> Pipeline {
+        Pipeline::on_host_thread(limits, out, options)
     }
 
     /// The pipeline of a reporter built onto a capture (`crewtel::testing`):
@@ -189,94 +165,65 @@ impl Pipeline {
     /// ends, on the host's thread.
     pub(crate) fn capture(
         limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
         capture: crewtel::testing::Capture,
-        notes: Arc<crate::notes::Notes>,
         options: Options,
     ) -> Pipeline {
-        let exporter = capture::ToCapture::new(capture, notes);
-        Pipeline::on_host_thread(limits, resource, exporter, options)
-    }
-
-    /// The pipeline around `exporter`, which each event reaches as it ends,
-    /// on the host's thread (a printer, a capture: nothing that waits).
-    fn on_host_thread<E: SpanExporter + 'static>(
-        limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
-        exporter: E,
-        options: Options,
-    ) -> Pipeline {
-        Pipeline::assemble(limits, resource, &options, exporter, None, |counted, _| {
-            SimpleSpanProcessor::new(counted)
-        })
+        Pipeline::on_host_thread(limits, capture::ToCapture::new(capture), options)
     }
 
     /// The pipeline of local mode: the same limits, caps and counts, each
     /// event appended to `record` by the batch thread; nothing is uploaded.
-    pub(crate) fn local(
-        limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
-        record: Arc<Record>,
-        options: Options,
-    ) -> Pipeline {
-        Pipeline::assemble(
-            limits,
-            resource,
-            &options,
-            keep::Keep::new(record, options.notes.clone()),
-            None,
-            |counted, capacity| batched(counted, capacity, options.scheduled_delay),
-        )
+    pub(crate) fn local(limits: Limits, record: Arc<Record>, options: Options) -> Pipeline {
+        Pipeline::batched(limits, &options, keep::Keep::new(record), None)
     }
 
-    /// The pipeline around `exporter`, counted (and each request's record
-    /// lines handed to `lines`, when a record is kept), behind the processor
-    /// `processor` makes of it.
-    fn assemble<E: SpanExporter + 'static, P: SpanProcessor + 'static>(
-        limits: Limits,
-        resource: Vec<opentelemetry::KeyValue>,
-        options: &Options,
-        exporter: E,
-        lines: Option<courier::Lines>,
-        processor: impl FnOnce(Counted<E>, usize) -> P,
-    ) -> Pipeline {
-        let capacity = options.queue_size.clamp(1, MAX_QUEUE_SIZE);
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let counted = Counted {
-            inner: exporter,
-            in_flight: Arc::clone(&in_flight),
-            lines,
-            notes: options.notes.clone(),
+    /// The pipeline around `end`, which each event reaches as it ends, on
+    /// the host's thread (a printer, a capture: nothing that waits).
+    fn on_host_thread(limits: Limits, end: impl End, options: Options) -> Pipeline {
+        let mut pipeline = Pipeline::new(limits, &options);
+        let deliver = Deliver {
+            end: Arc::new(end),
+            in_flight: Arc::clone(&pipeline.in_flight),
+            lines: None,
         };
-        let processor = processor(counted, capacity);
-        // Set explicitly: the SDK's defaults read `OTEL_SPAN_*` and
-        // `OTEL_TRACES_SAMPLER` from the process, behind crewtel's back.
-        let attribute_limit = u32::try_from(limits.count).unwrap_or(u32::MAX);
-        let provider = SdkTracerProvider::builder()
-            .with_id_generator(ids::Preset::default())
-            .with_span_processor(processor)
-            .with_resource(Resource::builder_empty().with_attributes(resource).build())
-            .with_sampler(Sampler::AlwaysOn)
-            .with_span_limits(SpanLimits {
-                max_attributes_per_span: attribute_limit,
-                ..SpanLimits::default()
-            })
-            .build();
-        let scope = InstrumentationScope::builder("crewtel")
-            .with_version(env!("CARGO_PKG_VERSION"))
-            .build();
-        let tracer = provider.tracer_with_scope(scope);
+        pipeline.running = RwLock::new(Some(Running::Direct(deliver)));
+        pipeline
+    }
+
+    /// The pipeline around `end`, which gets batches from the batch thread
+    /// (each request's record lines handed to `lines`, when a record is
+    /// kept). Without a thread, nothing is queued: every event is dropped
+    /// as after shutdown.
+    fn batched(
+        limits: Limits,
+        options: &Options,
+        end: impl End,
+        lines: Option<courier::Lines>,
+    ) -> Pipeline {
+        let mut pipeline = Pipeline::new(limits, options);
+        let deliver = Deliver {
+            end: Arc::new(end),
+            in_flight: Arc::clone(&pipeline.in_flight),
+            lines,
+        };
+        let batcher = batch::Batcher::start(options.scheduled_delay, move |batch| {
+            deliver.deliver(batch);
+        });
+        pipeline.running = RwLock::new(batcher.map(Running::Batched));
+        pipeline
+    }
+
+    fn new(limits: Limits, options: &Options) -> Pipeline {
         Pipeline {
-            running: RwLock::new(Some(Running { provider, tracer })),
-            in_flight,
-            capacity,
+            running: RwLock::new(None),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            capacity: options.queue_size.clamp(1, MAX_QUEUE_SIZE),
             full: AtomicU64::new(0),
             too_large: AtomicU64::new(0),
             late: AtomicU64::new(0),
             cut_attributes: AtomicU64::new(0),
             limits,
             shutdown_timeout: options.shutdown_timeout,
-            ids: ids::Preset::default(),
             courier: None,
         }
     }
@@ -299,13 +246,15 @@ impl Pipeline {
         name: &'static str,
         attributes: Vec<KeyValue>,
         parent: Option<SpanIds>,
+        note: Note,
     ) -> OpenSpan {
         OpenSpan {
             name,
             started: SystemTime::now(),
             attributes,
-            ids: self.ids.fresh(parent.map(|parent| parent.trace_id)),
+            ids: ids::fresh(parent.map(|parent| parent.trace_id)),
             parent: parent.map(|parent| parent.span_id),
+            note,
         }
     }
 
@@ -315,9 +264,9 @@ impl Pipeline {
     /// the span is dropped and counted, and `false` returned.
     ///
     /// `more` (what the end adds) and `common` (the every-event context)
-    /// follow the span's own attributes, each key once. The count limit is
-    /// the SDK's, which keeps the first attributes and reports how many it
-    /// dropped in the span's dropped-attribute count.
+    /// follow the span's own attributes, each key once. The count limit
+    /// keeps the first attributes and reports how many it dropped in the
+    /// span's dropped-attribute count.
     pub(crate) fn finish(
         &self,
         open: OpenSpan,
@@ -331,6 +280,7 @@ impl Pipeline {
             mut attributes,
             ids,
             parent,
+            note,
         } = open;
         crewtel::attribute::append_new(&mut attributes, more);
         crewtel::attribute::append_new(&mut attributes, common);
@@ -338,8 +288,9 @@ impl Pipeline {
         if cut > 0 {
             self.cut_attributes.fetch_add(cut as u64, Ordering::Relaxed);
         }
-        let attributes: Vec<opentelemetry::KeyValue> =
-            attributes.into_iter().map(sdk_attributes::to_sdk).collect();
+        let kept = attributes.len().min(self.limits.count);
+        let dropped_attributes = u32::try_from(attributes.len() - kept).unwrap_or(u32::MAX);
+        attributes.truncate(kept);
         if wire_bytes(&attributes) > MAX_EVENT_BYTES {
             self.too_large.fetch_add(1, Ordering::Relaxed);
             return false;
@@ -354,29 +305,21 @@ impl Pipeline {
             self.release_dropped(&self.late);
             return false;
         };
-        let context = match parent {
-            Some(parent) => Context::new().with_remote_span_context(SpanContext::new(
-                TraceId::from(ids.trace_id),
-                SpanId::from(parent),
-                TraceFlags::SAMPLED,
-                false,
-                TraceState::default(),
-            )),
-            None => Context::new(),
+        let span = Span {
+            name,
+            ids,
+            parent,
+            start: started,
+            end: SystemTime::now(),
+            attributes,
+            dropped_attributes,
+            error_type,
+            note,
         };
-        let builder = running
-            .tracer
-            .span_builder(name)
-            .with_kind(SpanKind::Internal)
-            .with_start_time(started)
-            .with_attributes(attributes);
-        let mut span = ids::building(ids, || {
-            builder.start_with_context(&running.tracer, &context)
-        });
-        if let Some(error_type) = error_type {
-            span.set_status(Status::error(error_type));
+        match running {
+            Running::Direct(deliver) => deliver.deliver(vec![span]),
+            Running::Batched(batcher) => batcher.push(span),
         }
-        span.end();
         true
     }
 
@@ -429,30 +372,21 @@ impl Pipeline {
     /// Flushes and stops, waiting at most the shutdown bound: the queue goes
     /// to the spool (on disk, a matter of milliseconds), and the courier
     /// sends what it can in the time left; what it cannot stays in the
-    /// outbox for the next process. The SDK's flush runs on a thread of its
-    /// own, which the host never waits on past the bound. Later calls do
-    /// nothing.
+    /// outbox for the next process. The host never waits on the batch
+    /// thread past the bound. Later calls do nothing.
     pub(crate) fn shutdown(&self) {
         let taken = match self.running.write() {
             Ok(mut running) => running.take(),
             Err(poisoned) => poisoned.into_inner().take(),
         };
-        let Some(Running { provider, tracer }) = taken else {
+        let Some(running) = taken else {
             return;
         };
         let bound = self.shutdown_timeout;
         let deadline = Instant::now() + bound;
-        let (done, finished) = mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("crewtel-shutdown".into())
-            .spawn(move || {
-                drop(tracer);
-                let _ = provider.shutdown_with_timeout(bound);
-                let _ = done.send(());
-                drop(provider);
-            });
-        if spawned.is_ok() {
-            let _ = finished.recv_timeout(bound);
+        match running {
+            Running::Direct(deliver) => deliver.end.shutdown(),
+            Running::Batched(batcher) => batcher.stop(bound),
         }
         if let Some(courier) = &self.courier {
             courier.finish(deadline, bound);
@@ -494,29 +428,10 @@ pub(crate) fn check(settings: &Export) -> Result<(), BuildError> {
     transport(settings, &quiet).map(|_| ())
 }
 
-/// The SDK's batch processor around `exporter`: its own thread, a queue of
-/// `capacity`, batches of at most 512, sent every `delay`.
-fn batched<E: SpanExporter + 'static>(
-    exporter: E,
-    capacity: usize,
-    delay: Duration,
-) -> BatchSpanProcessor {
-    let batch = BatchConfigBuilder::default()
-        .with_max_queue_size(capacity)
-        .with_max_export_batch_size(capacity.min(512))
-        .with_scheduled_delay(delay)
-        .build();
-    BatchSpanProcessor::builder(exporter)
-        .with_batch_config(batch)
-        .build()
-}
-
 /// What an event's attributes weigh on the wire, at most: every key, every
 /// value, every entry of an array (a number as its longest JSON form), and
 /// each byte of text JSON would escape as six.
-fn wire_bytes(attributes: &[opentelemetry::KeyValue]) -> usize {
-    use opentelemetry::{Array, Value};
-
+fn wire_bytes(attributes: &[KeyValue]) -> usize {
     fn text(s: &str) -> usize {
         let escaped = s
             .bytes()
@@ -529,8 +444,8 @@ fn wire_bytes(attributes: &[opentelemetry::KeyValue]) -> usize {
         .iter()
         .map(|kv| {
             let value = match &kv.value {
-                Value::String(s) => text(s.as_str()),
-                Value::Array(Array::String(items)) => items.iter().map(|s| text(s.as_str())).sum(),
+                Value::String(s) => text(s),
+                Value::Array(Array::String(items)) => items.iter().map(|s| text(s)).sum(),
                 Value::Array(Array::I64(items)) => items.len() * NUMBER,
                 Value::Array(Array::F64(items)) => items.len() * NUMBER,
                 Value::Array(Array::Bool(items)) => items.len() * 6,
@@ -543,7 +458,7 @@ fn wire_bytes(attributes: &[opentelemetry::KeyValue]) -> usize {
 
 /// `batch` in requests of at most [`MAX_REQUEST_BYTES`] each (one span at
 /// least), in order.
-fn requests(batch: Vec<SpanData>) -> Vec<Vec<SpanData>> {
+fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
     let mut requests = Vec::new();
     let mut current = Vec::new();
     let mut bytes = 0;
@@ -562,57 +477,27 @@ fn requests(batch: Vec<SpanData>) -> Vec<Vec<SpanData>> {
     requests
 }
 
-/// Counts spans out of the queue, so the gate in `finish` knows how full it
-/// is, and hands each request's record lines to the handoff that keeps it
-/// (they are recorded once the request is delivered).
-struct Counted<E> {
-    inner: E,
+/// Hands spans to the end and counts them out of the queue, so the gate in
+/// `finish` knows how full it is; each request's record lines go to the
+/// handoff that keeps it (they are recorded once the request is delivered).
+struct Deliver {
+    end: Arc<dyn End>,
     in_flight: Arc<AtomicUsize>,
     lines: Option<courier::Lines>,
-    /// Each span's consent, for its record line.
-    notes: Option<Arc<crate::notes::Notes>>,
 }
 
-impl<E: core::fmt::Debug> core::fmt::Debug for Counted<E> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Counted")
-            .field("inner", &self.inner)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<E: SpanExporter> SpanExporter for Counted<E> {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+impl Deliver {
+    fn deliver(&self, batch: Vec<Span>) {
         let spans = batch.len();
-        let mut result = Ok(());
         for request in requests(batch) {
             if let Some(slot) = &self.lines {
-                let lines = request
-                    .iter()
-                    .map(|span| debug::line(span, self.notes.as_deref()))
-                    .collect();
+                let lines = request.iter().map(debug::line).collect();
                 if let Ok(mut slot) = slot.lock() {
                     *slot = Some(lines);
                 }
             }
-            let sent = self.inner.export(request).await;
-            if result.is_ok() {
-                result = sent;
-            }
+            self.end.export(request);
         }
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
-        result
-    }
-
-    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
-        self.inner.shutdown_with_timeout(timeout)
-    }
-
-    fn force_flush(&self) -> OTelSdkResult {
-        self.inner.force_flush()
-    }
-
-    fn set_resource(&mut self, resource: &Resource) {
-        self.inner.set_resource(resource);
     }
 }

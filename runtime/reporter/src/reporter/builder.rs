@@ -298,15 +298,6 @@ impl ReporterBuilder {
         let record = super::record_path(&settings.record, dir.as_deref())
             .filter(|_| matches!(settings.mode(), Mode::Export | Mode::Local));
         let mut recorder = None;
-        // What the reporter notes of each span (its consent, the catalogues
-        // of what built it) for a reader at the end of the pipeline that
-        // shows them: a printer, a capture, the record.
-        let notes = match settings.mode() {
-            Mode::Debug | Mode::Capture | Mode::Local => true,
-            Mode::Export => record.is_some(),
-            Mode::Off | Mode::NoEndpoint => false,
-        }
-        .then(|| Arc::new(crate::notes::Notes::default()));
         // One pipeline, whichever exporter is at its end: the limits, the
         // size cap and the counted queue apply to both.
         let options = export::Options {
@@ -320,14 +311,13 @@ impl ReporterBuilder {
             record: None,
             outbox: None,
             warn: Arc::clone(&warnings),
-            notes: notes.clone(),
         };
         // What every export carries about this machine: probed only when
         // something is printed or sent.
         let resource = || Environment::get().resource(&service, self.service_version.as_deref());
         // The record, with the resource its events went with first.
         let record_max_bytes = self.record_max_bytes;
-        let keep_record = |resource: &[opentelemetry::KeyValue]| {
+        let keep_record = |resource: &[crewtel::attribute::KeyValue]| {
             record.clone().map(|path| {
                 Arc::new(Record::new(
                     path,
@@ -337,7 +327,6 @@ impl ReporterBuilder {
                 ))
             })
         };
-        let reader_notes = notes.clone();
         let mut failed = false;
         let pipeline = match &settings.decision {
             Decision::Off(_) | Decision::NoEndpoint(_) => None,
@@ -347,26 +336,25 @@ impl ReporterBuilder {
                     .debug_out
                     .unwrap_or_else(|| Box::new(std::io::stderr()));
                 if *pretty {
-                    let notes = notes.unwrap_or_default();
-                    let out = debug::Pretty::new(out, &resource, notes);
-                    Some(Pipeline::pretty(settings.limits, resource, out, options))
+                    let out = debug::Pretty::new(out, &resource);
+                    Some(Pipeline::pretty(settings.limits, out, options))
                 } else {
                     // Before the first event: what every export would carry
                     // about this machine.
                     let out = DebugSink::new(out, debug::resource_line(&resource));
-                    Some(Pipeline::debug(settings.limits, resource, out, options))
+                    Some(Pipeline::debug(settings.limits, out, options))
                 }
             }
-            Decision::Capture => self.capture.clone().map(|capture| {
-                let notes = notes.unwrap_or_default();
-                Pipeline::capture(settings.limits, resource(), capture, notes, options)
-            }),
+            Decision::Capture => self
+                .capture
+                .clone()
+                .map(|capture| Pipeline::capture(settings.limits, capture, options)),
             Decision::Local(_) => {
                 let resource = resource();
                 recorder = keep_record(&resource);
                 recorder
                     .clone()
-                    .map(|record| Pipeline::local(settings.limits, resource, record, options))
+                    .map(|record| Pipeline::local(settings.limits, record, options))
             }
             Decision::Export(export) => {
                 let resource = resource();
@@ -420,7 +408,6 @@ impl ReporterBuilder {
                 common,
                 containment,
                 tree: self.tree,
-                notes: reader_notes,
             }),
             decided_by: settings.reason(),
             endpoint,

@@ -21,6 +21,7 @@ pub use status::{Drops, Pending, Status};
 use crate::config::{Mode, Reason, RecordChoice};
 use crate::export::{OpenSpan, Pipeline};
 use crate::local;
+use crate::spans::Note;
 use contain::Containment;
 use crewtel::Consent;
 use crewtel::{
@@ -106,9 +107,6 @@ struct Shared {
     containment: Containment,
     /// Whether spans started inside another are its children.
     tree: bool,
-    /// Where each span's consent and catalogues are noted, for a reader at
-    /// the end of the pipeline (a test's capture), when there is one.
-    notes: Option<Arc<crate::notes::Notes>>,
 }
 
 impl Reporter {
@@ -339,12 +337,9 @@ impl Shared {
             return;
         }
         if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
-            let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-            let span_id = open.ids().span_id;
-            self.note(span_id, event);
-            if !pipeline.finish(open, &[], &[], None) {
-                self.forget(span_id);
-            }
+            let parent = parent.filter(|_| self.tree);
+            let open = pipeline.start(event.name(), attributes, parent, note(event));
+            pipeline.finish(open, &[], &[], None);
         }
     }
 
@@ -358,25 +353,16 @@ impl Shared {
         parent: Option<SpanIds>,
     ) -> Option<(OpenSpan, Consent)> {
         let attributes = self.containment.run(|| event.key_values())?;
-        let open = pipeline.start(event.name(), attributes, parent.filter(|_| self.tree));
-        self.note(open.ids().span_id, event);
+        let parent = parent.filter(|_| self.tree);
+        let open = pipeline.start(event.name(), attributes, parent, note(event));
         Some((open, event.consent()))
     }
+}
 
-    /// Tells the reader at the end of the pipeline, when there is one, what
-    /// built the span `span_id`.
-    fn note<E: AnyEvent + ?Sized>(&self, span_id: u64, event: &E) {
-        if let Some(notes) = &self.notes {
-            notes.note(span_id, Some(event.consent()), event.catalogue());
-        }
-    }
-
-    /// Forgets what was noted of a span that was dropped, never read.
-    fn forget(&self, span_id: u64) {
-        if let Some(notes) = &self.notes {
-            notes.take(span_id);
-        }
-    }
+/// What built a span, for the ends that show it (a printer, a capture, the
+/// record): it travels with the span.
+fn note<E: AnyEvent + ?Sized>(event: &E) -> Note {
+    Note::of(event.consent(), event.catalogue())
 }
 
 /// Where the record is, or would be, kept: `choice`'s file, or the one in
@@ -386,41 +372,5 @@ fn record_path(choice: &RecordChoice, host_dir: Option<&Path>) -> Option<PathBuf
         RecordChoice::Off => None,
         RecordChoice::Path(path) => Some(path.clone()),
         RecordChoice::Default => host_dir.map(|dir| dir.join(local::RECORD_FILE)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crewtel::Telemetry;
-    use crewtel::testing::Capture;
-
-    #[derive(crewtel::Telemetry)]
-    struct Counts {
-        /// Numbers.
-        #[telemetry(always)]
-        counts: Vec<u64>,
-    }
-
-    #[test]
-    fn what_is_noted_of_a_dropped_span_is_forgotten() {
-        let capture = Capture::new();
-        let reporter = super::Reporter::builder().capture(&capture).build();
-        let huge = Counts {
-            counts: vec![u64::MAX; 200_000],
-        };
-        for _ in 0..3 {
-            reporter.emit(huge.telemetry_event());
-            reporter.start(huge.telemetry_event()).end();
-        }
-        assert_eq!(reporter.status().dropped.too_large, 6);
-        let notes = reporter
-            .shared
-            .notes
-            .as_ref()
-            .expect("a capture reads notes");
-        assert_eq!(notes.len(), 0, "notes of dropped spans stay behind");
-        reporter.emit(Counts { counts: vec![1] }.telemetry_event());
-        assert_eq!(capture.events().len(), 1);
-        assert_eq!(notes.len(), 0, "read once sent");
     }
 }

@@ -29,29 +29,27 @@ impl EndSpan for Span {
     /// called for `end` panics, the span is dropped (and counted), never
     /// sent as a success.
     fn end(self: Box<Self>, end: Option<&dyn AnyEvent>, error_type: Option<&str>) {
-        let Span { shared, open, .. } = *self;
+        let Span {
+            shared, mut open, ..
+        } = *self;
         let Some(pipeline) = &shared.pipeline else {
             return;
         };
-        let span_id = open.ids().span_id;
-        // What was noted of a span that is dropped is never read: forgotten.
-        if let (Some(notes), Some(end)) = (&shared.notes, end) {
-            notes.note(span_id, None, end.catalogue());
-        }
         let mut attributes = match end {
-            Some(end) => match shared.containment.run(|| end.key_values()) {
-                Some(attributes) => attributes,
-                None => return shared.forget(span_id),
-            },
+            Some(end) => {
+                open.ended_by(end.catalogue());
+                match shared.containment.run(|| end.key_values()) {
+                    Some(attributes) => attributes,
+                    None => return,
+                }
+            }
             None => Vec::new(),
         };
         if let Some(error_type) = error_type {
             attributes.push(KeyValue::new(ERROR_TYPE_KEY, error_type.to_owned()));
         }
         let error_type = error_type.map(|name| std::borrow::Cow::Owned(name.to_owned()));
-        if !pipeline.finish(open, &attributes, &shared.common, error_type) {
-            shared.forget(span_id);
-        }
+        pipeline.finish(open, &attributes, &shared.common, error_type);
     }
 
     fn consent(&self) -> Consent {

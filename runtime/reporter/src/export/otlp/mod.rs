@@ -11,15 +11,13 @@ mod proto;
 use std::io::Write;
 use std::time::SystemTime;
 
-use opentelemetry::trace::{SpanId, Status};
-use opentelemetry::{Array, KeyValue};
-use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
-use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+use crewtel::attribute::{Array, KeyValue, Value};
 use prost::Message;
 
 use super::courier::Handoff;
 use super::outbox::Stored;
 use crate::config::Protocol;
+use crate::spans::{End, Span};
 
 /// The trace flag `sampled` and the span flag saying whether the parent
 /// is remote is known (it is not: every parent is crewtel's own span).
@@ -57,7 +55,7 @@ impl Encoder {
     }
 
     /// The request for `batch`, as it goes on the wire.
-    fn request(&self, batch: Vec<SpanData>) -> std::io::Result<Stored> {
+    fn request(&self, batch: Vec<Span>) -> std::io::Result<Stored> {
         let request = proto::ExportTraceServiceRequest {
             resource_spans: vec![proto::ResourceSpans {
                 resource: Some(self.resource.clone()),
@@ -92,13 +90,13 @@ impl core::fmt::Debug for Encoder {
     }
 }
 
-impl SpanExporter for Encoder {
-    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        let request = self
-            .request(batch)
-            .map_err(|error| OTelSdkError::InternalFailure(error.to_string()))?;
-        self.handoff.keep(request);
-        Ok(())
+impl End for Encoder {
+    fn export(&self, batch: Vec<Span>) {
+        // Encoding into memory fails only where a host could not go on
+        // either; the batch is then dropped.
+        if let Ok(request) = self.request(batch) {
+            self.handoff.keep(request);
+        }
     }
 }
 
@@ -108,35 +106,30 @@ fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-fn span(span: SpanData) -> proto::Span {
+fn span(span: Span) -> proto::Span {
     let nanos = |at: SystemTime| {
         at.duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |since| {
                 u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
             })
     };
-    let parent = span.parent_span_id;
     proto::Span {
-        trace_id: span.span_context.trace_id().to_bytes().to_vec(),
-        span_id: span.span_context.span_id().to_bytes().to_vec(),
-        parent_span_id: match parent {
-            SpanId::INVALID => Vec::new(),
-            parent => parent.to_bytes().to_vec(),
-        },
+        trace_id: span.ids.trace_id.to_be_bytes().to_vec(),
+        span_id: span.ids.span_id.to_be_bytes().to_vec(),
+        parent_span_id: span
+            .parent
+            .map_or_else(Vec::new, |parent| parent.to_be_bytes().to_vec()),
         flags: SPAN_FLAGS,
-        name: span.name.into_owned(),
+        name: span.name.to_owned(),
         kind: proto::SPAN_KIND_INTERNAL,
-        start_time_unix_nano: nanos(span.start_time),
-        end_time_unix_nano: nanos(span.end_time),
+        start_time_unix_nano: nanos(span.start),
+        end_time_unix_nano: nanos(span.end),
         attributes: span.attributes.iter().map(key_value).collect(),
-        dropped_attributes_count: span.dropped_attributes_count,
-        status: match span.status {
-            Status::Error { description } => Some(proto::Status {
-                message: description.into_owned(),
-                code: proto::STATUS_CODE_ERROR,
-            }),
-            Status::Unset | Status::Ok => None,
-        },
+        dropped_attributes_count: span.dropped_attributes,
+        status: span.error_type.map(|error_type| proto::Status {
+            message: error_type.into_owned(),
+            code: proto::STATUS_CODE_ERROR,
+        }),
     }
 }
 
@@ -147,8 +140,8 @@ fn key_value(kv: &KeyValue) -> proto::KeyValue {
     }
 }
 
-fn any_value(value: &opentelemetry::Value) -> proto::AnyValue {
-    use opentelemetry::Value as V;
+fn any_value(value: &Value) -> proto::AnyValue {
+    use Value as V;
     use proto::Value as P;
     let list = |values: Vec<P>| {
         P::Array(proto::ArrayValue {
@@ -162,13 +155,11 @@ fn any_value(value: &opentelemetry::Value) -> proto::AnyValue {
         V::Bool(v) => P::Bool(*v),
         V::I64(v) => P::Int(*v),
         V::F64(v) => P::Double(*v),
-        V::String(v) => P::String(v.as_str().to_owned()),
+        V::String(v) => P::String(v.to_string()),
         V::Array(Array::Bool(v)) => list(v.iter().copied().map(P::Bool).collect()),
         V::Array(Array::I64(v)) => list(v.iter().copied().map(P::Int).collect()),
         V::Array(Array::F64(v)) => list(v.iter().copied().map(P::Double).collect()),
-        V::Array(Array::String(v)) => {
-            list(v.iter().map(|s| P::String(s.as_str().to_owned())).collect())
-        }
+        V::Array(Array::String(v)) => list(v.iter().map(|s| P::String(s.to_string())).collect()),
         // Values of kinds crewtel never builds: as text, never dropped silently.
         other => P::String(other.to_string()),
     };
