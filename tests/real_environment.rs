@@ -56,7 +56,7 @@ fn variables_crewtel_refuses_are_not_used_beneath_it() {
             "CREWTEL_EXPORTER_OTLP_HEADERS",
             "authorization=Bearer%20sk-SECRET,broken",
         )
-        // Not crewtel's variables: the SDK must not cut attributes or sample.
+        // Not crewtel's variables: nothing may cut attributes or sample by them.
         .env("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "2")
         .env("OTEL_TRACES_SAMPLER", "always_off")
         .env_remove("OTEL_SDK_DISABLED")
@@ -84,12 +84,16 @@ fn variables_crewtel_refuses_are_not_used_beneath_it() {
         "a refused header was sent"
     );
     let spans = collector.spans();
-    assert_eq!(spans.len(), 1, "the SDK's sampler variable was obeyed");
+    assert_eq!(
+        spans.len(),
+        1,
+        "OpenTelemetry's sampler variable was obeyed"
+    );
     let span = &spans[0].1;
     assert_eq!(
         span.attributes.len(),
         4,
-        "the SDK's attribute limit variable was obeyed"
+        "OpenTelemetry's attribute limit variable was obeyed"
     );
     assert!(attribute(&span.attributes, "d").is_some());
 }

@@ -60,11 +60,14 @@ impl Note {
 
 /// Where spans go at the end of the pipeline: a printer, a capture, the
 /// record, the OTLP encoder. Called on the host's thread for what prints or
-/// captures, on the batch thread for what is kept or sent.
+/// captures, on the batch thread for what is kept (local mode), on the
+/// courier's for what is sent.
 pub(crate) trait End: Send + Sync + 'static {
     /// Takes one batch (one request's worth, or one span).
     fn export(&self, batch: Vec<Span>);
 
-    /// The pipeline shuts down: what is held back goes out now.
+    /// The pipeline shuts down: what is held back goes out now. Called for
+    /// the ends on the host's thread (a printer holds a run back until its
+    /// outermost span ends); a batching end holds nothing back.
     fn shutdown(&self) {}
 }

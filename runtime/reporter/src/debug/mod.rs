@@ -1,8 +1,7 @@
 //! `CREWTEL_DEBUG`: each event printed as one JSON line (for tools), or
 //! with `CREWTEL_DEBUG=pretty` readably (for a person: `pretty`), nothing
-//! sent. The printer is an exporter at the end of the one pipeline
-//! (`export`), so what it prints is what would be sent, after the same
-//! limits.
+//! sent. The printer is an end of the one pipeline (`export`), so what it
+//! prints is what would be sent, after the same limits.
 
 mod pretty;
 

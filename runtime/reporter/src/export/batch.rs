@@ -1,7 +1,8 @@
-//! The batch thread of a pipeline that keeps or sends (local mode, OTLP):
-//! spans wait in a queue the pipeline bounds, and go to the end in batches
-//! of at most [`MAX_BATCH`], when that many wait or every `delay`; at
-//! shutdown what waits goes at once, within the host's bound.
+//! The batch thread of local mode: spans wait in a queue the pipeline
+//! bounds, and go to the record in batches of at most `size` (the queue's
+//! bound, at most [`MAX_BATCH`]), when that many wait or `delay` after the
+//! last batch; at shutdown what waits goes at once, within the host's
+//! bound. (An exporting pipeline's courier batches the same way.)
 
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -21,6 +22,8 @@ struct Queue {
 struct Shared {
     queue: Mutex<Queue>,
     changed: Condvar,
+    /// The most spans a batch carries.
+    size: usize,
 }
 
 /// The queue and its thread.
@@ -35,11 +38,13 @@ impl Batcher {
     /// no thread can be started (nothing is then queued).
     pub(crate) fn start(
         delay: Duration,
+        size: usize,
         deliver: impl Fn(Vec<Span>) + Send + 'static,
     ) -> Option<Batcher> {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             changed: Condvar::new(),
+            size: size.clamp(1, MAX_BATCH),
         });
         let (done, finished) = mpsc::channel();
         let running = Arc::clone(&shared);
@@ -61,7 +66,8 @@ impl Batcher {
         let full = {
             let mut queue = self.shared.lock();
             queue.spans.push(span);
-            queue.spans.len() >= MAX_BATCH
+            // Once: the thread looks at the length again when it wakes.
+            queue.spans.len() == self.shared.size
         };
         if full {
             self.shared.changed.notify_one();
@@ -96,7 +102,7 @@ impl Shared {
         loop {
             let (batch, stop) = {
                 let mut queue = self.lock();
-                while !queue.stop && queue.spans.len() < MAX_BATCH {
+                while !queue.stop && queue.spans.len() < self.size {
                     let now = Instant::now();
                     if now >= due {
                         break;
@@ -108,14 +114,12 @@ impl Shared {
                 }
                 let take = match queue.stop {
                     true => queue.spans.len(),
-                    false => queue.spans.len().min(MAX_BATCH),
+                    false => queue.spans.len().min(self.size),
                 };
                 (queue.spans.drain(..take).collect::<Vec<_>>(), queue.stop)
             };
-            if Instant::now() >= due {
-                due = Instant::now() + delay;
-            }
-            for chunk in chunks(batch) {
+            due = Instant::now() + delay;
+            for chunk in chunks(batch, self.size) {
                 deliver(chunk);
             }
             if stop {
@@ -125,11 +129,11 @@ impl Shared {
     }
 }
 
-/// `batch` in batches of at most [`MAX_BATCH`], in order.
-fn chunks(mut batch: Vec<Span>) -> Vec<Vec<Span>> {
+/// `batch` in batches of at most `size`, in order.
+pub(crate) fn chunks(mut batch: Vec<Span>, size: usize) -> Vec<Vec<Span>> {
     let mut chunks = Vec::new();
-    while batch.len() > MAX_BATCH {
-        let rest = batch.split_off(MAX_BATCH);
+    while batch.len() > size {
+        let rest = batch.split_off(size);
         chunks.push(std::mem::replace(&mut batch, rest));
     }
     if !batch.is_empty() {
@@ -178,7 +182,7 @@ mod tests {
     #[test]
     fn a_full_batch_goes_before_the_delay_and_the_rest_at_stop_in_order() {
         let (batches, deliver) = recording();
-        let batcher = Batcher::start(Duration::from_secs(3600), deliver).unwrap();
+        let batcher = Batcher::start(Duration::from_secs(3600), MAX_BATCH, deliver).unwrap();
         for n in 0..(MAX_BATCH as u64 + 10) {
             batcher.push(span(n));
         }
@@ -197,9 +201,24 @@ mod tests {
     }
 
     #[test]
+    fn a_queue_smaller_than_a_batch_goes_when_it_is_full() {
+        let (batches, deliver) = recording();
+        let batcher = Batcher::start(Duration::from_secs(3600), 3, deliver).unwrap();
+        for n in 0..3 {
+            batcher.push(span(n));
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while batches.lock().unwrap().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(*batches.lock().unwrap(), [vec![0, 1, 2]]);
+        batcher.stop(Duration::from_secs(1));
+    }
+
+    #[test]
     fn what_waits_goes_once_the_delay_is_over() {
         let (batches, deliver) = recording();
-        let batcher = Batcher::start(Duration::from_millis(20), deliver).unwrap();
+        let batcher = Batcher::start(Duration::from_millis(20), MAX_BATCH, deliver).unwrap();
         batcher.push(span(7));
         let deadline = Instant::now() + Duration::from_secs(10);
         while batches.lock().unwrap().is_empty() && Instant::now() < deadline {
@@ -211,7 +230,7 @@ mod tests {
 
     #[test]
     fn stop_waits_no_longer_than_its_bound_for_an_end_that_hangs() {
-        let batcher = Batcher::start(Duration::from_secs(3600), |_| {
+        let batcher = Batcher::start(Duration::from_secs(3600), MAX_BATCH, |_| {
             std::thread::sleep(Duration::from_secs(3600));
         })
         .unwrap();

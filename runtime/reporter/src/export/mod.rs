@@ -1,11 +1,12 @@
 //! The one pipeline every event goes through, whichever end it goes to:
 //! the limits, the size cap and the counted queue are applied here, once.
 //! What prints or captures gets each span as it ends, on the host's thread;
-//! what keeps or sends gets them in batches from the batch thread (`batch`):
-//! the local record, or OTLP/HTTP (crewtel's own encoder, `otlp`, whose
-//! requests go to the spool, on disk when it can be, and from there to the
-//! collector by the courier's thread, so that neither the host nor the
-//! shutdown ever waits on the network).
+//! local mode's record gets them in batches from the batch thread
+//! (`batch`); OTLP/HTTP from the courier (`courier`), the one thread of an
+//! exporting reporter, which writes each batch as requests (crewtel's own
+//! encoder, `otlp`) into the spool, on disk when it can be, and sends them
+//! from there, so that neither the host nor the shutdown ever waits on the
+//! network.
 
 mod batch;
 mod capture;
@@ -95,10 +96,13 @@ enum Running {
     Direct(Deliver),
     /// To the batch thread, which hands batches to the end.
     Batched(batch::Batcher),
+    /// To the courier, which writes them as requests and sends them.
+    Courier,
 }
 
-/// A span that has started: only its name, start time and attributes. It
-/// takes no place in the queue (and costs nothing if forgotten) until it ends.
+/// A span that has started: its name, start time, attributes, ids, parent
+/// and what built it. It takes no place in the queue (and costs nothing if
+/// forgotten) until it ends.
 pub(crate) struct OpenSpan {
     name: &'static str,
     started: SystemTime,
@@ -134,7 +138,13 @@ impl Pipeline {
     ) -> Result<Pipeline, BuildError> {
         let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
-        let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
+        let courier = courier::Courier::start(
+            spool,
+            transport,
+            options.record.clone(),
+            failures,
+            (options.scheduled_delay, pipeline_capacity(&options)),
+        );
         let lines: courier::Lines = Arc::default();
         let encoding = otlp::Encoding {
             protocol: settings.protocol,
@@ -142,8 +152,14 @@ impl Pipeline {
         };
         let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
 
-        let lines = options.record.as_ref().map(|_| lines);
-        let mut pipeline = Pipeline::batched(limits, &options, exporter, lines);
+        let mut pipeline = Pipeline::new(limits, &options);
+        let deliver = Deliver {
+            end: Arc::new(exporter),
+            in_flight: Arc::clone(&pipeline.in_flight),
+            lines: options.record.as_ref().map(|_| lines),
+        };
+        courier.carry(move |batch| deliver.deliver(batch));
+        pipeline.running = RwLock::new(Some(Running::Courier));
         pipeline.courier = Some(courier);
         Ok(pipeline)
     }
@@ -206,7 +222,8 @@ impl Pipeline {
             in_flight: Arc::clone(&pipeline.in_flight),
             lines,
         };
-        let batcher = batch::Batcher::start(options.scheduled_delay, move |batch| {
+        let size = pipeline.capacity;
+        let batcher = batch::Batcher::start(options.scheduled_delay, size, move |batch| {
             deliver.deliver(batch);
         });
         pipeline.running = RwLock::new(batcher.map(Running::Batched));
@@ -217,7 +234,7 @@ impl Pipeline {
         Pipeline {
             running: RwLock::new(None),
             in_flight: Arc::new(AtomicUsize::new(0)),
-            capacity: options.queue_size.clamp(1, MAX_QUEUE_SIZE),
+            capacity: pipeline_capacity(options),
             full: AtomicU64::new(0),
             too_large: AtomicU64::new(0),
             late: AtomicU64::new(0),
@@ -316,9 +333,15 @@ impl Pipeline {
             error_type,
             note,
         };
-        match running {
-            Running::Direct(deliver) => deliver.deliver(vec![span]),
-            Running::Batched(batcher) => batcher.push(span),
+        match (running, &self.courier) {
+            (Running::Direct(deliver), _) => deliver.deliver(vec![span]),
+            (Running::Batched(batcher), _) => batcher.push(span),
+            (Running::Courier, Some(courier)) => courier.push(span),
+            // Never built so: an OTLP pipeline always has its courier.
+            (Running::Courier, None) => {
+                self.release_dropped(&self.late);
+                return false;
+            }
         }
         true
     }
@@ -387,6 +410,7 @@ impl Pipeline {
         match running {
             Running::Direct(deliver) => deliver.end.shutdown(),
             Running::Batched(batcher) => batcher.stop(bound),
+            Running::Courier => {}
         }
         if let Some(courier) = &self.courier {
             courier.finish(deadline, bound);
@@ -497,6 +521,11 @@ fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
     requests
 }
 
+/// How many spans the queue holds at most.
+fn pipeline_capacity(options: &Options) -> usize {
+    options.queue_size.clamp(1, MAX_QUEUE_SIZE)
+}
+
 /// Hands spans to the end and counts them out of the queue, so the gate in
 /// `finish` knows how full it is; each request's record lines go to the
 /// handoff that keeps it (they are recorded once the request is delivered).
@@ -516,7 +545,10 @@ impl Deliver {
                     *slot = Some(lines);
                 }
             }
-            self.end.export(request);
+            // A panic at the end (none is known) loses this request, never
+            // the count: the queue stays open.
+            let end = std::panic::AssertUnwindSafe(|| self.end.export(request));
+            let _ = std::panic::catch_unwind(end);
         }
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
     }
