@@ -387,3 +387,42 @@ fn status_says_when_the_exporter_could_not_be_built() {
         assert!(warnings[0].contains(name), "{warnings:?}");
     }
 }
+
+/// A collector that takes the connection and never answers holds back the
+/// sending, never the writing: while the courier waits on it, what the host
+/// emits still goes from the queue into the outbox, so a small queue is not
+/// overrun by a steady program.
+#[test]
+fn a_collector_that_hangs_holds_back_sending_never_the_writing() {
+    let dir = scratch_dir("hangs-writing");
+    let hanging = Collector::start(Behaviour::Hang);
+    let env: HashMap<&str, String> = HashMap::from([
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", hanging.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "5000".to_owned()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    let reporter = Reporter::builder()
+        .service_name("outbox-tests")
+        .environment(move |name| env.get(name).cloned())
+        .on_warning(|_| {})
+        .queue_size(16)
+        .build();
+    // Three chunks, each smaller than the queue, a batch's delay apart:
+    // the first is being sent (and hangs) while the others come.
+    for chunk in 0..3 {
+        for attempts in 0..10 {
+            reporter.emit(
+                ToolUsage {
+                    attempts: chunk * 10 + attempts,
+                }
+                .telemetry_event(),
+            );
+        }
+        std::thread::sleep(Duration::from_millis(1200));
+    }
+    let status = reporter.status();
+    reporter.shutdown();
+    assert_eq!(status.dropped.queue_full, 0, "{:?}", status.dropped);
+    assert!(status.pending.requests >= 2, "{:?}", status.pending);
+}

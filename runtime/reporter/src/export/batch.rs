@@ -1,8 +1,8 @@
-//! The batch thread of local mode: spans wait in a queue the pipeline
-//! bounds, and go to the record in batches of at most `size` (the queue's
-//! bound, at most [`MAX_BATCH`]), when that many wait or `delay` after the
-//! last batch; at shutdown what waits goes at once, within the host's
-//! bound. (An exporting pipeline's courier batches the same way.)
+//! The batch thread of a pipeline that keeps or sends (local mode, OTLP):
+//! spans wait in a queue the pipeline bounds, and go to the end in batches
+//! of at most `size` (the queue's bound, at most [`MAX_BATCH`]), when that
+//! many wait or `delay` after the last batch; at shutdown what waits goes
+//! at once, within the host's bound.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};

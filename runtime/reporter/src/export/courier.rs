@@ -1,10 +1,6 @@
-//! The courier: the one thread of a reporter that exports. It takes the
-//! spans the pipeline queues, in batches of at most [`MAX_BATCH`] (when that
-//! many wait, or a second after the first of them), has each batch written
-//! as requests into the spool, and sends what waits there, oldest first,
-//! one request at a time, so that the host never waits on the network. A
-//! batch is written whatever the collector does (a backoff holds back
-//! sending, never the writing), so the outbox absorbs what cannot be sent.
+//! The courier: one thread per reporter that sends what waits in the spool,
+//! oldest first, one request at a time, so that the exporter (and the host
+//! behind it) never waits on the network.
 //!
 //! A network error, 429 or 5xx leaves the request waiting and the courier
 //! backs off, exponentially with jitter (1 s doubling to 5 min), and never
@@ -25,16 +21,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::batch::{MAX_BATCH, chunks};
 use super::failures::Failures;
 use super::http::{Sent, Transport};
 use super::outbox::{Pending, Stored};
 use super::spool::Spool;
 use crate::local::Record;
-use crate::spans::Span;
-
-/// What writes a batch of spans into the spool.
-type Pack = Box<dyn Fn(Vec<Span>) + Send + Sync>;
 
 /// The first wait after a failed attempt; it doubles with each failure in a
 /// row, up to [`MAX_BACKOFF`].
@@ -62,11 +53,6 @@ struct Shared {
     failures: Arc<Failures>,
     /// Requests the collector refused for good.
     refused: AtomicU64,
-    /// The most a span waits in the queue before its batch is written.
-    delay: Duration,
-    /// The most spans a batch carries.
-    batch_size: usize,
-    pack: Mutex<Option<Pack>>,
     state: Mutex<State>,
     changed: Condvar,
 }
@@ -86,29 +72,6 @@ struct State {
     stop: Option<Instant>,
     /// Whether the thread runs.
     alive: bool,
-    /// Spans queued, not yet written as requests.
-    spans: Vec<Span>,
-    /// When the queued spans are written at the latest.
-    batch_due: Option<Instant>,
-}
-
-impl State {
-    /// Whether the queued spans are to be written now, batches being of at
-    /// most `size`.
-    fn batch_is_due(&self, now: Instant, size: usize) -> bool {
-        !self.spans.is_empty()
-            && (self.spans.len() >= size
-                || self.stop.is_some()
-                || self.batch_due.is_some_and(|due| now >= due))
-    }
-}
-
-/// What the courier is to do now.
-struct Due {
-    /// Write the queued spans into the spool.
-    pack: bool,
-    /// Send what waits.
-    send: bool,
 }
 
 impl Courier {
@@ -118,7 +81,6 @@ impl Courier {
         transport: Transport,
         record: Option<Arc<Record>>,
         failures: Arc<Failures>,
-        (delay, batch_size): (Duration, usize),
     ) -> Courier {
         let shared = Arc::new(Shared {
             spool,
@@ -126,9 +88,6 @@ impl Courier {
             record,
             failures,
             refused: AtomicU64::new(0),
-            delay,
-            batch_size: batch_size.clamp(1, MAX_BATCH),
-            pack: Mutex::new(None),
             state: Mutex::new(State {
                 work: true,
                 alive: true,
@@ -147,32 +106,6 @@ impl Courier {
         Courier { shared }
     }
 
-    /// What writes the spans it takes into the spool, as requests (set
-    /// once, before the first span).
-    pub(crate) fn carry(&self, pack: impl Fn(Vec<Span>) + Send + Sync + 'static) {
-        *self
-            .shared
-            .pack
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(pack));
-    }
-
-    /// Queues `span` (the pipeline has counted it in already).
-    pub(crate) fn push(&self, span: Span) {
-        let mut state = self.shared.lock();
-        let first = state.spans.is_empty();
-        state.spans.push(span);
-        if first {
-            state.batch_due = Some(Instant::now() + self.shared.delay);
-        }
-        // Once: the courier looks at the length again when it wakes.
-        let wake = first || state.spans.len() == self.shared.batch_size;
-        drop(state);
-        if wake {
-            self.shared.changed.notify_all();
-        }
-    }
-
     /// Where the exporter hands each request: the spool.
     pub(crate) fn handoff(&self, lines: Lines) -> Handoff {
         Handoff {
@@ -181,8 +114,8 @@ impl Courier {
         }
     }
 
-    /// Gives the courier until `deadline` to write what is queued and send
-    /// what waits, and returns by then, whatever the collector does.
+    /// Gives the courier until `deadline` to send what waits, and returns
+    /// by then, whatever the collector does.
     pub(crate) fn finish(&self, deadline: Instant, bound: Duration) {
         let mut state = self.shared.lock();
         state.stop = Some(deadline);
@@ -279,57 +212,21 @@ impl Shared {
         // host works, not when the first export is due.
         self.transport.prepare();
         let mut sends: VecDeque<Instant> = VecDeque::with_capacity(BURST);
-        while let Some(due) = self.wait_for_work() {
-            if due.pack {
-                self.write_batch();
-            }
-            if due.send {
-                self.deliver(&mut sends);
-            }
+        while self.wait_for_work() {
+            self.deliver(&mut sends);
         }
         self.lock().alive = false;
         self.changed.notify_all();
     }
 
-    /// Writes the queued spans (at most a batch; all of them when
-    /// stopping) into the spool.
-    fn write_batch(&self) {
-        let batch = {
-            let mut state = self.lock();
-            let take = match state.stop {
-                Some(_) => state.spans.len(),
-                None => state.spans.len().min(self.batch_size),
-            };
-            let batch: Vec<Span> = state.spans.drain(..take).collect();
-            state.batch_due = (!state.spans.is_empty()).then(|| Instant::now() + self.delay);
-            batch
-        };
-        let pack = self
-            .pack
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(pack) = pack.as_ref() {
-            for chunk in chunks(batch, self.batch_size) {
-                pack(chunk);
-            }
-        }
-    }
-
-    /// Waits until spans are to be written, or something may be sent and
-    /// an attempt is due; `None` when the courier is to stop instead.
-    fn wait_for_work(&self) -> Option<Due> {
+    /// Waits until something may be sent and an attempt is due; `false`
+    /// when the courier is to stop instead.
+    fn wait_for_work(&self) -> bool {
         let mut state = self.lock();
         loop {
             let now = Instant::now();
-            // Queued spans are written whatever the collector does, and at
-            // the end whatever the time: a matter of milliseconds, which
-            // the host's bound covers.
-            let pack = state.batch_is_due(now, self.batch_size);
-            if pack {
-                return Some(Due { pack, send: false });
-            }
             if state.stop.is_some_and(|stop| now >= stop || !state.work) {
-                return None;
+                return false;
             }
             let quiet = self
                 .spool
@@ -341,20 +238,17 @@ impl Shared {
             let ready = state.not_before.max(quiet).filter(|at| *at > now);
             if state.work && ready.is_none() {
                 state.work = false;
-                return Some(Due {
-                    pack: false,
-                    send: true,
-                });
+                return true;
             }
             if state.stop.is_some() && ready.is_some() {
                 // Finishing sends what can go now; it never waits out a
                 // backoff (what waits is the next process's).
-                return None;
+                return false;
             }
-            let until = [ready.filter(|_| state.work), state.stop, state.batch_due]
-                .into_iter()
-                .flatten()
-                .min();
+            let until = match (ready.filter(|_| state.work), state.stop) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             state = match until {
                 Some(until) => match self.changed.wait_timeout(state, until - now) {
                     Ok((state, _)) => state,
@@ -368,19 +262,10 @@ impl Shared {
         }
     }
 
-    /// Writes the queued spans when their batch is due: between two
-    /// requests too, so that sending never holds back the writing.
-    fn write_batch_if_due(&self) {
-        if self.lock().batch_is_due(Instant::now(), self.batch_size) {
-            self.write_batch();
-        }
-    }
-
     /// Sends what waits, oldest first, until it is all sent or an attempt
     /// fails.
     fn deliver(&self, sends: &mut VecDeque<Instant>) {
         loop {
-            self.write_batch_if_due();
             let stop = self.lock().stop;
             if stop.is_some_and(|stop| Instant::now() >= stop) || !self.pace(sends, stop) {
                 return;
@@ -457,23 +342,7 @@ impl Shared {
         if stop.is_some_and(|stop| free > stop) {
             return false;
         }
-        // Waits for the next free slot, writing what becomes due meanwhile.
-        loop {
-            self.write_batch_if_due();
-            let now = Instant::now();
-            if now >= free {
-                break;
-            }
-            let state = self.lock();
-            let until = state.batch_due.map_or(free, |due| due.min(free));
-            if until > now && !state.batch_is_due(now, self.batch_size) {
-                drop(
-                    self.changed
-                        .wait_timeout(state, until - now)
-                        .map_or_else(|poisoned| poisoned.into_inner().0, |(state, _)| state),
-                );
-            }
-        }
+        std::thread::sleep(free - now);
         sends.pop_front();
         true
     }

@@ -1,12 +1,12 @@
 //! The one pipeline every event goes through, whichever end it goes to:
 //! the limits, the size cap and the counted queue are applied here, once.
 //! What prints or captures gets each span as it ends, on the host's thread;
-//! local mode's record gets them in batches from the batch thread
-//! (`batch`); OTLP/HTTP from the courier (`courier`), the one thread of an
-//! exporting reporter, which writes each batch as requests (crewtel's own
-//! encoder, `otlp`) into the spool, on disk when it can be, and sends them
-//! from there, so that neither the host nor the shutdown ever waits on the
-//! network.
+//! what keeps or sends gets them in batches from the batch thread (`batch`):
+//! the local record, or OTLP/HTTP (crewtel's own encoder, `otlp`, whose
+//! requests go to the spool, on disk when it can be, and from there to the
+//! collector by the courier's thread, so that neither the host nor the
+//! shutdown ever waits on the network; the batch thread goes on writing
+//! while the courier waits on a slow collector).
 
 mod batch;
 mod capture;
@@ -96,8 +96,6 @@ enum Running {
     Direct(Deliver),
     /// To the batch thread, which hands batches to the end.
     Batched(batch::Batcher),
-    /// To the courier, which writes them as requests and sends them.
-    Courier,
 }
 
 /// A span that has started: its name, start time, attributes, ids, parent
@@ -138,13 +136,7 @@ impl Pipeline {
     ) -> Result<Pipeline, BuildError> {
         let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
-        let courier = courier::Courier::start(
-            spool,
-            transport,
-            options.record.clone(),
-            failures,
-            (options.scheduled_delay, pipeline_capacity(&options)),
-        );
+        let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
         let lines: courier::Lines = Arc::default();
         let encoding = otlp::Encoding {
             protocol: settings.protocol,
@@ -152,14 +144,8 @@ impl Pipeline {
         };
         let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
 
-        let mut pipeline = Pipeline::new(limits, &options);
-        let deliver = Deliver {
-            end: Arc::new(exporter),
-            in_flight: Arc::clone(&pipeline.in_flight),
-            lines: options.record.as_ref().map(|_| lines),
-        };
-        courier.carry(move |batch| deliver.deliver(batch));
-        pipeline.running = RwLock::new(Some(Running::Courier));
+        let lines = options.record.as_ref().map(|_| lines);
+        let mut pipeline = Pipeline::batched(limits, &options, exporter, lines);
         pipeline.courier = Some(courier);
         Ok(pipeline)
     }
@@ -234,7 +220,7 @@ impl Pipeline {
         Pipeline {
             running: RwLock::new(None),
             in_flight: Arc::new(AtomicUsize::new(0)),
-            capacity: pipeline_capacity(options),
+            capacity: options.queue_size.clamp(1, MAX_QUEUE_SIZE),
             full: AtomicU64::new(0),
             too_large: AtomicU64::new(0),
             late: AtomicU64::new(0),
@@ -333,15 +319,9 @@ impl Pipeline {
             error_type,
             note,
         };
-        match (running, &self.courier) {
-            (Running::Direct(deliver), _) => deliver.deliver(vec![span]),
-            (Running::Batched(batcher), _) => batcher.push(span),
-            (Running::Courier, Some(courier)) => courier.push(span),
-            // Never built so: an OTLP pipeline always has its courier.
-            (Running::Courier, None) => {
-                self.release_dropped(&self.late);
-                return false;
-            }
+        match running {
+            Running::Direct(deliver) => deliver.deliver(vec![span]),
+            Running::Batched(batcher) => batcher.push(span),
         }
         true
     }
@@ -410,7 +390,6 @@ impl Pipeline {
         match running {
             Running::Direct(deliver) => deliver.end.shutdown(),
             Running::Batched(batcher) => batcher.stop(bound),
-            Running::Courier => {}
         }
         if let Some(courier) = &self.courier {
             courier.finish(deadline, bound);
@@ -519,11 +498,6 @@ fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
         requests.push(current);
     }
     requests
-}
-
-/// How many spans the queue holds at most.
-fn pipeline_capacity(options: &Options) -> usize {
-    options.queue_size.clamp(1, MAX_QUEUE_SIZE)
 }
 
 /// Hands spans to the end and counts them out of the queue, so the gate in
