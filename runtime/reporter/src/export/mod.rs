@@ -212,6 +212,11 @@ impl Pipeline {
         let batcher = batch::Batcher::start(options.scheduled_delay, size, move |batch| {
             deliver.deliver(batch);
         });
+        if batcher.is_none() {
+            (options.warn)(
+                "crewtel: no thread could be started for telemetry; nothing is kept or sent",
+            );
+        }
         pipeline.running = RwLock::new(batcher.map(Running::Batched));
         pipeline
     }
