@@ -74,7 +74,7 @@ impl ReporterBuilder {
     /// Runs a `telemetry` subcommand of the host (`args` is what follows
     /// `telemetry`): the text to print, or why nothing was done
     /// ([`CommandError::Usage`], which prints as
-    /// [`TELEMETRY_USAGE`](crate::TELEMETRY_USAGE), when `args` is not a
+    /// [`TELEMETRY_USAGE`], when `args` is not a
     /// subcommand). `on`, `off` and `local`
     /// keep the choice for this host (it wins over the user's choice for
     /// every crewtel host); a variable or the project's file still wins over
