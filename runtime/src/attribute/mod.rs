@@ -50,12 +50,6 @@ impl Key {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The key's text, borrowed for a static key (every key a derive
-    /// writes), owned for one built at run time (a map's entry).
-    pub fn into_cow(self) -> Cow<'static, str> {
-        self.0
-    }
 }
 
 impl From<&'static str> for Key {

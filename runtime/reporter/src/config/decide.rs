@@ -118,20 +118,12 @@ fn decide(mut reader: Reader<'_, '_>, defaults: &Defaults) -> Settings {
 
 /// Off is decided before: debug, local, export, or nothing sent.
 fn what_to_do(reader: &mut Reader<'_, '_>, defaults: &Defaults, settings: &Settings) -> Decision {
-    match reader.get(&var::CREWTEL_DEBUG) {
-        Some(var::Printing::Json) => {
-            return Decision::Debug {
-                reason: Reason::DebugVariable,
-                pretty: false,
-            };
-        }
-        Some(var::Printing::Pretty) => {
-            return Decision::Debug {
-                reason: Reason::DebugVariable,
-                pretty: true,
-            };
-        }
-        _ => {}
+    let printing = reader.get(&var::CREWTEL_DEBUG);
+    if let Some(printing @ (var::Printing::Json | var::Printing::Pretty)) = printing {
+        return Decision::Debug {
+            reason: Reason::DebugVariable,
+            pretty: printing == var::Printing::Pretty,
+        };
     }
     if defaults.debug {
         return Decision::Debug {

@@ -681,3 +681,28 @@ fn the_readme_names_every_variable_of_crewtel_s_own() {
         }
     }
 }
+
+/// Every variable declared in the table is in the list the other tests and
+/// `telemetry variables` read: a string literal of the table that is a
+/// variable's name (letters and `_` alone) is listed.
+#[test]
+fn the_list_of_variables_is_the_whole_table() {
+    let listed: Vec<&str> = super::variables().iter().map(|(name, _)| *name).collect();
+    let table = include_str!("variables.rs");
+    let names = table.split('"').skip(1).step_by(2).filter(|text| {
+        text.contains('_') && text.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+    });
+    let mut seen = 0;
+    for name in names {
+        assert!(
+            listed.contains(&name),
+            "{name} is in the table, not in `all()`"
+        );
+        seen += 1;
+    }
+    assert!(
+        seen >= listed.len(),
+        "{seen} names read of {}",
+        listed.len()
+    );
+}

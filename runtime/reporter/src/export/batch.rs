@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::spans::Span;
 
 /// The most spans one batch carries.
-pub(crate) const MAX_BATCH: usize = 512;
+const MAX_BATCH: usize = 512;
 
 #[derive(Default)]
 struct Queue {
@@ -130,7 +130,7 @@ impl Shared {
 }
 
 /// `batch` in batches of at most `size`, in order.
-pub(crate) fn chunks(mut batch: Vec<Span>, size: usize) -> Vec<Vec<Span>> {
+fn chunks(mut batch: Vec<Span>, size: usize) -> Vec<Vec<Span>> {
     let mut chunks = Vec::new();
     while batch.len() > size {
         let rest = batch.split_off(size);

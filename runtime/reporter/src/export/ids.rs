@@ -1,9 +1,11 @@
 //! A span's ids, made when it starts, so that what happens inside it can
 //! name it as its parent before it ends: random, never zero (W3C Trace
 //! Context's invalid id). The generator is crewtel's own, one a thread,
-//! seeded from the operating system's randomness (through `RandomState`)
-//! and again after a `fork`: a host that seeds fastrand's shared generator
-//! (a test, a simulation) never makes two runs share their ids.
+//! seeded from the operating system's randomness (through `RandomState`):
+//! a host that seeds fastrand's shared generator (a test, a simulation)
+//! never makes two runs share their ids. (A process forked without `exec`
+//! copies the generator, as it would the SDK's; it also loses the
+//! reporter's threads, so it sends nothing to repeat them with.)
 
 use std::cell::RefCell;
 use std::hash::BuildHasher;
@@ -11,27 +13,19 @@ use std::hash::BuildHasher;
 use crewtel::sink::SpanIds;
 
 thread_local! {
-    /// This thread's generator, and the process it was seeded in.
-    static RNG: RefCell<(u32, fastrand::Rng)> = RefCell::new(seeded());
+    /// This thread's generator.
+    static RNG: RefCell<fastrand::Rng> = RefCell::new(seeded());
 }
 
-fn seeded() -> (u32, fastrand::Rng) {
-    let pid = std::process::id();
-    let seed = std::hash::RandomState::new().hash_one(pid);
-    (pid, fastrand::Rng::with_seed(seed))
+fn seeded() -> fastrand::Rng {
+    fastrand::Rng::with_seed(std::hash::RandomState::new().hash_one(0_u8))
 }
 
 /// Fresh ids for a span that starts now: in `trace`, or in a new trace.
 pub(crate) fn fresh(trace: Option<u128>) -> SpanIds {
-    RNG.with_borrow_mut(|rng| {
-        if rng.0 != std::process::id() {
-            *rng = seeded();
-        }
-        let rng = &mut rng.1;
-        SpanIds {
-            trace_id: trace.unwrap_or_else(|| rng.u128(1..)),
-            span_id: rng.u64(1..),
-        }
+    RNG.with_borrow_mut(|rng| SpanIds {
+        trace_id: trace.unwrap_or_else(|| rng.u128(1..)),
+        span_id: rng.u64(1..),
     })
 }
 

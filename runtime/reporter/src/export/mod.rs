@@ -269,7 +269,7 @@ impl Pipeline {
     /// Ends a span and queues it; never blocks. A failure gets an error
     /// status whose description is the error's type name alone. When the
     /// queue is full (or the pipeline shut down, or the event is too large)
-    /// the span is dropped and counted, and `false` returned.
+    /// the span is dropped and counted.
     ///
     /// `more` (what the end adds) and `common` (the every-event context)
     /// follow the span's own attributes, each key once. The count limit
@@ -281,7 +281,7 @@ impl Pipeline {
         more: &[KeyValue],
         common: &[KeyValue],
         error_type: Option<std::borrow::Cow<'static, str>>,
-    ) -> bool {
+    ) {
         let OpenSpan {
             name,
             started,
@@ -301,17 +301,15 @@ impl Pipeline {
         attributes.truncate(kept);
         if too_large(&attributes) {
             self.too_large.fetch_add(1, Ordering::Relaxed);
-            return false;
+            return;
         }
         if self.in_flight.fetch_add(1, Ordering::AcqRel) >= self.capacity {
-            self.release_dropped(&self.full);
-            return false;
+            return self.release_dropped(&self.full);
         }
         // `try_read`: a shutdown in progress drops the event rather than wait.
         let running = self.running.try_read();
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
-            self.release_dropped(&self.late);
-            return false;
+            return self.release_dropped(&self.late);
         };
         let span = Span {
             name,
@@ -328,7 +326,6 @@ impl Pipeline {
             Running::Direct(deliver) => deliver.deliver(vec![span]),
             Running::Batched(batcher) => batcher.push(span),
         }
-        true
     }
 
     fn release_dropped(&self, reason: &AtomicU64) {
@@ -487,6 +484,10 @@ fn weight(attributes: &[KeyValue], text: impl Fn(&str) -> usize) -> usize {
 /// `batch` in requests of at most [`MAX_REQUEST_BYTES`] each (one span at
 /// least), in order.
 fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
+    // One span is one request, unweighed (a printer's, a capture's).
+    if batch.len() < 2 {
+        return vec![batch];
+    }
     let mut requests = Vec::new();
     let mut current = Vec::new();
     let mut bytes = 0;
