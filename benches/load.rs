@@ -104,16 +104,25 @@ fn main() {
     reporter.shutdown();
     let shutdown = exit.elapsed();
     let status = reporter.status();
-    let (spans, traces, whole, orphans) = collector.trees(RUN);
+    let trees = collector.trees(RUN);
     let emitted = runs as usize * RUN;
-    let cut = traces - whole;
-    println!(
-        "| events a second | emitted (runs / spans) | received before exit (spans / whole runs) | runs cut | spans without their parent | dropped from the queue | requests waiting in the outbox | shutdown |"
+    let sampling = status.sampling.map_or_else(
+        || "none".to_owned(),
+        |s| format!("keeping {:.1}%", s.keeping * 100.0),
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    let off = 100.0 * (trees.reweighted as f64 - runs as f64) / runs as f64;
     println!(
-        "| {:.0} | {runs} / {emitted} | {spans} / {whole} | {cut} | {orphans} | {} | {} | {} ms |",
+        "| events a second | emitted (runs / spans) | received before exit (spans / whole runs) | whole runs re-weighted | runs cut | spans without their parent | sampling | dropped from the queue | requests waiting in the outbox | shutdown |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {:.0} | {runs} / {emitted} | {} / {} | {} ({off:+.1}%) | {} | {} | {sampling} | {} | {} | {} ms |",
         emitted as f64 / emitting.as_secs_f64(),
+        trees.spans,
+        trees.whole,
+        trees.reweighted,
+        trees.traces - trees.whole,
+        trees.orphans,
         status.dropped.queue_full,
         status.pending.requests,
         shutdown.as_millis()

@@ -41,15 +41,20 @@ impl Loopback {
         self.ask("count").parse().expect("a count")
     }
 
-    /// What it received as trees: (spans, traces, traces of `size` spans,
-    /// spans whose parent it never received).
-    pub fn trees(&mut self, size: usize) -> (usize, usize, usize, usize) {
+    /// What it received as trees, runs of `size` spans.
+    pub fn trees(&mut self, size: usize) -> Trees {
         let answer = self.ask(&format!("trees {size}"));
         let numbers: Vec<usize> = answer
             .split_whitespace()
             .map(|n| n.parse().expect("a number"))
             .collect();
-        (numbers[0], numbers[1], numbers[2], numbers[3])
+        Trees {
+            spans: numbers[0],
+            traces: numbers[1],
+            whole: numbers[2],
+            orphans: numbers[3],
+            reweighted: numbers[4],
+        }
     }
 
     fn ask(&mut self, question: &str) -> String {
@@ -57,6 +62,19 @@ impl Loopback {
         writeln!(stdin, "{question}").expect("the collector listens");
         line(&mut self.answers)
     }
+}
+
+/// What a collector received, as trees.
+pub struct Trees {
+    pub spans: usize,
+    pub traces: usize,
+    /// Traces of the run's size.
+    pub whole: usize,
+    /// Spans whose parent it never received.
+    pub orphans: usize,
+    /// The runs received, each counted as the runs it stands for (its
+    /// sampling threshold's adjusted count).
+    pub reweighted: usize,
 }
 
 impl Drop for Loopback {
@@ -95,9 +113,36 @@ pub fn serve() {
                     }
                 }
                 let whole = traces.values().filter(|n| **n == size).count();
-                println!("{} {} {whole} {orphans}", spans.len(), traces.len());
+                // Each run received, counted as the runs it stands for.
+                let reweighted: f64 = spans
+                    .iter()
+                    .filter(|(_, span)| span.parent_span_id.is_empty())
+                    .map(|(_, span)| adjusted_count(&span.trace_state))
+                    .sum();
+                println!(
+                    "{} {} {whole} {orphans} {reweighted:.0}",
+                    spans.len(),
+                    traces.len()
+                );
             }
             _ => println!("{}", spans.len()),
         }
     }
+}
+
+/// The runs a span kept at `trace_state`'s threshold stands for: 2^56 /
+/// (2^56 - th), 1 without one.
+fn adjusted_count(trace_state: &str) -> f64 {
+    let th = trace_state
+        .split(',')
+        .filter_map(|member| member.trim().strip_prefix("ot="))
+        .flat_map(|ot| ot.split(';'))
+        .find_map(|field| field.strip_prefix("th:"));
+    let Some(th) = th else {
+        return 1.0;
+    };
+    let padded = format!("{th:0<14}");
+    let threshold = u64::from_str_radix(&padded, 16).unwrap_or(0);
+    let space = (1_u64 << 56) as f64;
+    space / (space - threshold as f64)
 }

@@ -15,4 +15,4 @@
 //! ```
 
 pub use crate::config::{Mode, NoticeProblem, Reason};
-pub use crate::reporter::{Drops, Pending, Status};
+pub use crate::reporter::{Drops, Pending, Status, UnderLoad};

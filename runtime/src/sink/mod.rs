@@ -12,7 +12,7 @@ mod span;
 
 pub use any_event::AnyEvent;
 pub use dispatch::Dispatch;
-pub use span::{ActiveSpan, EndSpan, SpanIds};
+pub use span::{ActiveSpan, EndSpan, Sampling, SpanIds};
 
 /// A destination for events: the `Reporter`, or a test double.
 ///

@@ -77,12 +77,87 @@ pub trait EndSpan {
 /// it: a crew's run is one trace, its tasks and tool calls children of what
 /// they ran in. Both ids are random, made when the run starts: they link the
 /// spans of one run and nothing beyond it.
+///
+/// It also carries whether the run is sent ([`Sampling`]), decided once when
+/// the run starts: every span of a run is sent, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SpanIds {
     /// The trace's id: the same for every span of the run.
     pub trace_id: u128,
     /// The span's own id.
     pub span_id: u64,
+    /// Whether the run is sent, the same for every span of the run.
+    pub sampling: Sampling,
+}
+
+impl SpanIds {
+    /// The ids of a span of a run that is sent whole ([`Sampling::ALL`]).
+    ///
+    /// ```
+    /// use crewtel::sink::{Sampling, SpanIds};
+    ///
+    /// let ids = SpanIds::new(7, 1);
+    /// assert_eq!(ids.sampling, Sampling::ALL);
+    /// assert_eq!(ids.sampled(Sampling::LeftOut).trace_id, 7);
+    /// ```
+    pub const fn new(trace_id: u128, span_id: u64) -> SpanIds {
+        SpanIds {
+            trace_id,
+            span_id,
+            sampling: Sampling::ALL,
+        }
+    }
+
+    /// The ids of the span `span_id` inside this one: in the same trace,
+    /// sampled as it is.
+    ///
+    /// ```
+    /// use crewtel::sink::{Sampling, SpanIds};
+    ///
+    /// let run = SpanIds::new(7, 1).sampled(Sampling::Kept { threshold: 1 << 55 });
+    /// let task = run.child(2);
+    /// assert_eq!((task.trace_id, task.span_id, task.sampling), (7, 2, run.sampling));
+    /// ```
+    #[must_use]
+    pub const fn child(self, span_id: u64) -> SpanIds {
+        SpanIds { span_id, ..self }
+    }
+
+    /// The same ids, with `sampling`.
+    #[must_use]
+    pub const fn sampled(self, sampling: Sampling) -> SpanIds {
+        SpanIds { sampling, ..self }
+    }
+}
+
+/// Whether a run is sent, decided when it starts and carried by each of its
+/// spans' [`SpanIds`], so that a run is sent whole or not at all: what a
+/// sink that cannot send everything (a reporter under load) does, by
+/// OpenTelemetry's consistent probability sampling on the trace id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sampling {
+    /// The run is sent: it is one of the runs whose trace id's low 56 bits
+    /// are at least `threshold` (OpenTelemetry's `th`, of 56 bits), each of
+    /// which stands for 2^56 / (2^56 - `threshold`) runs. A threshold of 0
+    /// keeps every run ([`Sampling::ALL`]).
+    Kept {
+        /// The rejection threshold, below 2^56.
+        threshold: u64,
+    },
+    /// The run is left out: none of its spans is sent.
+    LeftOut,
+}
+
+impl Sampling {
+    /// Every run is sent.
+    pub const ALL: Sampling = Sampling::Kept { threshold: 0 };
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling::ALL
+    }
 }
 
 impl ActiveSpan {
@@ -99,9 +174,13 @@ impl ActiveSpan {
         }
     }
 
-    /// Whether ending it sends anything.
+    /// Whether ending it sends anything: `false` for a span of a run left
+    /// out by sampling too.
     pub fn is_recording(&self) -> bool {
-        self.open.is_some()
+        self.open.as_ref().is_some_and(|open| {
+            open.ids()
+                .is_none_or(|ids| ids.sampling != Sampling::LeftOut)
+        })
     }
 
     /// The span's place in its trace, which the spans and events started

@@ -259,9 +259,9 @@ impl Capture {
         let mut log = self.lock();
         log.next_id += 1;
         let span_id = log.next_id;
-        SpanIds {
-            trace_id: parent.map_or(u128::from(span_id), |p| p.trace_id),
-            span_id,
+        match parent {
+            Some(parent) => parent.child(span_id),
+            None => SpanIds::new(u128::from(span_id), span_id),
         }
     }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::spans::Span;
 
 /// The most spans one batch carries.
-const MAX_BATCH: usize = 512;
+pub(crate) const MAX_BATCH: usize = 512;
 
 #[derive(Default)]
 struct Queue {
@@ -152,10 +152,7 @@ mod tests {
     fn span(n: u64) -> Span {
         Span {
             name: "Tool Usage",
-            ids: SpanIds {
-                trace_id: 1,
-                span_id: n,
-            },
+            ids: SpanIds::new(1, n),
             parent: None,
             start: SystemTime::now(),
             end: SystemTime::now(),

@@ -1,7 +1,6 @@
 //! The end of a reporter built onto a [`Capture`]: each event, after the
 //! whole pipeline, kept in the capture; nothing leaves the process.
 
-use crewtel::sink::SpanIds;
 use crewtel::testing::{Capture, Captured};
 
 use crate::spans::{End, Span};
@@ -20,10 +19,7 @@ impl End for ToCapture {
     fn export(&self, batch: Vec<Span>) {
         for span in batch {
             let mut captured = Captured::new(span.name, span.ids);
-            captured.parent = span.parent.map(|span_id| SpanIds {
-                trace_id: span.ids.trace_id,
-                span_id,
-            });
+            captured.parent = span.parent.map(|span_id| span.ids.child(span_id));
             captured.consent = span.note.consent;
             captured.attributes = span.attributes;
             captured.error_type = span.error_type.map(|error| error.into_owned());

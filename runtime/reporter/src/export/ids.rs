@@ -21,11 +21,15 @@ fn seeded() -> fastrand::Rng {
     fastrand::Rng::with_seed(std::hash::RandomState::new().hash_one(0_u8))
 }
 
-/// Fresh ids for a span that starts now: in `trace`, or in a new trace.
-pub(crate) fn fresh(trace: Option<u128>) -> SpanIds {
-    RNG.with_borrow_mut(|rng| SpanIds {
-        trace_id: trace.unwrap_or_else(|| rng.u128(1..)),
-        span_id: rng.u64(1..),
+/// Fresh ids for a span that starts now: in `parent`'s trace, and sampled
+/// as it is, or in a new trace, sent whole until a sampler says otherwise.
+pub(crate) fn fresh(parent: Option<SpanIds>) -> SpanIds {
+    RNG.with_borrow_mut(|rng| {
+        let span_id = rng.u64(1..);
+        match parent {
+            Some(parent) => parent.child(span_id),
+            None => SpanIds::new(rng.u128(1..), span_id),
+        }
     })
 }
 
@@ -43,6 +47,9 @@ mod tests {
         let second = fresh(None);
         assert_ne!(first, second);
         assert_ne!(first.span_id, 0);
-        assert_eq!(fresh(Some(5)).trace_id, 5);
+        let parent = SpanIds::new(5, 1).sampled(crewtel::sink::Sampling::Kept { threshold: 9 });
+        let child = fresh(Some(parent));
+        assert_eq!((child.trace_id, child.sampling), (5, parent.sampling));
+        assert_ne!(child.span_id, parent.span_id);
     }
 }

@@ -20,6 +20,7 @@ mod keep;
 mod no_proxy;
 mod otlp;
 pub(crate) mod outbox;
+mod sample;
 mod spool;
 pub(crate) mod tls;
 
@@ -33,6 +34,7 @@ use crewtel::attribute::{Array, KeyValue, Value};
 pub use drops::Drops;
 pub(crate) use failures::Failures;
 pub(crate) use outbox::Pending;
+pub(crate) use sample::Episode;
 
 use crate::config::{Export, Limits};
 use crate::debug::{self, DebugSink};
@@ -88,6 +90,9 @@ pub(crate) struct Pipeline {
     /// What sends the requests to the collector (none for the debug
     /// printer).
     courier: Option<courier::Courier>,
+    /// What leaves runs out when there are more than the upload budget
+    /// carries (none where nothing is uploaded).
+    sampler: Option<sample::Sampler>,
 }
 
 /// Where a finished span goes.
@@ -147,6 +152,9 @@ impl Pipeline {
         let lines = options.record.as_ref().map(|_| lines);
         let mut pipeline = Pipeline::batched(limits, &options, exporter, lines);
         pipeline.courier = Some(courier);
+        // The budget: what the courier sends in a second, full batches.
+        let batch = pipeline.capacity.min(batch::MAX_BATCH);
+        pipeline.sampler = Some(sample::Sampler::new((courier::BURST * batch) as u64));
         Ok(pipeline)
     }
 
@@ -233,6 +241,7 @@ impl Pipeline {
             limits,
             shutdown_timeout: options.shutdown_timeout,
             courier: None,
+            sampler: None,
         }
     }
 
@@ -247,23 +256,47 @@ impl Pipeline {
         false
     }
 
-    /// Starts a span, inside `parent` when there is one: notes the time and
-    /// makes its ids; nothing is queued yet.
+    /// The ids of a span that starts now, inside `parent` when there is
+    /// one: a new run is sent or left out as the sampler decides (under
+    /// load only), a span inside a run as its run is.
+    #[inline]
+    pub(crate) fn place(&self, parent: Option<SpanIds>) -> SpanIds {
+        let ids = ids::fresh(parent);
+        match (&self.sampler, parent) {
+            (None, _) => ids,
+            (Some(sampler), None) => ids.sampled(sampler.run(ids.trace_id)),
+            (Some(sampler), Some(_)) => {
+                sampler.span();
+                ids
+            }
+        }
+    }
+
+    /// Starts a span at `ids` (from [`place`](Self::place)), inside the
+    /// span `parent`: notes the time; nothing is queued yet.
     pub(crate) fn start(
         &self,
         name: &'static str,
         attributes: Vec<KeyValue>,
-        parent: Option<SpanIds>,
+        ids: SpanIds,
+        parent: Option<u64>,
         note: Note,
     ) -> OpenSpan {
         OpenSpan {
             name,
             started: SystemTime::now(),
             attributes,
-            ids: ids::fresh(parent.map(|parent| parent.trace_id)),
-            parent: parent.map(|parent| parent.span_id),
+            ids,
+            parent,
             note,
         }
+    }
+
+    /// The latest stretch of sampling under load, and the runs left out.
+    pub(crate) fn sampling(&self) -> (Option<Episode>, u64) {
+        self.sampler
+            .as_ref()
+            .map_or((None, 0), |s| (s.episode(), s.left_out()))
     }
 
     /// Ends a span and queues it; never blocks. A failure gets an error

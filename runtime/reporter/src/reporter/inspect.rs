@@ -66,6 +66,8 @@ impl ReporterBuilder {
                 oldest_age: waiting.oldest.and_then(|at| at.elapsed().ok()),
                 next_attempt_in: None,
             },
+            // Another process's, not known here.
+            sampling: None,
             unrecorded_events: 0,
             unused_application_endpoint: settings.unused_application_endpoint,
         }

@@ -16,7 +16,7 @@ use crewtel::attribute::KeyValue;
 
 pub use builder::ReporterBuilder;
 pub use command::{CommandError, TELEMETRY_USAGE};
-pub use status::{Drops, Pending, Status};
+pub use status::{Drops, Pending, Status, UnderLoad};
 
 use crate::config::{Mode, Reason, RecordChoice};
 use crate::export::{OpenSpan, Pipeline};
@@ -26,7 +26,7 @@ use contain::Containment;
 use crewtel::Consent;
 use crewtel::{
     ActiveSpan, Sink,
-    sink::{AnyEvent, SpanIds},
+    sink::{AnyEvent, Sampling, SpanIds},
 };
 use crewtel::{Event, Telemetry};
 use span::Span;
@@ -207,6 +207,18 @@ impl Reporter {
         }
     }
 
+    fn sampling(&self) -> Option<UnderLoad> {
+        let (episode, runs_left_out) = self.shared.pipeline.as_ref()?.sampling();
+        let episode = episode?;
+        let ago = |at: std::time::SystemTime| at.elapsed().unwrap_or_default();
+        Some(UnderLoad {
+            started_ago: ago(episode.since),
+            ended_ago: episode.until.map(ago),
+            keeping: episode.keeping,
+            runs_left_out,
+        })
+    }
+
     /// Attributes left out so far because `CREWTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`
     /// could not cut them without breaking them (a JSON-encoded list whose
     /// first entry alone is longer), and nested structs cut at the nesting
@@ -245,6 +257,7 @@ impl Reporter {
             chosen_by: self.choice.as_ref().map(|(_, by, _)| *by),
             choice_file: self.choice.as_ref().and_then(|(_, _, file)| file.clone()),
             pending: self.pending(),
+            sampling: self.sampling(),
             unrecorded_events: self.recorder.as_ref().map_or(0, |r| r.left_out()),
             unused_application_endpoint: self.unused_application_endpoint,
         }
@@ -311,18 +324,28 @@ impl Reporter {
     }
 
     fn start_under<E: AnyEvent + ?Sized>(&self, parent: Option<SpanIds>, event: &E) -> ActiveSpan {
-        match &self.shared.pipeline {
-            Some(pipeline) if event.is_allowed() => {
-                match self.shared.open(pipeline, event, parent) {
-                    Some((open, consent)) => ActiveSpan::new(Span {
-                        shared: Arc::clone(&self.shared),
-                        open,
-                        consent,
-                    }),
-                    None => ActiveSpan::none(),
-                }
-            }
-            _ => ActiveSpan::none(),
+        let Some(pipeline) = &self.shared.pipeline else {
+            return ActiveSpan::none();
+        };
+        if !event.is_allowed() {
+            return ActiveSpan::none();
+        }
+        let parent = parent.filter(|_| self.shared.tree);
+        let ids = pipeline.place(parent);
+        if ids.sampling == Sampling::LeftOut {
+            // What starts inside it is left out with it.
+            return match self.shared.tree {
+                true => ActiveSpan::new(span::LeftOut::new(ids, event.consent())),
+                false => ActiveSpan::none(),
+            };
+        }
+        match self.shared.open(pipeline, event, ids, parent) {
+            Some((open, consent)) => ActiveSpan::new(Span {
+                shared: Arc::clone(&self.shared),
+                open,
+                consent,
+            }),
+            None => ActiveSpan::none(),
         }
     }
 }
@@ -333,12 +356,14 @@ impl Shared {
     /// drops the event before they are built.
     #[inline]
     fn send<E: AnyEvent + ?Sized>(&self, pipeline: &Pipeline, event: &E, parent: Option<SpanIds>) {
-        if !pipeline.admit() {
+        let parent = parent.filter(|_| self.tree);
+        let ids = pipeline.place(parent);
+        if ids.sampling == Sampling::LeftOut || !pipeline.admit() {
             return;
         }
         if let Some(attributes) = self.containment.run(|| event.key_values_and(&self.common)) {
-            let parent = parent.filter(|_| self.tree);
-            let open = pipeline.start(event.name(), attributes, parent, note(event));
+            let parent = parent.map(|parent| parent.span_id);
+            let open = pipeline.start(event.name(), attributes, ids, parent, note(event));
             pipeline.finish(open, &[], &[], None);
         }
     }
@@ -350,11 +375,12 @@ impl Shared {
         &self,
         pipeline: &Pipeline,
         event: &E,
+        ids: SpanIds,
         parent: Option<SpanIds>,
     ) -> Option<(OpenSpan, Consent)> {
         let attributes = self.containment.run(|| event.key_values())?;
-        let parent = parent.filter(|_| self.tree);
-        let open = pipeline.start(event.name(), attributes, parent, note(event));
+        let parent = parent.map(|parent| parent.span_id);
+        let open = pipeline.start(event.name(), attributes, ids, parent, note(event));
         Some((open, event.consent()))
     }
 }

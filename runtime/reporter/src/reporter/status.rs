@@ -63,6 +63,10 @@ pub struct Status {
     /// `CREWTEL_EXPORTER_OTLP_ENDPOINT` would
     /// ([`crewtel_variable`](Self::crewtel_variable)).
     pub unused_application_endpoint: Option<&'static str>,
+    /// The latest stretch of sampling under load, if there was one: while
+    /// the host makes more spans than the upload budget carries, whole runs
+    /// are left out.
+    pub sampling: Option<UnderLoad>,
     /// Events that left but are not in the record: one line alone longer
     /// than the record's bound, or a record refused (a symbolic link, a
     /// file or folder of another user).
@@ -96,6 +100,26 @@ pub struct Pending {
     /// When the next attempt is due, if one waits on a backoff or on a
     /// collector's `Retry-After`; `None` when the next is due at once.
     pub next_attempt_in: Option<Duration>,
+}
+
+/// Sampling under load: when a program makes more spans than the upload
+/// budget carries (about 5,000 a second, [`DEFAULT_QUEUE_SIZE`](crate::DEFAULT_QUEUE_SIZE)
+/// or more), each new run is sent or left out whole by OpenTelemetry's
+/// consistent probability sampling, and each span sent says at what rate
+/// (`trace_state` `ot=th:...`), so that counts can be re-weighted. It ends
+/// when the load does.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UnderLoad {
+    /// How long ago it started.
+    pub started_ago: Duration,
+    /// How long ago it ended; `None` while it goes on.
+    pub ended_ago: Option<Duration>,
+    /// The share of runs kept, from 0 to 1: now, or when it ended. Each
+    /// run sent stands for `1 / keeping` runs.
+    pub keeping: f64,
+    /// Runs left out so far.
+    pub runs_left_out: u64,
 }
 
 /// How much of each recent event `Display` shows.
@@ -155,6 +179,23 @@ impl fmt::Display for Status {
             match pending.next_attempt_in {
                 Some(wait) => writeln!(f, "; next attempt in {}", seconds(wait))?,
                 None => writeln!(f)?,
+            }
+        }
+        if let Some(sampling) = &self.sampling {
+            let percent = sampling.keeping * 100.0;
+            let left_out = sampling.runs_left_out;
+            match sampling.ended_ago {
+                None => writeln!(
+                    f,
+                    "sampling:  under load since {} ago: keeping {percent:.1}% of runs; {left_out} runs left out",
+                    seconds(sampling.started_ago)
+                )?,
+                Some(ended) => writeln!(
+                    f,
+                    "sampling:  under load from {} ago to {} ago, keeping {percent:.1}% of runs at the end; {left_out} runs left out",
+                    seconds(sampling.started_ago),
+                    seconds(ended)
+                )?,
             }
         }
         let d = &self.dropped;

@@ -12,16 +12,20 @@ use std::io::Write;
 use std::time::SystemTime;
 
 use crewtel::attribute::{Array, KeyValue, Value};
+use crewtel::sink::Sampling;
 use prost::Message;
 
 use super::courier::Handoff;
 use super::outbox::Stored;
+use super::sample::trace_state;
 use crate::config::Protocol;
 use crate::spans::{End, Span};
 
-/// The trace flag `sampled` and the span flag saying whether the parent
-/// is remote is known (it is not: every parent is crewtel's own span).
-const SPAN_FLAGS: u32 = 0x01 | 0x100;
+/// The trace flags `sampled` and `random` (W3C Trace Context Level 2: the
+/// trace id's low 56 bits are random, which consistent sampling reads), and
+/// the span flag saying whether the parent is remote is known (it is not:
+/// every parent is crewtel's own span).
+const SPAN_FLAGS: u32 = 0x01 | 0x02 | 0x100;
 
 /// How requests are written.
 #[derive(Clone, Copy, Debug)]
@@ -116,6 +120,11 @@ fn span(span: Span) -> proto::Span {
     proto::Span {
         trace_id: span.ids.trace_id.to_be_bytes().to_vec(),
         span_id: span.ids.span_id.to_be_bytes().to_vec(),
+        trace_state: match span.ids.sampling {
+            Sampling::Kept { threshold } => trace_state(threshold),
+            // Never built: a run left out is not sent.
+            _ => String::new(),
+        },
         parent_span_id: span
             .parent
             .map_or_else(Vec::new, |parent| parent.to_be_bytes().to_vec()),

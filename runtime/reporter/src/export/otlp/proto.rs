@@ -66,6 +66,10 @@ pub(crate) struct Span {
     #[prost(bytes = "vec", tag = "2")]
     #[serde(serialize_with = "hex")]
     pub span_id: Vec<u8>,
+    /// W3C `tracestate`: the sampling threshold (`ot=th:...`).
+    #[prost(string, tag = "3")]
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub trace_state: String,
     #[prost(bytes = "vec", tag = "4")]
     #[serde(serialize_with = "hex", skip_serializing_if = "Vec::is_empty")]
     pub parent_span_id: Vec<u8>,
