@@ -209,7 +209,7 @@ fn the_resource_carries_environment_data_and_nothing_identifying() {
         Some(&string("9.9.9"))
     );
     assert_eq!(
-        attribute(resource, "telemetry.distro.name"),
+        attribute(resource, "telemetry.sdk.name"),
         Some(&string("crewtel"))
     );
     assert_eq!(

@@ -100,7 +100,7 @@ fn debug_prints_one_json_line_an_event_and_sends_nothing() {
     assert_eq!(lines.len(), 3, "the resource, then one line an event");
     // First what every export would carry about this machine.
     let resource: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
-    assert_eq!(resource["resource"]["telemetry.distro.name"], "crewtel");
+    assert_eq!(resource["resource"]["telemetry.sdk.name"], "crewtel");
     assert!(resource["resource"].get("host.name").is_none());
     // Only what the one list of resource keys names, and nothing finer than
     // an anonymous event may carry: the CPU count's band, not the count.

@@ -76,9 +76,8 @@ impl Environment {
         Some(match key {
             "service.name" => service.name.to_owned().into(),
             "service.version" => service.version?.to_owned().into(),
-            "telemetry.distro.name" => "crewtel".into(),
-            "telemetry.distro.version" => env!("CARGO_PKG_VERSION").into(),
-            "telemetry.sdk.name" => "opentelemetry".into(),
+            "telemetry.sdk.name" => "crewtel".into(),
+            "telemetry.sdk.version" => env!("CARGO_PKG_VERSION").into(),
             "telemetry.sdk.language" => "rust".into(),
             "process.runtime.name" => "rustc".into(),
             "process.runtime.version" => self.rustc_version.into(),

@@ -32,16 +32,12 @@ pub const RESOURCE_KEYS: &[ResourceKey] = &[
         purpose: "The host framework's version.",
     },
     ResourceKey {
-        key: "telemetry.distro.name",
-        purpose: "`crewtel`: what sends the telemetry.",
-    },
-    ResourceKey {
-        key: "telemetry.distro.version",
-        purpose: "The version of crewtel's reporter.",
-    },
-    ResourceKey {
         key: "telemetry.sdk.name",
-        purpose: "`opentelemetry`: the SDK beneath crewtel.",
+        purpose: "`crewtel`: the SDK that sends the telemetry (its own, not OpenTelemetry's, whose name `opentelemetry` is reserved to it).",
+    },
+    ResourceKey {
+        key: "telemetry.sdk.version",
+        purpose: "The version of crewtel's reporter.",
     },
     ResourceKey {
         key: "telemetry.sdk.language",
