@@ -37,10 +37,6 @@ const REPORTED_AFTER: u32 = 3;
 /// The most requests sent in any one second.
 pub(crate) const BURST: usize = 10;
 
-/// The record lines of the request the exporter is building: set by the
-/// counting exporter, taken by the [`Handoff`] that receives the request.
-pub(crate) type Lines = Arc<Mutex<Option<Vec<String>>>>;
-
 /// The courier of one reporter.
 pub(crate) struct Courier {
     shared: Arc<Shared>,
@@ -107,10 +103,9 @@ impl Courier {
     }
 
     /// Where the exporter hands each request: the spool.
-    pub(crate) fn handoff(&self, lines: Lines) -> Handoff {
+    pub(crate) fn handoff(&self) -> Handoff {
         Handoff {
             shared: Arc::clone(&self.shared),
-            lines,
         }
     }
 
@@ -368,7 +363,6 @@ fn kept(why: &str) -> String {
 /// courier.
 pub(crate) struct Handoff {
     shared: Arc<Shared>,
-    lines: Lines,
 }
 
 impl std::fmt::Debug for Handoff {
@@ -378,15 +372,9 @@ impl std::fmt::Debug for Handoff {
 }
 
 impl Handoff {
-    /// Keeps `request`, with the record lines of the batch it was made of,
-    /// in the spool, and wakes the courier.
-    pub(crate) fn keep(&self, mut request: Stored) {
-        request.lines = self
-            .lines
-            .lock()
-            .ok()
-            .and_then(|mut lines| lines.take())
-            .unwrap_or_default();
+    /// Keeps `request` (with the record lines of its spans, when a record
+    /// is kept) in the spool, and wakes the courier.
+    pub(crate) fn keep(&self, request: Stored) {
         self.shared.spool.keep(request);
         self.shared.wake();
     }

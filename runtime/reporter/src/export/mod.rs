@@ -142,15 +142,13 @@ impl Pipeline {
         let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
         let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
-        let lines: courier::Lines = Arc::default();
         let encoding = otlp::Encoding {
             protocol: settings.protocol,
             gzip: settings.gzip,
+            record: options.record.is_some(),
         };
-        let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff(Arc::clone(&lines)));
-
-        let lines = options.record.as_ref().map(|_| lines);
-        let mut pipeline = Pipeline::batched(limits, &options, exporter, lines);
+        let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff());
+        let mut pipeline = Pipeline::batched(limits, &options, exporter);
         pipeline.courier = Some(courier);
         // The budget: what the courier sends in a second, full batches.
         let batch = pipeline.capacity.min(batch::MAX_BATCH);
@@ -184,7 +182,7 @@ impl Pipeline {
     /// The pipeline of local mode: the same limits, caps and counts, each
     /// event appended to `record` by the batch thread; nothing is uploaded.
     pub(crate) fn local(limits: Limits, record: Arc<Record>, options: Options) -> Pipeline {
-        Pipeline::batched(limits, &options, keep::Keep::new(record), None)
+        Pipeline::batched(limits, &options, keep::Keep::new(record))
     }
 
     /// The pipeline around `end`, which each event reaches as it ends, on
@@ -194,27 +192,19 @@ impl Pipeline {
         let deliver = Deliver {
             end: Arc::new(end),
             in_flight: Arc::clone(&pipeline.in_flight),
-            lines: None,
         };
         pipeline.running = RwLock::new(Some(Running::Direct(deliver)));
         pipeline
     }
 
-    /// The pipeline around `end`, which gets batches from the batch thread
-    /// (each request's record lines handed to `lines`, when a record is
-    /// kept). Without a thread, nothing is queued: every event is dropped
+    /// The pipeline around `end`, which gets batches from the batch
+    /// thread. Without a thread, nothing is queued: every event is dropped
     /// as after shutdown.
-    fn batched(
-        limits: Limits,
-        options: &Options,
-        end: impl End,
-        lines: Option<courier::Lines>,
-    ) -> Pipeline {
+    fn batched(limits: Limits, options: &Options, end: impl End) -> Pipeline {
         let mut pipeline = Pipeline::new(limits, options);
         let deliver = Deliver {
             end: Arc::new(end),
             in_flight: Arc::clone(&pipeline.in_flight),
-            lines,
         };
         let size = pipeline.capacity;
         let batcher = batch::Batcher::start(options.scheduled_delay, size, move |batch| {
@@ -540,24 +530,16 @@ fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
 }
 
 /// Hands spans to the end and counts them out of the queue, so the gate in
-/// `finish` knows how full it is; each request's record lines go to the
-/// handoff that keeps it (they are recorded once the request is delivered).
+/// `finish` knows how full it is.
 struct Deliver {
     end: Arc<dyn End>,
     in_flight: Arc<AtomicUsize>,
-    lines: Option<courier::Lines>,
 }
 
 impl Deliver {
     fn deliver(&self, batch: Vec<Span>) {
         let spans = batch.len();
         for request in requests(batch) {
-            if let Some(slot) = &self.lines {
-                let lines = request.iter().map(debug::line).collect();
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(lines);
-                }
-            }
             // A panic at the end (none is known) loses this request, never
             // the count: the queue stays open.
             let end = std::panic::AssertUnwindSafe(|| self.end.export(request));

@@ -32,6 +32,9 @@ const SPAN_FLAGS: u32 = 0x01 | 0x02 | 0x100;
 pub(crate) struct Encoding {
     pub protocol: Protocol,
     pub gzip: bool,
+    /// Whether each request keeps its spans' record lines, added to the
+    /// local record once it is delivered.
+    pub record: bool,
 }
 
 /// The exporter at the end of the OTLP pipeline: encodes each batch and
@@ -60,6 +63,10 @@ impl Encoder {
 
     /// The request for `batch`, as it goes on the wire.
     fn request(&self, batch: Vec<Span>) -> std::io::Result<Stored> {
+        let lines = match self.encoding.record {
+            true => batch.iter().map(crate::debug::line).collect(),
+            false => Vec::new(),
+        };
         let request = proto::ExportTraceServiceRequest {
             resource_spans: vec![proto::ResourceSpans {
                 resource: Some(self.resource.clone()),
@@ -81,7 +88,7 @@ impl Encoder {
             content_type: content_type.to_owned(),
             content_encoding,
             body,
-            lines: Vec::new(),
+            lines,
         })
     }
 }
