@@ -29,6 +29,12 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
 /// (0600): first to `tmp` (a new file), then renamed over `path`; `tmp` is
 /// gone either way.
 pub(crate) fn write_private(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_private_parts(tmp, path, &[bytes])
+}
+
+/// [`write_private`] of `parts` one after the other, without joining them
+/// in memory first.
+pub(crate) fn write_private_parts(tmp: &Path, path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -39,7 +45,7 @@ pub(crate) fn write_private(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::R
     }
     let written = options
         .open(tmp)
-        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|mut file| parts.iter().try_for_each(|part| file.write_all(part)))
         .and_then(|()| fs::rename(tmp, path));
     if written.is_err() {
         let _ = fs::remove_file(tmp);

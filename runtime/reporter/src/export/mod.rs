@@ -23,13 +23,14 @@ pub(crate) mod outbox;
 mod sample;
 mod spool;
 pub(crate) mod tls;
+mod weight;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use ::http::{HeaderMap, HeaderName, HeaderValue};
-use crewtel::attribute::{Array, KeyValue, Value};
+use crewtel::attribute::KeyValue;
 
 pub use drops::Drops;
 pub(crate) use failures::Failures;
@@ -46,16 +47,6 @@ use error::BuildError;
 
 /// The most events the queue may hold, whatever the host asks.
 const MAX_QUEUE_SIZE: usize = 1 << 16;
-
-/// The largest event sent, in bytes on the wire (estimated from its
-/// attributes, arrays by their content): a larger one is dropped before it
-/// is queued, and counted.
-const MAX_EVENT_BYTES: usize = 1 << 20;
-
-/// The most one export request carries, in the same estimate: a batch is
-/// split into requests below it, so that a collector's request limit (4 MiB
-/// is common) never refuses small events for the company of large ones.
-const MAX_REQUEST_BYTES: usize = 2 * MAX_EVENT_BYTES;
 
 /// What the host chose about the pipeline.
 pub(crate) struct Options {
@@ -322,7 +313,7 @@ impl Pipeline {
         let kept = attributes.len().min(self.limits.count);
         let dropped_attributes = u32::try_from(attributes.len() - kept).unwrap_or(u32::MAX);
         attributes.truncate(kept);
-        if too_large(&attributes) {
+        if weight::too_large(&attributes) {
             self.too_large.fetch_add(1, Ordering::Relaxed);
             return;
         }
@@ -456,79 +447,6 @@ pub(crate) fn check(settings: &Export) -> Result<(), BuildError> {
     transport(settings, &quiet).map(|_| ())
 }
 
-/// What an event's attributes weigh on the wire, at most: every key, every
-/// value, every entry of an array (a number as its longest JSON form), and
-/// each byte of text JSON would escape as six.
-fn wire_bytes(attributes: &[KeyValue]) -> usize {
-    weight(attributes, |s| s.len() + 5 * escapes(s.as_bytes()) + 4)
-}
-
-/// How many bytes of `text` JSON escapes (control characters, `"`, `\`),
-/// counted 255 at a time in bytes, which the compiler turns into wide
-/// vector compares (a count in `usize` gets four bytes a step).
-fn escapes(text: &[u8]) -> usize {
-    text.chunks(255)
-        .map(|chunk| {
-            let escaped = chunk.iter().fold(0_u8, |count, &b| {
-                count + u8::from(b < 0x20 || b == b'"' || b == b'\\')
-            });
-            usize::from(escaped)
-        })
-        .sum()
-}
-
-/// Whether an event weighs more than [`MAX_EVENT_BYTES`]: first by a bound
-/// that reads no text (every byte as if escaped), under which nearly every
-/// event is by far, then, near the cap only, by [`wire_bytes`].
-fn too_large(attributes: &[KeyValue]) -> bool {
-    weight(attributes, |s| 6 * s.len() + 4) > MAX_EVENT_BYTES
-        && wire_bytes(attributes) > MAX_EVENT_BYTES
-}
-
-/// The weight of `attributes`, `text` giving the weight of one text.
-fn weight(attributes: &[KeyValue], text: impl Fn(&str) -> usize) -> usize {
-    const NUMBER: usize = 24;
-    attributes
-        .iter()
-        .map(|kv| {
-            let value = match &kv.value {
-                Value::String(s) => text(s),
-                Value::Array(Array::String(items)) => items.iter().map(|s| text(s)).sum(),
-                Value::Array(Array::I64(items)) => items.len() * NUMBER,
-                Value::Array(Array::F64(items)) => items.len() * NUMBER,
-                Value::Array(Array::Bool(items)) => items.len() * 6,
-                _ => NUMBER,
-            };
-            text(kv.key.as_str()) + value + 16
-        })
-        .sum()
-}
-
-/// `batch` in requests of at most [`MAX_REQUEST_BYTES`] each (one span at
-/// least), in order.
-fn requests(batch: Vec<Span>) -> Vec<Vec<Span>> {
-    // One span is one request, unweighed (a printer's, a capture's).
-    if batch.len() < 2 {
-        return vec![batch];
-    }
-    let mut requests = Vec::new();
-    let mut current = Vec::new();
-    let mut bytes = 0;
-    for span in batch {
-        let weight = wire_bytes(&span.attributes) + span.name.len() + 64;
-        if !current.is_empty() && bytes + weight > MAX_REQUEST_BYTES {
-            requests.push(std::mem::take(&mut current));
-            bytes = 0;
-        }
-        bytes += weight;
-        current.push(span);
-    }
-    if !current.is_empty() {
-        requests.push(current);
-    }
-    requests
-}
-
 /// Hands spans to the end and counts them out of the queue, so the gate in
 /// `finish` knows how full it is.
 struct Deliver {
@@ -539,45 +457,10 @@ struct Deliver {
 impl Deliver {
     fn deliver(&self, batch: Vec<Span>) {
         let spans = batch.len();
-        for request in requests(batch) {
-            // A panic at the end (none is known) loses this request, never
-            // the count: the queue stays open.
-            let end = std::panic::AssertUnwindSafe(|| self.end.export(request));
-            let _ = std::panic::catch_unwind(end);
-        }
+        // A panic at the end (none is known) loses this batch, never the
+        // count: the queue stays open.
+        let end = std::panic::AssertUnwindSafe(|| self.end.export(batch));
+        let _ = std::panic::catch_unwind(end);
         self.in_flight.fetch_sub(spans, Ordering::AcqRel);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The quick bound never says "too large" of what is not, and the cap
-    /// is the escaped weight's: text that escapes to more than the cap is
-    /// too large, the same length of plain text is not.
-    #[test]
-    fn the_size_cap_is_the_escaped_weight_s() {
-        let plain = "a".repeat(MAX_EVENT_BYTES / 2);
-        let quoted = "\"".repeat(MAX_EVENT_BYTES / 2);
-        assert!(!too_large(&[KeyValue::new("text", plain)]));
-        assert!(too_large(&[KeyValue::new("text", quoted)]));
-        assert!(!too_large(&[KeyValue::new("small", "\"".repeat(100))]));
-    }
-
-    #[test]
-    fn escapes_are_counted_across_chunks() {
-        let text = format!(
-            "{}\n{}\\{}",
-            "\"".repeat(600),
-            "a".repeat(300),
-            "\u{1}".repeat(254)
-        );
-        let slow = text
-            .bytes()
-            .filter(|b| *b < 0x20 || *b == b'"' || *b == b'\\')
-            .count();
-        assert_eq!(escapes(text.as_bytes()), slow);
-        assert_eq!(slow, 600 + 1 + 1 + 254);
     }
 }

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::local::write_private;
+use crate::local::{write_private, write_private_parts};
 use crate::warning::WarningSink;
 
 /// The outbox's folder, in the host's data folder.
@@ -123,7 +123,8 @@ impl Outbox {
         let name = self.new_name();
         let tmp = self.dir.join(format!(".tmp-{name}"));
         let path = self.dir.join(format!("{name}.{PENDING}"));
-        write_private(&tmp, &path, &encode(request)).map_err(|e| e.kind())?;
+        let head = head(request);
+        write_private_parts(&tmp, &path, &[&head, &request.body]).map_err(|e| e.kind())?;
         self.keep_bounds();
         Ok(())
     }
@@ -148,7 +149,7 @@ impl Outbox {
             if fs::rename(&from, &claimed).is_err() {
                 continue; // another process took it and let it go
             }
-            let request = read_request(&mut file).and_then(|bytes| decode(&bytes));
+            let request = read_request(&mut file).and_then(decode);
             let claim = Claim {
                 path: claimed,
                 _lock: file,
@@ -369,7 +370,9 @@ fn older_than(path: &Path, age: std::time::Duration) -> bool {
         .is_some_and(|elapsed| elapsed > age)
 }
 
-fn encode(request: &Stored) -> Vec<u8> {
+/// What a request's file holds before its body: the magic line, the
+/// headers, the record lines, and an empty line.
+fn head(request: &Stored) -> Vec<u8> {
     let mut out = format!("{MAGIC}\ncontent-type: {}\n", request.content_type).into_bytes();
     if let Some(encoding) = &request.content_encoding {
         out.extend_from_slice(format!("content-encoding: {encoding}\n").as_bytes());
@@ -378,12 +381,12 @@ fn encode(request: &Stored) -> Vec<u8> {
         out.extend_from_slice(format!("record: {line}\n").as_bytes());
     }
     out.push(b'\n');
-    out.extend_from_slice(&request.body);
     out
 }
 
-/// The request in `bytes`, or `None` when they are not one crewtel wrote.
-fn decode(bytes: &[u8]) -> Option<Stored> {
+/// The request in `bytes` (a file's, the body moved to the front in
+/// place), or `None` when they are not one crewtel wrote.
+fn decode(mut bytes: Vec<u8>) -> Option<Stored> {
     let end = bytes.windows(2).position(|w| w == b"\n\n")?;
     let head = std::str::from_utf8(&bytes[..end]).ok()?;
     let mut lines = head.lines();
@@ -402,10 +405,11 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
         }
     }
     let content_type = content_type.filter(|t| t.starts_with("application/"))?;
+    bytes.drain(..end + 2);
     Some(Stored {
         content_type,
         content_encoding,
-        body: bytes[end + 2..].to_vec(),
+        body: bytes,
         lines: record,
     })
 }
@@ -439,6 +443,11 @@ mod tests {
         let warn: WarningSink =
             Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_owned()));
         (Outbox::open(dir.to_owned(), warn).unwrap(), lines)
+    }
+
+    /// A request's file, as `keep` writes it.
+    fn encode(request: &Stored) -> Vec<u8> {
+        [head(request), request.body.clone()].concat()
     }
 
     fn request(body: &[u8]) -> Stored {

@@ -18,6 +18,7 @@ use prost::Message;
 use super::courier::Handoff;
 use super::outbox::Stored;
 use super::sample::trace_state;
+use super::weight::{Form, requests};
 use crate::config::Protocol;
 use crate::spans::{End, Span};
 
@@ -102,11 +103,19 @@ impl core::fmt::Debug for Encoder {
 }
 
 impl End for Encoder {
+    /// Writes `batch` in requests every collector takes (see
+    /// [`requests`]), and keeps each for the courier.
     fn export(&self, batch: Vec<Span>) {
-        // Encoding into memory fails only where a host could not go on
-        // either; the batch is then dropped.
-        if let Ok(request) = self.request(batch) {
-            self.handoff.keep(request);
+        let form = match self.encoding.protocol {
+            Protocol::HttpProtobuf => Form::Binary,
+            Protocol::HttpJson => Form::Json,
+        };
+        for spans in requests(batch, form) {
+            // Encoding into memory fails only where a host could not go on
+            // either; the request is then dropped.
+            if let Ok(request) = self.request(spans) {
+                self.handoff.keep(request);
+            }
         }
     }
 }
