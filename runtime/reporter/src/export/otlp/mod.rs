@@ -7,6 +7,7 @@
 //! cargo's feature unification.
 
 mod proto;
+mod wire;
 
 use std::io::Write;
 use std::time::SystemTime;
@@ -43,20 +44,25 @@ pub(crate) struct Encoding {
 pub(crate) struct Encoder {
     resource: proto::Resource,
     scope: proto::InstrumentationScope,
+    /// The two, encoded once, for every protobuf request.
+    encoded: (Vec<u8>, Vec<u8>),
     encoding: Encoding,
     handoff: Handoff,
 }
 
 impl Encoder {
     pub(crate) fn new(resource: &[KeyValue], encoding: Encoding, handoff: Handoff) -> Encoder {
+        let resource = proto::Resource {
+            attributes: resource.iter().map(key_value).collect(),
+        };
+        let scope = proto::InstrumentationScope {
+            name: "crewtel".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
         Encoder {
-            resource: proto::Resource {
-                attributes: resource.iter().map(key_value).collect(),
-            },
-            scope: proto::InstrumentationScope {
-                name: "crewtel".to_owned(),
-                version: env!("CARGO_PKG_VERSION").to_owned(),
-            },
+            encoded: (resource.encode_to_vec(), scope.encode_to_vec()),
+            resource,
+            scope,
             encoding,
             handoff,
         }
@@ -68,18 +74,17 @@ impl Encoder {
             true => batch.iter().map(crate::debug::line).collect(),
             false => Vec::new(),
         };
-        let request = proto::ExportTraceServiceRequest {
-            resource_spans: vec![proto::ResourceSpans {
-                resource: Some(self.resource.clone()),
-                scope_spans: vec![proto::ScopeSpans {
-                    scope: Some(self.scope.clone()),
-                    spans: batch.into_iter().map(span).collect(),
-                }],
-            }],
-        };
         let (content_type, body) = match self.encoding.protocol {
-            Protocol::HttpProtobuf => ("application/x-protobuf", request.encode_to_vec()),
-            Protocol::HttpJson => ("application/json", serde_json::to_vec(&request)?),
+            Protocol::HttpProtobuf => {
+                let mut body = Vec::new();
+                let (resource, scope) = &self.encoded;
+                wire::request(resource, scope, &batch, &mut body);
+                ("application/x-protobuf", body)
+            }
+            Protocol::HttpJson => (
+                "application/json",
+                serde_json::to_vec(&self.message(batch))?,
+            ),
         };
         let (content_encoding, body) = match self.encoding.gzip {
             true => (Some("gzip".to_owned()), gzip(&body)?),
@@ -91,6 +96,22 @@ impl Encoder {
             body,
             lines,
         })
+    }
+}
+
+impl Encoder {
+    /// The request for `batch` as prost messages (what the JSON form is
+    /// written from).
+    fn message(&self, batch: Vec<Span>) -> proto::ExportTraceServiceRequest {
+        proto::ExportTraceServiceRequest {
+            resource_spans: vec![proto::ResourceSpans {
+                resource: Some(self.resource.clone()),
+                scope_spans: vec![proto::ScopeSpans {
+                    scope: Some(self.scope.clone()),
+                    spans: batch.into_iter().map(span).collect(),
+                }],
+            }],
+        }
     }
 }
 
@@ -189,4 +210,106 @@ fn any_value(value: &Value) -> proto::AnyValue {
         other => P::String(other.to_string()),
     };
     proto::AnyValue { value: Some(value) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::time::{Duration, SystemTime};
+
+    use crewtel::attribute::{Array, KeyValue, Value};
+    use crewtel::sink::{Sampling, SpanIds};
+    use prost::Message;
+
+    use super::{key_value, proto, span, wire};
+    use crate::spans::{Note, Span};
+
+    fn spans() -> Vec<Span> {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123_456_789);
+        let attributes = vec![
+            KeyValue::new("text", "a \"quoted\" text, ünïcode"),
+            KeyValue::new("empty", ""),
+            KeyValue::new("count", 0_i64),
+            KeyValue::new("negative", -42_i64),
+            KeyValue::new("big", i64::MAX),
+            KeyValue::new("ratio", 0.25_f64),
+            KeyValue::new("nan", f64::NAN.abs()),
+            KeyValue::new("flag", false),
+            KeyValue::new("on", true),
+            KeyValue::new(
+                "names",
+                Value::Array(Array::String(vec!["a".into(), "".into()])),
+            ),
+            KeyValue::new("numbers", Value::Array(Array::I64(vec![-1, 0, 300]))),
+            KeyValue::new("floats", Value::Array(Array::F64(vec![1.5, -0.0]))),
+            KeyValue::new("flags", Value::Array(Array::Bool(vec![true, false]))),
+            KeyValue::new("none", Value::Array(Array::String(Vec::new()))),
+        ];
+        let root = Span {
+            name: "Crew Execution",
+            ids: SpanIds::new(u128::MAX - 5, 7),
+            parent: None,
+            start: at,
+            end: at + Duration::from_millis(3),
+            attributes: attributes.clone(),
+            dropped_attributes: 3,
+            error_type: Some(Cow::Borrowed("io::Error")),
+            note: Note::default(),
+        };
+        let child = Span {
+            name: "Tool Usage",
+            ids: SpanIds::new(u128::MAX - 5, 8).sampled(Sampling::Kept {
+                threshold: 0xc << 52,
+            }),
+            parent: Some(7),
+            start: at,
+            end: at,
+            attributes: Vec::new(),
+            dropped_attributes: 0,
+            error_type: None,
+            note: Note::default(),
+        };
+        let other = Span {
+            ids: SpanIds::new(1, 9).sampled(Sampling::Kept { threshold: 1 }),
+            ..child.clone()
+        };
+        vec![root, child, other]
+    }
+
+    /// The bytes written straight from crewtel's spans are those prost
+    /// writes for the declared messages (which `tests/export.rs` holds to
+    /// the official ones).
+    #[test]
+    fn protobuf_written_directly_is_prost_s_byte_for_byte() {
+        let resource = proto::Resource {
+            attributes: [
+                KeyValue::new("service.name", "x"),
+                KeyValue::new("n", 3_i64),
+            ]
+            .iter()
+            .map(key_value)
+            .collect(),
+        };
+        let scope = proto::InstrumentationScope {
+            name: "crewtel".to_owned(),
+            version: "1.2.3".to_owned(),
+        };
+        let mut direct = Vec::new();
+        wire::request(
+            &resource.encode_to_vec(),
+            &scope.encode_to_vec(),
+            &spans(),
+            &mut direct,
+        );
+        let declared = proto::ExportTraceServiceRequest {
+            resource_spans: vec![proto::ResourceSpans {
+                resource: Some(resource),
+                scope_spans: vec![proto::ScopeSpans {
+                    scope: Some(scope),
+                    spans: spans().into_iter().map(span).collect(),
+                }],
+            }],
+        };
+        assert_eq!(direct, declared.encode_to_vec());
+    }
 }

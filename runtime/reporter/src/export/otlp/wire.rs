@@ -1,0 +1,282 @@
+//! Protobuf written straight from crewtel's spans: the bytes prost writes
+//! for the messages of `proto` (a test holds the two together), without
+//! first copying every key and value into those messages. The resource and
+//! the scope, the same in every request, are encoded once.
+
+use std::time::SystemTime;
+
+use crewtel::attribute::{Array, KeyValue, Value};
+use crewtel::sink::Sampling;
+use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, key_len};
+
+use super::SPAN_FLAGS;
+use super::proto::{SPAN_KIND_INTERNAL, STATUS_CODE_ERROR};
+use crate::export::sample::trace_state;
+use crate::spans::Span;
+
+/// `ExportTraceServiceRequest` of `spans`, under the encoded `resource`
+/// and `scope` messages, into `out`.
+pub(super) fn request(resource: &[u8], scope: &[u8], spans: &[Span], out: &mut Vec<u8>) {
+    let mut states = TraceStates::default();
+    let lengths: Vec<usize> = spans.iter().map(|s| span_len(s, &mut states)).collect();
+    let scope_spans =
+        delimited(1, scope.len()) + lengths.iter().map(|len| delimited(2, *len)).sum::<usize>();
+    let resource_spans = delimited(1, resource.len()) + delimited(2, scope_spans);
+    out.reserve(delimited(1, resource_spans));
+
+    // ExportTraceServiceRequest.resource_spans
+    header(1, resource_spans, out);
+    // ResourceSpans.resource, .scope_spans
+    header(1, resource.len(), out);
+    out.extend_from_slice(resource);
+    header(2, scope_spans, out);
+    // ScopeSpans.scope, .spans
+    header(1, scope.len(), out);
+    out.extend_from_slice(scope);
+    for (span, len) in spans.iter().zip(lengths) {
+        header(2, len, out);
+        write_span(span, &mut states, out);
+    }
+}
+
+/// The last `trace_state` written, so that a request of one threshold
+/// formats it once.
+#[derive(Default)]
+struct TraceStates {
+    last: Option<(u64, String)>,
+}
+
+impl TraceStates {
+    fn of(&mut self, span: &Span) -> &str {
+        let Sampling::Kept { threshold } = span.ids.sampling else {
+            // Never built: a run left out is not sent.
+            return "";
+        };
+        if self.last.as_ref().is_none_or(|(t, _)| *t != threshold) {
+            self.last = Some((threshold, trace_state(threshold)));
+        }
+        self.last.as_ref().map_or("", |(_, state)| state)
+    }
+}
+
+/// A length-delimited field of `len` bytes, with its key and length.
+fn delimited(tag: u32, len: usize) -> usize {
+    key_len(tag) + encoded_len_varint(len as u64) + len
+}
+
+fn header(tag: u32, len: usize, out: &mut Vec<u8>) {
+    encode_key(tag, WireType::LengthDelimited, out);
+    encode_varint(len as u64, out);
+}
+
+/// A string or bytes field, left out when empty (proto3's default).
+fn bytes_len(tag: u32, bytes: &[u8]) -> usize {
+    match bytes.len() {
+        0 => 0,
+        len => delimited(tag, len),
+    }
+}
+
+fn write_bytes(tag: u32, bytes: &[u8], out: &mut Vec<u8>) {
+    if !bytes.is_empty() {
+        header(tag, bytes.len(), out);
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// A varint field, left out when zero.
+fn varint_len(tag: u32, n: u64) -> usize {
+    match n {
+        0 => 0,
+        n => key_len(tag) + encoded_len_varint(n),
+    }
+}
+
+fn write_varint(tag: u32, n: u64, out: &mut Vec<u8>) {
+    if n != 0 {
+        encode_key(tag, WireType::Varint, out);
+        encode_varint(n, out);
+    }
+}
+
+fn fixed64_len(tag: u32, n: u64) -> usize {
+    match n {
+        0 => 0,
+        _ => key_len(tag) + 8,
+    }
+}
+
+fn write_fixed64(tag: u32, n: u64, out: &mut Vec<u8>) {
+    if n != 0 {
+        encode_key(tag, WireType::SixtyFourBit, out);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+fn nanos(at: SystemTime) -> u64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| {
+            u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+        })
+}
+
+/// `Span`'s length, field by field as [`write_span`] writes them.
+fn span_len(span: &Span, states: &mut TraceStates) -> usize {
+    let parent = span.parent.map(u64::to_be_bytes);
+    delimited(1, 16)
+        + delimited(2, 8)
+        + bytes_len(3, states.of(span).as_bytes())
+        + parent.map_or(0, |p| bytes_len(4, &p))
+        + bytes_len(5, span.name.as_bytes())
+        + varint_len(6, SPAN_KIND_INTERNAL as u64)
+        + fixed64_len(7, nanos(span.start))
+        + fixed64_len(8, nanos(span.end))
+        + span
+            .attributes
+            .iter()
+            .map(|kv| delimited(9, key_value_len(kv)))
+            .sum::<usize>()
+        + varint_len(10, u64::from(span.dropped_attributes))
+        + span
+            .error_type
+            .as_deref()
+            .map_or(0, |message| delimited(15, status_len(message)))
+        + key_len(16)
+        + 4
+}
+
+fn write_span(span: &Span, states: &mut TraceStates, out: &mut Vec<u8>) {
+    write_bytes(1, &span.ids.trace_id.to_be_bytes(), out);
+    write_bytes(2, &span.ids.span_id.to_be_bytes(), out);
+    write_bytes(3, states.of(span).as_bytes(), out);
+    if let Some(parent) = span.parent {
+        write_bytes(4, &parent.to_be_bytes(), out);
+    }
+    write_bytes(5, span.name.as_bytes(), out);
+    write_varint(6, SPAN_KIND_INTERNAL as u64, out);
+    write_fixed64(7, nanos(span.start), out);
+    write_fixed64(8, nanos(span.end), out);
+    for kv in &span.attributes {
+        header(9, key_value_len(kv), out);
+        write_key_value(kv, out);
+    }
+    write_varint(10, u64::from(span.dropped_attributes), out);
+    if let Some(message) = span.error_type.as_deref() {
+        header(15, status_len(message), out);
+        write_bytes(2, message.as_bytes(), out);
+        write_varint(3, STATUS_CODE_ERROR as u64, out);
+    }
+    encode_key(16, WireType::ThirtyTwoBit, out);
+    out.extend_from_slice(&SPAN_FLAGS.to_le_bytes());
+}
+
+fn status_len(message: &str) -> usize {
+    bytes_len(2, message.as_bytes()) + varint_len(3, STATUS_CODE_ERROR as u64)
+}
+
+/// `KeyValue`: its key, and its value (a message, written even when empty).
+fn key_value_len(kv: &KeyValue) -> usize {
+    bytes_len(1, kv.key.as_str().as_bytes()) + delimited(2, any_value_len(&kv.value))
+}
+
+fn write_key_value(kv: &KeyValue, out: &mut Vec<u8>) {
+    write_bytes(1, kv.key.as_str().as_bytes(), out);
+    header(2, any_value_len(&kv.value), out);
+    write_any_value(&kv.value, out);
+}
+
+/// One entry of `AnyValue`'s oneof, which is written whatever its value.
+enum One<'a> {
+    Text(&'a [u8]),
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+}
+
+fn one_len(one: &One<'_>) -> usize {
+    match one {
+        One::Text(text) => delimited(1, text.len()),
+        One::Bool(_) => key_len(2) + 1,
+        One::Int(n) => key_len(3) + encoded_len_varint(*n as u64),
+        One::Double(_) => key_len(4) + 8,
+    }
+}
+
+fn write_one(one: &One<'_>, out: &mut Vec<u8>) {
+    match one {
+        One::Text(text) => {
+            header(1, text.len(), out);
+            out.extend_from_slice(text);
+        }
+        One::Bool(b) => {
+            encode_key(2, WireType::Varint, out);
+            encode_varint(u64::from(*b), out);
+        }
+        One::Int(n) => {
+            encode_key(3, WireType::Varint, out);
+            encode_varint(*n as u64, out);
+        }
+        One::Double(d) => {
+            encode_key(4, WireType::SixtyFourBit, out);
+            out.extend_from_slice(&d.to_bits().to_le_bytes());
+        }
+    }
+}
+
+/// The entries of an array, each an `AnyValue` of its own.
+fn entries(array: &Array) -> Vec<One<'_>> {
+    match array {
+        Array::Bool(v) => v.iter().map(|b| One::Bool(*b)).collect(),
+        Array::I64(v) => v.iter().map(|n| One::Int(*n)).collect(),
+        Array::F64(v) => v.iter().map(|d| One::Double(*d)).collect(),
+        Array::String(v) => v.iter().map(|s| One::Text(s.as_bytes())).collect(),
+        // Kinds crewtel never builds: none.
+        _ => Vec::new(),
+    }
+}
+
+/// A value of a kind crewtel never builds, as text (never dropped
+/// silently), as `proto` writes it too.
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Bool(_) | Value::I64(_) | Value::F64(_) | Value::String(_) | Value::Array(_) => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn any_value_len(value: &Value) -> usize {
+    match value {
+        Value::Bool(b) => one_len(&One::Bool(*b)),
+        Value::I64(n) => one_len(&One::Int(*n)),
+        Value::F64(d) => one_len(&One::Double(*d)),
+        Value::String(s) => one_len(&One::Text(s.as_bytes())),
+        Value::Array(array) => delimited(5, array_len(&entries(array))),
+        other => as_text(other).map_or(0, |text| delimited(1, text.len())),
+    }
+}
+
+fn array_len(entries: &[One<'_>]) -> usize {
+    entries.iter().map(|one| delimited(1, one_len(one))).sum()
+}
+
+fn write_any_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Bool(b) => write_one(&One::Bool(*b), out),
+        Value::I64(n) => write_one(&One::Int(*n), out),
+        Value::F64(d) => write_one(&One::Double(*d), out),
+        Value::String(s) => write_one(&One::Text(s.as_bytes()), out),
+        Value::Array(array) => {
+            let entries = entries(array);
+            header(5, array_len(&entries), out);
+            for one in &entries {
+                header(1, one_len(one), out);
+                write_one(one, out);
+            }
+        }
+        other => {
+            if let Some(text) = as_text(other) {
+                write_one(&One::Text(text.as_bytes()), out);
+            }
+        }
+    }
+}
