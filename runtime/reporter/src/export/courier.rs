@@ -378,6 +378,12 @@ impl Handoff {
         self.shared.spool.keep(request);
         self.shared.wake();
     }
+
+    /// A buffer to write the next request in (one of a request sent, when
+    /// there is one).
+    pub(crate) fn buffer(&self) -> Vec<u8> {
+        self.shared.spool.buffer()
+    }
 }
 
 #[cfg(test)]

@@ -117,16 +117,19 @@ impl Outbox {
         self.damaged.load(Ordering::Relaxed)
     }
 
-    /// Writes `request`, pending, for any process to send; the oldest
-    /// pending requests are dropped (and counted) to keep the bounds.
-    pub(crate) fn keep(&self, request: &Stored) -> Result<(), std::io::ErrorKind> {
-        let name = self.new_name();
-        let tmp = self.dir.join(format!(".tmp-{name}"));
-        let path = self.dir.join(format!("{name}.{PENDING}"));
+    /// Writes `request`, pending, for any process to send, and says under
+    /// which name (what [`take_with`](Self::take_with) is given); the
+    /// oldest pending requests are dropped (and counted) to keep the
+    /// bounds.
+    pub(crate) fn keep(&self, request: &Stored) -> Result<String, std::io::ErrorKind> {
+        let base = self.new_name();
+        let tmp = self.dir.join(format!(".tmp-{base}"));
+        let name = format!("{base}.{PENDING}");
+        let path = self.dir.join(&name);
         let head = head(request);
         write_private_parts(&tmp, &path, &[&head, &request.body]).map_err(|e| e.kind())?;
         self.keep_bounds();
-        Ok(())
+        Ok(name)
     }
 
     /// The oldest pending request, claimed by this process; `None` when
@@ -136,7 +139,19 @@ impl Outbox {
     /// when the process ends, however it ends) and a rename that says so:
     /// the lock is taken before the rename, so a process that finds a
     /// claimed file it can lock knows its claimer is gone.
+    #[cfg(test)]
     pub(crate) fn take(&self) -> Option<(Stored, Claim)> {
+        self.take_with(|_| None)
+    }
+
+    /// [`take`](Self::take), where `in_memory` gives the request of a file
+    /// (by the name [`keep`](Self::keep) said) when this process still
+    /// holds what it wrote there: the file is claimed as any other, and
+    /// not read back.
+    pub(crate) fn take_with(
+        &self,
+        mut in_memory: impl FnMut(&str) -> Option<Stored>,
+    ) -> Option<(Stored, Claim)> {
         for name in self.pending_names() {
             let from = self.dir.join(&name);
             let Ok(mut file) = File::open(&from) else {
@@ -149,7 +164,7 @@ impl Outbox {
             if fs::rename(&from, &claimed).is_err() {
                 continue; // another process took it and let it go
             }
-            let request = read_request(&mut file).and_then(decode);
+            let request = in_memory(&name).or_else(|| read_request(&mut file).and_then(decode));
             let claim = Claim {
                 path: claimed,
                 _lock: file,

@@ -1,6 +1,11 @@
 //! Where export requests wait for the courier: the outbox on disk when
 //! there is one, else (or when a write to it fails: a full or read-only
 //! disk) memory, within the same bounds.
+//!
+//! The last few requests written to disk are also held in memory, so that
+//! the courier sends them without reading their files back (it claims the
+//! files all the same), and the buffers of sent requests are handed back
+//! to the encoder to write the next ones in.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,11 +15,21 @@ use std::time::SystemTime;
 use super::outbox::{self, Claim, Outbox, Pending, Stored};
 use crate::warning::WarningSink;
 
+/// How many requests written to disk are also held in memory.
+const HELD: usize = 4;
+
+/// How many buffers of sent requests wait to be written in again.
+const SPARE: usize = 2;
+
 /// Requests waiting to be sent.
 pub(crate) struct Spool {
     disk: Option<Arc<Outbox>>,
     /// Requests kept in memory, each with when it was kept, oldest first.
     memory: Mutex<VecDeque<(SystemTime, Stored)>>,
+    /// The last requests written to disk, by their files' names.
+    held: Mutex<VecDeque<(String, Stored)>>,
+    /// Buffers of requests sent, for the next ones.
+    spare: Mutex<Vec<Vec<u8>>>,
     /// Requests dropped from memory past the bounds.
     overflowed: AtomicU64,
     warned: AtomicBool,
@@ -38,6 +53,8 @@ impl Spool {
         Spool {
             disk,
             memory: Mutex::new(VecDeque::new()),
+            held: Mutex::new(VecDeque::with_capacity(HELD + 1)),
+            spare: Mutex::new(Vec::with_capacity(SPARE)),
             overflowed: AtomicU64::new(0),
             warned: AtomicBool::new(false),
             warn,
@@ -54,7 +71,16 @@ impl Spool {
     pub(crate) fn keep(&self, request: Stored) {
         if let Some(disk) = &self.disk {
             match disk.keep(&request) {
-                Ok(()) => return,
+                Ok(name) => {
+                    if let Ok(mut held) = self.held.lock() {
+                        held.push_back((name, request));
+                        if held.len() > HELD {
+                            // Its file stays: it is read back when taken.
+                            held.pop_front();
+                        }
+                    }
+                    return;
+                }
                 Err(why) => {
                     if !self.warned.swap(true, Ordering::Relaxed) {
                         (self.warn)(&format!(
@@ -77,18 +103,41 @@ impl Spool {
                 place: Place::Memory(kept),
             });
         }
-        let (request, claim) = self.disk.as_ref()?.take()?;
+        let held = |name: &str| {
+            let mut held = self.held.lock().ok()?;
+            let at = held.iter().position(|(held, _)| held == name)?;
+            held.remove(at).map(|(_, request)| request)
+        };
+        let (request, claim) = self.disk.as_ref()?.take_with(held)?;
         Some(Taken {
             request,
             place: Place::Disk(claim),
         })
     }
 
-    /// The collector took it, or refused it for good: it is gone.
+    /// The collector took it, or refused it for good: it is gone, and its
+    /// buffer is spare.
     pub(crate) fn delivered(&self, taken: Taken) {
         if let Place::Disk(claim) = taken.place {
             claim.delivered();
         }
+        if let Ok(mut spare) = self.spare.lock()
+            && spare.len() < SPARE
+        {
+            let mut body = taken.request.body;
+            body.clear();
+            spare.push(body);
+        }
+    }
+
+    /// A buffer to write the next request in: one of a request sent, or a
+    /// new one.
+    pub(crate) fn buffer(&self) -> Vec<u8> {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default()
     }
 
     /// Not sent now: waiting again, first in line.
@@ -205,6 +254,51 @@ mod tests {
         assert_eq!(spool.take().unwrap().request.body, b"b");
         assert!(spool.take().is_none());
         let _ = std::fs::remove_file(&dir);
+    }
+
+    /// The last requests written are sent from memory (their files are
+    /// claimed, not read back), older ones from their files; a sent
+    /// request's buffer is handed out for the next.
+    #[test]
+    fn the_last_requests_written_are_sent_from_memory_and_their_buffers_reused() {
+        let dir = std::env::temp_dir().join(format!("crewtel-spool-held-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let disk = Arc::new(Outbox::open(dir.clone(), quiet()).unwrap());
+        let spool = Spool::new(Some(disk), quiet());
+        for i in 0..=HELD {
+            spool.keep(request(&format!("request {i}")));
+        }
+        // Every file now says something else: what is read back shows it.
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        for file in &files {
+            let mut bytes = std::fs::read(file).unwrap();
+            let at = bytes.len() - 1;
+            bytes[at] = b'X';
+            std::fs::write(file, bytes).unwrap();
+        }
+        let first = spool.take().unwrap();
+        assert_eq!(
+            first.request.body, b"request X",
+            "no longer held: read back"
+        );
+        spool.delivered(first);
+        for i in 1..=HELD {
+            let taken = spool.take().unwrap();
+            assert_eq!(taken.request.body, format!("request {i}").as_bytes());
+            spool.delivered(taken);
+        }
+        assert!(spool.take().is_none());
+        assert!(
+            std::fs::read_dir(&dir).unwrap().next().is_none(),
+            "all delivered"
+        );
+        let buffer = spool.buffer();
+        assert!(buffer.is_empty() && buffer.capacity() >= "request 0".len());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

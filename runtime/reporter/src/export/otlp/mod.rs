@@ -76,7 +76,7 @@ impl Encoder {
         };
         let (content_type, body) = match self.encoding.protocol {
             Protocol::HttpProtobuf => {
-                let mut body = Vec::new();
+                let mut body = self.handoff.buffer();
                 let (resource, scope) = &self.encoded;
                 wire::request(resource, scope, &batch, &mut body);
                 ("application/x-protobuf", body)
