@@ -68,12 +68,67 @@ fn main() {
     let rate = number("RATE", 20_000);
     let seconds = number("SECONDS", 5);
     let mut collector = loopback::Loopback::start();
+    // The same program with telemetry off first: what it costs without.
+    let off = busy(None, rate, seconds);
+    let on = busy(Some(&collector.endpoint), rate, seconds);
+    let status = on.status;
+    let runs = on.runs;
+    let trees = collector.trees(RUN);
+    let emitted = runs as usize * RUN;
+    let sampling = status.sampling.map_or_else(
+        || "none".to_owned(),
+        |s| format!("keeping {:.1}%", s.keeping * 100.0),
+    );
+    let off_by = 100.0 * (trees.reweighted as f64 - runs as f64) / runs as f64;
+    let cpu = match (on.cpu, off.cpu) {
+        (Some(on_cpu), Some(off_cpu)) => format!(
+            "{:.2} us",
+            on_cpu.saturating_sub(off_cpu) as f64 / emitted as f64 / 1000.0
+        ),
+        _ => "(Linux only)".to_owned(),
+    };
+    println!(
+        "| events a second | emitted (runs / spans) | received before exit (spans / whole runs) | whole runs re-weighted | runs cut | spans without their parent | sampling | CPU per event, all threads | dropped from the queue | requests waiting in the outbox | shutdown |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {:.0} | {runs} / {emitted} | {} / {} | {} ({off_by:+.1}%) | {} | {} | {sampling} | {cpu} | {} | {} | {} ms |",
+        emitted as f64 / on.emitting.as_secs_f64(),
+        trees.spans,
+        trees.whole,
+        trees.reweighted,
+        trees.traces - trees.whole,
+        trees.orphans,
+        status.dropped.queue_full,
+        status.pending.requests,
+        on.shutdown.as_millis()
+    );
+}
+
+/// What one busy run did.
+struct Busy {
+    runs: u64,
+    emitting: Duration,
+    shutdown: Duration,
+    status: crewtel_reporter::status::Status,
+    /// The process's CPU, all threads, from building the reporter to the
+    /// end of its shutdown.
+    cpu: Option<u64>,
+}
+
+/// Runs at `rate` events a second for `seconds` to `endpoint` (telemetry
+/// off without one), then a shutdown with the default bound.
+fn busy(endpoint: Option<&str>, rate: u64, seconds: u64) -> Busy {
     let dir = collector::scratch_dir("bench-load");
-    let vars = [
+    let mut vars = vec![
         ("CREWTEL_RECORD", "off".to_owned()),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
-        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint.clone()),
     ];
+    match endpoint {
+        Some(endpoint) => vars.push(("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint.to_owned())),
+        None => vars.push(("CREWTEL_DISABLED", "1".to_owned())),
+    }
+    let started_cpu = cpu();
     let reporter = Arc::new(
         Reporter::builder()
             .environment(move |name| {
@@ -103,29 +158,26 @@ fn main() {
     let exit = Instant::now();
     reporter.shutdown();
     let shutdown = exit.elapsed();
+    let cpu = cpu().zip(started_cpu).map(|(now, then)| now - then);
     let status = reporter.status();
-    let trees = collector.trees(RUN);
-    let emitted = runs as usize * RUN;
-    let sampling = status.sampling.map_or_else(
-        || "none".to_owned(),
-        |s| format!("keeping {:.1}%", s.keeping * 100.0),
-    );
-    let off = 100.0 * (trees.reweighted as f64 - runs as f64) / runs as f64;
-    println!(
-        "| events a second | emitted (runs / spans) | received before exit (spans / whole runs) | whole runs re-weighted | runs cut | spans without their parent | sampling | dropped from the queue | requests waiting in the outbox | shutdown |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    println!(
-        "| {:.0} | {runs} / {emitted} | {} / {} | {} ({off:+.1}%) | {} | {} | {sampling} | {} | {} | {} ms |",
-        emitted as f64 / emitting.as_secs_f64(),
-        trees.spans,
-        trees.whole,
-        trees.reweighted,
-        trees.traces - trees.whole,
-        trees.orphans,
-        status.dropped.queue_full,
-        status.pending.requests,
-        shutdown.as_millis()
-    );
     let _ = std::fs::remove_dir_all(dir);
+    Busy {
+        runs,
+        emitting,
+        shutdown,
+        status,
+        cpu,
+    }
+}
+
+/// The process's CPU time so far, all threads, in nanoseconds.
+#[cfg(target_os = "linux")]
+fn cpu() -> Option<u64> {
+    let at = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Some(at.tv_sec as u64 * 1_000_000_000 + at.tv_nsec as u64)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cpu() -> Option<u64> {
+    None
 }
