@@ -48,9 +48,10 @@ fn one_run(telemetry: &Dispatch) {
     run.end();
 }
 
-/// A reporter sending to `collector` with a queue of `queue` events: its
-/// budget is 10 requests of that many spans a second.
-fn reporter(collector: &Collector, queue: usize) -> (Reporter, tempdir::Dir) {
+/// A reporter sending to `collector` with a queue of `queue` events (its
+/// budget is 10 requests of that many spans a second) and a shutdown
+/// bound of `bound`.
+fn reporter(collector: &Collector, queue: usize, bound: Duration) -> (Reporter, tempdir::Dir) {
     let dir = tempdir::Dir::new("sampling");
     let vars: HashMap<&str, String> = HashMap::from([
         ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
@@ -61,7 +62,7 @@ fn reporter(collector: &Collector, queue: usize) -> (Reporter, tempdir::Dir) {
         .service_name("sampling-tests")
         .environment(move |name| vars.get(name).cloned())
         .queue_size(queue)
-        .shutdown_timeout(Duration::from_secs(20))
+        .shutdown_timeout(bound)
         .build();
     (reporter, dir)
 }
@@ -102,7 +103,7 @@ fn assert_whole_runs(spans: &[Span]) {
 #[test]
 fn a_program_within_its_budget_sends_every_run_at_threshold_zero() {
     let collector = Collector::start(Behaviour::Accept);
-    let (reporter, _dir) = reporter(&collector, 2048);
+    let (reporter, _dir) = reporter(&collector, 2048, Duration::from_secs(20));
     let reporter = std::sync::Arc::new(reporter);
     let telemetry = Dispatch::new(reporter.clone());
     for _ in 0..50 {
@@ -124,7 +125,7 @@ fn a_program_within_its_budget_sends_every_run_at_threshold_zero() {
 fn under_load_whole_runs_are_left_out_and_each_kept_span_says_its_threshold() {
     let collector = Collector::start(Behaviour::Accept);
     // A budget of 10 requests of 16 spans a second: 160 spans.
-    let (reporter, _dir) = reporter(&collector, 16);
+    let (reporter, _dir) = reporter(&collector, 16, Duration::from_secs(20));
     let reporter = std::sync::Arc::new(reporter);
     let telemetry = Dispatch::new(reporter.clone());
     // 1,600 spans a second for a second and a half: ten times the budget,
@@ -168,6 +169,36 @@ fn under_load_whole_runs_are_left_out_and_each_kept_span_says_its_threshold() {
         (made * 0.5..made * 1.5).contains(&reweighted),
         "{reweighted} for {made}"
     );
+}
+
+/// A collector slower than the budget: requests wait behind the courier,
+/// and a program within the budget is sampled to what the collector takes,
+/// still whole runs and no orphans.
+#[test]
+fn a_collector_slower_than_the_budget_is_met_by_sampling_too() {
+    // 2 requests of at most 16 spans a second; the budget says 160 spans.
+    let collector = Collector::start(Behaviour::Slow(Duration::from_millis(500)));
+    let (reporter, _dir) = reporter(&collector, 16, Duration::from_secs(1));
+    let reporter = std::sync::Arc::new(reporter);
+    let telemetry = Dispatch::new(reporter.clone());
+    // 120 spans a second for 4 s: within the budget, four times what the
+    // collector takes.
+    let started = Instant::now();
+    for n in 0..120 {
+        one_run(&telemetry);
+        let due = started + Duration::from_micros(33_333 * (n + 1));
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    let sampling = reporter.status().sampling.expect("sampling started");
+    assert!(sampling.runs_left_out > 0, "{sampling:?}");
+    reporter.shutdown();
+    let spans: Vec<Span> = collector.spans().into_iter().map(|(_, s)| s).collect();
+    assert!(!spans.is_empty());
+    for span in &spans {
+        assert!(randomness(span) >= threshold(span));
+    }
 }
 
 mod tempdir {

@@ -30,6 +30,9 @@ pub enum Behaviour {
     },
     /// Reads the request and never answers.
     Hang,
+    /// Accepts each request after this long: a collector slower than the
+    /// reporter's budget.
+    Slow(Duration),
     /// Reads the request and resets the connection (TCP RST).
     Reset,
     /// Answers bytes that are not HTTP.
@@ -209,6 +212,10 @@ fn serve<S: Read + Write>(
         };
         let response: Vec<u8> = match behaviour {
             Behaviour::Accept => ok(),
+            Behaviour::Slow(wait) => {
+                thread::sleep(*wait);
+                ok()
+            }
             Behaviour::Fail {
                 status,
                 retry_after,

@@ -17,7 +17,7 @@
 //! again for the next process (the system drops its claim's lock).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -44,6 +44,9 @@ pub(crate) struct Courier {
 
 struct Shared {
     spool: Spool,
+    /// How many requests waited behind the last one taken (0 once none
+    /// waits): how far sending is behind, for the sampler.
+    behind: Arc<AtomicUsize>,
     transport: Transport,
     record: Option<Arc<Record>>,
     failures: Arc<Failures>,
@@ -77,9 +80,11 @@ impl Courier {
         transport: Transport,
         record: Option<Arc<Record>>,
         failures: Arc<Failures>,
+        behind: Arc<AtomicUsize>,
     ) -> Courier {
         let shared = Arc::new(Shared {
             spool,
+            behind,
             transport,
             record,
             failures,
@@ -278,8 +283,10 @@ impl Shared {
                 return;
             }
             let Some(taken) = self.spool.take() else {
+                self.behind.store(0, Ordering::Relaxed);
                 return;
             };
+            self.behind.store(taken.behind, Ordering::Relaxed);
             sends.push_back(Instant::now());
             match self.transport.send(&taken.request) {
                 Sent::Delivered => {

@@ -132,7 +132,14 @@ impl Pipeline {
     ) -> Result<Pipeline, BuildError> {
         let transport = transport(settings, &options.warn)?;
         let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
-        let courier = courier::Courier::start(spool, transport, options.record.clone(), failures);
+        let behind = Arc::new(AtomicUsize::new(0));
+        let courier = courier::Courier::start(
+            spool,
+            transport,
+            options.record.clone(),
+            failures,
+            Arc::clone(&behind),
+        );
         let encoding = otlp::Encoding {
             protocol: settings.protocol,
             gzip: settings.gzip,
@@ -141,9 +148,15 @@ impl Pipeline {
         let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff());
         let mut pipeline = Pipeline::batched(limits, &options, exporter);
         pipeline.courier = Some(courier);
-        // The budget: what the courier sends in a second, full batches.
+        // The budget: what the courier sends in a second, full batches,
+        // and less while it is behind.
         let batch = pipeline.capacity.min(batch::MAX_BATCH);
-        pipeline.sampler = Some(sample::Sampler::new((courier::BURST * batch) as u64));
+        let budget = sample::Budget {
+            spans: (courier::BURST * batch) as u64,
+            requests: courier::BURST,
+            behind,
+        };
+        pipeline.sampler = Some(sample::Sampler::new(budget));
         Ok(pipeline)
     }
 

@@ -142,17 +142,20 @@ impl Outbox {
     #[cfg(test)]
     pub(crate) fn take(&self) -> Option<(Stored, Claim)> {
         self.take_with(|_| None)
+            .map(|(stored, claim, _)| (stored, claim))
     }
 
     /// [`take`](Self::take), where `in_memory` gives the request of a file
     /// (by the name [`keep`](Self::keep) said) when this process still
     /// holds what it wrote there: the file is claimed as any other, and
-    /// not read back.
+    /// not read back. Also says how many more requests were pending.
     pub(crate) fn take_with(
         &self,
         mut in_memory: impl FnMut(&str) -> Option<Stored>,
-    ) -> Option<(Stored, Claim)> {
-        for name in self.pending_names() {
+    ) -> Option<(Stored, Claim, usize)> {
+        let names = self.pending_names();
+        let waiting = names.len();
+        for (at, name) in names.into_iter().enumerate() {
             let from = self.dir.join(&name);
             let Ok(mut file) = File::open(&from) else {
                 continue; // another process took it
@@ -170,7 +173,7 @@ impl Outbox {
                 _lock: file,
             };
             match request {
-                Some(request) => return Some((request, claim)),
+                Some(request) => return Some((request, claim, waiting - at - 1)),
                 None => self.set_aside(&claim.path, &name),
             }
         }

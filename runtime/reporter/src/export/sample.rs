@@ -12,8 +12,8 @@
 //! ([`SpanIds::sampling`](crewtel::sink::SpanIds)), whatever the threshold
 //! when they start: no span is sent without its parent.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crewtel::sink::Sampling;
@@ -38,12 +38,27 @@ const SPACE: u64 = 1 << 56;
 /// `th` stays short.
 const STEP: u64 = 1 << 44;
 
+/// What a pipeline can upload.
+pub(crate) struct Budget {
+    /// Spans a second.
+    pub spans: u64,
+    /// Requests a second.
+    pub requests: usize,
+    /// How many requests wait to be sent behind the one being sent (the
+    /// courier's count): while more than a second's worth wait, the
+    /// collector takes less than the budget, and the budget shrinks to
+    /// match.
+    pub behind: Arc<AtomicUsize>,
+}
+
 /// The sampler of one pipeline.
 pub(crate) struct Sampler {
     /// The spans a window may carry.
     budget_per_window: u64,
     /// The spans a second may carry.
     budget: f64,
+    requests: usize,
+    behind: Arc<AtomicUsize>,
     epoch: Instant,
     /// When the current window started, in microseconds since `epoch`.
     window_start: AtomicU64,
@@ -69,13 +84,15 @@ pub(crate) struct Episode {
 }
 
 impl Sampler {
-    /// A sampler for a budget of `per_second` spans a second.
-    pub(crate) fn new(per_second: u64) -> Sampler {
-        let per_second = per_second.max(1);
+    /// A sampler for `budget`.
+    pub(crate) fn new(budget: Budget) -> Sampler {
+        let per_second = budget.spans.max(1);
         let window = u64::try_from(WINDOW.as_micros()).unwrap_or(u64::MAX);
         Sampler {
             budget_per_window: (per_second.saturating_mul(window) / 1_000_000).max(1),
             budget: per_second as f64,
+            requests: budget.requests.max(1),
+            behind: budget.behind,
             epoch: Instant::now(),
             window_start: AtomicU64::new(0),
             offered: AtomicU64::new(0),
@@ -130,10 +147,21 @@ impl Sampler {
             return;
         }
         let offered = self.offered.swap(0, Ordering::AcqRel);
-        let rate = offered as f64 * 1e6 / elapsed.max(1) as f64;
-        let threshold = threshold(self.budget, rate);
+        let threshold = self.decide(offered, elapsed);
         self.threshold.store(threshold, Ordering::Relaxed);
         self.note(threshold);
+    }
+
+    /// The threshold after a window of `micros` that saw `offered` spans.
+    fn decide(&self, offered: u64, micros: u64) -> u64 {
+        let rate = offered as f64 * 1e6 / micros.max(1) as f64;
+        let behind = self.behind.load(Ordering::Relaxed);
+        let budget = match behind > self.requests {
+            // Behind by more than a second: the collector takes less.
+            true => self.budget * self.requests as f64 / behind as f64,
+            false => self.budget,
+        };
+        threshold(budget, rate)
     }
 
     /// Keeps the episode status shows up to date.
@@ -205,6 +233,29 @@ pub(crate) fn trace_state(threshold: u64) -> String {
 mod tests {
     use super::*;
 
+    fn sampler(spans: u64) -> Sampler {
+        Sampler::new(Budget {
+            spans,
+            requests: 10,
+            behind: Arc::default(),
+        })
+    }
+
+    /// A collector slower than the budget: requests pile up behind the
+    /// courier, and a rate within the budget is sampled all the same.
+    #[test]
+    fn while_sending_is_behind_the_budget_shrinks() {
+        let steady = sampler(1000);
+        let behind = sampler(1000);
+        behind.behind.store(40, Ordering::Relaxed);
+        // 800 spans a second: within the budget, more than three times
+        // what a collector four seconds behind takes.
+        assert_eq!(steady.decide(800, 1_000_000), 0);
+        let kept = keeping(behind.decide(800, 1_000_000));
+        let aim = 1000.0 * 10.0 / 40.0 * TARGET / 800.0;
+        assert!(kept <= aim && kept > aim - 0.01, "{kept}");
+    }
+
     #[test]
     fn thresholds_are_written_as_opentelemetry_reads_them() {
         assert_eq!(trace_state(0), "ot=th:0");
@@ -235,7 +286,7 @@ mod tests {
 
     #[test]
     fn a_run_is_kept_when_its_randomness_reaches_the_threshold() {
-        let sampler = Sampler::new(1000);
+        let sampler = sampler(1000);
         sampler.threshold.store(0xc << 52, Ordering::Relaxed);
         let at = |low: u64| (7_u128 << 64) | u128::from(low);
         assert_eq!(
@@ -252,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_burst_starts_sampling_within_a_window_s_budget_and_status_says_so() {
-        let sampler = Sampler::new(1000);
+        let sampler = sampler(1000);
         assert_eq!(sampler.episode(), None);
         // Far more than a window's budget at once.
         for n in 0..10_000_u128 {
@@ -266,7 +317,7 @@ mod tests {
 
     #[test]
     fn sampling_ends_when_the_load_does() {
-        let sampler = Sampler::new(1000);
+        let sampler = sampler(1000);
         for n in 0..10_000_u128 {
             sampler.run(n);
         }

@@ -40,6 +40,9 @@ pub(crate) struct Spool {
 /// [`Spool::retry`].
 pub(crate) struct Taken {
     pub request: Stored,
+    /// How many more requests wait behind it (in memory and on disk, of
+    /// any process of the host).
+    pub behind: usize,
     place: Place,
 }
 
@@ -96,10 +99,16 @@ impl Spool {
     /// The oldest request waiting (memory first: it cannot outlive the
     /// process), taken out until it is given back.
     pub(crate) fn take(&self) -> Option<Taken> {
-        let remembered = self.memory.lock().ok().and_then(|mut m| m.pop_front());
-        if let Some((kept, request)) = remembered {
+        let remembered = self
+            .memory
+            .lock()
+            .ok()
+            .and_then(|mut m| m.pop_front().map(|first| (first, m.len())));
+        if let Some(((kept, request), behind)) = remembered {
+            let on_disk = self.disk.as_ref().map_or(0, |d| d.pending().requests);
             return Some(Taken {
                 request,
+                behind: behind + on_disk,
                 place: Place::Memory(kept),
             });
         }
@@ -108,9 +117,10 @@ impl Spool {
             let at = held.iter().position(|(held, _)| held == name)?;
             held.remove(at).map(|(_, request)| request)
         };
-        let (request, claim) = self.disk.as_ref()?.take_with(held)?;
+        let (request, claim, behind) = self.disk.as_ref()?.take_with(held)?;
         Some(Taken {
             request,
+            behind,
             place: Place::Disk(claim),
         })
     }
