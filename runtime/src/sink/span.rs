@@ -136,6 +136,7 @@ impl SpanIds {
 /// sink that cannot send everything (a reporter under load) does, by
 /// OpenTelemetry's consistent probability sampling on the trace id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Sampling {
     /// The run is sent: it is one of the runs whose trace id's low 56 bits
     /// are at least `threshold` (OpenTelemetry's `th`, of 56 bits), each of
@@ -186,7 +187,9 @@ impl ActiveSpan {
     /// The span's place in its trace, which the spans and events started
     /// inside it ([`Dispatch::start_in`](super::Dispatch::start_in),
     /// [`Dispatch::emit_in`](super::Dispatch::emit_in)) take as their parent;
-    /// `None` when it sends nothing or its sink keeps no tree.
+    /// `None` when it sends nothing or its sink keeps no tree. A span of a
+    /// run left out by sampling has ids ([`Sampling::LeftOut`]), so that
+    /// what starts inside it is left out too.
     pub fn ids(&self) -> Option<SpanIds> {
         self.open.as_ref().and_then(|open| open.ids())
     }

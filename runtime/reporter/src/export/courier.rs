@@ -306,6 +306,10 @@ impl Shared {
                 }
                 Sent::Later { why, retry_after } => {
                     self.spool.retry(taken);
+                    // Not sending is not being slow: what waits while the
+                    // collector is away is the outbox's to keep, not a
+                    // reason to sample.
+                    self.behind.store(0, Ordering::Relaxed);
                     if let (Some(wait), Some(disk)) = (retry_after, self.spool.disk()) {
                         disk.ask_quiet_until(SystemTime::now() + wait);
                     }

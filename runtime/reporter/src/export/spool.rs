@@ -21,6 +21,9 @@ const HELD: usize = 4;
 /// How many buffers of sent requests wait to be written in again.
 const SPARE: usize = 2;
 
+/// The largest buffer kept spare: a request's, in the size estimate.
+const MAX_SPARE_BYTES: usize = 4 << 20;
+
 /// Requests waiting to be sent.
 pub(crate) struct Spool {
     disk: Option<Arc<Outbox>>,
@@ -117,7 +120,14 @@ impl Spool {
             let at = held.iter().position(|(held, _)| held == name)?;
             held.remove(at).map(|(_, request)| request)
         };
-        let (request, claim, behind) = self.disk.as_ref()?.take_with(held)?;
+        let Some((request, claim, behind)) = self.disk.as_ref()?.take_with(held) else {
+            // Nothing pending: what is still held went some other way
+            // (another process sent it, or the bounds dropped it).
+            if let Ok(mut held) = self.held.lock() {
+                held.clear();
+            }
+            return None;
+        };
         Some(Taken {
             request,
             behind,
@@ -133,6 +143,7 @@ impl Spool {
         }
         if let Ok(mut spare) = self.spare.lock()
             && spare.len() < SPARE
+            && taken.request.body.capacity() <= MAX_SPARE_BYTES
         {
             let mut body = taken.request.body;
             body.clear();

@@ -223,23 +223,24 @@ fn write_one(one: &One<'_>, out: &mut Vec<u8>) {
     }
 }
 
-/// The entries of an array, each an `AnyValue` of its own.
-fn entries(array: &Array) -> Vec<One<'_>> {
-    match array {
+/// The entries of an array of a kind crewtel builds, each an `AnyValue` of
+/// its own.
+fn entries(array: &Array) -> Option<Vec<One<'_>>> {
+    Some(match array {
         Array::Bool(v) => v.iter().map(|b| One::Bool(*b)).collect(),
         Array::I64(v) => v.iter().map(|n| One::Int(*n)).collect(),
         Array::F64(v) => v.iter().map(|d| One::Double(*d)).collect(),
         Array::String(v) => v.iter().map(|s| One::Text(s.as_bytes())).collect(),
-        // Kinds crewtel never builds: none.
-        _ => Vec::new(),
-    }
+        _ => return None,
+    })
 }
 
-/// A value of a kind crewtel never builds, as text (never dropped
-/// silently), as `proto` writes it too.
+/// A value of a kind crewtel never builds (an array's included), as text
+/// (never dropped silently), as `proto` writes it too.
 fn as_text(value: &Value) -> Option<String> {
     match value {
-        Value::Bool(_) | Value::I64(_) | Value::F64(_) | Value::String(_) | Value::Array(_) => None,
+        Value::Bool(_) | Value::I64(_) | Value::F64(_) | Value::String(_) => None,
+        Value::Array(array) if entries(array).is_some() => None,
         other => Some(other.to_string()),
     }
 }
@@ -250,7 +251,9 @@ fn any_value_len(value: &Value) -> usize {
         Value::I64(n) => one_len(&One::Int(*n)),
         Value::F64(d) => one_len(&One::Double(*d)),
         Value::String(s) => one_len(&One::Text(s.as_bytes())),
-        Value::Array(array) => delimited(5, array_len(&entries(array))),
+        Value::Array(array) if let Some(entries) = entries(array) => {
+            delimited(5, array_len(&entries))
+        }
         other => as_text(other).map_or(0, |text| delimited(1, text.len())),
     }
 }
@@ -265,8 +268,7 @@ fn write_any_value(value: &Value, out: &mut Vec<u8>) {
         Value::I64(n) => write_one(&One::Int(*n), out),
         Value::F64(d) => write_one(&One::Double(*d), out),
         Value::String(s) => write_one(&One::Text(s.as_bytes()), out),
-        Value::Array(array) => {
-            let entries = entries(array);
+        Value::Array(array) if let Some(entries) = entries(array) => {
             header(5, array_len(&entries), out);
             for one in &entries {
                 header(1, one_len(one), out);
