@@ -60,7 +60,8 @@ impl Note {
 
 /// Where spans go at the end of the pipeline: a printer, a capture, the
 /// record, the OTLP encoder. Called on the host's thread for what prints or
-/// captures, on the batch thread for what is kept or sent.
+/// captures, on the courier's thread for what is sent and the batch
+/// thread for what is kept (local mode).
 pub(crate) trait End: Send + Sync + 'static {
     /// Takes one batch (one request's worth, or one span).
     fn export(&self, batch: Vec<Span>);

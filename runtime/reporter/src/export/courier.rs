@@ -1,6 +1,9 @@
-//! The courier: one thread per reporter that sends what waits in the spool,
-//! oldest first, one request at a time, so that the exporter (and the host
-//! behind it) never waits on the network.
+//! The courier: the one thread of a reporter that sends. It takes the
+//! queue's batches as they are due and has them written into requests in
+//! the spool, and sends what waits there, oldest first, one request at a
+//! time, so that the host never waits on the network. While it waits on a
+//! collector it goes on taking batches (`interleave`): a collector that
+//! hangs holds back sending, never the writing.
 //!
 //! A network error, 429 or 5xx leaves the request waiting and the courier
 //! backs off, exponentially with jitter (1 s doubling to 5 min), and never
@@ -21,11 +24,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
+use super::batch::Queue;
 use super::failures::Failures;
 use super::http::{Sent, Transport};
-use super::outbox::{Pending, Stored};
+use super::outbox::Pending;
 use super::spool::Spool;
 use crate::local::Record;
+use crate::spans::Span;
 
 /// The first wait after a failed attempt; it doubles with each failure in a
 /// row, up to [`MAX_BACKOFF`].
@@ -42,8 +47,17 @@ pub(crate) struct Courier {
     shared: Arc<Shared>,
 }
 
+/// Where the courier takes the host's spans from.
+pub(crate) struct Intake {
+    pub queue: Arc<Queue>,
+    /// Writes a batch into requests in the spool (and counts it out of
+    /// the queue).
+    pub deliver: Box<dyn Fn(Vec<Span>) + Send + Sync>,
+}
+
 struct Shared {
-    spool: Spool,
+    spool: Arc<Spool>,
+    intake: Intake,
     /// How many requests waited behind the last one taken (0 once none
     /// waits): how far sending is behind, for the sampler.
     behind: Arc<AtomicUsize>,
@@ -63,6 +77,10 @@ struct State {
     work: bool,
     /// No attempt before this (the backoff, or a collector's wait).
     not_before: Option<Instant>,
+    /// No attempt before this either: the rate limit's next free place,
+    /// which (unlike a backoff) a finishing courier waits for when it
+    /// comes before the end.
+    paced: Option<Instant>,
     /// Failed attempts in a row.
     failed: u32,
     /// Why the last attempt failed, when it did.
@@ -76,7 +94,8 @@ struct State {
 impl Courier {
     /// Starts the courier, which first sends what earlier runs left.
     pub(crate) fn start(
-        spool: Spool,
+        spool: Arc<Spool>,
+        intake: Intake,
         transport: Transport,
         record: Option<Arc<Record>>,
         failures: Arc<Failures>,
@@ -84,6 +103,7 @@ impl Courier {
     ) -> Courier {
         let shared = Arc::new(Shared {
             spool,
+            intake,
             behind,
             transport,
             record,
@@ -96,6 +116,16 @@ impl Courier {
             }),
             changed: Condvar::new(),
         });
+        // A full batch wakes the courier (a weak handle: the queue must
+        // not keep the courier alive).
+        let woken = Arc::downgrade(&shared);
+        shared.intake.queue.on_full(move || {
+            if let Some(shared) = woken.upgrade() {
+                // Under the lock the courier waits with: never missed.
+                let _state = shared.lock();
+                shared.changed.notify_all();
+            }
+        });
         let running = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
             .name("crewtel-courier".into())
@@ -107,11 +137,9 @@ impl Courier {
         Courier { shared }
     }
 
-    /// Where the exporter hands each request: the spool.
-    pub(crate) fn handoff(&self) -> Handoff {
-        Handoff {
-            shared: Arc::clone(&self.shared),
-        }
+    /// Whether its thread runs (it could be started).
+    pub(crate) fn is_running(&self) -> bool {
+        self.shared.lock().alive
     }
 
     /// Gives the courier until `deadline` to send what waits, and returns
@@ -119,6 +147,8 @@ impl Courier {
     pub(crate) fn finish(&self, deadline: Instant, bound: Duration) {
         let mut state = self.shared.lock();
         state.stop = Some(deadline);
+        // The host has just written what its queue held into the spool.
+        state.work = true;
         self.shared.changed.notify_all();
         while state.alive {
             let now = Instant::now();
@@ -201,16 +231,28 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Something was kept: the courier looks.
-    fn wake(&self) {
-        self.lock().work = true;
-        self.changed.notify_all();
+    /// Writes the batches that are due into requests in the spool.
+    fn take_in(&self) {
+        let mut took = false;
+        while let Some(batch) = self.intake.queue.take(false) {
+            (self.intake.deliver)(batch);
+            took = true;
+        }
+        if took {
+            self.lock().work = true;
+        }
     }
 
     fn run(self: Arc<Self>) {
         // The client (and the trust store it reads) is made now, while the
-        // host works, not when the first export is due.
-        self.transport.prepare();
+        // host works, not when the first export is due. While it waits on
+        // a collector, it takes what is due from the queue.
+        let this = Arc::downgrade(&self);
+        self.transport.prepare(Arc::new(move || {
+            if let Some(shared) = this.upgrade() {
+                shared.take_in();
+            }
+        }));
         let mut sends: VecDeque<Instant> = VecDeque::with_capacity(BURST);
         while self.wait_for_work() {
             self.deliver(&mut sends);
@@ -235,20 +277,30 @@ impl Shared {
                 .and_then(|disk| disk.quiet_until())
                 .and_then(|until| until.duration_since(SystemTime::now()).ok())
                 .map(|wait| now + wait);
-            let ready = state.not_before.max(quiet).filter(|at| *at > now);
-            if state.work && ready.is_none() {
+            let held = state.not_before.max(quiet).filter(|at| *at > now);
+            let paced = state.paced.filter(|at| *at > now);
+            if state.work && held.is_none() && paced.is_none() {
                 state.work = false;
                 return true;
             }
-            if state.stop.is_some() && ready.is_some() {
+            if let Some(stop) = state.stop
+                && (held.is_some() || paced.is_some_and(|paced| paced > stop))
+            {
                 // Finishing sends what can go now; it never waits out a
                 // backoff (what waits is the next process's).
                 return false;
             }
-            let until = match (ready.filter(|_| state.work), state.stop) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let intake = self.intake.queue.due();
+            if intake.is_some_and(|due| due <= Instant::now()) {
+                drop(state);
+                self.take_in();
+                state = self.lock();
+                continue;
+            }
+            let until = [held.max(paced).filter(|_| state.work), state.stop, intake]
+                .into_iter()
+                .flatten()
+                .min();
             state = match until {
                 Some(until) => match self.changed.wait_timeout(state, until - now) {
                     Ok((state, _)) => state,
@@ -266,15 +318,13 @@ impl Shared {
     /// fails.
     fn deliver(&self, sends: &mut VecDeque<Instant>) {
         loop {
+            // What the queue has due goes first, into the outbox.
+            self.take_in();
             let stop = self.lock().stop;
-            if stop.is_some_and(|stop| Instant::now() >= stop) || !self.pace(sends, stop) {
+            if stop.is_some_and(|stop| Instant::now() >= stop) || !self.pace(sends) {
                 return;
             }
-            // The pace may have slept past the end; and another process
-            // may have been asked for quiet meanwhile.
-            if self.lock().stop.is_some_and(|stop| Instant::now() >= stop) {
-                return;
-            }
+            // Another process may have been asked for quiet meanwhile.
             if let Some(until) = self.spool.disk().and_then(|disk| disk.quiet_until()) {
                 let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
                 let mut state = self.lock();
@@ -331,9 +381,10 @@ impl Shared {
         }
     }
 
-    /// Waits, when [`BURST`] requests went in the last second, until one
-    /// more may go; `false` when that would pass `stop`.
-    fn pace(&self, sends: &mut VecDeque<Instant>, stop: Option<Instant>) -> bool {
+    /// Whether one more request may go now; when [`BURST`] went in the
+    /// last second, `false`, and the courier waits (taking batches
+    /// meanwhile) until one more may.
+    fn pace(&self, sends: &mut VecDeque<Instant>) -> bool {
         let now = Instant::now();
         while sends
             .front()
@@ -344,13 +395,10 @@ impl Shared {
         if sends.len() < BURST {
             return true;
         }
-        let free = sends[0] + Duration::from_secs(1);
-        if stop.is_some_and(|stop| free > stop) {
-            return false;
-        }
-        std::thread::sleep(free - now);
-        sends.pop_front();
-        true
+        let mut state = self.lock();
+        state.paced = Some(sends[0] + Duration::from_secs(1));
+        state.work = true;
+        false
     }
 }
 
@@ -368,33 +416,6 @@ fn backoff(failed: u32) -> Duration {
 /// A passing failure, as reported: what happens to what it kept back.
 fn kept(why: &str) -> String {
     format!("{why}; what was not sent is kept and sent later")
-}
-
-/// Where the exporter hands each request it wrote: the spool, for the
-/// courier.
-pub(crate) struct Handoff {
-    shared: Arc<Shared>,
-}
-
-impl std::fmt::Debug for Handoff {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Handoff").finish_non_exhaustive()
-    }
-}
-
-impl Handoff {
-    /// Keeps `request` (with the record lines of its spans, when a record
-    /// is kept) in the spool, and wakes the courier.
-    pub(crate) fn keep(&self, request: Stored) {
-        self.shared.spool.keep(request);
-        self.shared.wake();
-    }
-
-    /// A buffer to write the next request in (one of a request sent, when
-    /// there is one).
-    pub(crate) fn buffer(&self) -> Vec<u8> {
-        self.shared.spool.buffer()
-    }
 }
 
 #[cfg(test)]

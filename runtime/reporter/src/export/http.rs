@@ -4,12 +4,14 @@
 //! attempt at a time: when to try again is the courier's to decide.
 
 use std::io::Read;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::http::Request;
 use http::header::{self, HeaderMap};
 
 use super::error::BuildError;
+use super::interleave::{Interleave, Work};
 use super::outbox::Stored;
 use super::tls::Tls;
 use crate::config::ProxySetting;
@@ -21,6 +23,8 @@ pub(crate) struct Transport {
     /// The client, made on the first send (on the exporter's thread: the
     /// system's trust store takes tens of milliseconds to read).
     agent: std::sync::OnceLock<ureq::Agent>,
+    /// What the courier does while it waits on the collector.
+    work: std::sync::OnceLock<Work>,
     timeout: Duration,
     tls: Tls,
     proxy: Option<ureq::Proxy>,
@@ -77,6 +81,7 @@ impl Transport {
         let proxy = proxy.map(proxy_of).transpose()?;
         let transport = Transport {
             agent: std::sync::OnceLock::new(),
+            work: std::sync::OnceLock::new(),
             timeout,
             tls,
             proxy,
@@ -100,8 +105,10 @@ impl Transport {
                 .is_some_and(|proxy| proxy.protocol() == ureq::ProxyProtocol::Https)
     }
 
-    /// Makes the client, on the thread that calls it (the courier's).
-    pub(crate) fn prepare(&self) {
+    /// Makes the client, on the thread that calls it (the courier's), whose
+    /// waits on the collector do `work` every few milliseconds.
+    pub(crate) fn prepare(&self, work: Work) {
+        let _ = self.work.set(work);
         let _ = contained(|| {
             self.agent();
         });
@@ -109,15 +116,28 @@ impl Transport {
 
     fn agent(&self) -> &ureq::Agent {
         self.agent.get_or_init(|| {
-            ureq::Agent::config_builder()
+            use ureq::unversioned::resolver::DefaultResolver;
+            use ureq::unversioned::transport::{
+                ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
+            };
+            let config = ureq::Agent::config_builder()
                 .timeout_global(Some(self.timeout))
                 .max_redirects(0)
                 .http_status_as_error(false)
                 .proxy(self.proxy.clone())
                 // Plain HTTP needs no trust store: none is read.
                 .tls_config(self.tls.config(self.over_tls()))
-                .build()
-                .into()
+                .build();
+            let work = self.work.get().cloned().unwrap_or_else(|| Arc::new(|| {}));
+            // ureq's own chain (a proxy's tunnel, else TCP; then TLS), with
+            // the waits sliced beneath TLS. SOCKS proxies are refused when
+            // the transport is built, and the TLS provider checked.
+            let connector =
+                ().chain(ConnectProxyConnector::default())
+                    .chain(TcpConnector::default())
+                    .chain(Interleave::new(work))
+                    .chain(RustlsConnector::default());
+            ureq::Agent::with_parts(config, connector, DefaultResolver::default())
         })
     }
 

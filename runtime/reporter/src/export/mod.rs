@@ -1,13 +1,13 @@
 //! The one pipeline every event goes through, whichever end it goes to:
 //! the limits, the size cap and the counted queue are applied here, once.
-//! What prints or captures gets each span as it ends, on the host's thread;
-//! what keeps or sends gets them in batches from the batch thread (`batch`):
-//! the local record, or OTLP/HTTP (crewtel's own encoder, `otlp`, whose
-//! requests go to the spool, on disk when it can be, and from there to the
-//! collector by the courier's thread, so that neither the host nor the
-//! shutdown ever waits on the network; the batch thread goes on writing
-//! while the courier waits on a slow collector).
-
+//! What prints or captures gets each span as it ends, on the host's thread.
+//! What is sent waits in the queue (`batch`) for the courier, the one thread
+//! of an OTLP pipeline: it writes each batch into requests (crewtel's own
+//! encoder, `otlp`) kept in the spool (on disk when it can be), and sends
+//! them to the collector, going on writing while it waits on a slow one
+//! (`interleave`), so that neither the host nor the shutdown ever waits on
+//! the network. Local mode's batches are appended to the record by a
+//! thread of the queue's own.
 mod batch;
 mod capture;
 mod courier;
@@ -16,6 +16,7 @@ mod error;
 mod failures;
 mod http;
 mod ids;
+mod interleave;
 mod keep;
 mod no_proxy;
 mod otlp;
@@ -47,6 +48,10 @@ use error::BuildError;
 
 /// The most events the queue may hold, whatever the host asks.
 const MAX_QUEUE_SIZE: usize = 1 << 16;
+
+/// The warning when no thread can be started for the pipeline.
+const NO_THREAD: &str =
+    "crewtel: no thread could be started for telemetry; nothing is kept or sent";
 
 /// What the host chose about the pipeline.
 pub(crate) struct Options {
@@ -90,8 +95,10 @@ pub(crate) struct Pipeline {
 enum Running {
     /// Straight to the end, on the host's thread.
     Direct(Deliver),
-    /// To the batch thread, which hands batches to the end.
+    /// To the batch thread, which hands batches to the end (local mode).
     Batched(batch::Batcher),
+    /// To the queue the courier takes batches from, to the end.
+    Queued(Arc<batch::Queue>, Arc<Deliver>),
 }
 
 /// A span that has started: its name, start time, attributes, ids, parent
@@ -131,22 +138,46 @@ impl Pipeline {
         failures: Arc<Failures>,
     ) -> Result<Pipeline, BuildError> {
         let transport = transport(settings, &options.warn)?;
-        let spool = spool::Spool::new(options.outbox.clone(), Arc::clone(&options.warn));
-        let behind = Arc::new(AtomicUsize::new(0));
-        let courier = courier::Courier::start(
-            spool,
-            transport,
-            options.record.clone(),
-            failures,
-            Arc::clone(&behind),
-        );
+        let spool = Arc::new(spool::Spool::new(
+            options.outbox.clone(),
+            Arc::clone(&options.warn),
+        ));
         let encoding = otlp::Encoding {
             protocol: settings.protocol,
             gzip: settings.gzip,
             record: options.record.is_some(),
         };
-        let exporter = otlp::Encoder::new(&resource, encoding, courier.handoff());
-        let mut pipeline = Pipeline::batched(limits, &options, exporter);
+        let encoder = otlp::Encoder::new(&resource, encoding, Arc::clone(&spool));
+        let mut pipeline = Pipeline::new(limits, &options);
+        let deliver = Arc::new(Deliver {
+            end: Arc::new(encoder),
+            in_flight: Arc::clone(&pipeline.in_flight),
+        });
+        let queue = Arc::new(batch::Queue::new(
+            pipeline.capacity,
+            options.scheduled_delay,
+        ));
+        let intake = courier::Intake {
+            queue: Arc::clone(&queue),
+            deliver: {
+                let deliver = Arc::clone(&deliver);
+                Box::new(move |batch| deliver.deliver(batch))
+            },
+        };
+        let behind = Arc::new(AtomicUsize::new(0));
+        let courier = courier::Courier::start(
+            spool,
+            intake,
+            transport,
+            options.record.clone(),
+            failures,
+            Arc::clone(&behind),
+        );
+        if courier.is_running() {
+            pipeline.running = RwLock::new(Some(Running::Queued(queue, deliver)));
+        } else {
+            (options.warn)(NO_THREAD);
+        }
         pipeline.courier = Some(courier);
         // The budget: what the courier sends in a second, full batches,
         // and less while it is behind.
@@ -210,14 +241,12 @@ impl Pipeline {
             end: Arc::new(end),
             in_flight: Arc::clone(&pipeline.in_flight),
         };
-        let size = pipeline.capacity;
-        let batcher = batch::Batcher::start(options.scheduled_delay, size, move |batch| {
+        let queue = batch::Queue::new(pipeline.capacity, options.scheduled_delay);
+        let batcher = batch::Batcher::start(Arc::new(queue), move |batch| {
             deliver.deliver(batch);
         });
         if batcher.is_none() {
-            (options.warn)(
-                "crewtel: no thread could be started for telemetry; nothing is kept or sent",
-            );
+            (options.warn)(NO_THREAD);
         }
         pipeline.running = RwLock::new(batcher.map(Running::Batched));
         pipeline
@@ -352,6 +381,7 @@ impl Pipeline {
         match running {
             Running::Direct(deliver) => deliver.deliver(vec![span]),
             Running::Batched(batcher) => batcher.push(span),
+            Running::Queued(queue, _) => queue.push(span),
         }
     }
 
@@ -419,6 +449,13 @@ impl Pipeline {
         match running {
             Running::Direct(deliver) => deliver.end.shutdown(),
             Running::Batched(batcher) => batcher.stop(bound),
+            // Into the outbox on this thread (what waits is at most the
+            // queue's bound: milliseconds), whatever the courier is doing.
+            Running::Queued(queue, deliver) => {
+                while let Some(batch) = queue.take(true) {
+                    deliver.deliver(batch);
+                }
+            }
         }
         if let Some(courier) = &self.courier {
             courier.finish(deadline, bound);

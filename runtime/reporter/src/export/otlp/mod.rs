@@ -10,15 +10,16 @@ mod proto;
 mod wire;
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crewtel::attribute::{Array, KeyValue, Value};
 use crewtel::sink::Sampling;
 use prost::Message;
 
-use super::courier::Handoff;
 use super::outbox::Stored;
 use super::sample::trace_state;
+use super::spool::Spool;
 use super::weight::{Form, requests};
 use crate::config::Protocol;
 use crate::spans::{End, Span};
@@ -47,11 +48,12 @@ pub(crate) struct Encoder {
     /// The two, encoded once, for every protobuf request.
     encoded: (Vec<u8>, Vec<u8>),
     encoding: Encoding,
-    handoff: Handoff,
+    /// Where each request waits for the courier.
+    spool: Arc<Spool>,
 }
 
 impl Encoder {
-    pub(crate) fn new(resource: &[KeyValue], encoding: Encoding, handoff: Handoff) -> Encoder {
+    pub(crate) fn new(resource: &[KeyValue], encoding: Encoding, spool: Arc<Spool>) -> Encoder {
         let resource = proto::Resource {
             attributes: resource.iter().map(key_value).collect(),
         };
@@ -64,7 +66,7 @@ impl Encoder {
             resource,
             scope,
             encoding,
-            handoff,
+            spool,
         }
     }
 
@@ -76,7 +78,7 @@ impl Encoder {
         };
         let (content_type, body) = match self.encoding.protocol {
             Protocol::HttpProtobuf => {
-                let mut body = self.handoff.buffer();
+                let mut body = self.spool.buffer();
                 let (resource, scope) = &self.encoded;
                 wire::request(resource, scope, &batch, &mut body);
                 ("application/x-protobuf", body)
@@ -135,7 +137,7 @@ impl End for Encoder {
             // Encoding into memory fails only where a host could not go on
             // either; the request is then dropped.
             if let Ok(request) = self.request(spans) {
-                self.handoff.keep(request);
+                self.spool.keep(request);
             }
         }
     }

@@ -1,0 +1,106 @@
+//! A connection that lends its thread while it waits: when the courier
+//! waits on the collector's answer, it waits in slices of [`SLICE`], and
+//! between two slices does what else is due on its thread (writing the
+//! queue's batches into the outbox). One thread both writes and sends, and
+//! a collector that hangs holds back sending, never the writing.
+//!
+//! It sits in ureq's chain of connectors right after the TCP connection
+//! (or the proxy's tunnel), under TLS: TLS waits through it as any read.
+
+use std::fmt;
+use std::sync::Arc;
+
+use ureq::unversioned::transport::time::Duration as Wait;
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
+
+/// The longest the courier waits on a collector without doing what else
+/// is due.
+const SLICE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// What is done between two slices of a wait.
+pub(crate) type Work = Arc<dyn Fn() + Send + Sync>;
+
+/// The connector that wraps each connection.
+#[derive(Clone)]
+pub(crate) struct Interleave {
+    work: Work,
+}
+
+impl Interleave {
+    pub(crate) fn new(work: Work) -> Interleave {
+        Interleave { work }
+    }
+}
+
+impl fmt::Debug for Interleave {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interleave").finish_non_exhaustive()
+    }
+}
+
+impl<In: Transport> Connector<In> for Interleave {
+    type Out = Interleaved<In>;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| Interleaved {
+            inner,
+            work: Arc::clone(&self.work),
+        }))
+    }
+}
+
+/// A connection whose waits for input are sliced.
+pub(crate) struct Interleaved<T> {
+    inner: T,
+    work: Work,
+}
+
+impl<T> fmt::Debug for Interleaved<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interleaved").finish_non_exhaustive()
+    }
+}
+
+impl<T: Transport> Transport for Interleaved<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    /// Waits as the connection would, at most until `timeout`, a slice at
+    /// a time: a slice that ends without input is not a timeout until the
+    /// whole wait is over. (A read that timed out took nothing: the
+    /// connection is as it was.)
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        // `None`: no end (no timeout was set).
+        let end =
+            (!timeout.after.is_not_happening()).then(|| std::time::Instant::now() + *timeout.after);
+        loop {
+            let left = end.map(|end| end.saturating_duration_since(std::time::Instant::now()));
+            let last = left.is_some_and(|left| left <= SLICE);
+            let slice = NextTimeout {
+                after: Wait::from(left.map_or(SLICE, |left| left.min(SLICE))),
+                ..timeout
+            };
+            match self.inner.await_input(slice) {
+                Err(ureq::Error::Timeout(_)) if !last => (self.work)(),
+                other => return other,
+            }
+        }
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
