@@ -732,3 +732,65 @@ fn a_value_of_another_kind_than_declared_is_not_sent_and_warned_of_once() {
         .collect();
     assert_eq!(about.len(), 1, "one warning, naming the type: {warnings:?}");
 }
+
+/// A host whose warning sink emits (or is slow) never blocks the courier
+/// against the host: the courier reports a lasting failure without
+/// holding what `emit` takes to wake it.
+#[test]
+fn a_warning_sink_that_emits_blocks_neither_the_courier_nor_emit() {
+    static REPORTER: std::sync::OnceLock<Arc<Reporter>> = std::sync::OnceLock::new();
+    let collector = Collector::start(Behaviour::Fail {
+        status: 503,
+        retry_after: None,
+        fail_times: usize::MAX,
+    });
+    let dir = collector::scratch_dir("warning-emits");
+    let env: HashMap<&str, String> = HashMap::from([
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    let warned = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&warned);
+    let reporter = REPORTER.get_or_init(|| {
+        Arc::new(
+            Reporter::builder()
+                .environment(move |name| env.get(name).cloned())
+                .on_warning(move |line| {
+                    // Emits into the reporter that warns, on its courier's
+                    // thread, before it notes the warning.
+                    if let Some(reporter) = REPORTER.get() {
+                        reporter.emit(
+                            ToolUsage {
+                                tool_name: "warning",
+                                attempts: 0,
+                            }
+                            .telemetry_event(),
+                        );
+                    }
+                    sink.lock().unwrap().push(line.to_owned());
+                })
+                .shutdown_timeout(Duration::from_millis(100))
+                .build(),
+        )
+    });
+    reporter.emit(
+        ToolUsage {
+            tool_name: "search",
+            attempts: 1,
+        }
+        .telemetry_event(),
+    );
+    // The third failed attempt in a row is reported (within the backoff's
+    // first waits: about 3 s).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while warned.lock().unwrap().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !warned.lock().unwrap().is_empty(),
+        "the courier reported, and the sink's emit returned"
+    );
+    reporter.shutdown();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -39,6 +39,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Failed attempts in a row after which the failure is reported (it is
 /// also reported when it is still there at shutdown).
 const REPORTED_AFTER: u32 = 3;
+/// The most batches taken in at once (a queue of the largest size holds
+/// 128).
+const MAX_BATCHES_AT_ONCE: usize = 128;
+
 /// The most requests sent in any one second.
 pub(crate) const BURST: usize = 10;
 
@@ -187,13 +191,14 @@ impl Courier {
     /// When the next attempt is due, if one waits on a backoff or on a
     /// collector's `Retry-After`.
     pub(crate) fn next_attempt(&self) -> Option<SystemTime> {
+        // The file first: the courier's lock is never held over I/O.
+        let quiet = self.shared.spool.disk().and_then(|d| d.quiet_until());
         let state = self.shared.lock();
         let backoff = state
             .not_before
             .filter(|_| state.work)
             .and_then(|at| at.checked_duration_since(Instant::now()))
             .map(|wait| SystemTime::now() + wait);
-        let quiet = self.shared.spool.disk().and_then(|d| d.quiet_until());
         backoff.max(quiet)
     }
 
@@ -231,10 +236,15 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Writes the batches that are due into requests in the spool.
+    /// Writes the batches that are due into requests in the spool: at
+    /// most a queue's worth, so that a flood never keeps the courier from
+    /// sending.
     fn take_in(&self) {
         let mut took = false;
-        while let Some(batch) = self.intake.queue.take(false) {
+        for _ in 0..MAX_BATCHES_AT_ONCE {
+            let Some(batch) = self.intake.queue.take(false) else {
+                break;
+            };
             (self.intake.deliver)(batch);
             took = true;
         }
@@ -263,20 +273,22 @@ impl Shared {
 
     /// Waits until something may be sent and an attempt is due; `false`
     /// when the courier is to stop instead.
+    ///
+    /// Its lock is never held over I/O (the quiet file is read before it
+    /// is taken): the host's thread takes it to wake the courier.
     fn wait_for_work(&self) -> bool {
-        let mut state = self.lock();
         loop {
+            let quiet = self
+                .spool
+                .disk()
+                .and_then(|disk| disk.quiet_until())
+                .and_then(|until| until.duration_since(SystemTime::now()).ok());
+            let mut state = self.lock();
             let now = Instant::now();
             if state.stop.is_some_and(|stop| now >= stop || !state.work) {
                 return false;
             }
-            let quiet = self
-                .spool
-                .disk()
-                .filter(|_| state.work)
-                .and_then(|disk| disk.quiet_until())
-                .and_then(|until| until.duration_since(SystemTime::now()).ok())
-                .map(|wait| now + wait);
+            let quiet = quiet.filter(|_| state.work).map(|wait| now + wait);
             let held = state.not_before.max(quiet).filter(|at| *at > now);
             let paced = state.paced.filter(|at| *at > now);
             if state.work && held.is_none() && paced.is_none() {
@@ -294,14 +306,15 @@ impl Shared {
             if intake.is_some_and(|due| due <= Instant::now()) {
                 drop(state);
                 self.take_in();
-                state = self.lock();
                 continue;
             }
             let until = [held.max(paced).filter(|_| state.work), state.stop, intake]
                 .into_iter()
                 .flatten()
                 .min();
-            state = match until {
+            // Woken by the host (a batch's first span, a full batch), a
+            // finish, or the time; the lock goes with the wait.
+            let _woken = match until {
                 Some(until) => match self.changed.wait_timeout(state, until - now) {
                     Ok((state, _)) => state,
                     Err(poisoned) => poisoned.into_inner().0,
@@ -363,18 +376,22 @@ impl Shared {
                     if let (Some(wait), Some(disk)) = (retry_after, self.spool.disk()) {
                         disk.ask_quiet_until(SystemTime::now() + wait);
                     }
-                    let mut state = self.lock();
-                    state.failed = state.failed.saturating_add(1);
+                    let lasting = {
+                        let mut state = self.lock();
+                        state.failed = state.failed.saturating_add(1);
+                        state.last_failure = Some(why.clone());
+                        let wait = backoff(state.failed).max(retry_after.unwrap_or_default());
+                        state.not_before = Some(Instant::now() + wait);
+                        state.work = true;
+                        state.failed >= REPORTED_AFTER
+                    };
                     // A passing failure (one 429, a collector restarting)
                     // is no news: reported when it lasts, or is still there
-                    // at the end.
-                    if state.failed >= REPORTED_AFTER {
+                    // at the end; never under the lock (a host's warning
+                    // sink may be slow, or emit).
+                    if lasting {
                         self.failures.report(&kept(&why));
                     }
-                    state.last_failure = Some(why);
-                    let wait = backoff(state.failed).max(retry_after.unwrap_or_default());
-                    state.not_before = Some(Instant::now() + wait);
-                    state.work = true;
                     return;
                 }
             }

@@ -11,7 +11,9 @@ pub struct Drops {
     pub queue_full: u64,
     /// Events too large to send (over 1 MiB on the wire).
     pub too_large: u64,
-    /// Events that ended after the reporter shut down.
+    /// Events that ended after the reporter shut down, or that still
+    /// waited in its queue when its shutdown bound ran out (a disk too slow
+    /// to take them in time).
     pub after_shutdown: u64,
     /// Events whose host code panicked while they were built.
     pub host_code_panicked: u64,

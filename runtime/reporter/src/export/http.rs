@@ -16,6 +16,10 @@ use super::outbox::Stored;
 use super::tls::Tls;
 use crate::config::ProxySetting;
 
+/// The longest the courier waits for a connection to the collector (its
+/// name looked up, then connected): it writes nothing meanwhile.
+const MAX_CONNECT: Duration = Duration::from_secs(2);
+
 /// The most a collector's response body is read.
 const MAX_RESPONSE_BYTES: u64 = 1 << 20;
 
@@ -120,8 +124,13 @@ impl Transport {
             use ureq::unversioned::transport::{
                 ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
             };
+            // A connection (and its name) not made in two seconds is a
+            // failed attempt: the courier writes nothing while it connects.
+            let connect = Some(self.timeout.min(MAX_CONNECT));
             let config = ureq::Agent::config_builder()
                 .timeout_global(Some(self.timeout))
+                .timeout_resolve(connect)
+                .timeout_connect(connect)
                 .max_redirects(0)
                 .http_status_as_error(false)
                 .proxy(self.proxy.clone())

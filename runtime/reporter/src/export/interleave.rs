@@ -17,6 +17,9 @@ use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTi
 /// is due.
 const SLICE: std::time::Duration = std::time::Duration::from_millis(20);
 
+/// The shortest last read of a wait.
+const LAST_READ: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// What is done between two slices of a wait.
 pub(crate) type Work = Arc<dyn Fn() + Send + Sync>;
 
@@ -84,9 +87,16 @@ impl<T: Transport> Transport for Interleaved<T> {
             (!timeout.after.is_not_happening()).then(|| std::time::Instant::now() + *timeout.after);
         loop {
             let left = end.map(|end| end.saturating_duration_since(std::time::Instant::now()));
-            let last = left.is_some_and(|left| left <= SLICE);
+            // Near the end, the rest of the wait in one (and a last read,
+            // however late the work ran: an answer already there is read,
+            // not taken for a timeout and sent again).
+            let last = left.is_some_and(|left| left <= 2 * SLICE);
+            let after = match left {
+                Some(left) if last => left.max(LAST_READ),
+                _ => SLICE,
+            };
             let slice = NextTimeout {
-                after: Wait::from(left.map_or(SLICE, |left| left.min(SLICE))),
+                after: Wait::from(after),
                 ..timeout
             };
             match self.inner.await_input(slice) {

@@ -450,10 +450,17 @@ impl Pipeline {
             Running::Direct(deliver) => deliver.end.shutdown(),
             Running::Batched(batcher) => batcher.stop(bound),
             // Into the outbox on this thread (what waits is at most the
-            // queue's bound: milliseconds), whatever the courier is doing.
+            // queue's bound: milliseconds), whatever the courier is doing;
+            // what a slow disk leaves past the bound is dropped, counted.
             Running::Queued(queue, deliver) => {
                 while let Some(batch) = queue.take(true) {
-                    deliver.deliver(batch);
+                    if Instant::now() < deadline {
+                        deliver.deliver(batch);
+                    } else {
+                        let left = batch.len();
+                        self.in_flight.fetch_sub(left, Ordering::AcqRel);
+                        self.late.fetch_add(left as u64, Ordering::Relaxed);
+                    }
                 }
             }
         }
