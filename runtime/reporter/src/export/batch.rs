@@ -7,6 +7,7 @@
 //! during its sends (OTLP: one thread), or a thread of the queue's own
 //! ([`Batcher`], local mode).
 
+use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -27,7 +28,8 @@ pub(crate) struct Queue {
 }
 
 struct Waiting {
-    spans: Vec<Span>,
+    /// Oldest first; taken from the front without moving the rest.
+    spans: VecDeque<Span>,
     /// When the next batch is due, however few wait.
     due: Instant,
 }
@@ -36,7 +38,7 @@ impl Queue {
     pub(crate) fn new(size: usize, delay: Duration) -> Queue {
         Queue {
             inner: Mutex::new(Waiting {
-                spans: Vec::new(),
+                spans: VecDeque::new(),
                 due: Instant::now() + delay,
             }),
             size: size.clamp(1, MAX_BATCH),
@@ -70,7 +72,7 @@ impl Queue {
                     waiting.due = now + self.delay;
                 }
             }
-            waiting.spans.push(span);
+            waiting.spans.push_back(span);
             // Full once: the taker looks at the length again when it takes.
             first || waiting.spans.len() == self.size
         };
