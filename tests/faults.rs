@@ -794,3 +794,52 @@ fn a_warning_sink_that_emits_blocks_neither_the_courier_nor_emit() {
     reporter.shutdown();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A slow link (a collector that reads 256 KiB a second, with a small
+/// receive buffer) holds back sending, never the writing into the outbox:
+/// while a request goes out, the courier takes the queue in, and a steady
+/// program's small queue never fills. (On loopback the sender's buffers
+/// take a request at once, and the courier waits for the answer: without
+/// that wait sliced, 4 events are dropped here. Writing in pieces, with
+/// the queue taken in between, is for links slower than those buffers.)
+#[test]
+fn a_slow_link_holds_back_sending_never_the_writing() {
+    static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "x".repeat(8 * 1024));
+    let collector = Collector::start(Behaviour::SlowLink(256 * 1024));
+    let dir = collector::scratch_dir("slow-link");
+    let env: HashMap<&str, String> = HashMap::from([
+        ("CREWTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("CREWTEL_EXPORTER_OTLP_TIMEOUT", "30000".to_owned()),
+        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_DATA_DIR", dir.display().to_string()),
+    ]);
+    // 64 events of 8 KiB: a request of half a MiB, two seconds on the link.
+    let reporter = Reporter::builder()
+        .environment(move |name| env.get(name).cloned())
+        .queue_size(64)
+        .shutdown_timeout(Duration::from_millis(500))
+        .build();
+    // 40 events a second for 4 s: 80 while one request goes out.
+    let started = Instant::now();
+    for attempts in 0..160 {
+        reporter.emit(
+            ToolUsage {
+                tool_name: TEXT.as_str(),
+                attempts,
+            }
+            .telemetry_event(),
+        );
+        let due = started + Duration::from_millis(25 * u64::from(attempts + 1));
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    assert!(
+        !collector.received().is_empty(),
+        "the link carried something meanwhile"
+    );
+    let status = reporter.status();
+    assert_eq!(status.dropped.queue_full, 0, "{:?}", status.dropped);
+    reporter.shutdown();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -33,6 +33,9 @@ pub enum Behaviour {
     /// Accepts each request after this long: a collector slower than the
     /// reporter's budget.
     Slow(Duration),
+    /// Reads requests at this many bytes a second, with a small receive
+    /// buffer (a slow link), and accepts each.
+    SlowLink(usize),
     /// Reads the request and resets the connection (TCP RST).
     Reset,
     /// Answers bytes that are not HTTP.
@@ -102,9 +105,18 @@ impl Collector {
                             stream.set_nonblocking(false).ok();
                             stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
                             let raw = stream.try_clone().unwrap();
-                            match tls {
-                                None => serve(stream, raw, &behaviour, &rx, &st),
-                                Some(tls) => {
+                            match (tls, &behaviour) {
+                                (None, Behaviour::SlowLink(rate)) => {
+                                    let _ = socket2::SockRef::from(&raw)
+                                        .set_recv_buffer_size(16 * 1024);
+                                    let stream = Throttled {
+                                        inner: stream,
+                                        rate: *rate,
+                                    };
+                                    serve(stream, raw, &behaviour, &rx, &st)
+                                }
+                                (None, _) => serve(stream, raw, &behaviour, &rx, &st),
+                                (Some(tls), _) => {
                                     let Ok(session) = rustls::ServerConnection::new(tls) else {
                                         return;
                                     };
@@ -184,6 +196,32 @@ impl Drop for Collector {
     }
 }
 
+/// A stream read at most `rate` bytes a second (in reads of at most 4 KiB).
+struct Throttled<S> {
+    inner: S,
+    rate: usize,
+}
+
+impl<S: Read> Read for Throttled<S> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let most = buf.len().min(4096);
+        let read = self.inner.read(&mut buf[..most])?;
+        let rate = self.rate.max(1) as f64;
+        thread::sleep(Duration::from_secs_f64(read as f64 / rate));
+        Ok(read)
+    }
+}
+
+impl<S: Write> Write for Throttled<S> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// An address nothing listens on.
 pub fn nothing_listening() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -211,7 +249,7 @@ fn serve<S: Read + Write>(
             all.len()
         };
         let response: Vec<u8> = match behaviour {
-            Behaviour::Accept => ok(),
+            Behaviour::Accept | Behaviour::SlowLink(_) => ok(),
             Behaviour::Slow(wait) => {
                 thread::sleep(*wait);
                 ok()

@@ -1,8 +1,9 @@
 //! A connection that lends its thread while it waits: when the courier
 //! waits on the collector's answer, it waits in slices of [`SLICE`], and
 //! between two slices does what else is due on its thread (writing the
-//! queue's batches into the outbox). One thread both writes and sends, and
-//! a collector that hangs holds back sending, never the writing.
+//! queue's batches into the outbox); and between two pieces of a request it
+//! writes out. One thread both writes and sends, and a collector that
+//! hangs, or a slow link, holds back sending, never the writing.
 //!
 //! It sits in ureq's chain of connectors right after the TCP connection
 //! (or the proxy's tunnel), under TLS: TLS waits through it as any read.
@@ -52,6 +53,7 @@ impl<In: Transport> Connector<In> for Interleave {
         Ok(chained.map(|inner| Interleaved {
             inner,
             work: Arc::clone(&self.work),
+            worked: std::time::Instant::now(),
         }))
     }
 }
@@ -60,6 +62,15 @@ impl<In: Transport> Connector<In> for Interleave {
 pub(crate) struct Interleaved<T> {
     inner: T,
     work: Work,
+    /// When the work last ran.
+    worked: std::time::Instant,
+}
+
+impl<T> Interleaved<T> {
+    fn work(&mut self) {
+        (self.work)();
+        self.worked = std::time::Instant::now();
+    }
 }
 
 impl<T> fmt::Debug for Interleaved<T> {
@@ -73,7 +84,15 @@ impl<T: Transport> Transport for Interleaved<T> {
         self.inner.buffers()
     }
 
+    /// Writes as the connection would. A body goes out in pieces of
+    /// ureq's output buffer (128 KiB): between two, when a slice has
+    /// passed, the work runs, so a slow link holds back sending, not the
+    /// writing. (One piece that a collector does not read holds the thread
+    /// until the timeout: its progress is the connection's to know.)
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if self.worked.elapsed() >= SLICE {
+            self.work();
+        }
         self.inner.transmit_output(amount, timeout)
     }
 
@@ -100,7 +119,7 @@ impl<T: Transport> Transport for Interleaved<T> {
                 ..timeout
             };
             match self.inner.await_input(slice) {
-                Err(ureq::Error::Timeout(_)) if !last => (self.work)(),
+                Err(ureq::Error::Timeout(_)) if !last => self.work(),
                 other => return other,
             }
         }
