@@ -129,8 +129,8 @@ impl Sampler {
     }
 
     /// Ends the window when it is over (by time, or by what it has seen)
-    /// and sets the threshold for the next.
-    #[cold]
+    /// and sets the threshold for the next. (On every span while sampling,
+    /// every 16th otherwise.)
     fn look(&self) {
         let now = micros(self.epoch.elapsed());
         let start = self.window_start.load(Ordering::Acquire);
