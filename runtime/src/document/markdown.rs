@@ -45,7 +45,10 @@ pub fn markdown(
     out.push_str(
         "\nAn event that takes time is a span, sent when it ends; a failed one ends with an ERROR status \
          and `error_type`, the error's type name (never its message). Sections named \"(end)\" are what a \
-         span adds when it ends.\n",
+         span adds when it ends. Every event also carries its place in its run (a trace id and a span \
+         id, random, made when the run starts: they link one run's spans and nothing beyond), its start \
+         and end times, and, in its `trace_state`, the sampling threshold its run was sent at \
+         (`ot=th:0` when every run is; under load, how many runs it stands for).\n",
     );
     if let Some(every) = every_event {
         out.push_str("\n## Every event\n\nSent with each event below.\n\n");
