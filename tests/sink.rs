@@ -308,3 +308,86 @@ fn a_span_s_end_is_sent_under_no_wider_consent_than_the_span_s() {
         capture.assert_never_sent("someone else's");
     }
 }
+
+/// A sink that leaves every run out (as a reporter under load does), and
+/// counts the runs it was asked to start.
+#[derive(Default)]
+struct LeavesOut {
+    runs: Arc<Mutex<usize>>,
+    inside: Arc<Mutex<Vec<crewtel::sink::SpanIds>>>,
+}
+
+/// A span of a run left out: sends nothing, keeps its ids.
+struct Out(crewtel::sink::SpanIds);
+
+impl EndSpan for Out {
+    fn end(self: Box<Self>, _: Option<&dyn AnyEvent>, _: Option<&str>) {}
+
+    fn consent(&self) -> Consent {
+        Consent::Anonymous
+    }
+
+    fn ids(&self) -> Option<crewtel::sink::SpanIds> {
+        Some(self.0)
+    }
+}
+
+impl Sink for LeavesOut {
+    fn emit(&self, _: &dyn AnyEvent) {
+        *self.runs.lock().unwrap() += 1;
+    }
+
+    fn start(&self, _: &dyn AnyEvent) -> ActiveSpan {
+        let mut runs = self.runs.lock().unwrap();
+        *runs += 1;
+        let ids =
+            crewtel::sink::SpanIds::new(*runs as u128, 1).sampled(crewtel::sink::Sampling::LeftOut);
+        ActiveSpan::new(Out(ids))
+    }
+
+    fn start_in(&self, parent: crewtel::sink::SpanIds, _: &dyn AnyEvent) -> ActiveSpan {
+        self.inside.lock().unwrap().push(parent);
+        ActiveSpan::new(Out(parent.child(parent.span_id + 1)))
+    }
+}
+
+/// Inside a run left out, a span whose consent does not allow it (a
+/// shared crew's execution, in an anonymous crew) stays in that run: what
+/// starts inside it is left out with the run, never started as a run of its
+/// own (and sampled again).
+#[test]
+fn inside_a_run_left_out_a_span_not_allowed_keeps_what_it_holds_in_the_run() {
+    let sink = Arc::new(LeavesOut::default());
+    let telemetry = Dispatch::new(sink.clone());
+    let run = telemetry.start(
+        TaskExecution {
+            task_id: 1,
+            description: "d",
+            share_crew: false,
+        }
+        .telemetry_event(),
+    );
+    assert!(!run.is_recording(), "a run left out records nothing");
+    // Not allowed anonymously.
+    let middle = telemetry.start_in(
+        &run,
+        CrewExecution {
+            crew_output: "secret",
+        }
+        .telemetry_event(),
+    );
+    assert!(!middle.is_recording());
+    assert_eq!(middle.ids(), run.ids(), "it stands in its run's place");
+    let inner = telemetry.start_in(
+        &middle,
+        TaskExecution {
+            task_id: 2,
+            description: "d",
+            share_crew: false,
+        }
+        .telemetry_event(),
+    );
+    assert!(!inner.is_recording());
+    assert_eq!(*sink.runs.lock().unwrap(), 1, "no second run was started");
+    assert_eq!(*sink.inside.lock().unwrap(), [run.ids().unwrap()]);
+}

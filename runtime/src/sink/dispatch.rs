@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::event::{Event, Telemetry};
 
-use super::{ActiveSpan, Sink};
+use super::{ActiveSpan, Sampling, Sink};
 
 /// What a library sends its events through: the sink the program chose, or
 /// none. Cheap to clone (an `Arc`), and with no sink, or a sink that is off,
@@ -87,7 +87,9 @@ impl Dispatch {
 
     /// Opens a span inside `parent` (a task in its crew's run), if its
     /// consent allows it. When `parent` sends nothing, as
-    /// [`start`](Self::start).
+    /// [`start`](Self::start). Inside a run left out by sampling
+    /// ([`Sampling::LeftOut`]), a span its consent does not allow still
+    /// stands in the run, so that what starts inside it is left out too.
     ///
     /// ```
     /// # use crewtel::{Dispatch, Telemetry};
@@ -122,7 +124,16 @@ impl Dispatch {
                 Some(ids) => sink.start_in(ids, &event),
                 None => sink.start(&event),
             },
-            _ => ActiveSpan::none(),
+            // Not sent; but inside a run left out by sampling it stays in
+            // that run, so that what starts inside it is left out too,
+            // never sampled again as a run of its own.
+            Some(_) => match parent.ids() {
+                Some(ids) if ids.sampling == Sampling::LeftOut => {
+                    ActiveSpan::left_out(ids, event.consent())
+                }
+                _ => ActiveSpan::none(),
+            },
+            None => ActiveSpan::none(),
         }
     }
 }

@@ -168,6 +168,12 @@ impl ActiveSpan {
         ActiveSpan { open: None }
     }
 
+    /// A span of a run left out by sampling, which sends nothing and
+    /// whose `ids` keep what starts inside it in that run.
+    pub(crate) fn left_out(ids: SpanIds, consent: Consent) -> Self {
+        ActiveSpan::new(LeftOut { ids, consent })
+    }
+
     /// A span that `open` ends.
     pub fn new(open: impl EndSpan + Send + Sync + 'static) -> Self {
         ActiveSpan {
@@ -240,5 +246,23 @@ impl std::fmt::Debug for ActiveSpan {
 impl Drop for ActiveSpan {
     fn drop(&mut self) {
         self.finish(None, None);
+    }
+}
+
+/// A span of a run left out, as [`ActiveSpan::left_out`] makes it.
+struct LeftOut {
+    ids: SpanIds,
+    consent: Consent,
+}
+
+impl EndSpan for LeftOut {
+    fn end(self: Box<Self>, _: Option<&dyn AnyEvent>, _: Option<&str>) {}
+
+    fn consent(&self) -> Consent {
+        self.consent
+    }
+
+    fn ids(&self) -> Option<SpanIds> {
+        Some(self.ids)
     }
 }
