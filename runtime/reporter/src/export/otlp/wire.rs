@@ -223,16 +223,42 @@ fn write_one(one: &One<'_>, out: &mut Vec<u8>) {
     }
 }
 
-/// The entries of an array of a kind crewtel builds, each an `AnyValue` of
-/// its own.
-fn entries(array: &Array) -> Option<Vec<One<'_>>> {
-    Some(match array {
-        Array::Bool(v) => v.iter().map(|b| One::Bool(*b)).collect(),
-        Array::I64(v) => v.iter().map(|n| One::Int(*n)).collect(),
-        Array::F64(v) => v.iter().map(|d| One::Double(*d)).collect(),
-        Array::String(v) => v.iter().map(|s| One::Text(s.as_bytes())).collect(),
-        _ => return None,
-    })
+/// An array of a kind crewtel builds, whose entries are each an `AnyValue`
+/// of their own: walked in place, never collected.
+#[derive(Clone, Copy)]
+enum Entries<'a> {
+    Bool(&'a [bool]),
+    Int(&'a [i64]),
+    Double(&'a [f64]),
+    Text(&'a [std::borrow::Cow<'static, str>]),
+}
+
+impl<'a> Entries<'a> {
+    fn of(array: &'a Array) -> Option<Entries<'a>> {
+        Some(match array {
+            Array::Bool(v) => Entries::Bool(v),
+            Array::I64(v) => Entries::Int(v),
+            Array::F64(v) => Entries::Double(v),
+            Array::String(v) => Entries::Text(v),
+            _ => return None,
+        })
+    }
+
+    fn for_each(self, mut each: impl FnMut(One<'a>)) {
+        match self {
+            Entries::Bool(v) => v.iter().for_each(|b| each(One::Bool(*b))),
+            Entries::Int(v) => v.iter().for_each(|n| each(One::Int(*n))),
+            Entries::Double(v) => v.iter().for_each(|d| each(One::Double(*d))),
+            Entries::Text(v) => v.iter().for_each(|s| each(One::Text(s.as_bytes()))),
+        }
+    }
+
+    /// `ArrayValue`'s length.
+    fn len(self) -> usize {
+        let mut len = 0;
+        self.for_each(|one| len += delimited(1, one_len(&one)));
+        len
+    }
 }
 
 /// A value of a kind crewtel never builds (an array's included), as text
@@ -240,7 +266,7 @@ fn entries(array: &Array) -> Option<Vec<One<'_>>> {
 fn as_text(value: &Value) -> Option<String> {
     match value {
         Value::Bool(_) | Value::I64(_) | Value::F64(_) | Value::String(_) => None,
-        Value::Array(array) if entries(array).is_some() => None,
+        Value::Array(array) if Entries::of(array).is_some() => None,
         other => Some(other.to_string()),
     }
 }
@@ -251,15 +277,11 @@ fn any_value_len(value: &Value) -> usize {
         Value::I64(n) => one_len(&One::Int(*n)),
         Value::F64(d) => one_len(&One::Double(*d)),
         Value::String(s) => one_len(&One::Text(s.as_bytes())),
-        Value::Array(array) if let Some(entries) = entries(array) => {
-            delimited(5, array_len(&entries))
+        Value::Array(array) if let Some(entries) = Entries::of(array) => {
+            delimited(5, entries.len())
         }
         other => as_text(other).map_or(0, |text| delimited(1, text.len())),
     }
-}
-
-fn array_len(entries: &[One<'_>]) -> usize {
-    entries.iter().map(|one| delimited(1, one_len(one))).sum()
 }
 
 fn write_any_value(value: &Value, out: &mut Vec<u8>) {
@@ -268,12 +290,12 @@ fn write_any_value(value: &Value, out: &mut Vec<u8>) {
         Value::I64(n) => write_one(&One::Int(*n), out),
         Value::F64(d) => write_one(&One::Double(*d), out),
         Value::String(s) => write_one(&One::Text(s.as_bytes()), out),
-        Value::Array(array) if let Some(entries) = entries(array) => {
-            header(5, array_len(&entries), out);
-            for one in &entries {
-                header(1, one_len(one), out);
-                write_one(one, out);
-            }
+        Value::Array(array) if let Some(entries) = Entries::of(array) => {
+            header(5, entries.len(), out);
+            entries.for_each(|one| {
+                header(1, one_len(&one), out);
+                write_one(&one, out);
+            });
         }
         other => {
             if let Some(text) = as_text(other) {
