@@ -317,21 +317,6 @@ struct LeavesOut {
     inside: Arc<Mutex<Vec<crewtel::sink::SpanIds>>>,
 }
 
-/// A span of a run left out: sends nothing, keeps its ids.
-struct Out(crewtel::sink::SpanIds);
-
-impl EndSpan for Out {
-    fn end(self: Box<Self>, _: Option<&dyn AnyEvent>, _: Option<&str>) {}
-
-    fn consent(&self) -> Consent {
-        Consent::Anonymous
-    }
-
-    fn ids(&self) -> Option<crewtel::sink::SpanIds> {
-        Some(self.0)
-    }
-}
-
 impl Sink for LeavesOut {
     fn emit(&self, _: &dyn AnyEvent) {
         *self.runs.lock().unwrap() += 1;
@@ -340,14 +325,13 @@ impl Sink for LeavesOut {
     fn start(&self, _: &dyn AnyEvent) -> ActiveSpan {
         let mut runs = self.runs.lock().unwrap();
         *runs += 1;
-        let ids =
-            crewtel::sink::SpanIds::new(*runs as u128, 1).sampled(crewtel::sink::Sampling::LeftOut);
-        ActiveSpan::new(Out(ids))
+        let ids = crewtel::sink::SpanIds::new(*runs as u128, 1);
+        ActiveSpan::left_out(ids, Consent::Anonymous)
     }
 
     fn start_in(&self, parent: crewtel::sink::SpanIds, _: &dyn AnyEvent) -> ActiveSpan {
         self.inside.lock().unwrap().push(parent);
-        ActiveSpan::new(Out(parent.child(parent.span_id + 1)))
+        ActiveSpan::left_out(parent.child(parent.span_id + 1), Consent::Anonymous)
     }
 }
 

@@ -169,8 +169,19 @@ impl ActiveSpan {
     }
 
     /// A span of a run left out by sampling, which sends nothing and
-    /// whose `ids` keep what starts inside it in that run.
-    pub(crate) fn left_out(ids: SpanIds, consent: Consent) -> Self {
+    /// whose `ids` (made [`Sampling::LeftOut`]) keep what starts inside it
+    /// in that run: what a sink that samples returns for such a run.
+    ///
+    /// ```
+    /// use crewtel::{ActiveSpan, Consent};
+    /// use crewtel::sink::{Sampling, SpanIds};
+    ///
+    /// let span = ActiveSpan::left_out(SpanIds::new(7, 1), Consent::Anonymous);
+    /// assert!(!span.is_recording());
+    /// assert_eq!(span.ids().map(|ids| ids.sampling), Some(Sampling::LeftOut));
+    /// ```
+    pub fn left_out(ids: SpanIds, consent: Consent) -> Self {
+        let ids = ids.sampled(Sampling::LeftOut);
         ActiveSpan::new(LeftOut { ids, consent })
     }
 

@@ -335,7 +335,7 @@ impl Reporter {
         if ids.sampling == Sampling::LeftOut {
             // What starts inside it is left out with it.
             return match self.shared.tree {
-                true => ActiveSpan::new(span::LeftOut::new(ids, event.consent())),
+                true => ActiveSpan::left_out(ids, event.consent()),
                 false => ActiveSpan::none(),
             };
         }

@@ -60,28 +60,3 @@ impl EndSpan for Span {
         self.shared.tree.then(|| self.open.ids())
     }
 }
-
-/// A span of a run left out by sampling under load: nothing of it is sent,
-/// and what starts inside it is left out too (its ids say so).
-pub(super) struct LeftOut {
-    ids: SpanIds,
-    consent: Consent,
-}
-
-impl LeftOut {
-    pub(super) fn new(ids: SpanIds, consent: Consent) -> LeftOut {
-        LeftOut { ids, consent }
-    }
-}
-
-impl EndSpan for LeftOut {
-    fn end(self: Box<Self>, _: Option<&dyn AnyEvent>, _: Option<&str>) {}
-
-    fn consent(&self) -> Consent {
-        self.consent
-    }
-
-    fn ids(&self) -> Option<SpanIds> {
-        Some(self.ids)
-    }
-}
