@@ -201,6 +201,35 @@ fn a_collector_slower_than_the_budget_is_met_by_sampling_too() {
     }
 }
 
+/// A collector that is away (every attempt fails) is the outbox's to wait
+/// for: a program within its budget is not sampled for it, however many
+/// requests pile up.
+#[test]
+fn a_collector_that_is_away_is_no_reason_to_sample() {
+    let collector = Collector::start(Behaviour::Fail {
+        status: 503,
+        retry_after: None,
+        fail_times: usize::MAX,
+    });
+    let (reporter, _dir) = reporter(&collector, 8, Duration::from_millis(100));
+    let reporter = std::sync::Arc::new(reporter);
+    let telemetry = Dispatch::new(reporter.clone());
+    // 72 spans a second for 4 s: within the budget of 80, while requests
+    // of 8 pile up (two seconds' worth and more) behind attempts that fail.
+    let started = Instant::now();
+    for n in 0..72 {
+        one_run(&telemetry);
+        let due = started + Duration::from_micros(55_555 * (n + 1));
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    let status = reporter.status();
+    assert!(status.pending.requests > 20, "{:?}", status.pending);
+    assert_eq!(status.sampling, None);
+    reporter.shutdown();
+}
+
 mod tempdir {
     /// A folder of the test's own, removed after it.
     pub struct Dir(std::path::PathBuf);

@@ -270,6 +270,17 @@ mod tests {
         assert_eq!(keeping(0xc << 52), 0.25);
     }
 
+    /// What leaves the process of the host's rate: `th` has two hex
+    /// digits at most, whatever the rate.
+    #[test]
+    fn a_threshold_says_no_more_than_two_hex_digits() {
+        for rate in [5001.0, 6000.0, 7777.7, 20_000.0, 123_456.0, 1e9] {
+            let state = trace_state(threshold(5000.0, rate));
+            let digits = state.strip_prefix("ot=th:").unwrap();
+            assert!((1..=2).contains(&digits.len()), "{rate}: {state}");
+        }
+    }
+
     #[test]
     fn within_the_budget_every_run_is_kept() {
         assert_eq!(threshold(5000.0, 5000.0), 0);
