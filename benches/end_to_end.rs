@@ -11,6 +11,7 @@
 
 #[path = "../tests/collector/mod.rs"]
 mod collector;
+mod cpu;
 mod loopback;
 mod model;
 
@@ -72,14 +73,6 @@ fn main() {
     );
 }
 
-#[cfg(target_os = "linux")]
-/// CPU time so far, in nanoseconds: the process's (all threads), or this
-/// thread's.
-fn cpu(clock: rustix::time::ClockId) -> u64 {
-    let at = rustix::time::clock_gettime(clock);
-    at.tv_sec as u64 * 1_000_000_000 + at.tv_nsec as u64
-}
-
 /// The CPU a run took.
 struct Spent {
     /// On every thread of the process.
@@ -99,7 +92,6 @@ fn threads() -> usize {
 /// shutdown (every request answered), and the threads it usually ran with; off when
 /// there is no endpoint.
 fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
-    use rustix::time::ClockId::{ProcessCPUTime, ThreadCPUTime};
     let crew = model::crew(10, false);
     let dir = collector::scratch_dir("bench-end-to-end");
     let mut vars = vec![
@@ -110,7 +102,7 @@ fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
         Some(endpoint) => vars.push(("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint.to_owned())),
         None => vars.push(("CREWTEL_DISABLED", "1".to_owned())),
     }
-    let (start, host) = (cpu(ProcessCPUTime), cpu(ThreadCPUTime));
+    let (start, host) = (cpu::process().unwrap_or(0), cpu::thread().unwrap_or(0));
     let reporter = Reporter::builder()
         .environment(move |name| {
             vars.iter()
@@ -131,8 +123,8 @@ fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
     }
     reporter.shutdown();
     let spent = Spent {
-        process: cpu(ProcessCPUTime) - start,
-        host: cpu(ThreadCPUTime) - host,
+        process: cpu::process().unwrap_or(0) - start,
+        host: cpu::thread().unwrap_or(0) - host,
     };
     let _ = std::fs::remove_dir_all(dir);
     // The count seen most often: a courier of the run before may still be

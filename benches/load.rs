@@ -11,6 +11,7 @@
 
 #[path = "../tests/collector/mod.rs"]
 mod collector;
+mod cpu;
 mod loopback;
 
 use std::sync::Arc;
@@ -128,7 +129,7 @@ fn busy(endpoint: Option<&str>, rate: u64, seconds: u64) -> Busy {
         Some(endpoint) => vars.push(("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint.to_owned())),
         None => vars.push(("CREWTEL_DISABLED", "1".to_owned())),
     }
-    let started_cpu = cpu();
+    let started_cpu = cpu::process();
     let reporter = Arc::new(
         Reporter::builder()
             .environment(move |name| {
@@ -158,7 +159,9 @@ fn busy(endpoint: Option<&str>, rate: u64, seconds: u64) -> Busy {
     let exit = Instant::now();
     reporter.shutdown();
     let shutdown = exit.elapsed();
-    let cpu = cpu().zip(started_cpu).map(|(now, then)| now - then);
+    let cpu = cpu::process()
+        .zip(started_cpu)
+        .map(|(now, then)| now - then);
     let status = reporter.status();
     let _ = std::fs::remove_dir_all(dir);
     Busy {
@@ -168,16 +171,4 @@ fn busy(endpoint: Option<&str>, rate: u64, seconds: u64) -> Busy {
         status,
         cpu,
     }
-}
-
-/// The process's CPU time so far, all threads, in nanoseconds.
-#[cfg(target_os = "linux")]
-fn cpu() -> Option<u64> {
-    let at = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    Some(at.tv_sec as u64 * 1_000_000_000 + at.tv_nsec as u64)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn cpu() -> Option<u64> {
-    None
 }
