@@ -278,9 +278,13 @@ impl Shared {
     /// is taken): the host's thread takes it to wake the courier.
     fn wait_for_work(&self) -> bool {
         loop {
+            // Read only when something may be sent: the host wakes the
+            // courier for each batch, which needs no file.
+            let work = self.lock().work;
             let quiet = self
                 .spool
                 .disk()
+                .filter(|_| work)
                 .and_then(|disk| disk.quiet_until())
                 .and_then(|until| until.duration_since(SystemTime::now()).ok());
             let mut state = self.lock();
