@@ -322,6 +322,31 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A buffer larger than a request's size is not kept spare: an idle
+    /// process holds no more than [`SPARE`] of them.
+    #[test]
+    fn only_a_request_sized_buffer_is_kept_spare() {
+        let spool = Spool::new(None, quiet());
+        let mut large = request("large");
+        large.body.reserve(MAX_SPARE_BYTES + 1);
+        spool.keep(large);
+        let taken = spool.take().unwrap();
+        spool.delivered(taken);
+        assert_eq!(
+            spool.buffer().capacity(),
+            0,
+            "a new buffer, not the large one"
+        );
+        for _ in 0..SPARE + 2 {
+            spool.keep(request("small"));
+        }
+        for _ in 0..SPARE + 2 {
+            let taken = spool.take().unwrap();
+            spool.delivered(taken);
+        }
+        assert_eq!(spool.spare.lock().unwrap().len(), SPARE);
+    }
+
     #[test]
     fn memory_keeps_the_outboxs_bounds() {
         let spool = Spool::new(None, quiet());
