@@ -125,6 +125,30 @@ fn a_collector_down_for_one_run_gets_every_event_of_both_from_the_next_once() {
     assert_eq!(arrivals(&again), once_each(8..9));
 }
 
+/// A request the collector takes as it comes is never written to disk:
+/// with the outbox's folder gone (a file in its place, which no user can
+/// write into), every event arrives and nothing warns of the disk.
+#[test]
+fn requests_a_collector_takes_at_once_are_never_written_to_disk() {
+    let dir = scratch_dir("never-written");
+    let collector = Collector::start(Behaviour::Accept);
+    let (reporter, warnings) = reporter(&dir, collector.endpoint(), Duration::from_secs(10));
+    let outbox = dir.join("outbox-tests").join("outbox");
+    std::fs::remove_dir_all(&outbox).unwrap();
+    std::fs::write(&outbox, b"").unwrap();
+    // Three requests' worth, as they come, then the rest at exit.
+    for attempts in 0..1200 {
+        reporter.emit(ToolUsage { attempts }.telemetry_event());
+    }
+    collector.wait_until(|received| received.len() >= 2);
+    for attempts in 1200..1300 {
+        reporter.emit(ToolUsage { attempts }.telemetry_event());
+    }
+    reporter.shutdown();
+    assert_eq!(arrivals(&collector), once_each(0..1300));
+    assert_eq!(*warnings.lock().unwrap(), Vec::<String>::new());
+}
+
 #[test]
 fn a_collector_that_answers_503_gets_what_it_refused_from_the_same_process_once_it_accepts() {
     let dir = scratch_dir("503");

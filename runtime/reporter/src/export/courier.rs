@@ -14,10 +14,11 @@
 //! fix. A delivered request's events are added to the local record, with
 //! when they were delivered.
 //!
-//! At shutdown the courier gets until a deadline to send what can go now
-//! (it never waits out a backoff): what it cannot send by then stays in the
-//! outbox, and a request it is sending when the process exits is pending
-//! again for the next process (the system drops its claim's lock).
+//! At shutdown the courier gets until shortly before a deadline to send
+//! what can go now (it never waits out a backoff): what it cannot send by
+//! then, the request it is sending included, is written to the outbox for
+//! the next process (or, sent from the outbox, is pending again: the
+//! system drops its claim's lock).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -146,9 +147,12 @@ impl Courier {
         self.shared.lock().alive
     }
 
-    /// Gives the courier until `deadline` to send what waits, and returns
-    /// by then, whatever the collector does.
+    /// Gives the courier until shortly before `deadline` to send what
+    /// waits, then writes what it has not sent to disk (the request it is
+    /// sending included), and returns, whatever the collector does.
     pub(crate) fn finish(&self, deadline: Instant, bound: Duration) {
+        // The last fifth of the bound is for the disk.
+        let deadline = deadline.checked_sub(bound / 5).unwrap_or(deadline);
         let mut state = self.shared.lock();
         state.stop = Some(deadline);
         // The host has just written what its queue held into the spool.
@@ -165,11 +169,11 @@ impl Courier {
             };
         }
         let cut_short = state.alive;
-        if let Some(why) = state.last_failure.take() {
-            drop(state);
+        let last_failure = state.last_failure.take();
+        drop(state);
+        self.shared.spool.spill();
+        if let Some(why) = last_failure {
             self.shared.failures.report(&kept(&why));
-        } else {
-            drop(state);
         }
         // Still sending at the bound, with a backlog: a collector slower to
         // answer than the bound (or hanging) would otherwise get nothing
@@ -343,6 +347,7 @@ impl Shared {
             }
             // Another process may have been asked for quiet meanwhile.
             if let Some(until) = self.spool.disk().and_then(|disk| disk.quiet_until()) {
+                self.spool.hold_back();
                 let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
                 let mut state = self.lock();
                 state.not_before = Some(Instant::now() + wait);

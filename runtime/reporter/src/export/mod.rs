@@ -3,8 +3,8 @@
 //! What prints or captures gets each span as it ends, on the host's thread.
 //! What is sent waits in the queue (`batch`) for the courier, the one thread
 //! of an OTLP pipeline: it writes each batch into requests (crewtel's own
-//! encoder, `otlp`) kept in the spool (on disk when it can be), and sends
-//! them to the collector, going on writing while it waits on a slow one
+//! encoder, `otlp`) kept in the spool (in memory while they can go at
+//! once, on disk when they cannot), and sends them to the collector, going on writing while it waits on a slow one
 //! (`interleave`), so that neither the host nor the shutdown ever waits on
 //! the network. Local mode's batches are appended to the record by a
 //! thread of the queue's own.
@@ -432,9 +432,9 @@ impl Pipeline {
     }
 
     /// Flushes and stops, waiting at most the shutdown bound: the queue goes
-    /// to the spool (on disk, a matter of milliseconds), and the courier
-    /// sends what it can in the time left; what it cannot stays in the
-    /// outbox for the next process. The host never waits on the batch
+    /// to the spool (a matter of milliseconds), and the courier sends what
+    /// it can in the time left; what it cannot is written to the outbox
+    /// for the next process. The host never waits on the batch
     /// thread past the bound. Later calls do nothing.
     pub(crate) fn shutdown(&self) {
         let taken = match self.running.write() {

@@ -1,8 +1,8 @@
 //! The outbox: export requests kept on disk until a collector takes them,
 //! so that what could not be sent yet is not lost.
 //!
-//! Each request is written as a file of its own, *pending*, before any
-//! attempt to send it. A process sends one by *claiming* it (a lock on the
+//! Each request the courier cannot send at once (`spool` decides) is
+//! written as a file of its own, *pending*. A process sends one by *claiming* it (a lock on the
 //! file, then a rename to a name that carries its process id: only one
 //! process can win both), so that several processes on one data directory
 //! never send the same request twice; it is deleted when the collector accepts it (or
@@ -118,11 +118,22 @@ impl Outbox {
     }
 
     /// Writes `request`, pending, for any process to send, and says under
-    /// which name (what [`take_with`](Self::take_with) is given); the
-    /// oldest pending requests are dropped (and counted) to keep the
-    /// bounds.
+    /// which name; the oldest pending requests are dropped (and counted)
+    /// to keep the bounds.
+    #[cfg(test)]
     pub(crate) fn keep(&self, request: &Stored) -> Result<String, std::io::ErrorKind> {
-        let base = self.new_name();
+        self.keep_since(request, SystemTime::now())
+    }
+
+    /// [`keep`](Self::keep) for a request made at `since`: its name says
+    /// so, which puts it in its place among the pending ones (the oldest
+    /// go first) and ages it from then.
+    pub(crate) fn keep_since(
+        &self,
+        request: &Stored,
+        since: SystemTime,
+    ) -> Result<String, std::io::ErrorKind> {
+        let base = self.new_name(since);
         let tmp = self.dir.join(format!(".tmp-{base}"));
         let name = format!("{base}.{PENDING}");
         let path = self.dir.join(&name);
@@ -141,18 +152,11 @@ impl Outbox {
     /// claimed file it can lock knows its claimer is gone.
     #[cfg(test)]
     pub(crate) fn take(&self) -> Option<(Stored, Claim)> {
-        self.take_with(|_| None)
-            .map(|(stored, claim, _)| (stored, claim))
+        self.take_next().map(|(stored, claim, _)| (stored, claim))
     }
 
-    /// [`take`](Self::take), where `in_memory` gives the request of a file
-    /// (by the name [`keep`](Self::keep) said) when this process still
-    /// holds what it wrote there: the file is claimed as any other, and
-    /// not read back. Also says how many more requests were pending.
-    pub(crate) fn take_with(
-        &self,
-        mut in_memory: impl FnMut(&str) -> Option<Stored>,
-    ) -> Option<(Stored, Claim, usize)> {
+    /// [`take`](Self::take), and how many more requests were pending.
+    pub(crate) fn take_next(&self) -> Option<(Stored, Claim, usize)> {
         let names = self.pending_names();
         let waiting = names.len();
         for (at, name) in names.into_iter().enumerate() {
@@ -167,7 +171,7 @@ impl Outbox {
             if fs::rename(&from, &claimed).is_err() {
                 continue; // another process took it and let it go
             }
-            let request = in_memory(&name).or_else(|| read_request(&mut file).and_then(decode));
+            let request = read_request(&mut file).and_then(decode);
             let claim = Claim {
                 path: claimed,
                 _lock: file,
@@ -178,6 +182,13 @@ impl Outbox {
             }
         }
         None
+    }
+
+    /// Deletes the pending request this process wrote as `name`: it went
+    /// another way. One another process has claimed meanwhile is its to
+    /// send (delivery is at least once).
+    pub(crate) fn forget(&self, name: &str) {
+        let _ = fs::remove_file(self.dir.join(name));
     }
 
     /// What waits, by the names of the files (nothing is read or moved).
@@ -220,7 +231,9 @@ impl Outbox {
         let seconds = until
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
-        let tmp = self.dir.join(format!(".tmp-{}", self.new_name()));
+        let tmp = self
+            .dir
+            .join(format!(".tmp-{}", self.new_name(SystemTime::now())));
         let _ = write_private(
             &tmp,
             &self.dir.join(QUIET_FILE),
@@ -309,10 +322,10 @@ impl Outbox {
         }
     }
 
-    /// `<nanoseconds since 1970, 20 digits>-<random>`: sorted by name, the
-    /// oldest first; unique across processes.
-    fn new_name(&self) -> String {
-        let nanos = SystemTime::now()
+    /// `<nanoseconds since 1970 at `since`, 20 digits>-<random>`: sorted
+    /// by name, the oldest first; unique across processes.
+    fn new_name(&self, since: SystemTime) -> String {
+        let nanos = since
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_nanos());
         let n = self.counter.fetch_add(1, Ordering::Relaxed);

@@ -1,22 +1,27 @@
-//! Where export requests wait for the courier: the outbox on disk when
-//! there is one, else (or when a write to it fails: a full or read-only
-//! disk) memory, within the same bounds.
+//! Where export requests wait for the courier: in memory while the
+//! courier can send them at once, and in the outbox on disk once it cannot
+//! (a failed attempt, a collector's wait, more than a few waiting, the
+//! process exiting), so that nothing it could not send yet is lost. When
+//! the disk cannot be written (full, read-only) they wait in memory,
+//! within the outbox's bounds.
 //!
-//! The last few requests written to disk are also held in memory, so that
-//! the courier sends them without reading their files back (it claims the
-//! files all the same), and the buffers of sent requests are handed back
-//! to the encoder to write the next ones in.
+//! A request the courier sends from memory is written to disk too when
+//! the process exits before the collector has answered it (the host's
+//! thread does that, at the shutdown bound); the courier deletes the file
+//! if the answer comes after all. The buffers of sent requests are handed
+//! back to the encoder to write the next ones in.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use super::outbox::{self, Claim, Outbox, Pending, Stored};
 use crate::warning::WarningSink;
 
-/// How many requests written to disk are also held in memory.
-const HELD: usize = 4;
+/// How many requests wait in memory, while the courier sends, before the
+/// oldest go to disk.
+const IN_MEMORY: usize = 4;
 
 /// How many buffers of sent requests wait to be written in again.
 const SPARE: usize = 2;
@@ -27,10 +32,13 @@ const MAX_SPARE_BYTES: usize = 4 << 20;
 /// Requests waiting to be sent.
 pub(crate) struct Spool {
     disk: Option<Arc<Outbox>>,
-    /// Requests kept in memory, each with when it was kept, oldest first.
+    /// Requests not on disk, each with when it was made, oldest first.
     memory: Mutex<VecDeque<(SystemTime, Stored)>>,
-    /// The last requests written to disk, by their files' names.
-    held: Mutex<VecDeque<(String, Stored)>>,
+    /// The request being sent from memory, if one is.
+    sending: Mutex<Option<Sending>>,
+    /// Whether the courier cannot send now (its last attempt failed, or a
+    /// collector asked for quiet): what is kept goes to disk at once.
+    held_back: AtomicBool,
     /// Buffers of requests sent, for the next ones.
     spare: Mutex<Vec<Vec<u8>>>,
     /// Requests dropped from memory past the bounds.
@@ -39,10 +47,18 @@ pub(crate) struct Spool {
     warn: WarningSink,
 }
 
+/// A request being sent from memory.
+struct Sending {
+    request: Arc<Stored>,
+    made: SystemTime,
+    /// Its file, once the process exiting wrote one.
+    file: Option<String>,
+}
+
 /// A request taken to be sent: given back with [`Spool::delivered`] or
 /// [`Spool::retry`].
 pub(crate) struct Taken {
-    pub request: Stored,
+    pub request: Arc<Stored>,
     /// How many more requests wait behind it (in memory and on disk, of
     /// any process of the host).
     pub behind: usize,
@@ -51,15 +67,23 @@ pub(crate) struct Taken {
 
 enum Place {
     Disk(Claim),
+    /// Made at this time.
     Memory(SystemTime),
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Spool {
     pub(crate) fn new(disk: Option<Arc<Outbox>>, warn: WarningSink) -> Spool {
         Spool {
             disk,
-            memory: Mutex::new(VecDeque::new()),
-            held: Mutex::new(VecDeque::with_capacity(HELD + 1)),
+            memory: Mutex::new(VecDeque::with_capacity(IN_MEMORY + 1)),
+            sending: Mutex::new(None),
+            held_back: AtomicBool::new(false),
             spare: Mutex::new(Vec::with_capacity(SPARE)),
             overflowed: AtomicU64::new(0),
             warned: AtomicBool::new(false),
@@ -72,80 +96,140 @@ impl Spool {
         self.disk.as_deref()
     }
 
-    /// Keeps `request` until it is sent: on disk, or, when that fails, in
-    /// memory with one warning.
+    /// Keeps `request` until it is sent: in memory while the courier can
+    /// send it at once, else on disk.
     pub(crate) fn keep(&self, request: Stored) {
-        if let Some(disk) = &self.disk {
-            match disk.keep(&request) {
-                Ok(name) => {
-                    if let Ok(mut held) = self.held.lock() {
-                        held.push_back((name, request));
-                        if held.len() > HELD {
-                            // Its file stays: it is read back when taken.
-                            held.pop_front();
-                        }
-                    }
-                    return;
-                }
-                Err(why) => {
-                    if !self.warned.swap(true, Ordering::Relaxed) {
-                        (self.warn)(&format!(
-                            "crewtel: the telemetry outbox cannot be written ({why}); events that cannot be sent now are kept in memory only"
-                        ));
-                    }
-                }
-            }
-        }
-        self.remember(SystemTime::now(), request, false);
+        let now = SystemTime::now();
+        let to_disk = {
+            let mut memory = lock(&self.memory);
+            memory.push_back((now, request));
+            let room = match &self.disk {
+                Some(_) if self.held_back.load(Ordering::Relaxed) => 0,
+                Some(_) => IN_MEMORY,
+                None => usize::MAX,
+            };
+            let past = memory.len().saturating_sub(room);
+            memory.drain(..past).collect::<Vec<_>>()
+        };
+        self.write(to_disk);
+        self.keep_memory_bounds();
     }
 
-    /// The oldest request waiting (memory first: it cannot outlive the
-    /// process), taken out until it is given back.
-    pub(crate) fn take(&self) -> Option<Taken> {
-        let remembered = self
-            .memory
-            .lock()
-            .ok()
-            .and_then(|mut m| m.pop_front().map(|first| (first, m.len())));
-        if let Some(((kept, request), behind)) = remembered {
-            let on_disk = self.disk.as_ref().map_or(0, |d| d.pending().requests);
-            return Some(Taken {
-                request,
-                behind: behind + on_disk,
-                place: Place::Memory(kept),
-            });
-        }
-        let held = |name: &str| {
-            let mut held = self.held.lock().ok()?;
-            let at = held.iter().position(|(held, _)| held == name)?;
-            held.remove(at).map(|(_, request)| request)
+    /// Writes `requests` (oldest first) to disk; what cannot be written
+    /// waits in memory, first in line, with one warning.
+    fn write(&self, requests: Vec<(SystemTime, Stored)>) {
+        let Some(disk) = &self.disk else {
+            return self.remember(requests);
         };
-        let Some((request, claim, behind)) = self.disk.as_ref()?.take_with(held) else {
-            // Nothing pending: what is still held went some other way
-            // (another process sent it, or the bounds dropped it).
-            if let Ok(mut held) = self.held.lock() {
-                held.clear();
+        let mut requests = requests.into_iter();
+        for (made, request) in requests.by_ref() {
+            if let Err(why) = disk.keep_since(&request, made) {
+                if !self.warned.swap(true, Ordering::Relaxed) {
+                    (self.warn)(&format!(
+                        "crewtel: the telemetry outbox cannot be written ({why}); events that cannot be sent now are kept in memory only"
+                    ));
+                }
+                let mut left = vec![(made, request)];
+                left.extend(requests);
+                return self.remember(left);
             }
-            return None;
+        }
+    }
+
+    /// Puts `requests` (oldest first) back in memory, first in line.
+    fn remember(&self, requests: Vec<(SystemTime, Stored)>) {
+        let mut memory = lock(&self.memory);
+        for request in requests.into_iter().rev() {
+            memory.push_front(request);
+        }
+    }
+
+    /// Drops the oldest requests in memory while it holds more than the
+    /// outbox's bounds.
+    fn keep_memory_bounds(&self) {
+        let mut memory = lock(&self.memory);
+        let mut bytes: u64 = memory.iter().map(|(_, r)| r.body.len() as u64).sum();
+        while memory.len() > outbox::MAX_REQUESTS || bytes > outbox::MAX_BYTES {
+            if let Some((_, dropped)) = memory.pop_front() {
+                bytes -= dropped.body.len() as u64;
+            }
+            self.overflowed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Writes to disk what waits in memory, and the request being sent
+    /// from memory: the courier cannot send them now, or the process
+    /// exits. Without a disk they stay where they are.
+    pub(crate) fn spill(&self) {
+        let Some(disk) = &self.disk else {
+            return;
         };
+        {
+            let mut sending = lock(&self.sending);
+            if let Some(sending) = sending.as_mut().filter(|s| s.file.is_none()) {
+                sending.file = disk.keep_since(&sending.request, sending.made).ok();
+            }
+        }
+        let all = lock(&self.memory).drain(..).collect();
+        self.write(all);
+    }
+
+    /// The oldest request waiting, taken out until it is given back.
+    pub(crate) fn take(&self) -> Option<Taken> {
+        let on_disk = self.disk.as_ref().map(|d| d.pending()).unwrap_or_default();
+        let mut memory = lock(&self.memory);
+        let older_on_disk = match (memory.front(), on_disk.oldest) {
+            (Some((made, _)), Some(oldest)) => oldest < *made,
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        if older_on_disk {
+            drop(memory);
+            if let Some((request, claim, behind)) = self.disk.as_ref().and_then(|d| d.take_next()) {
+                return Some(Taken {
+                    request: Arc::new(request),
+                    behind: behind + lock(&self.memory).len(),
+                    place: Place::Disk(claim),
+                });
+            }
+            // What is on disk is being sent by another process.
+            memory = lock(&self.memory);
+        }
+        let (made, request) = memory.pop_front()?;
+        let behind = memory.len() + on_disk.requests;
+        drop(memory);
+        let request = Arc::new(request);
+        *lock(&self.sending) = Some(Sending {
+            request: Arc::clone(&request),
+            made,
+            file: None,
+        });
         Some(Taken {
             request,
             behind,
-            place: Place::Disk(claim),
+            place: Place::Memory(made),
         })
     }
 
     /// The collector took it, or refused it for good: it is gone, and its
     /// buffer is spare.
     pub(crate) fn delivered(&self, taken: Taken) {
-        if let Place::Disk(claim) = taken.place {
-            claim.delivered();
+        self.held_back.store(false, Ordering::Relaxed);
+        match taken.place {
+            Place::Disk(claim) => claim.delivered(),
+            Place::Memory(_) => {
+                let written = lock(&self.sending).take().and_then(|s| s.file);
+                if let (Some(name), Some(disk)) = (written, &self.disk) {
+                    disk.forget(&name);
+                }
+            }
         }
-        if let Ok(mut spare) = self.spare.lock()
-            && spare.len() < SPARE
-            && taken.request.body.capacity() <= MAX_SPARE_BYTES
-        {
-            let mut body = taken.request.body;
+        let Ok(request) = Arc::try_unwrap(taken.request) else {
+            return;
+        };
+        let mut spare = lock(&self.spare);
+        if spare.len() < SPARE && request.body.capacity() <= MAX_SPARE_BYTES {
+            let mut body = request.body;
             body.clear();
             spare.push(body);
         }
@@ -154,47 +238,47 @@ impl Spool {
     /// A buffer to write the next request in: one of a request sent, or a
     /// new one.
     pub(crate) fn buffer(&self) -> Vec<u8> {
-        self.spare
-            .lock()
-            .ok()
-            .and_then(|mut spare| spare.pop())
-            .unwrap_or_default()
+        lock(&self.spare).pop().unwrap_or_default()
     }
 
-    /// Not sent now: waiting again, first in line.
+    /// Not sent now: waiting again, first in line, and on disk with what
+    /// else waits (the courier cannot send for a while).
     pub(crate) fn retry(&self, taken: Taken) {
+        self.held_back.store(true, Ordering::Relaxed);
         match taken.place {
             Place::Disk(claim) => claim.release(),
-            Place::Memory(kept) => self.remember(kept, taken.request, true),
+            Place::Memory(made) => {
+                let written = lock(&self.sending).take().and_then(|s| s.file);
+                if written.is_none() {
+                    let request = Arc::try_unwrap(taken.request)
+                        .unwrap_or_else(|shared| Stored::clone(&shared));
+                    self.remember(vec![(made, request)]);
+                }
+            }
         }
+        self.spill();
     }
 
-    fn remember(&self, kept: SystemTime, request: Stored, first: bool) {
-        let Ok(mut memory) = self.memory.lock() else {
-            return;
-        };
-        if first {
-            memory.push_front((kept, request));
-        } else {
-            memory.push_back((kept, request));
-        }
-        let bytes = |m: &VecDeque<(SystemTime, Stored)>| -> u64 {
-            m.iter().map(|(_, r)| r.body.len() as u64).sum()
-        };
-        while memory.len() > outbox::MAX_REQUESTS || bytes(&memory) > outbox::MAX_BYTES {
-            memory.pop_front();
-            self.overflowed.fetch_add(1, Ordering::Relaxed);
-        }
+    /// The courier cannot send for a while (a collector asked for quiet):
+    /// what is kept goes to disk.
+    pub(crate) fn hold_back(&self) {
+        self.held_back.store(true, Ordering::Relaxed);
+        self.spill();
     }
 
-    /// What waits, on disk and in memory.
+    /// What waits, on disk and in memory, the request being sent
+    /// included.
     pub(crate) fn pending(&self) -> Pending {
         let mut pending = self.disk.as_ref().map(|d| d.pending()).unwrap_or_default();
-        if let Ok(memory) = self.memory.lock() {
-            pending.requests += memory.len();
-            if let Some((kept, _)) = memory.front() {
-                pending.oldest = Some(pending.oldest.map_or(*kept, |o| o.min(*kept)));
-            }
+        let mut count = |made: SystemTime| {
+            pending.requests += 1;
+            pending.oldest = Some(pending.oldest.map_or(made, |o| o.min(made)));
+        };
+        if let Some(sending) = lock(&self.sending).as_ref().filter(|s| s.file.is_none()) {
+            count(sending.made);
+        }
+        for (made, _) in lock(&self.memory).iter() {
+            count(*made);
         }
         pending
     }
@@ -235,7 +319,7 @@ mod tests {
         spool.keep(request("b"));
         let a = spool.take().unwrap();
         assert_eq!(a.request.body, b"a");
-        assert_eq!(spool.pending().requests, 1);
+        assert_eq!(spool.pending().requests, 2, "the one being sent counts");
         spool.retry(a);
         assert_eq!(spool.pending().requests, 2);
         let again = spool.take().unwrap();
@@ -248,22 +332,38 @@ mod tests {
         assert!(spool.take().is_none());
     }
 
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("crewtel-spool-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn files(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, Iterator::count)
+    }
+
+    fn on_disk(name: &str) -> (Spool, std::path::PathBuf) {
+        let dir = scratch(name);
+        let disk = Arc::new(Outbox::open(dir.clone(), quiet()).unwrap());
+        (Spool::new(Some(disk), quiet()), dir)
+    }
+
     #[test]
     fn when_the_disk_fails_requests_wait_in_memory_with_one_warning() {
-        let dir = std::env::temp_dir().join(format!("crewtel-spool-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("fails");
         let warnings = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&warnings);
         let warn: WarningSink =
             Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_owned()));
         let disk = Arc::new(Outbox::open(dir.clone(), Arc::clone(&warn)).unwrap());
         let spool = Spool::new(Some(disk), warn);
-        spool.keep(request("on disk"));
         // The folder goes (a full disk fails the same way: the write).
         std::fs::remove_dir_all(&dir).unwrap();
         std::fs::write(&dir, b"").unwrap();
-        spool.keep(request("a"));
-        spool.keep(request("b"));
+        for i in 0..IN_MEMORY + 3 {
+            spool.keep(request(&i.to_string()));
+        }
+        spool.spill();
         assert_eq!(
             warnings.lock().unwrap().len(),
             1,
@@ -271,54 +371,98 @@ mod tests {
             warnings.lock().unwrap()
         );
         assert!(warnings.lock().unwrap()[0].contains("memory"));
-        assert_eq!(spool.take().unwrap().request.body, b"a");
-        assert_eq!(spool.take().unwrap().request.body, b"b");
+        for i in 0..IN_MEMORY + 3 {
+            assert_eq!(spool.take().unwrap().request.body, i.to_string().as_bytes());
+        }
         assert!(spool.take().is_none());
         let _ = std::fs::remove_file(&dir);
     }
 
-    /// The last requests written are sent from memory (their files are
-    /// claimed, not read back), older ones from their files; a sent
-    /// request's buffer is handed out for the next.
+    /// While the courier sends, the last requests wait in memory, no file
+    /// written; past a few the oldest go to disk, and are sent first; a
+    /// sent request's buffer is handed out for the next.
     #[test]
-    fn the_last_requests_written_are_sent_from_memory_and_their_buffers_reused() {
-        let dir = std::env::temp_dir().join(format!("crewtel-spool-held-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let disk = Arc::new(Outbox::open(dir.clone(), quiet()).unwrap());
-        let spool = Spool::new(Some(disk), quiet());
-        for i in 0..=HELD {
+    fn a_few_requests_wait_in_memory_more_on_disk_and_the_oldest_go_first() {
+        let (spool, dir) = on_disk("few");
+        for i in 0..IN_MEMORY {
             spool.keep(request(&format!("request {i}")));
         }
-        // Every file now says something else: what is read back shows it.
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        files.sort();
-        for file in &files {
-            let mut bytes = std::fs::read(file).unwrap();
-            let at = bytes.len() - 1;
-            bytes[at] = b'X';
-            std::fs::write(file, bytes).unwrap();
-        }
-        let first = spool.take().unwrap();
-        assert_eq!(
-            first.request.body, b"request X",
-            "no longer held: read back"
-        );
-        spool.delivered(first);
-        for i in 1..=HELD {
+        assert_eq!(files(&dir), 0, "nothing written while few wait");
+        spool.keep(request(&format!("request {IN_MEMORY}")));
+        assert_eq!(files(&dir), 1, "the oldest written");
+        assert_eq!(spool.pending().requests, IN_MEMORY + 1);
+        for i in 0..=IN_MEMORY {
             let taken = spool.take().unwrap();
             assert_eq!(taken.request.body, format!("request {i}").as_bytes());
+            assert_eq!(taken.behind, IN_MEMORY - i);
             spool.delivered(taken);
         }
         assert!(spool.take().is_none());
-        assert!(
-            std::fs::read_dir(&dir).unwrap().next().is_none(),
-            "all delivered"
-        );
+        assert_eq!(files(&dir), 0, "all delivered");
         let buffer = spool.buffer();
         assert!(buffer.is_empty() && buffer.capacity() >= "request 0".len());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A failed attempt writes the request and what waits behind it to
+    /// disk, and so is every request kept until one is delivered.
+    #[test]
+    fn a_failed_attempt_puts_what_waits_on_disk_until_one_is_delivered() {
+        let (spool, dir) = on_disk("retry");
+        spool.keep(request("a"));
+        spool.keep(request("b"));
+        let a = spool.take().unwrap();
+        spool.retry(a);
+        assert_eq!(files(&dir), 2, "both written");
+        spool.keep(request("c"));
+        assert_eq!(files(&dir), 3, "written at once while held back");
+        let again = spool.take().unwrap();
+        assert_eq!(
+            again.request.body, b"a",
+            "a retried request keeps its place"
+        );
+        spool.delivered(again);
+        spool.keep(request("d"));
+        assert_eq!(files(&dir), 2, "d waits in memory again");
+        let order: Vec<Vec<u8>> = std::iter::from_fn(|| {
+            let taken = spool.take()?;
+            let body = taken.request.body.clone();
+            spool.delivered(taken);
+            Some(body)
+        })
+        .collect();
+        assert_eq!(order, [b"b", b"c", b"d"]);
+        assert_eq!(files(&dir), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// At exit, what waits in memory and the request being sent go to
+    /// disk; an answer that comes after all deletes the sent one's file.
+    #[test]
+    fn a_spill_writes_what_waits_and_what_is_sent_and_a_late_answer_forgets_it() {
+        let (spool, dir) = on_disk("spill");
+        spool.keep(request("sending"));
+        spool.keep(request("waiting"));
+        let sending = spool.take().unwrap();
+        assert_eq!(spool.pending().requests, 2, "the one being sent counts");
+        spool.spill();
+        assert_eq!(files(&dir), 2);
+        assert_eq!(spool.pending().requests, 2, "each counted once");
+        spool.delivered(sending);
+        assert_eq!(files(&dir), 1, "the one delivered is forgotten");
+        let left = spool.take().unwrap();
+        assert_eq!(left.request.body, b"waiting");
+        spool.retry(left);
+        assert_eq!(files(&dir), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+
+        // The request being sent, not answered: its file stays, once.
+        let (spool, dir) = on_disk("spill-unanswered");
+        spool.keep(request("sending"));
+        let sending = spool.take().unwrap();
+        spool.spill();
+        spool.retry(sending);
+        assert_eq!(files(&dir), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
