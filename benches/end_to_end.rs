@@ -128,7 +128,7 @@ fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
     };
     let _ = std::fs::remove_dir_all(dir);
     // The count seen most often: a courier of the run before may still be
-    // ending, and ureq looks a name up on a short-lived thread.
+    // ending, and a name is looked up on a short-lived thread.
     let usual = seen
         .into_iter()
         .max_by_key(|(_, times)| *times)

@@ -12,6 +12,7 @@ use http::header::{self, HeaderMap};
 
 use super::error::BuildError;
 use super::interleave::{Interleave, Work};
+use super::names::Names;
 use super::outbox::Stored;
 use super::tls::Tls;
 use crate::config::ProxySetting;
@@ -39,6 +40,8 @@ pub(crate) struct Transport {
     /// The only custom headers sent: crewtel's reading of
     /// `CREWTEL_EXPORTER_OTLP_*HEADERS`.
     headers: HeaderMap,
+    /// The collector's (or proxy's) addresses, kept between requests.
+    names: Names,
 }
 
 /// How one attempt went.
@@ -92,6 +95,7 @@ impl Transport {
             proxy_variable,
             uri,
             headers,
+            names: Names::default(),
         };
         if transport.over_tls() && !transport.tls.available() {
             // ureq would panic at the first connection.
@@ -120,7 +124,6 @@ impl Transport {
 
     fn agent(&self) -> &ureq::Agent {
         self.agent.get_or_init(|| {
-            use ureq::unversioned::resolver::DefaultResolver;
             use ureq::unversioned::transport::{
                 ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
             };
@@ -146,7 +149,7 @@ impl Transport {
                     .chain(TcpConnector::default())
                     .chain(Interleave::new(work))
                     .chain(RustlsConnector::default());
-            ureq::Agent::with_parts(config, connector, DefaultResolver::default())
+            ureq::Agent::with_parts(config, connector, self.names.clone())
         })
     }
 
@@ -183,6 +186,8 @@ impl Transport {
         let response = match self.agent().run(outgoing) {
             Ok(response) => response,
             Err(error) => {
+                // The collector may have moved: look it up again.
+                self.names.forget();
                 let why = self.describe(failure_kind(&error));
                 let why = on_grpc_port(why, &self.uri);
                 return Sent::Later {

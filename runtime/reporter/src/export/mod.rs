@@ -18,6 +18,7 @@ mod http;
 mod ids;
 mod interleave;
 mod keep;
+mod names;
 mod no_proxy;
 mod otlp;
 pub(crate) mod outbox;
