@@ -289,7 +289,7 @@ impl Shared {
                 .spool
                 .disk()
                 .filter(|_| work)
-                .and_then(|disk| disk.quiet_until())
+                .and_then(|disk| disk.quiet_until_lately())
                 .and_then(|until| until.duration_since(SystemTime::now()).ok());
             let mut state = self.lock();
             let now = Instant::now();
@@ -346,7 +346,7 @@ impl Shared {
                 return;
             }
             // Another process may have been asked for quiet meanwhile.
-            if let Some(until) = self.spool.disk().and_then(|disk| disk.quiet_until()) {
+            if let Some(until) = self.spool.disk().and_then(|disk| disk.quiet_until_lately()) {
                 self.spool.hold_back();
                 let wait = until.duration_since(SystemTime::now()).unwrap_or_default();
                 let mut state = self.lock();

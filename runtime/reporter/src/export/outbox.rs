@@ -21,8 +21,9 @@ use std::fs::{self, File};
 use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::local::{write_private, write_private_parts};
 use crate::warning::WarningSink;
@@ -79,6 +80,39 @@ pub(crate) struct Outbox {
     damaged: AtomicU64,
     warned_damaged: AtomicBool,
     warn: WarningSink,
+    /// What is pending and until when it is quiet, as read lately.
+    lately_pending: Lately<Pending>,
+    lately_quiet: Lately<Option<SystemTime>>,
+}
+
+/// How long what was read of the folder is taken as still true by the
+/// courier, which asks before every request: another process's change is
+/// seen that much later, this process's own at once.
+const LATELY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A value read from the folder, kept for [`LATELY`].
+struct Lately<T>(Mutex<Option<(Instant, T)>>);
+
+impl<T: Copy> Lately<T> {
+    fn new() -> Lately<T> {
+        Lately(Mutex::new(None))
+    }
+
+    fn get(&self, read: impl FnOnce() -> T) -> T {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match *kept {
+            Some((at, value)) if at.elapsed() < LATELY => value,
+            _ => {
+                let value = read();
+                *kept = Some((Instant::now(), value));
+                value
+            }
+        }
+    }
+
+    fn reset(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 /// A request this process has claimed: deleted when delivered, pending
@@ -104,6 +138,8 @@ impl Outbox {
             damaged: AtomicU64::new(0),
             warned_damaged: AtomicBool::new(false),
             warn,
+            lately_pending: Lately::new(),
+            lately_quiet: Lately::new(),
         })
     }
 
@@ -139,6 +175,7 @@ impl Outbox {
         let path = self.dir.join(&name);
         let head = head(request);
         write_private_parts(&tmp, &path, &[&head, &request.body]).map_err(|e| e.kind())?;
+        self.lately_pending.reset();
         self.keep_bounds();
         Ok(name)
     }
@@ -157,6 +194,7 @@ impl Outbox {
 
     /// [`take`](Self::take), and how many more requests were pending.
     pub(crate) fn take_next(&self) -> Option<(Stored, Claim, usize)> {
+        self.lately_pending.reset();
         let names = self.pending_names();
         let waiting = names.len();
         for (at, name) in names.into_iter().enumerate() {
@@ -189,11 +227,24 @@ impl Outbox {
     /// send (delivery is at least once).
     pub(crate) fn forget(&self, name: &str) {
         let _ = fs::remove_file(self.dir.join(name));
+        self.lately_pending.reset();
     }
 
     /// What waits, by the names of the files (nothing is read or moved).
     pub(crate) fn pending(&self) -> Pending {
         pending_in(&self.dir)
+    }
+
+    /// [`pending`](Self::pending), as read within the last second.
+    pub(crate) fn pending_lately(&self) -> Pending {
+        self.lately_pending.get(|| self.pending())
+    }
+
+    /// [`quiet_until`](Self::quiet_until), as read within the last second.
+    pub(crate) fn quiet_until_lately(&self) -> Option<SystemTime> {
+        self.lately_quiet
+            .get(|| self.quiet_until())
+            .filter(|until| *until > SystemTime::now())
     }
 
     /// Until when a collector asked (any process of this host) not to be
@@ -231,6 +282,7 @@ impl Outbox {
         let seconds = until
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
+        self.lately_quiet.reset();
         let tmp = self
             .dir
             .join(format!(".tmp-{}", self.new_name(SystemTime::now())));

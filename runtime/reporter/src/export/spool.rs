@@ -176,7 +176,11 @@ impl Spool {
 
     /// The oldest request waiting, taken out until it is given back.
     pub(crate) fn take(&self) -> Option<Taken> {
-        let on_disk = self.disk.as_ref().map(|d| d.pending()).unwrap_or_default();
+        let on_disk = self
+            .disk
+            .as_ref()
+            .map(|d| d.pending_lately())
+            .unwrap_or_default();
         let mut memory = lock(&self.memory);
         let older_on_disk = match (memory.front(), on_disk.oldest) {
             (Some((made, _)), Some(oldest)) => oldest < *made,
