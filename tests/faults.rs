@@ -329,9 +329,11 @@ fn large_events_go_in_requests_of_their_own_and_never_cost_small_ones() {
     reporter.shutdown();
     assert_eq!(reporter.dropped_events(), 0);
     assert_eq!(collector.spans().len(), 12, "every event arrived");
+    // About 3 MiB of protobuf in all (half a MiB each): in requests of at
+    // most 2 MiB.
     let received = collector.received();
     assert!(
-        received.len() >= 3,
+        received.len() >= 2,
         "split into {} requests",
         received.len()
     );

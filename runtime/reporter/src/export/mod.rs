@@ -368,7 +368,7 @@ impl Pipeline {
         let Some(running) = running.as_ref().ok().and_then(|guard| guard.as_ref()) else {
             return self.release_dropped(&self.late);
         };
-        let span = Span {
+        let mut span = Span {
             name,
             ids,
             parent,
@@ -378,11 +378,15 @@ impl Pipeline {
             dropped_attributes,
             error_type,
             note,
+            wire_len: None,
         };
         match running {
             Running::Direct(deliver) => deliver.deliver(vec![span]),
             Running::Batched(batcher) => batcher.push(span),
-            Running::Queued(queue, _) => queue.push(span),
+            Running::Queued(queue, _) => {
+                span.wire_len = Some(otlp::span_len(&span));
+                queue.push(span);
+            }
         }
     }
 

@@ -194,7 +194,6 @@ impl Outbox {
 
     /// [`take`](Self::take), and how many more requests were pending.
     pub(crate) fn take_next(&self) -> Option<(Stored, Claim, usize)> {
-        self.lately_pending.reset();
         let names = self.pending_names();
         let waiting = names.len();
         for (at, name) in names.into_iter().enumerate() {
@@ -209,6 +208,7 @@ impl Outbox {
             if fs::rename(&from, &claimed).is_err() {
                 continue; // another process took it and let it go
             }
+            self.lately_pending.reset();
             let request = read_request(&mut file).and_then(decode);
             let claim = Claim {
                 path: claimed,

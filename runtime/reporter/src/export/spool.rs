@@ -184,7 +184,7 @@ impl Spool {
         let mut memory = lock(&self.memory);
         let older_on_disk = match (memory.front(), on_disk.oldest) {
             (Some((made, _)), Some(oldest)) => oldest < *made,
-            (None, _) => true,
+            (None, _) => on_disk.requests > 0,
             (Some(_), None) => false,
         };
         if older_on_disk {

@@ -83,11 +83,14 @@ pub(super) fn requests(batch: Vec<Span>, form: Form) -> Vec<Vec<Span>> {
     let mut current = Vec::new();
     let mut bytes = 0;
     for span in batch {
-        let attributes = match form {
-            Form::Binary => weight(&span.attributes, |s| s.len() + 4),
-            Form::Json => wire_bytes(&span.attributes),
+        let weight = match (form, span.wire_len) {
+            // Measured as it ended: its attributes are not walked here.
+            (Form::Binary, Some(len)) => len,
+            (Form::Binary, None) => {
+                weight(&span.attributes, |s| s.len() + 4) + span.name.len() + 64
+            }
+            (Form::Json, _) => wire_bytes(&span.attributes) + span.name.len() + 64,
         };
-        let weight = attributes + span.name.len() + 64;
         if !current.is_empty() && bytes + weight > MAX_REQUEST_BYTES {
             requests.push(std::mem::take(&mut current));
             bytes = 0;

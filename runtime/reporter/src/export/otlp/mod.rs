@@ -9,6 +9,8 @@
 mod proto;
 mod wire;
 
+pub(super) use wire::span_len;
+
 use std::io::Write;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -257,6 +259,7 @@ mod tests {
             dropped_attributes: 3,
             error_type: Some(Cow::Borrowed("io::Error")),
             note: Note::default(),
+            wire_len: None,
         };
         let child = Span {
             name: "Tool Usage",
@@ -270,6 +273,7 @@ mod tests {
             dropped_attributes: 0,
             error_type: None,
             note: Note::default(),
+            wire_len: None,
         };
         let other = Span {
             ids: SpanIds::new(1, 9).sampled(Sampling::Kept { threshold: 1 }),

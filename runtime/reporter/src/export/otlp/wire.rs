@@ -18,7 +18,10 @@ use crate::spans::Span;
 /// and `scope` messages, into `out`.
 pub(super) fn request(resource: &[u8], scope: &[u8], spans: &[Span], out: &mut Vec<u8>) {
     let mut states = TraceStates::default();
-    let lengths: Vec<usize> = spans.iter().map(|s| span_len(s, &mut states)).collect();
+    let lengths: Vec<usize> = spans
+        .iter()
+        .map(|s| s.wire_len.unwrap_or_else(|| span_len(s)))
+        .collect();
     let scope_spans =
         delimited(1, scope.len()) + lengths.iter().map(|len| delimited(2, *len)).sum::<usize>();
     let resource_spans = delimited(1, resource.len()) + delimited(2, scope_spans);
@@ -120,12 +123,30 @@ fn nanos(at: SystemTime) -> u64 {
         })
 }
 
+/// The length of `trace_state` as [`TraceStates`] writes it: `ot=th:`
+/// and the threshold's hex digits (14 at most, trailing zeros left out,
+/// `0` for none); nothing for a span not sent.
+fn trace_state_len(span: &Span) -> usize {
+    let Sampling::Kept { threshold } = span.ids.sampling else {
+        return 0;
+    };
+    let threshold = threshold & ((1 << 56) - 1);
+    let digits = match threshold {
+        0 => 1,
+        t => 14 - t.trailing_zeros() as usize / 4,
+    };
+    "ot=th:".len() + digits
+}
+
 /// `Span`'s length, field by field as [`write_span`] writes them.
-fn span_len(span: &Span, states: &mut TraceStates) -> usize {
+pub(in crate::export) fn span_len(span: &Span) -> usize {
     let parent = span.parent.map(u64::to_be_bytes);
     delimited(1, 16)
         + delimited(2, 8)
-        + bytes_len(3, states.of(span).as_bytes())
+        + match trace_state_len(span) {
+            0 => 0,
+            len => delimited(3, len),
+        }
         + parent.map_or(0, |p| bytes_len(4, &p))
         + bytes_len(5, span.name.as_bytes())
         + varint_len(6, SPAN_KIND_INTERNAL as u64)
