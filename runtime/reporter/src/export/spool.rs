@@ -164,13 +164,16 @@ impl Spool {
         let Some(disk) = &self.disk else {
             return;
         };
-        {
+        // Both locks, memory's first (as `take` takes them): a request is
+        // in memory or being sent, never between the two unseen.
+        let all = {
+            let mut memory = lock(&self.memory);
             let mut sending = lock(&self.sending);
             if let Some(sending) = sending.as_mut().filter(|s| s.file.is_none()) {
                 sending.file = disk.keep_since(&sending.request, sending.made).ok();
             }
-        }
-        let all = lock(&self.memory).drain(..).collect();
+            memory.drain(..).collect()
+        };
         self.write(all);
     }
 
@@ -201,13 +204,14 @@ impl Spool {
         }
         let (made, request) = memory.pop_front()?;
         let behind = memory.len() + on_disk.requests;
-        drop(memory);
         let request = Arc::new(request);
+        // Before memory's lock goes: see `spill`.
         *lock(&self.sending) = Some(Sending {
             request: Arc::clone(&request),
             made,
             file: None,
         });
+        drop(memory);
         Some(Taken {
             request,
             behind,
