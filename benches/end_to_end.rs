@@ -7,7 +7,9 @@
 //! is not counted.
 //!
 //! `cargo bench --bench end_to_end` (`N=...` events a run, 10,000 by
-//! default); the figures are in BENCHMARKS.md.
+//! default; `RECORD=1` keeps the local record too, as a host does by
+//! default: each delivered event appended to it as a JSON line); the
+//! figures are in BENCHMARKS.md.
 
 #[path = "../tests/collector/mod.rs"]
 mod collector;
@@ -94,8 +96,12 @@ fn threads() -> usize {
 fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
     let crew = model::crew(10, false);
     let dir = collector::scratch_dir("bench-end-to-end");
+    let record = match std::env::var("RECORD").as_deref() {
+        Ok("1") => dir.join("sent.jsonl").display().to_string(),
+        _ => "off".to_owned(),
+    };
     let mut vars = vec![
-        ("CREWTEL_RECORD", "off".to_owned()),
+        ("CREWTEL_RECORD", record),
         ("CREWTEL_DATA_DIR", dir.display().to_string()),
     ];
     match endpoint {
