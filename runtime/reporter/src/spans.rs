@@ -27,11 +27,10 @@ pub(crate) struct Span {
     /// The error's type, for a span that failed.
     pub error_type: Option<Cow<'static, str>>,
     pub note: Note,
-    /// Its length as an OTLP protobuf `Span`, when it was measured where
-    /// it ended (on the host's thread, its attributes still in the cache
-    /// there), so that the courier splits and writes requests walking its
-    /// attributes once.
-    pub wire_len: Option<usize>,
+    /// It as an OTLP protobuf `Span` message, when it was written where it
+    /// ended (on the host's thread, its attributes still in the cache
+    /// there): the courier puts it in a request as it is.
+    pub wire: Option<Vec<u8>>,
 }
 
 /// What the reporter knows of a span that the wire does not carry.

@@ -226,7 +226,7 @@ mod tests {
             dropped_attributes: 0,
             error_type: None,
             note: Note::default(),
-            wire_len: None,
+            wire: None,
         }
     }
 

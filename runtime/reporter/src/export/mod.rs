@@ -98,8 +98,22 @@ enum Running {
     Direct(Deliver),
     /// To the batch thread, which hands batches to the end (local mode).
     Batched(batch::Batcher),
-    /// To the queue the courier takes batches from, to the end.
-    Queued(Arc<batch::Queue>, Arc<Deliver>),
+    /// To the queue the courier takes batches from, to the end, each span
+    /// prepared as it ends.
+    Queued(Arc<batch::Queue>, Arc<Deliver>, Prepare),
+}
+
+/// What the host's thread does to a span of an OTLP pipeline as it ends,
+/// while its attributes are in its cache: the courier, on another core,
+/// would read them from memory.
+#[derive(Clone, Copy, Debug)]
+struct Prepare {
+    /// Writes it as a protobuf `Span` message (when requests are
+    /// protobuf).
+    wire: bool,
+    /// Keeps its attributes once written: the record's lines and the JSON
+    /// form are written from them.
+    attributes: bool,
 }
 
 /// A span that has started: its name, start time, attributes, ids, parent
@@ -175,7 +189,11 @@ impl Pipeline {
             Arc::clone(&behind),
         );
         if courier.is_running() {
-            pipeline.running = RwLock::new(Some(Running::Queued(queue, deliver)));
+            let prepare = Prepare {
+                wire: matches!(settings.protocol, crate::config::Protocol::HttpProtobuf),
+                attributes: options.record.is_some(),
+            };
+            pipeline.running = RwLock::new(Some(Running::Queued(queue, deliver, prepare)));
         } else {
             (options.warn)(NO_THREAD);
         }
@@ -378,13 +396,18 @@ impl Pipeline {
             dropped_attributes,
             error_type,
             note,
-            wire_len: None,
+            wire: None,
         };
         match running {
             Running::Direct(deliver) => deliver.deliver(vec![span]),
             Running::Batched(batcher) => batcher.push(span),
-            Running::Queued(queue, _) => {
-                span.wire_len = Some(otlp::span_len(&span));
+            Running::Queued(queue, _, prepare) => {
+                if prepare.wire {
+                    span.wire = Some(otlp::wire_span(&span));
+                    if !prepare.attributes {
+                        span.attributes = Vec::new();
+                    }
+                }
                 queue.push(span);
             }
         }
@@ -457,7 +480,7 @@ impl Pipeline {
             // Into the outbox on this thread (what waits is at most the
             // queue's bound: milliseconds), whatever the courier is doing;
             // what a slow disk leaves past the bound is dropped, counted.
-            Running::Queued(queue, deliver) => {
+            Running::Queued(queue, deliver, _) => {
                 while let Some(batch) = queue.take(true) {
                     if Instant::now() < deadline {
                         deliver.deliver(batch);

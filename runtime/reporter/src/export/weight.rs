@@ -83,9 +83,9 @@ pub(super) fn requests(batch: Vec<Span>, form: Form) -> Vec<Vec<Span>> {
     let mut current = Vec::new();
     let mut bytes = 0;
     for span in batch {
-        let weight = match (form, span.wire_len) {
-            // Measured as it ended: its attributes are not walked here.
-            (Form::Binary, Some(len)) => len,
+        let weight = match (form, &span.wire) {
+            // Written as it ended: its attributes are not walked here.
+            (Form::Binary, Some(written)) => written.len(),
             (Form::Binary, None) => {
                 weight(&span.attributes, |s| s.len() + 4) + span.name.len() + 64
             }

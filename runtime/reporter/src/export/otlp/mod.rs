@@ -1,7 +1,9 @@
 //! OTLP/HTTP requests, written by crewtel: each batch of spans becomes one
 //! `ExportTraceServiceRequest` under crewtel's resource and scope, in
 //! protobuf (prost) or the specification's JSON, gzipped when asked, and is
-//! handed to the spool for the courier. Written here rather than by
+//! handed to the spool for the courier. A span of a protobuf pipeline comes
+//! already written (`wire::span`, on the host's thread as it ends), and
+//! goes in as it is. Written here rather than by
 //! `opentelemetry-otlp`, whose features (`http-json`, `gzip-http`,
 //! `http-proto`) would change the application's own OTLP exporter through
 //! cargo's feature unification.
@@ -9,7 +11,7 @@
 mod proto;
 mod wire;
 
-pub(super) use wire::span_len;
+pub(super) use wire::span as wire_span;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -259,7 +261,7 @@ mod tests {
             dropped_attributes: 3,
             error_type: Some(Cow::Borrowed("io::Error")),
             note: Note::default(),
-            wire_len: None,
+            wire: None,
         };
         let child = Span {
             name: "Tool Usage",
@@ -273,7 +275,7 @@ mod tests {
             dropped_attributes: 0,
             error_type: None,
             note: Note::default(),
-            wire_len: None,
+            wire: None,
         };
         let other = Span {
             ids: SpanIds::new(1, 9).sampled(Sampling::Kept { threshold: 1 }),
@@ -284,9 +286,25 @@ mod tests {
 
     /// The bytes written straight from crewtel's spans are those prost
     /// writes for the declared messages (which `tests/export.rs` holds to
-    /// the official ones).
+    /// the official ones), whether each span is written in the request or
+    /// first on its own (as the host's thread writes it as it ends, its
+    /// attributes then gone).
     #[test]
     fn protobuf_written_directly_is_prost_s_byte_for_byte() {
+        protobuf_is_prost_s(|spans| spans);
+        protobuf_is_prost_s(|spans| {
+            spans
+                .into_iter()
+                .map(|mut span| {
+                    span.wire = Some(wire::span(&span));
+                    span.attributes = Vec::new();
+                    span
+                })
+                .collect()
+        });
+    }
+
+    fn protobuf_is_prost_s(prepare: impl Fn(Vec<Span>) -> Vec<Span>) {
         let resource = proto::Resource {
             attributes: [
                 KeyValue::new("service.name", "x"),
@@ -304,7 +322,7 @@ mod tests {
         wire::request(
             &resource.encode_to_vec(),
             &scope.encode_to_vec(),
-            &spans(),
+            &prepare(spans()),
             &mut direct,
         );
         let declared = proto::ExportTraceServiceRequest {

@@ -11,16 +11,14 @@ use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, k
 
 use super::SPAN_FLAGS;
 use super::proto::{SPAN_KIND_INTERNAL, STATUS_CODE_ERROR};
-use crate::export::sample::trace_state;
 use crate::spans::Span;
 
 /// `ExportTraceServiceRequest` of `spans`, under the encoded `resource`
 /// and `scope` messages, into `out`.
 pub(super) fn request(resource: &[u8], scope: &[u8], spans: &[Span], out: &mut Vec<u8>) {
-    let mut states = TraceStates::default();
     let lengths: Vec<usize> = spans
         .iter()
-        .map(|s| s.wire_len.unwrap_or_else(|| span_len(s)))
+        .map(|s| s.wire.as_ref().map_or_else(|| span_len(s), Vec::len))
         .collect();
     let scope_spans =
         delimited(1, scope.len()) + lengths.iter().map(|len| delimited(2, *len)).sum::<usize>();
@@ -38,28 +36,18 @@ pub(super) fn request(resource: &[u8], scope: &[u8], spans: &[Span], out: &mut V
     out.extend_from_slice(scope);
     for (span, len) in spans.iter().zip(lengths) {
         header(2, len, out);
-        write_span(span, &mut states, out);
-    }
-}
-
-/// The last `trace_state` written, so that a request of one threshold
-/// formats it once.
-#[derive(Default)]
-struct TraceStates {
-    last: Option<(u64, String)>,
-}
-
-impl TraceStates {
-    fn of(&mut self, span: &Span) -> &str {
-        let Sampling::Kept { threshold } = span.ids.sampling else {
-            // Never built: a run left out is not sent.
-            return "";
-        };
-        if self.last.as_ref().is_none_or(|(t, _)| *t != threshold) {
-            self.last = Some((threshold, trace_state(threshold)));
+        match &span.wire {
+            Some(written) => out.extend_from_slice(written),
+            None => write_span(span, out),
         }
-        self.last.as_ref().map_or("", |(_, state)| state)
     }
+}
+
+/// `span` as an OTLP protobuf `Span` message, on its own.
+pub(in crate::export) fn span(span: &Span) -> Vec<u8> {
+    let mut out = Vec::with_capacity(span_len(span));
+    write_span(span, &mut out);
+    out
 }
 
 /// A length-delimited field of `len` bytes, with its key and length.
@@ -123,19 +111,37 @@ fn nanos(at: SystemTime) -> u64 {
         })
 }
 
-/// The length of `trace_state` as [`TraceStates`] writes it: `ot=th:`
-/// and the threshold's hex digits (14 at most, trailing zeros left out,
-/// `0` for none); nothing for a span not sent.
-fn trace_state_len(span: &Span) -> usize {
+/// The threshold of a span's run and how many hex digits `trace_state`
+/// writes of it (14 at most, trailing zeros left out, one for none); `None`
+/// for a span not sent (a run left out is never built).
+fn threshold_digits(span: &Span) -> Option<(u64, usize)> {
     let Sampling::Kept { threshold } = span.ids.sampling else {
-        return 0;
+        return None;
     };
     let threshold = threshold & ((1 << 56) - 1);
     let digits = match threshold {
         0 => 1,
         t => 14 - t.trailing_zeros() as usize / 4,
     };
-    "ot=th:".len() + digits
+    Some((threshold, digits))
+}
+
+/// The length of `trace_state` as [`write_trace_state`] writes it.
+fn trace_state_len(span: &Span) -> usize {
+    threshold_digits(span).map_or(0, |(_, digits)| TRACE_STATE.len() + digits)
+}
+
+const TRACE_STATE: &str = "ot=th:";
+
+/// `trace_state`, as `sample::trace_state` formats it, written in place.
+fn write_trace_state(span: &Span, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let Some((threshold, digits)) = threshold_digits(span) else {
+        return;
+    };
+    header(3, TRACE_STATE.len() + digits, out);
+    out.extend_from_slice(TRACE_STATE.as_bytes());
+    out.extend((0..digits).map(|at| HEX[((threshold >> (52 - 4 * at)) & 0xf) as usize]));
 }
 
 /// `Span`'s length, field by field as [`write_span`] writes them.
@@ -166,10 +172,10 @@ pub(in crate::export) fn span_len(span: &Span) -> usize {
         + 4
 }
 
-fn write_span(span: &Span, states: &mut TraceStates, out: &mut Vec<u8>) {
+fn write_span(span: &Span, out: &mut Vec<u8>) {
     write_bytes(1, &span.ids.trace_id.to_be_bytes(), out);
     write_bytes(2, &span.ids.span_id.to_be_bytes(), out);
-    write_bytes(3, states.of(span).as_bytes(), out);
+    write_trace_state(span, out);
     if let Some(parent) = span.parent {
         write_bytes(4, &parent.to_be_bytes(), out);
     }
@@ -322,6 +328,48 @@ fn write_any_value(value: &Value, out: &mut Vec<u8>) {
             if let Some(text) = as_text(other) {
                 write_one(&One::Text(text.as_bytes()), out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::sample::trace_state;
+    use crewtel::sink::SpanIds;
+
+    /// `trace_state` written in place is the one `sample` formats, for
+    /// thresholds of every number of digits.
+    #[test]
+    fn trace_state_is_written_as_sampling_formats_it() {
+        let at = SystemTime::now();
+        for threshold in [
+            0,
+            1,
+            0xc << 52,
+            (1 << 56) - 1,
+            0x123 << 40,
+            0xfedc_ba98_7654_32,
+        ] {
+            let span = Span {
+                name: "x",
+                ids: SpanIds::new(1, 2).sampled(Sampling::Kept { threshold }),
+                parent: None,
+                start: at,
+                end: at,
+                attributes: Vec::new(),
+                dropped_attributes: 0,
+                error_type: None,
+                note: crate::spans::Note::default(),
+                wire: None,
+            };
+            let mut written = Vec::new();
+            write_trace_state(&span, &mut written);
+            let formatted = trace_state(threshold);
+            let mut expected = Vec::new();
+            write_bytes(3, formatted.as_bytes(), &mut expected);
+            assert_eq!(written, expected, "{formatted}");
+            assert_eq!(trace_state_len(&span), formatted.len());
         }
     }
 }
