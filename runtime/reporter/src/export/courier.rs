@@ -362,10 +362,16 @@ impl Shared {
             sends.push_back(Instant::now());
             match self.transport.send(&taken.request) {
                 Sent::Delivered => {
-                    if let Some(record) = &self.record {
-                        record.append(&crate::local::stamped(&taken.request.lines, "delivered"));
-                    }
+                    // Gone from the spool first: a file an exit wrote for
+                    // it meanwhile is deleted before the record's I/O.
+                    let lines = self
+                        .record
+                        .as_ref()
+                        .map(|_| crate::local::stamped(&taken.request.lines, "delivered"));
                     self.spool.delivered(taken);
+                    if let (Some(record), Some(lines)) = (&self.record, lines) {
+                        record.append(&lines);
+                    }
                     let mut state = self.lock();
                     state.failed = 0;
                     state.last_failure = None;

@@ -477,9 +477,10 @@ impl Pipeline {
         match running {
             Running::Direct(deliver) => deliver.end.shutdown(),
             Running::Batched(batcher) => batcher.stop(bound),
-            // Into the outbox on this thread (what waits is at most the
+            // Into requests on this thread (what waits is at most the
             // queue's bound: milliseconds), whatever the courier is doing;
-            // what a slow disk leaves past the bound is dropped, counted.
+            // what is left past the bound (a slow disk the spool writes
+            // to) is dropped, counted.
             Running::Queued(queue, deliver, _) => {
                 while let Some(batch) = queue.take(true) {
                     if Instant::now() < deadline {

@@ -66,6 +66,8 @@ pub(crate) struct Pending {
     pub requests: usize,
     /// When the oldest was kept.
     pub oldest: Option<SystemTime>,
+    /// When the oldest no process is sending was kept: the next to take.
+    pub next: Option<SystemTime>,
 }
 
 /// The outbox of one host's reporter.
@@ -429,7 +431,11 @@ pub(crate) fn pending_in(dir: &Path) -> Pending {
             .and_then(|nanos| nanos.parse::<u64>().ok())
             .map(|nanos| UNIX_EPOCH + std::time::Duration::from_nanos(nanos));
         if let Some(kept) = kept {
-            pending.oldest = Some(pending.oldest.map_or(kept, |oldest| oldest.min(kept)));
+            let earlier = |at: Option<SystemTime>| Some(at.map_or(kept, |at| at.min(kept)));
+            pending.oldest = earlier(pending.oldest);
+            if name.ends_with(&format!(".{PENDING}")) {
+                pending.next = earlier(pending.next);
+            }
         }
     }
     pending
@@ -668,6 +674,10 @@ mod tests {
         let (first, claim) = outbox.take().unwrap();
         assert_eq!(first.body, b"orphan");
         assert!(other.take().is_none(), "a held claim is not taken twice");
+        let waiting = other.pending();
+        assert_eq!(waiting.requests, 2, "both claims count as pending");
+        assert!(waiting.oldest.is_some());
+        assert_eq!(waiting.next, None, "neither is there to take");
         drop(lock);
         assert_eq!(
             other.take().unwrap().0.body,

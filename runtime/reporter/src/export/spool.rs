@@ -99,55 +99,50 @@ impl Spool {
     /// Keeps `request` until it is sent: in memory while the courier can
     /// send it at once, else on disk.
     pub(crate) fn keep(&self, request: Stored) {
-        let now = SystemTime::now();
-        let to_disk = {
-            let mut memory = lock(&self.memory);
-            memory.push_back((now, request));
-            let room = match &self.disk {
-                Some(_) if self.held_back.load(Ordering::Relaxed) => 0,
-                Some(_) => IN_MEMORY,
-                None => usize::MAX,
-            };
-            let past = memory.len().saturating_sub(room);
-            memory.drain(..past).collect::<Vec<_>>()
+        let mut memory = lock(&self.memory);
+        memory.push_back((SystemTime::now(), request));
+        let room = match &self.disk {
+            Some(_) if self.held_back.load(Ordering::Relaxed) => 0,
+            Some(_) => IN_MEMORY,
+            None => usize::MAX,
         };
-        self.write(to_disk);
-        self.keep_memory_bounds();
+        self.write_past(&mut memory, room);
+        self.keep_memory_bounds(&mut memory);
     }
 
-    /// Writes `requests` (oldest first) to disk; what cannot be written
-    /// waits in memory, first in line, with one warning.
-    fn write(&self, requests: Vec<(SystemTime, Stored)>) {
+    /// Writes the oldest requests in `memory` to disk while it holds more
+    /// than `room`; what cannot be written stays there, with one warning.
+    /// Under memory's lock, so that a request is always in memory, being
+    /// sent or on disk, where a spill at exit finds it.
+    fn write_past(&self, memory: &mut VecDeque<(SystemTime, Stored)>, room: usize) {
         let Some(disk) = &self.disk else {
-            return self.remember(requests);
+            return;
         };
-        let mut requests = requests.into_iter();
-        for (made, request) in requests.by_ref() {
-            if let Err(why) = disk.keep_since(&request, made) {
-                if !self.warned.swap(true, Ordering::Relaxed) {
-                    (self.warn)(&format!(
-                        "crewtel: the telemetry outbox cannot be written ({why}); events that cannot be sent now are kept in memory only"
-                    ));
+        while memory.len() > room {
+            let Some((made, request)) = memory.front() else {
+                break;
+            };
+            match disk.keep_since(request, *made) {
+                Ok(_) => {
+                    memory.pop_front();
                 }
-                let mut left = vec![(made, request)];
-                left.extend(requests);
-                return self.remember(left);
+                Err(why) => return self.cannot_write(why),
             }
         }
     }
 
-    /// Puts `requests` (oldest first) back in memory, first in line.
-    fn remember(&self, requests: Vec<(SystemTime, Stored)>) {
-        let mut memory = lock(&self.memory);
-        for request in requests.into_iter().rev() {
-            memory.push_front(request);
+    /// The disk refused a write: warned about once.
+    fn cannot_write(&self, why: std::io::ErrorKind) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            (self.warn)(&format!(
+                "crewtel: the telemetry outbox cannot be written ({why}); events that cannot be sent now are kept in memory only"
+            ));
         }
     }
 
     /// Drops the oldest requests in memory while it holds more than the
     /// outbox's bounds.
-    fn keep_memory_bounds(&self) {
-        let mut memory = lock(&self.memory);
+    fn keep_memory_bounds(&self, memory: &mut VecDeque<(SystemTime, Stored)>) {
         let mut bytes: u64 = memory.iter().map(|(_, r)| r.body.len() as u64).sum();
         while memory.len() > outbox::MAX_REQUESTS || bytes > outbox::MAX_BYTES {
             if let Some((_, dropped)) = memory.pop_front() {
@@ -164,17 +159,19 @@ impl Spool {
         let Some(disk) = &self.disk else {
             return;
         };
-        // Both locks, memory's first (as `take` takes them): a request is
-        // in memory or being sent, never between the two unseen.
-        let all = {
-            let mut memory = lock(&self.memory);
+        // Both locks, memory's first (as `take` and `retry` take them): a
+        // request is in memory or being sent, never between the two unseen.
+        let mut memory = lock(&self.memory);
+        {
             let mut sending = lock(&self.sending);
             if let Some(sending) = sending.as_mut().filter(|s| s.file.is_none()) {
-                sending.file = disk.keep_since(&sending.request, sending.made).ok();
+                match disk.keep_since(&sending.request, sending.made) {
+                    Ok(name) => sending.file = Some(name),
+                    Err(why) => self.cannot_write(why),
+                }
             }
-            memory.drain(..).collect()
-        };
-        self.write(all);
+        }
+        self.write_past(&mut memory, 0);
     }
 
     /// The oldest request waiting, taken out until it is given back.
@@ -185,9 +182,10 @@ impl Spool {
             .map(|d| d.pending_lately())
             .unwrap_or_default();
         let mut memory = lock(&self.memory);
-        let older_on_disk = match (memory.front(), on_disk.oldest) {
-            (Some((made, _)), Some(oldest)) => oldest < *made,
-            (None, _) => on_disk.requests > 0,
+        // What another process is sending is not waiting here.
+        let older_on_disk = match (memory.front(), on_disk.next) {
+            (Some((made, _)), Some(next)) => next < *made,
+            (None, next) => next.is_some(),
             (Some(_), None) => false,
         };
         if older_on_disk {
@@ -256,11 +254,13 @@ impl Spool {
         match taken.place {
             Place::Disk(claim) => claim.release(),
             Place::Memory(made) => {
+                // Back in memory before the slot empties (see `spill`).
+                let mut memory = lock(&self.memory);
                 let written = lock(&self.sending).take().and_then(|s| s.file);
                 if written.is_none() {
                     let request = Arc::try_unwrap(taken.request)
                         .unwrap_or_else(|shared| Stored::clone(&shared));
-                    self.remember(vec![(made, request)]);
+                    memory.push_front((made, request));
                 }
             }
         }

@@ -10,7 +10,8 @@ use crate::spans::Span;
 /// a larger one is dropped before it is queued, and counted.
 pub(super) const MAX_EVENT_BYTES: usize = 1 << 20;
 
-/// The most one export request carries, in the same estimate: a batch is
+/// The most one export request carries, in the same estimate (or, for
+/// spans written as they ended, their exact protobuf length): a batch is
 /// split into requests below it, so that a collector's request limit (4 MiB
 /// is common) never refuses small events for the company of large ones.
 pub(super) const MAX_REQUEST_BYTES: usize = 2 * MAX_EVENT_BYTES;
