@@ -132,12 +132,15 @@ impl Record {
         self.left_out.load(Ordering::Relaxed)
     }
 
-    /// Appends lines. I/O errors are ignored: the record is for the user's
-    /// information and must never fail the export, let alone the host.
+    /// Appends lines, each file's share in one write. I/O errors are
+    /// ignored: the record is for the user's information and must never
+    /// fail the export, let alone the host.
     pub(crate) fn append(&self, lines: &[String]) {
         let Ok(mut guard) = self.file.lock() else {
             return;
         };
+        // What goes to the open file, and how many lines that is.
+        let mut pending = (Vec::new(), 0);
         for line in lines {
             let bytes = line.len() as u64 + 1;
             if self.header.len() as u64 + 1 + bytes > self.max_bytes {
@@ -149,6 +152,7 @@ impl Record {
                 .as_ref()
                 .is_some_and(|(_, size)| size + bytes > self.max_bytes)
             {
+                self.write(&mut guard, &mut pending);
                 *guard = None;
                 let _ = fs::rename(&self.path, rotated(&self.path));
             }
@@ -161,20 +165,36 @@ impl Record {
                     }
                 };
             }
-            let written = match guard.as_mut() {
-                Some((file, size)) => {
-                    let ok = writeln!(file, "{line}").is_ok();
-                    if ok {
-                        *size += bytes;
-                    }
-                    ok
+            match guard.as_mut() {
+                Some((_, size)) => {
+                    *size += bytes;
+                    pending.0.extend_from_slice(line.as_bytes());
+                    pending.0.push(b'\n');
+                    pending.1 += 1;
                 }
-                None => false,
-            };
-            if !written {
-                self.left_out.fetch_add(1, Ordering::Relaxed);
+                None => {
+                    self.left_out.fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
+        self.write(&mut guard, &mut pending);
+    }
+
+    /// Writes `pending`'s lines to the open file (whose size counts them
+    /// already), and empties it; lines not written are counted out.
+    fn write(&self, file: &mut Option<(File, u64)>, pending: &mut (Vec<u8>, u64)) {
+        let (bytes, lines) = pending;
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some((file, size)) = file.as_mut()
+            && file.write_all(bytes).is_err()
+        {
+            *size -= bytes.len() as u64;
+            self.left_out.fetch_add(*lines, Ordering::Relaxed);
+        }
+        bytes.clear();
+        *lines = 0;
     }
 
     fn refused(&self, why: Refused) {
