@@ -145,7 +145,7 @@ fn write_trace_state(span: &Span, out: &mut Vec<u8>) {
 }
 
 /// `Span`'s length, field by field as [`write_span`] writes them.
-pub(in crate::export) fn span_len(span: &Span) -> usize {
+fn span_len(span: &Span) -> usize {
     let parent = span.parent.map(u64::to_be_bytes);
     delimited(1, 16)
         + delimited(2, 8)
@@ -349,7 +349,7 @@ mod tests {
             0xc << 52,
             (1 << 56) - 1,
             0x123 << 40,
-            0xfedc_ba98_7654_32,
+            0x00fe_dcba_9876_5432,
         ] {
             let span = Span {
                 name: "x",
