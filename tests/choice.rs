@@ -289,7 +289,10 @@ fn the_subcommands_say_what_they_changed() {
     let shown = machine.command(&["show"]);
     assert!(shown.starts_with("sent or kept: 1 events shown"), "{shown}");
     assert!(shown.contains(r#""attempts":7"#), "{shown}");
-    assert!(shown.ends_with("waiting to be sent: 0 requests"), "{shown}");
+    assert!(
+        shown.ends_with("waiting in the outbox: 0 requests"),
+        "{shown}"
+    );
     let cleared = machine.command(&["clear"]);
     assert!(
         cleared.starts_with("telemetry: deleted the record"),

@@ -359,7 +359,10 @@ fn status_and_show_only_read() {
     assert!(status.starts_with("telemetry: on"), "{status}");
     assert!(status.contains("pending:   1 requests"), "{status}");
     let shown = builder().command(&["show"]).unwrap();
-    assert!(shown.contains("waiting to be sent: 1 requests"), "{shown}");
+    assert!(
+        shown.contains("waiting in the outbox: 1 requests"),
+        "{shown}"
+    );
     // Whatever a courier would have done, it would have done by now.
     std::thread::sleep(Duration::from_millis(300));
     assert!(collector.received().is_empty(), "status sent something");

@@ -181,17 +181,24 @@ impl Record {
     }
 
     /// Writes `pending`'s lines to the open file (whose size counts them
-    /// already), and empties it; lines not written are counted out.
+    /// already), and empties it; lines not written are counted out, and
+    /// what a failed write left of them is cut off again (a torn line
+    /// would glue the next one to it), or, when that fails too, the file
+    /// is opened afresh next time, its size read from it.
     fn write(&self, file: &mut Option<(File, u64)>, pending: &mut (Vec<u8>, u64)) {
         let (bytes, lines) = pending;
         if bytes.is_empty() {
             return;
         }
-        if let Some((file, size)) = file.as_mut()
-            && file.write_all(bytes).is_err()
+        if let Some((open, size)) = file.as_mut()
+            && open.write_all(bytes).is_err()
         {
-            *size -= bytes.len() as u64;
             self.left_out.fetch_add(*lines, Ordering::Relaxed);
+            let before = *size - bytes.len() as u64;
+            match open.set_len(before) {
+                Ok(()) => *size = before,
+                Err(_) => *file = None,
+            }
         }
         bytes.clear();
         *lines = 0;

@@ -171,7 +171,7 @@ impl Courier {
         let cut_short = state.alive;
         let last_failure = state.last_failure.take();
         drop(state);
-        self.shared.spool.spill();
+        self.shared.spool.close();
         if let Some(why) = last_failure {
             self.shared.failures.report(&kept(&why));
         }
@@ -291,6 +291,10 @@ impl Shared {
                 .filter(|_| work)
                 .and_then(|disk| disk.quiet_until_lately())
                 .and_then(|until| until.duration_since(SystemTime::now()).ok());
+            if quiet.is_some() {
+                // What is kept while the collector is quiet goes to disk.
+                self.spool.hold_back();
+            }
             let mut state = self.lock();
             let now = Instant::now();
             if state.stop.is_some_and(|stop| now >= stop || !state.work) {

@@ -221,6 +221,9 @@ impl Outbox {
                 None => self.set_aside(&claim.path, &name),
             }
         }
+        // Nothing to take: what was read lately (claims since delivered,
+        // requests dropped past the bounds) is read again.
+        self.lately_pending.reset();
         None
     }
 

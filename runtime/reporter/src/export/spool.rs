@@ -39,6 +39,9 @@ pub(crate) struct Spool {
     /// Whether the courier cannot send now (its last attempt failed, or a
     /// collector asked for quiet): what is kept goes to disk at once.
     held_back: AtomicBool,
+    /// Whether the process is exiting: what is kept goes to disk at once,
+    /// whatever the courier does.
+    closing: AtomicBool,
     /// Buffers of requests sent, for the next ones.
     spare: Mutex<Vec<Vec<u8>>>,
     /// Requests dropped from memory past the bounds.
@@ -84,6 +87,7 @@ impl Spool {
             memory: Mutex::new(VecDeque::with_capacity(IN_MEMORY + 1)),
             sending: Mutex::new(None),
             held_back: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
             spare: Mutex::new(Vec::with_capacity(SPARE)),
             overflowed: AtomicU64::new(0),
             warned: AtomicBool::new(false),
@@ -102,7 +106,12 @@ impl Spool {
         let mut memory = lock(&self.memory);
         memory.push_back((SystemTime::now(), request));
         let room = match &self.disk {
-            Some(_) if self.held_back.load(Ordering::Relaxed) => 0,
+            Some(_)
+                if self.held_back.load(Ordering::Relaxed)
+                    || self.closing.load(Ordering::Relaxed) =>
+            {
+                0
+            }
             Some(_) => IN_MEMORY,
             None => usize::MAX,
         };
@@ -267,6 +276,14 @@ impl Spool {
         self.spill();
     }
 
+    /// The process exits: what waits goes to disk, and so does whatever
+    /// the courier still keeps (a batch it was writing, a request it
+    /// could not send).
+    pub(crate) fn close(&self) {
+        self.closing.store(true, Ordering::Relaxed);
+        self.spill();
+    }
+
     /// The courier cannot send for a while (a collector asked for quiet):
     /// what is kept goes to disk.
     pub(crate) fn hold_back(&self) {
@@ -277,15 +294,19 @@ impl Spool {
     /// What waits, on disk and in memory, the request being sent
     /// included.
     pub(crate) fn pending(&self) -> Pending {
+        // Both locks, as `spill` takes them, over the folder's listing: a
+        // request moving between the three is counted once.
+        let memory = lock(&self.memory);
+        let sending = lock(&self.sending);
         let mut pending = self.disk.as_ref().map(|d| d.pending()).unwrap_or_default();
         let mut count = |made: SystemTime| {
             pending.requests += 1;
             pending.oldest = Some(pending.oldest.map_or(made, |o| o.min(made)));
         };
-        if let Some(sending) = lock(&self.sending).as_ref().filter(|s| s.file.is_none()) {
+        if let Some(sending) = sending.as_ref().filter(|s| s.file.is_none()) {
             count(sending.made);
         }
-        for (made, _) in lock(&self.memory).iter() {
+        for (made, _) in memory.iter() {
             count(*made);
         }
         pending
@@ -471,6 +492,24 @@ mod tests {
         spool.spill();
         spool.retry(sending);
         assert_eq!(files(&dir), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Once the process exits, what the courier still keeps (a batch it
+    /// was writing when the spill came) goes to disk at once, even after a
+    /// delivery.
+    #[test]
+    fn once_closed_every_request_kept_is_written() {
+        let (spool, dir) = on_disk("closed");
+        spool.keep(request("before"));
+        spool.close();
+        assert_eq!(files(&dir), 1);
+        spool.keep(request("after"));
+        assert_eq!(files(&dir), 2, "written at once");
+        let taken = spool.take().unwrap();
+        spool.delivered(taken);
+        spool.keep(request("later still"));
+        assert_eq!(files(&dir), 2, "one delivered, one more written");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -205,7 +205,8 @@ fn show(settings: &Settings, host_dir: Option<&Path>) -> String {
     let pending = host_dir
         .map(|dir| outbox::pending_in(&dir.join(OUTBOX_DIR)).requests)
         .unwrap_or(0);
-    out.push_str(&format!("waiting to be sent: {pending} requests"));
+    // Another process's requests in memory are its own to know.
+    out.push_str(&format!("waiting in the outbox: {pending} requests"));
     out
 }
 
