@@ -181,24 +181,22 @@ impl Record {
     }
 
     /// Writes `pending`'s lines to the open file (whose size counts them
-    /// already), and empties it; lines not written are counted out, and
-    /// what a failed write left of them is cut off again (a torn line
-    /// would glue the next one to it), or, when that fails too, the file
-    /// is opened afresh next time, its size read from it.
+    /// already), and empties it. When a write fails part way, its lines
+    /// are counted out, a torn last line is ended (so that the next line
+    /// is a line of its own: other processes may be appending to the same
+    /// file, so nothing is cut off), and the file is opened afresh next
+    /// time, its size read from it.
     fn write(&self, file: &mut Option<(File, u64)>, pending: &mut (Vec<u8>, u64)) {
         let (bytes, lines) = pending;
         if bytes.is_empty() {
             return;
         }
-        if let Some((open, size)) = file.as_mut()
+        if let Some((open, _)) = file.as_mut()
             && open.write_all(bytes).is_err()
         {
             self.left_out.fetch_add(*lines, Ordering::Relaxed);
-            let before = *size - bytes.len() as u64;
-            match open.set_len(before) {
-                Ok(()) => *size = before,
-                Err(_) => *file = None,
-            }
+            let _ = open.write_all(b"\n");
+            *file = None;
         }
         bytes.clear();
         *lines = 0;
