@@ -35,6 +35,18 @@ pub(crate) fn write_private(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::R
 /// [`write_private`] of `parts` one after the other, without joining them
 /// in memory first.
 pub(crate) fn write_private_parts(tmp: &Path, path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    write_private_locked(tmp, path, parts, false).map(drop)
+}
+
+/// [`write_private_parts`], the file locked (`flock`) before it takes its
+/// name when `lock` says so, and returned open: the lock lasts as long
+/// as the file is open, or the process.
+pub(crate) fn write_private_locked(
+    tmp: &Path,
+    path: &Path,
+    parts: &[&[u8]],
+    lock: bool,
+) -> std::io::Result<File> {
     use std::io::Write;
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -43,10 +55,14 @@ pub(crate) fn write_private_parts(tmp: &Path, path: &Path, parts: &[&[u8]]) -> s
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let written = options
-        .open(tmp)
-        .and_then(|mut file| parts.iter().try_for_each(|part| file.write_all(part)))
-        .and_then(|()| fs::rename(tmp, path));
+    let written = options.open(tmp).and_then(|mut file| {
+        parts.iter().try_for_each(|part| file.write_all(part))?;
+        if lock {
+            file.try_lock().map_err(std::io::Error::from)?;
+        }
+        fs::rename(tmp, path)?;
+        Ok(file)
+    });
     if written.is_err() {
         let _ = fs::remove_file(tmp);
     }

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::local::{write_private, write_private_parts};
+use crate::local::{write_private, write_private_locked, write_private_parts};
 use crate::warning::WarningSink;
 
 /// The outbox's folder, in the host's data folder.
@@ -227,12 +227,26 @@ impl Outbox {
         None
     }
 
-    /// Deletes the pending request this process wrote as `name`: it went
-    /// another way. One another process has claimed meanwhile is its to
-    /// send (delivery is at least once).
-    pub(crate) fn forget(&self, name: &str) {
-        let _ = fs::remove_file(self.dir.join(name));
+    /// [`keep_since`](Self::keep_since) for a request this process is
+    /// sending: claimed as it is written (locked before it takes its
+    /// name), so that no other process sends it while this one may still
+    /// be answered; pending for any when this process is gone.
+    pub(crate) fn keep_claimed(
+        &self,
+        request: &Stored,
+        since: SystemTime,
+    ) -> Result<Claim, std::io::ErrorKind> {
+        let base = self.new_name(since);
+        let tmp = self.dir.join(format!(".tmp-{base}"));
+        let path = self
+            .dir
+            .join(format!("{base}.{PENDING}.{}.{CLAIMED}", self.pid));
+        let head = head(request);
+        let lock = write_private_locked(&tmp, &path, &[&head, &request.body], true)
+            .map_err(|e| e.kind())?;
         self.lately_pending.reset();
+        self.keep_bounds();
+        Ok(Claim { path, _lock: lock })
     }
 
     /// What waits, by the names of the files (nothing is read or moved).

@@ -7,8 +7,9 @@
 //!
 //! A request the courier sends from memory is written to disk too when
 //! the process exits before the collector has answered it (the host's
-//! thread does that, at the shutdown bound); the courier deletes the file
-//! if the answer comes after all. The buffers of sent requests are handed
+//! thread does that, at the shutdown bound), claimed by this process so
+//! that no other sends it meanwhile; the courier deletes the file if the
+//! answer comes after all. The buffers of sent requests are handed
 //! back to the encoder to write the next ones in.
 
 use std::collections::VecDeque;
@@ -54,8 +55,9 @@ pub(crate) struct Spool {
 struct Sending {
     request: Arc<Stored>,
     made: SystemTime,
-    /// Its file, once the process exiting wrote one.
-    file: Option<String>,
+    /// Its file, once the process exiting wrote one: claimed by this
+    /// process, which may still be answered.
+    file: Option<Claim>,
 }
 
 /// A request taken to be sent: given back with [`Spool::delivered`] or
@@ -174,8 +176,8 @@ impl Spool {
         {
             let mut sending = lock(&self.sending);
             if let Some(sending) = sending.as_mut().filter(|s| s.file.is_none()) {
-                match disk.keep_since(&sending.request, sending.made) {
-                    Ok(name) => sending.file = Some(name),
+                match disk.keep_claimed(&sending.request, sending.made) {
+                    Ok(claim) => sending.file = Some(claim),
                     Err(why) => self.cannot_write(why),
                 }
             }
@@ -191,11 +193,12 @@ impl Spool {
             .map(|d| d.pending_lately())
             .unwrap_or_default();
         let mut memory = lock(&self.memory);
-        // What another process is sending is not waiting here.
+        // What another process is sending is not waiting here; with
+        // nothing in memory, a claim whose process is gone may be.
         let older_on_disk = match (memory.front(), on_disk.next) {
             (Some((made, _)), Some(next)) => next < *made,
-            (None, next) => next.is_some(),
             (Some(_), None) => false,
+            (None, _) => on_disk.requests > 0,
         };
         if older_on_disk {
             drop(memory);
@@ -233,9 +236,8 @@ impl Spool {
         match taken.place {
             Place::Disk(claim) => claim.delivered(),
             Place::Memory(_) => {
-                let written = lock(&self.sending).take().and_then(|s| s.file);
-                if let (Some(name), Some(disk)) = (written, &self.disk) {
-                    disk.forget(&name);
+                if let Some(written) = lock(&self.sending).take().and_then(|s| s.file) {
+                    written.delivered();
                 }
             }
         }
@@ -266,10 +268,13 @@ impl Spool {
                 // Back in memory before the slot empties (see `spill`).
                 let mut memory = lock(&self.memory);
                 let written = lock(&self.sending).take().and_then(|s| s.file);
-                if written.is_none() {
-                    let request = Arc::try_unwrap(taken.request)
-                        .unwrap_or_else(|shared| Stored::clone(&shared));
-                    memory.push_front((made, request));
+                match written {
+                    Some(claim) => claim.release(),
+                    None => {
+                        let request = Arc::try_unwrap(taken.request)
+                            .unwrap_or_else(|shared| Stored::clone(&shared));
+                        memory.push_front((made, request));
+                    }
                 }
             }
         }
@@ -492,6 +497,25 @@ mod tests {
         spool.spill();
         spool.retry(sending);
         assert_eq!(files(&dir), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The request being sent, written at exit, is this process's claim:
+    /// another process does not send it while this one may still be
+    /// answered, and may once its claim is let go (or the process gone).
+    #[test]
+    fn the_request_being_sent_is_written_claimed_at_exit() {
+        let (spool, dir) = on_disk("claimed");
+        spool.keep(request("sending"));
+        let sending = spool.take().unwrap();
+        spool.spill();
+        let other = Outbox::open(dir.clone(), quiet()).unwrap();
+        assert!(other.take().is_none(), "claimed: not another's to send");
+        spool.retry(sending);
+        let (released, claim) = other.take().unwrap();
+        assert_eq!(released.body, b"sending");
+        claim.delivered();
+        assert_eq!(files(&dir), 0);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
