@@ -29,18 +29,13 @@ pub(crate) fn host_dir(data_dir: Option<PathBuf>, service: &str) -> Option<PathB
 /// (0600): first to `tmp` (a new file), then renamed over `path`; `tmp` is
 /// gone either way.
 pub(crate) fn write_private(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_private_parts(tmp, path, &[bytes])
+    write_private_locked(tmp, path, &[bytes], false).map(drop)
 }
 
-/// [`write_private`] of `parts` one after the other, without joining them
-/// in memory first.
-pub(crate) fn write_private_parts(tmp: &Path, path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    write_private_locked(tmp, path, parts, false).map(drop)
-}
-
-/// [`write_private_parts`], the file locked (`flock`) before it takes its
-/// name when `lock` says so, and returned open: the lock lasts as long
-/// as the file is open, or the process.
+/// [`write_private`] of `parts` one after the other (without joining them
+/// in memory first), the file locked (`flock`) before it takes its name
+/// when `lock` says so, and returned open: the lock lasts as long as the
+/// file is open, or the process.
 pub(crate) fn write_private_locked(
     tmp: &Path,
     path: &Path,

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::local::{write_private, write_private_locked, write_private_parts};
+use crate::local::{write_private, write_private_locked};
 use crate::warning::WarningSink;
 
 /// The outbox's folder, in the host's data folder.
@@ -155,11 +155,10 @@ impl Outbox {
         self.damaged.load(Ordering::Relaxed)
     }
 
-    /// Writes `request`, pending, for any process to send, and says under
-    /// which name; the oldest pending requests are dropped (and counted)
-    /// to keep the bounds.
+    /// Writes `request`, pending, for any process to send; the oldest
+    /// pending requests are dropped (and counted) to keep the bounds.
     #[cfg(test)]
-    pub(crate) fn keep(&self, request: &Stored) -> Result<String, std::io::ErrorKind> {
+    pub(crate) fn keep(&self, request: &Stored) -> Result<(), std::io::ErrorKind> {
         self.keep_since(request, SystemTime::now())
     }
 
@@ -170,16 +169,44 @@ impl Outbox {
         &self,
         request: &Stored,
         since: SystemTime,
-    ) -> Result<String, std::io::ErrorKind> {
+    ) -> Result<(), std::io::ErrorKind> {
+        self.write(request, since, false).map(drop)
+    }
+
+    /// [`keep_since`](Self::keep_since) for a request this process is
+    /// sending: claimed as it is written (locked before it takes its
+    /// name), so that no other process sends it while this one may still
+    /// be answered; pending for any when this process is gone.
+    pub(crate) fn keep_claimed(
+        &self,
+        request: &Stored,
+        since: SystemTime,
+    ) -> Result<Claim, std::io::ErrorKind> {
+        self.write(request, since, true)
+            .map(|(path, lock)| Claim { path, _lock: lock })
+    }
+
+    /// Writes `request` made at `since`, pending or `claimed` by this
+    /// process (its file then locked, and returned open to keep it so),
+    /// then keeps the bounds.
+    fn write(
+        &self,
+        request: &Stored,
+        since: SystemTime,
+        claimed: bool,
+    ) -> Result<(PathBuf, File), std::io::ErrorKind> {
         let base = self.new_name(since);
         let tmp = self.dir.join(format!(".tmp-{base}"));
-        let name = format!("{base}.{PENDING}");
-        let path = self.dir.join(&name);
-        let head = head(request);
-        write_private_parts(&tmp, &path, &[&head, &request.body]).map_err(|e| e.kind())?;
+        let name = match claimed {
+            true => format!("{base}.{PENDING}.{}.{CLAIMED}", self.pid),
+            false => format!("{base}.{PENDING}"),
+        };
+        let path = self.dir.join(name);
+        let parts: [&[u8]; 2] = [&head(request), &request.body];
+        let file = write_private_locked(&tmp, &path, &parts, claimed).map_err(|e| e.kind())?;
         self.lately_pending.reset();
         self.keep_bounds();
-        Ok(name)
+        Ok((path, file))
     }
 
     /// The oldest pending request, claimed by this process; `None` when
@@ -225,28 +252,6 @@ impl Outbox {
         // requests dropped past the bounds) is read again.
         self.lately_pending.reset();
         None
-    }
-
-    /// [`keep_since`](Self::keep_since) for a request this process is
-    /// sending: claimed as it is written (locked before it takes its
-    /// name), so that no other process sends it while this one may still
-    /// be answered; pending for any when this process is gone.
-    pub(crate) fn keep_claimed(
-        &self,
-        request: &Stored,
-        since: SystemTime,
-    ) -> Result<Claim, std::io::ErrorKind> {
-        let base = self.new_name(since);
-        let tmp = self.dir.join(format!(".tmp-{base}"));
-        let path = self
-            .dir
-            .join(format!("{base}.{PENDING}.{}.{CLAIMED}", self.pid));
-        let head = head(request);
-        let lock = write_private_locked(&tmp, &path, &[&head, &request.body], true)
-            .map_err(|e| e.kind())?;
-        self.lately_pending.reset();
-        self.keep_bounds();
-        Ok(Claim { path, _lock: lock })
     }
 
     /// What waits, by the names of the files (nothing is read or moved).
