@@ -6,7 +6,7 @@
 //! attempt fails (the collector may have moved).
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -51,23 +51,20 @@ impl Resolver for Names {
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let (Some(authority), Some(port)) = (
-            uri.authority(),
-            uri.port_u16().or_else(|| default_port(uri)),
-        ) else {
+        // `host:port` as ureq writes it (its default ports, `[::1]` for an
+        // IPv6 address), which an address parses from as it is.
+        let Some(key) = uri
+            .scheme()
+            .zip(uri.authority())
+            .and_then(|(scheme, authority)| DefaultResolver::host_and_port(scheme, authority))
+        else {
             return self.lookup.resolve(uri, config, timeout);
         };
-        // `[::1]` in a URI, `::1` as an address.
-        let host = authority
-            .host()
-            .trim_start_matches('[')
-            .trim_end_matches(']');
-        if let Ok(ip) = host.parse::<IpAddr>() {
+        if let Ok(address) = key.parse::<SocketAddr>() {
             let mut addresses = self.lookup.empty();
-            addresses.push(SocketAddr::new(ip, port));
+            addresses.push(address);
             return Ok(addresses);
         }
-        let key = format!("{host}:{port}");
         if let Ok(kept) = self.kept.lock()
             && let Some((name, addresses, at)) = kept.as_ref()
             && *name == key
@@ -80,14 +77,6 @@ impl Resolver for Names {
             *kept = Some((key, addresses.clone(), Instant::now()));
         }
         Ok(addresses)
-    }
-}
-
-fn default_port(uri: &Uri) -> Option<u16> {
-    match uri.scheme_str()? {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
     }
 }
 
