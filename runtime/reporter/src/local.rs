@@ -64,18 +64,45 @@ pub(crate) fn write_private_locked(
     written
 }
 
-/// `lines` (JSON objects) with `key` first: when they were delivered, or
-/// kept in local mode, in RFC 3339.
-pub(crate) fn stamped(lines: &[String], key: &str) -> Vec<String> {
-    let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
-    lines
-        .iter()
-        .map(|line| match line.strip_prefix('{') {
-            Some(rest) if rest.starts_with('}') => format!("{{\"{key}\":\"{at}\"}}"),
-            Some(rest) => format!("{{\"{key}\":\"{at}\",{rest}"),
-            None => line.clone(),
-        })
-        .collect()
+/// When lines were delivered, or kept in local mode: written first in
+/// each line of the record, as `key` and the time in RFC 3339.
+pub(crate) struct Stamp {
+    /// `{"key":"time"`, what each line starts with.
+    head: String,
+}
+
+impl Stamp {
+    /// Now, under `key`.
+    pub(crate) fn now(key: &str) -> Stamp {
+        let at = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
+        Stamp {
+            head: format!("{{\"{key}\":\"{at}\""),
+        }
+    }
+
+    /// The bytes of `line` (a JSON object) stamped, with its newline.
+    fn len(&self, line: &str) -> u64 {
+        let stamped = match line.strip_prefix('{') {
+            Some(rest) => self.head.len() + usize::from(!rest.starts_with('}')) + rest.len(),
+            None => line.len(),
+        };
+        stamped as u64 + 1
+    }
+
+    /// Appends `line` stamped, and its newline.
+    fn write(&self, out: &mut Vec<u8>, line: &str) {
+        match line.strip_prefix('{') {
+            Some(rest) => {
+                out.extend_from_slice(self.head.as_bytes());
+                if !rest.starts_with('}') {
+                    out.push(b',');
+                }
+                out.extend_from_slice(rest.as_bytes());
+            }
+            None => out.extend_from_slice(line.as_bytes()),
+        }
+        out.push(b'\n');
+    }
 }
 
 /// A service name as a folder's name: letters, digits, `-`, `_` and `.`
@@ -143,17 +170,18 @@ impl Record {
         self.left_out.load(Ordering::Relaxed)
     }
 
-    /// Appends lines, each file's share in one write. I/O errors are
-    /// ignored: the record is for the user's information and must never
-    /// fail the export, let alone the host.
-    pub(crate) fn append(&self, lines: &[String]) {
+    /// Appends lines, each stamped, each file's share in one write. I/O
+    /// errors are ignored: the record is for the user's information and
+    /// must never fail the export, let alone the host.
+    pub(crate) fn append(&self, lines: &[String], stamp: &Stamp) {
         let Ok(mut guard) = self.file.lock() else {
             return;
         };
         // What goes to the open file, and how many lines that is.
-        let mut pending = (Vec::new(), 0);
+        let room = lines.iter().map(|line| stamp.len(line)).sum::<u64>();
+        let mut pending = (Vec::with_capacity(usize::try_from(room).unwrap_or(0)), 0);
         for line in lines {
-            let bytes = line.len() as u64 + 1;
+            let bytes = stamp.len(line);
             if self.header.len() as u64 + 1 + bytes > self.max_bytes {
                 // Not even a file of its own would keep the bound.
                 self.left_out.fetch_add(1, Ordering::Relaxed);
@@ -179,8 +207,7 @@ impl Record {
             match guard.as_mut() {
                 Some((_, size)) => {
                     *size += bytes;
-                    pending.0.extend_from_slice(line.as_bytes());
-                    pending.0.push(b'\n');
+                    stamp.write(&mut pending.0, line);
                     pending.1 += 1;
                 }
                 None => {
@@ -403,12 +430,24 @@ mod tests {
             std::sync::Arc::new(|_: &str| {}),
         );
         let lines: Vec<String> = (0..50).map(|i| format!("{{\"n\":\"{i:03}\"}}")).collect();
-        record.append(&lines);
+        record.append(
+            &lines,
+            &Stamp {
+                head: "{\"k\":0".into(),
+            },
+        );
         let current = fs::metadata(record.path()).unwrap().len();
         let old = fs::metadata(rotated(record.path())).unwrap().len();
         assert!(current <= 100 && old <= 100, "{current} and {old} bytes");
         let last = tail(record.path(), 3);
-        assert_eq!(last, [r#"{"n":"047"}"#, r#"{"n":"048"}"#, r#"{"n":"049"}"#]);
+        assert_eq!(
+            last,
+            [
+                r#"{"k":0,"n":"047"}"#,
+                r#"{"k":0,"n":"048"}"#,
+                r#"{"k":0,"n":"049"}"#
+            ]
+        );
         // Lines are whole: every one still parses.
         for line in tail(record.path(), 100) {
             serde_json::from_str::<serde_json::Value>(&line).unwrap();
@@ -427,7 +466,7 @@ mod tests {
             "{}".to_owned(),
             std::sync::Arc::new(|_: &str| {}),
         );
-        record.append(&["{}".to_owned()]);
+        record.append(&["{}".to_owned()], &Stamp::now("delivered"));
         let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(record.path()), 0o600);
         assert_eq!(mode(&dir.join("deep")), 0o700);
@@ -436,10 +475,15 @@ mod tests {
 
     #[test]
     fn a_stamped_line_says_when_first() {
-        let lines = stamped(
-            &[r#"{"name":"Tool Usage"}"#.into(), "{}".into()],
-            "delivered",
-        );
+        let stamp = Stamp::now("delivered");
+        let mut out = Vec::new();
+        for line in [r#"{"name":"Tool Usage"}"#, "{}"] {
+            let before = out.len();
+            stamp.write(&mut out, line);
+            assert_eq!((out.len() - before) as u64, stamp.len(line), "{line}");
+        }
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].starts_with(r#"{"delivered":""#), "{}", lines[0]);
         assert!(
             lines[0].ends_with(r#"Z","name":"Tool Usage"}"#),

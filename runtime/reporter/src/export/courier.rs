@@ -368,13 +368,10 @@ impl Shared {
                 Sent::Delivered => {
                     // Gone from the spool first: a file an exit wrote for
                     // it meanwhile is deleted before the record's I/O.
-                    let lines = self
-                        .record
-                        .as_ref()
-                        .map(|_| crate::local::stamped(&taken.request.lines, "delivered"));
-                    self.spool.delivered(taken);
-                    if let (Some(record), Some(lines)) = (&self.record, lines) {
-                        record.append(&lines);
+                    let stamp = crate::local::Stamp::now("delivered");
+                    let lines = self.spool.delivered(taken);
+                    if let Some(record) = &self.record {
+                        record.append(&lines, &stamp);
                     }
                     let mut state = self.lock();
                     state.failed = 0;
@@ -384,7 +381,7 @@ impl Shared {
                 Sent::Refused { why, .. } => {
                     self.failures.report(&why);
                     self.refused.fetch_add(1, Ordering::Relaxed);
-                    self.spool.delivered(taken);
+                    let _unrecorded = self.spool.delivered(taken);
                 }
                 Sent::Later { why, retry_after } => {
                     self.spool.retry(taken);

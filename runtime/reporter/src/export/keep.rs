@@ -22,6 +22,6 @@ impl End for Keep {
     fn export(&self, batch: Vec<Span>) {
         let lines: Vec<String> = batch.iter().map(debug::line).collect();
         self.record
-            .append(&crate::local::stamped(&lines, "kept_locally"));
+            .append(&lines, &crate::local::Stamp::now("kept_locally"));
     }
 }

@@ -230,8 +230,8 @@ impl Spool {
     }
 
     /// The collector took it, or refused it for good: it is gone, and its
-    /// buffer is spare.
-    pub(crate) fn delivered(&self, taken: Taken) {
+    /// buffer is spare. Returns its record lines.
+    pub(crate) fn delivered(&self, taken: Taken) -> Vec<String> {
         self.held_back.store(false, Ordering::Relaxed);
         match taken.place {
             Place::Disk(claim) => claim.delivered(),
@@ -241,8 +241,9 @@ impl Spool {
                 }
             }
         }
-        let Ok(request) = Arc::try_unwrap(taken.request) else {
-            return;
+        let request = match Arc::try_unwrap(taken.request) {
+            Ok(request) => request,
+            Err(shared) => return shared.lines.clone(),
         };
         let mut spare = lock(&self.spare);
         if spare.len() < SPARE && request.body.capacity() <= MAX_SPARE_BYTES {
@@ -250,6 +251,7 @@ impl Spool {
             body.clear();
             spare.push(body);
         }
+        request.lines
     }
 
     /// A buffer to write the next request in: one of a request sent, or a
@@ -361,7 +363,7 @@ mod tests {
             again.request.body, b"a",
             "a retried request keeps its place"
         );
-        spool.delivered(again);
+        let _ = spool.delivered(again);
         assert_eq!(spool.take().unwrap().request.body, b"b");
         assert!(spool.take().is_none());
     }
@@ -429,7 +431,7 @@ mod tests {
             let taken = spool.take().unwrap();
             assert_eq!(taken.request.body, format!("request {i}").as_bytes());
             assert_eq!(taken.behind, IN_MEMORY - i);
-            spool.delivered(taken);
+            let _ = spool.delivered(taken);
         }
         assert!(spool.take().is_none());
         assert_eq!(files(&dir), 0, "all delivered");
@@ -455,13 +457,13 @@ mod tests {
             again.request.body, b"a",
             "a retried request keeps its place"
         );
-        spool.delivered(again);
+        let _ = spool.delivered(again);
         spool.keep(request("d"));
         assert_eq!(files(&dir), 2, "d waits in memory again");
         let order: Vec<Vec<u8>> = std::iter::from_fn(|| {
             let taken = spool.take()?;
             let body = taken.request.body.clone();
-            spool.delivered(taken);
+            let _ = spool.delivered(taken);
             Some(body)
         })
         .collect();
@@ -557,7 +559,7 @@ mod tests {
         }
         for _ in 0..SPARE + 2 {
             let taken = spool.take().unwrap();
-            spool.delivered(taken);
+            let _ = spool.delivered(taken);
         }
         assert_eq!(spool.spare.lock().unwrap().len(), SPARE);
     }
