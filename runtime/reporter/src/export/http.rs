@@ -446,6 +446,42 @@ mod tests {
     }
 
     #[test]
+    fn the_client_looks_the_collector_up_through_the_kept_names() {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let collector = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0; 4096];
+            // The head and its one-byte body.
+            while !request.ends_with(b"\r\n\r\nx") {
+                let read = stream.read(&mut buffer).unwrap();
+                assert!(read > 0, "the request ended early");
+                request.extend_from_slice(&buffer[..read]);
+            }
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                .unwrap();
+        });
+        let uri = format!("http://localhost:{port}/v1/traces")
+            .parse()
+            .unwrap();
+        let tls = Tls::read(&crate::config::TlsSettings::default()).unwrap();
+        let transport =
+            Transport::build(Duration::from_secs(5), uri, HeaderMap::new(), tls, None).unwrap();
+        let stored = Stored {
+            content_type: "application/x-protobuf".to_owned(),
+            content_encoding: None,
+            body: b"x".to_vec(),
+            lines: Vec::new(),
+        };
+        assert_eq!(transport.send(&stored), Sent::Delivered);
+        collector.join().unwrap();
+        assert_eq!(transport.names.kept(), Some(format!("localhost:{port}")));
+    }
+
+    #[test]
     fn retry_after_is_capped() {
         let mut headers = HeaderMap::new();
         headers.insert(header::RETRY_AFTER, "18446744073709551615".parse().unwrap());

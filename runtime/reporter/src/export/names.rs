@@ -38,6 +38,18 @@ impl Names {
     }
 }
 
+#[cfg(test)]
+impl Names {
+    /// The `host:port` whose addresses are kept, if any.
+    pub(crate) fn kept(&self) -> Option<String> {
+        self.kept
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|(key, _, _)| key.clone())
+    }
+}
+
 impl fmt::Debug for Names {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Names").finish_non_exhaustive()
@@ -129,5 +141,26 @@ mod tests {
         assert!(other.iter().all(|a| a.port() == 9));
         names.forget();
         assert!(names.kept.lock().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_name_is_looked_up_again_once_its_addresses_are_old() {
+        let names = Names::default();
+        resolve(&names, "http://localhost:4318/v1/traces");
+        let long_ago = Instant::now()
+            .checked_sub(KEPT + std::time::Duration::from_secs(1))
+            .expect("a clock past 31 s");
+        names.kept.lock().unwrap().as_mut().unwrap().2 = long_ago;
+        resolve(&names, "http://localhost:4318/v1/traces");
+        let at = names.kept.lock().unwrap().as_ref().map(|(_, _, at)| *at);
+        assert!(at.is_some_and(|at| at > long_ago), "looked up again");
+        // Younger than that, it is not.
+        let young = Instant::now()
+            .checked_sub(KEPT - std::time::Duration::from_secs(5))
+            .expect("a clock past 25 s");
+        names.kept.lock().unwrap().as_mut().unwrap().2 = young;
+        resolve(&names, "http://localhost:4318/v1/traces");
+        let at = names.kept.lock().unwrap().as_ref().map(|(_, _, at)| *at);
+        assert_eq!(at, Some(young), "still kept");
     }
 }
