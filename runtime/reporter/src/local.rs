@@ -89,7 +89,9 @@ impl Stamp {
         stamped as u64 + 1
     }
 
-    /// Appends `line` stamped, and its newline.
+    /// Appends `line` stamped, and its newline. A line is one JSON object
+    /// (`debug::line`); one that is not (a damaged outbox file) is written
+    /// with the stamp in front all the same, as broken as it came.
     fn write(&self, out: &mut Vec<u8>, line: &str) {
         match line.strip_prefix('{') {
             Some(rest) => {

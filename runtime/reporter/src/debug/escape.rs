@@ -131,6 +131,8 @@ mod tests {
             "",
             "🦙",
             "é\u{1f}é",
+            "abcdefg\u{e9}\"h",
+            "abcdef🦙\\ghijklmnopq\u{2028}\"",
             r#"[{"role":"Researcher","tools_names":["search"],"goal":"a \"b\"\n"}]"#,
             "\u{7f}\u{80}\u{2028}\\\\\"\"\u{0}",
         ] {

@@ -368,10 +368,9 @@ impl Shared {
                 Sent::Delivered => {
                     // Gone from the spool first: a file an exit wrote for
                     // it meanwhile is deleted before the record's I/O.
-                    let stamp = crate::local::Stamp::now("delivered");
                     let lines = self.spool.delivered(taken);
                     if let Some(record) = &self.record {
-                        record.append(&lines, &stamp);
+                        record.append(&lines, &crate::local::Stamp::now("delivered"));
                     }
                     let mut state = self.lock();
                     state.failed = 0;
@@ -381,7 +380,8 @@ impl Shared {
                 Sent::Refused { why, .. } => {
                     self.failures.report(&why);
                     self.refused.fetch_add(1, Ordering::Relaxed);
-                    let _unrecorded = self.spool.delivered(taken);
+                    // Refused: not delivered, so not in the record.
+                    let _ = self.spool.delivered(taken);
                 }
                 Sent::Later { why, retry_after } => {
                     self.spool.retry(taken);

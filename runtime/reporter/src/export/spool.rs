@@ -231,6 +231,7 @@ impl Spool {
 
     /// The collector took it, or refused it for good: it is gone, and its
     /// buffer is spare. Returns its record lines.
+    #[must_use = "a delivered request's lines go to the record"]
     pub(crate) fn delivered(&self, taken: Taken) -> Vec<String> {
         self.held_back.store(false, Ordering::Relaxed);
         match taken.place {
@@ -484,7 +485,7 @@ mod tests {
         spool.spill();
         assert_eq!(files(&dir), 2);
         assert_eq!(spool.pending().requests, 2, "each counted once");
-        spool.delivered(sending);
+        let _ = spool.delivered(sending);
         assert_eq!(files(&dir), 1, "the one delivered is forgotten");
         let left = spool.take().unwrap();
         assert_eq!(left.request.body, b"waiting");
@@ -533,7 +534,7 @@ mod tests {
         spool.keep(request("after"));
         assert_eq!(files(&dir), 2, "written at once");
         let taken = spool.take().unwrap();
-        spool.delivered(taken);
+        let _ = spool.delivered(taken);
         spool.keep(request("later still"));
         assert_eq!(files(&dir), 2, "one delivered, one more written");
         let _ = std::fs::remove_dir_all(&dir);
@@ -548,7 +549,7 @@ mod tests {
         large.body.reserve(MAX_SPARE_BYTES + 1);
         spool.keep(large);
         let taken = spool.take().unwrap();
-        spool.delivered(taken);
+        let _ = spool.delivered(taken);
         assert_eq!(
             spool.buffer().capacity(),
             0,
