@@ -189,6 +189,11 @@ impl Record {
                 self.left_out.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
+            if guard.is_none() {
+                *guard = self.opened();
+            }
+            // Full, a file this process wrote or one it found: the line
+            // goes to a new one.
             if guard
                 .as_ref()
                 .is_some_and(|(_, size)| size + bytes > self.max_bytes)
@@ -196,15 +201,7 @@ impl Record {
                 self.write(&mut guard, &mut pending);
                 *guard = None;
                 let _ = fs::rename(&self.path, rotated(&self.path));
-            }
-            if guard.is_none() {
-                *guard = match self.open() {
-                    Ok(opened) => Some(opened),
-                    Err(why) => {
-                        self.refused(why);
-                        None
-                    }
-                };
+                *guard = self.opened();
             }
             match guard.as_mut() {
                 Some((_, size)) => {
@@ -240,6 +237,11 @@ impl Record {
         }
         bytes.clear();
         *lines = 0;
+    }
+
+    /// The file opened, or `None` (and one warning) when it is refused.
+    fn opened(&self) -> Option<(File, u64)> {
+        self.open().map_err(|why| self.refused(why)).ok()
     }
 
     fn refused(&self, why: Refused) {
@@ -454,6 +456,42 @@ mod tests {
         for line in tail(record.path(), 100) {
             serde_json::from_str::<serde_json::Value>(&line).unwrap();
         }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_nearly_full_record_from_before_is_rotated_before_it_overflows() {
+        let dir = scratch("full");
+        let path = dir.join("sent.jsonl");
+        let header = r#"{"resource":{}}"#;
+        let stamp = Stamp {
+            head: "{\"k\":0".into(),
+        };
+        let line = r#"{"n":"000"}"#.to_owned();
+        // A file an earlier run left 10 bytes short of the bound.
+        let earlier = Record::new(
+            path.clone(),
+            1000,
+            header.to_owned(),
+            std::sync::Arc::new(|_: &str| {}),
+        );
+        earlier.append(std::slice::from_ref(&line), &stamp);
+        let size = fs::metadata(&path).unwrap().len();
+        let record = Record::new(
+            path.clone(),
+            size + 10,
+            header.to_owned(),
+            std::sync::Arc::new(|_: &str| {}),
+        );
+        record.append(std::slice::from_ref(&line), &stamp);
+        assert!(
+            fs::metadata(&path).unwrap().len() <= size + 10,
+            "past the bound"
+        );
+        assert_eq!(fs::metadata(rotated(&path)).unwrap().len(), size);
+        let now = fs::read_to_string(&path).unwrap();
+        assert_eq!(now, format!("{header}\n{{\"k\":0,\"n\":\"000\"}}\n"));
+        assert_eq!(record.left_out(), 0);
         let _ = fs::remove_dir_all(dir);
     }
 
