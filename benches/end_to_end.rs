@@ -8,8 +8,10 @@
 //!
 //! `cargo bench --bench end_to_end` (`N=...` events a run, 10,000 by
 //! default; `RECORD=1` keeps the local record too, as a host does by
-//! default: each delivered event appended to it as a JSON line); the
-//! figures are in BENCHMARKS.md.
+//! default: each delivered event appended to it as a JSON line; `ONCE=on`
+//! or `ONCE=off` makes one run and reads no clock, for
+//! `valgrind --tool=callgrind` to count its instructions); the figures are
+//! in BENCHMARKS.md.
 
 #[path = "../tests/collector/mod.rs"]
 mod collector;
@@ -46,6 +48,14 @@ fn main() {
         .unwrap_or(10_000);
     let mut collector = loopback::Loopback::start();
     let endpoint = collector.endpoint.clone();
+    if let Ok(once) = std::env::var("ONCE") {
+        // One run, telemetry `on` or `off`, and no clock read (valgrind
+        // cannot run rustix's clock): its instructions are counted by
+        // `valgrind --tool=callgrind`, on every thread of this process.
+        run((once == "on").then_some(endpoint.as_str()), n);
+        println!("{} spans received", collector.spans());
+        return;
+    }
 
     let mut per_event = Vec::new();
     let mut on_host = Vec::new();
@@ -108,7 +118,9 @@ fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
         Some(endpoint) => vars.push(("CREWTEL_EXPORTER_OTLP_ENDPOINT", endpoint.to_owned())),
         None => vars.push(("CREWTEL_DISABLED", "1".to_owned())),
     }
-    let (start, host) = (cpu::process().unwrap_or(0), cpu::thread().unwrap_or(0));
+    let clocks = std::env::var_os("ONCE").is_none();
+    let read = |clock: fn() -> Option<u64>| if clocks { clock().unwrap_or(0) } else { 0 };
+    let (start, host) = (read(cpu::process), read(cpu::thread));
     let reporter = Reporter::builder()
         .environment(move |name| {
             vars.iter()
@@ -129,8 +141,8 @@ fn run(endpoint: Option<&str>, n: usize) -> (Spent, usize) {
     }
     reporter.shutdown();
     let spent = Spent {
-        process: cpu::process().unwrap_or(0) - start,
-        host: cpu::thread().unwrap_or(0) - host,
+        process: read(cpu::process) - start,
+        host: read(cpu::thread) - host,
     };
     let _ = std::fs::remove_dir_all(dir);
     // The count seen most often: a courier of the run before may still be
