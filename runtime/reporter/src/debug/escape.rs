@@ -67,31 +67,18 @@ fn word_at(out: &mut Vec<u8>, mut at: usize, word: u64) -> usize {
     at + (8 - from)
 }
 
-/// What a byte is written as in a JSON string: 0 as it is, `u` as
-/// `\u00XX`, any other as a backslash and that letter.
-const ESCAPE: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = b'u';
-        byte += 1;
-    }
-    table[0x08] = b'b';
-    table[0x0c] = b'f';
-    table[b'\n' as usize] = b'n';
-    table[b'\r' as usize] = b'r';
-    table[b'\t' as usize] = b't';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table
-};
-
 /// Writes `byte`, one that must be escaped, at `at`; returns where the
-/// next goes.
+/// next goes. Nearly all are quotes, the first arm.
 #[inline(always)]
 fn escape_at(out: &mut Vec<u8>, at: usize, byte: u8) -> usize {
-    match ESCAPE[usize::from(byte)] {
-        b'u' => {
+    let letter = match byte {
+        b'"' | b'\\' => byte,
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        0x08 => b'b',
+        0x0c => b'f',
+        _ => {
             out.resize(out.len() + 4, 0);
             let code = [
                 b'\\',
@@ -102,14 +89,12 @@ fn escape_at(out: &mut Vec<u8>, at: usize, byte: u8) -> usize {
                 HEX[usize::from(byte & 0xf)],
             ];
             out[at..at + 6].copy_from_slice(&code);
-            at + 6
+            return at + 6;
         }
-        letter => {
-            out[at] = b'\\';
-            out[at + 1] = letter;
-            at + 2
-        }
-    }
+    };
+    out[at] = b'\\';
+    out[at + 1] = letter;
+    at + 2
 }
 
 #[cfg(test)]
@@ -132,7 +117,9 @@ mod tests {
                     let marks = escaped(u64::from_le_bytes(word));
                     for (i, &b) in word.iter().enumerate() {
                         let marked = marks >> (8 * i + 7) & 1 == 1;
-                        assert_eq!(marked, ESCAPE[usize::from(b)] != 0, "{word:?} at {i}");
+                        // RFC 8259: control characters, quotes, backslashes.
+                        let escapes = b < 0x20 || b == b'"' || b == b'\\';
+                        assert_eq!(marked, escapes, "{word:?} at {i}");
                     }
                 }
             }
