@@ -6,8 +6,8 @@
 //! encoder, `otlp`) kept in the spool (in memory while they can go at
 //! once, on disk when they cannot), and sends them to the collector, going
 //! on writing while it waits on a slow one (`interleave`), so that neither
-//! the host nor the shutdown ever waits on the network. Local mode's batches are appended to the record by a
-//! thread of the queue's own.
+//! the host nor the shutdown ever waits on the network. Local mode's
+//! batches are appended to the record by a thread of the queue's own.
 mod batch;
 mod capture;
 mod courier;

@@ -439,11 +439,13 @@ pub(crate) fn pending_in(dir: &Path) -> Pending {
         return Pending::default();
     };
     let mut pending = Pending::default();
+    let (pending_suffix, claimed_suffix) = (format!(".{PENDING}"), format!(".{CLAIMED}"));
     for entry in entries.flatten() {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        if !name.ends_with(&format!(".{PENDING}")) && !name.ends_with(&format!(".{CLAIMED}")) {
+        let waiting = name.ends_with(&pending_suffix);
+        if !waiting && !name.ends_with(&claimed_suffix) {
             continue;
         }
         pending.requests += 1;
@@ -455,7 +457,7 @@ pub(crate) fn pending_in(dir: &Path) -> Pending {
         if let Some(kept) = kept {
             let earlier = |at: Option<SystemTime>| Some(at.map_or(kept, |at| at.min(kept)));
             pending.oldest = earlier(pending.oldest);
-            if name.ends_with(&format!(".{PENDING}")) {
+            if waiting {
                 pending.next = earlier(pending.next);
             }
         }

@@ -228,9 +228,36 @@ pub(crate) fn keeping(threshold: u64) -> f64 {
 /// `threshold` as OpenTelemetry writes it in `trace_state`: `ot=th:` and
 /// the 56 bits in 14 hex digits, without trailing zeros (`0` for none).
 pub(crate) fn trace_state(threshold: u64) -> String {
-    let digits = format!("{:014x}", threshold & (SPACE - 1));
-    let digits = digits.trim_end_matches('0');
-    format!("ot=th:{}", if digits.is_empty() { "0" } else { digits })
+    TRACE_STATE_KEY
+        .chars()
+        .chain(threshold_digits(threshold).map(char::from))
+        .collect()
+}
+
+/// The length of [`trace_state`]`(threshold)`.
+pub(crate) fn trace_state_len(threshold: u64) -> usize {
+    TRACE_STATE_KEY.len() + threshold_digits(threshold).len()
+}
+
+/// [`trace_state`]`(threshold)` appended to `out` (a span's protobuf,
+/// written without a `String` for each).
+pub(crate) fn write_trace_state(threshold: u64, out: &mut Vec<u8>) {
+    out.extend_from_slice(TRACE_STATE_KEY.as_bytes());
+    out.extend(threshold_digits(threshold));
+}
+
+const TRACE_STATE_KEY: &str = "ot=th:";
+
+/// The hex digits of `threshold`'s 56 bits, trailing zeros left out (one
+/// `0` for none).
+fn threshold_digits(threshold: u64) -> impl ExactSizeIterator<Item = u8> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let threshold = threshold & (SPACE - 1);
+    let count = match threshold {
+        0 => 1,
+        t => 14 - t.trailing_zeros() as usize / 4,
+    };
+    (0..count).map(move |at| HEX[((threshold >> (52 - 4 * at)) & 0xf) as usize])
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, k
 
 use super::SPAN_FLAGS;
 use super::proto::{SPAN_KIND_INTERNAL, STATUS_CODE_ERROR};
+use crate::export::sample;
 use crate::spans::Span;
 
 /// `ExportTraceServiceRequest` of `spans`, under the encoded `resource`
@@ -111,37 +112,26 @@ fn nanos(at: SystemTime) -> u64 {
         })
 }
 
-/// The threshold of a span's run and how many hex digits `trace_state`
-/// writes of it (14 at most, trailing zeros left out, one for none); `None`
-/// for a span not sent (a run left out is never built).
-fn threshold_digits(span: &Span) -> Option<(u64, usize)> {
-    let Sampling::Kept { threshold } = span.ids.sampling else {
-        return None;
-    };
-    let threshold = threshold & ((1 << 56) - 1);
-    let digits = match threshold {
-        0 => 1,
-        t => 14 - t.trailing_zeros() as usize / 4,
-    };
-    Some((threshold, digits))
+/// The threshold of a span's run; `None` for a span not sent (a run left
+/// out is never built).
+fn threshold(span: &Span) -> Option<u64> {
+    match span.ids.sampling {
+        Sampling::Kept { threshold } => Some(threshold),
+        _ => None,
+    }
 }
 
 /// The length of `trace_state` as [`write_trace_state`] writes it.
 fn trace_state_len(span: &Span) -> usize {
-    threshold_digits(span).map_or(0, |(_, digits)| TRACE_STATE.len() + digits)
+    threshold(span).map_or(0, sample::trace_state_len)
 }
 
-const TRACE_STATE: &str = "ot=th:";
-
-/// `trace_state`, as `sample::trace_state` formats it, written in place.
+/// `trace_state` (`sample::trace_state`), written in place.
 fn write_trace_state(span: &Span, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let Some((threshold, digits)) = threshold_digits(span) else {
-        return;
-    };
-    header(3, TRACE_STATE.len() + digits, out);
-    out.extend_from_slice(TRACE_STATE.as_bytes());
-    out.extend((0..digits).map(|at| HEX[((threshold >> (52 - 4 * at)) & 0xf) as usize]));
+    if let Some(threshold) = threshold(span) {
+        header(3, sample::trace_state_len(threshold), out);
+        sample::write_trace_state(threshold, out);
+    }
 }
 
 /// `Span`'s length, field by field as [`write_span`] writes them.
@@ -335,7 +325,6 @@ fn write_any_value(value: &Value, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::sample::trace_state;
     use crewtel::sink::SpanIds;
 
     /// `trace_state` written in place is the one `sample` formats, for
@@ -365,7 +354,7 @@ mod tests {
             };
             let mut written = Vec::new();
             write_trace_state(&span, &mut written);
-            let formatted = trace_state(threshold);
+            let formatted = sample::trace_state(threshold);
             let mut expected = Vec::new();
             write_bytes(3, formatted.as_bytes(), &mut expected);
             assert_eq!(written, expected, "{formatted}");
