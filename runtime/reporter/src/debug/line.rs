@@ -104,11 +104,11 @@ impl Serialize for Plain<'_> {
             Value::Bool(v) => serializer.serialize_bool(*v),
             Value::I64(v) => serializer.serialize_i64(*v),
             Value::F64(v) => serializer.serialize_f64(*v),
-            Value::String(v) => serializer.serialize_str(v),
             Value::Array(Array::Bool(v)) => v.serialize(serializer),
             Value::Array(Array::I64(v)) => v.serialize(serializer),
             Value::Array(Array::F64(v)) => v.serialize(serializer),
-            Value::Array(Array::String(v)) => v.serialize(serializer),
+            // Text is written by `attributes`; a kind crewtel adds later,
+            // as its text.
             other => serializer.collect_str(other),
         }
     }
